@@ -1,0 +1,469 @@
+"""The billing engine: daily charges at list price, absorbed through the deduction waterfall, billed per month."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+from .calendar import add_months, month_key
+from .pricing import METERS, STAGE_NAMES, PriceSheet
+from .scenario import Scenario
+from .usage import HOUR, usage_by_day
+
+ZERO = Decimal(0)
+_ONE_DAY = timedelta(days=1)
+_ROUNDING = {"truncate": ROUND_DOWN, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+_METER_RANK = {m: i for i, m in enumerate(METERS)}
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The part of a charge one stage absorbed: by an entitlement, or postpaid when `entitlement` is empty."""
+
+    stage: str
+    entitlement: str
+    amount: Decimal  # yuan
+    quantity: Decimal  # units of the charge's meter
+
+
+@dataclass(frozen=True)
+class Charge:
+    """Usage of one meter over consecutive days of one month, at list price, with how it was absorbed."""
+
+    meter: str  # meter key: shared_gpu, dedicated:<spec>, storage, traffic_busy, ...
+    start: date
+    end: date  # exclusive
+    quantity: Decimal  # units used
+    billable: Decimal  # units billed, after a monthly free allowance (B6)
+    unit: str
+    amount: Decimal  # list price in yuan
+    allocations: tuple[Allocation, ...]
+
+    @property
+    def month(self) -> str:
+        return month_key(self.start)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One trial, pack or voucher grant: what it held, absorbed, has left and lapsed (B12, B19)."""
+
+    id: str
+    offer: str
+    name: str
+    stage: str
+    kind: str  # amount, quantity or capacity
+    unit: str
+    starts: date
+    ends: date  # exclusive
+    initial: Decimal  # what it held at the start of the period (after `used`)
+    absorbed: Decimal  # in its unit; GB-hours covered for a capacity
+    absorbed_yuan: Decimal
+    left: Decimal  # at the end of the period, if still valid then; else 0
+    lapsed: Decimal  # left unused at an expiry inside the period
+    lapsed_value: Decimal  # lapsed in yuan at the highest list price it could absorb
+    assumed: bool  # rests on a value the price sheet marks as an assumption
+
+
+@dataclass(frozen=True)
+class Purchase:
+    holding: int  # index in the scenario's holdings
+    offer: str
+    acquired: date
+    count: int
+    price: Decimal  # for all `count`
+    in_period: bool  # paid during the period, so counted as upfront
+
+
+@dataclass(frozen=True)
+class Bill:
+    month: str  # YYYY-MM
+    postpaid_exact: Decimal
+    postpaid_due: Decimal  # after the sheet's rounding rule, once per month (B20)
+
+
+@dataclass(frozen=True)
+class Totals:
+    list_price: Decimal
+    absorbed: dict[str, Decimal]  # per stage except postpaid
+    postpaid_exact: Decimal
+    postpaid_due: Decimal
+    upfront: Decimal
+    cash: Decimal  # upfront + postpaid_due: out of pocket
+    lapsed_value: Decimal
+
+
+@dataclass(frozen=True)
+class State:
+    """What carries from one run to the next: balances left and request allowances used this month."""
+
+    left: tuple[tuple[str, Decimal], ...]
+    requests_used: tuple[tuple[str, Decimal], ...]  # ("put_requests@2026-03", count)
+
+
+@dataclass(frozen=True)
+class Result:
+    scenario: str
+    start: date
+    end: date  # exclusive
+    sheet: str  # name, version and date of the price sheet
+    charges: tuple[Charge, ...]
+    balances: tuple[Balance, ...]
+    purchases: tuple[Purchase, ...]
+    bills: tuple[Bill, ...]
+    totals: Totals
+    stages: tuple[str, ...]  # the deduction order used
+    notes: tuple[str, ...]
+    assumed_meters: frozenset[str]  # meter keys whose price is an assumption
+    state: State
+
+
+@dataclass
+class _Ent:
+    id: str
+    offer: str
+    name: str
+    stage: str
+    kind: str
+    unit: str
+    covers: frozenset[str]
+    starts: date
+    ends: date
+    size: Decimal
+    left: Decimal
+    order: tuple[object, ...]
+    assumed: bool
+    initial: Decimal = ZERO
+    absorbed: Decimal = ZERO
+    absorbed_yuan: Decimal = ZERO
+    lapsed: Decimal = ZERO
+    done: bool = False  # used up or expired
+
+
+@dataclass
+class _Meter:
+    key: str
+    price: Decimal
+    divisor: Decimal
+    unit: str
+    free_per_month: Decimal
+    active: list[_Ent] = field(default_factory=list)
+
+
+def bill_round(amount: Decimal, sheet: PriceSheet) -> Decimal:
+    quantum = Decimal(1).scaleb(-sheet.settings.bill_places)
+    return amount.quantize(quantum, _ROUNDING[sheet.settings.bill_rounding])
+
+
+def _entitlements(scenario: Scenario, sheet: PriceSheet) -> list[_Ent]:
+    rank = {stage: i for i, stage in enumerate(sheet.settings.deduction_order)}
+    by_acquired = sheet.settings.tie_break == "acquired_then_listed"
+    out: list[_Ent] = []
+    ids: set[str] = set()
+    for hold in scenario.holdings:
+        offer = sheet.offers[hold.offer]
+        ends = add_months(hold.acquired, offer.validity_months)
+        base = hold.label or f"{offer.id}@{hold.acquired.isoformat()}"
+        if base in ids:
+            base = f"{base}~{hold.index}"
+        ids.add(base)
+        for k in range(hold.count):
+            for g, grant in enumerate(offer.grants):
+                ident = base + (f"#{k + 1}" if hold.count > 1 else "") + (f"/{grant.kind}{g + 1}" if len(offer.grants) > 1 else "")
+                size = grant.size
+                used = hold.used if hold.used is not None and hold.acquired < scenario.start else ZERO
+                left = size - used
+                # B13: nearest expiry first; equal expiry: acquired first (a setting), then listed first.
+                order = (rank[offer.stage], ends, hold.acquired if by_acquired else date.min, hold.index, k, g)
+                out.append(
+                    _Ent(ident, offer.id, offer.name, offer.stage, grant.kind, grant.unit, grant.covers, hold.acquired,
+                         ends, size, left, order, bool(offer.assumed), initial=left)
+                )
+    return out
+
+
+class _Waterfall:
+    """The mutable state of one simulation: live entitlements per meter, in deduction order."""
+
+    def __init__(self, sheet: PriceSheet) -> None:
+        self.places = Decimal(1).scaleb(-sheet.settings.charge_places)
+        self.meters = {k: _Meter(k, m.price, m.divisor, m.unit, m.free_per_month) for k, m in sheet.meters.items()}
+
+    def _lists(self, e: _Ent) -> list[list[_Ent]]:
+        return [m.active for k, m in self.meters.items() if k.split(":")[0] in e.covers]
+
+    def activate(self, e: _Ent) -> None:
+        for active in self._lists(e):
+            bisect.insort(active, e, key=lambda x: x.order)
+
+    def deactivate(self, e: _Ent) -> None:
+        e.done = True
+        for active in self._lists(e):
+            active.remove(e)
+
+    def value(self, meter: _Meter, units: Decimal) -> Decimal:
+        return (units * meter.price / meter.divisor).quantize(self.places, ROUND_HALF_EVEN)
+
+    def absorb(self, meter: _Meter, units: Decimal, amount: Decimal) -> tuple[Allocation, ...]:
+        """Take one charge through the live entitlements in waterfall order; what is left is postpaid."""
+        if amount <= 0:
+            return ()
+        out: list[Allocation] = []
+        rem_yuan, rem_units = amount, units
+        spent: list[_Ent] = []
+        for e in meter.active:
+            if e.kind == "amount":
+                take = min(rem_yuan, e.left)
+                if take == rem_yuan:
+                    took = rem_units
+                else:  # the units this many yuan buy, for the record; money stays exact
+                    took = min(rem_units, (take * meter.divisor / meter.price).quantize(self.places))
+                e.left -= take
+                e.absorbed += take
+            else:
+                # a quantity is used up; a capacity covers up to `size` GB at every hour of the day (B16)
+                took = min(rem_units, e.left if e.kind == "quantity" else e.size * 24)
+                take = rem_yuan if took == rem_units else min(rem_yuan, self.value(meter, took))
+                if e.kind == "quantity":
+                    e.left -= took
+                e.absorbed += took
+            e.absorbed_yuan += take
+            rem_yuan -= take
+            rem_units -= took
+            out.append(Allocation(e.stage, e.id, take, took))
+            if e.kind != "capacity" and e.left <= 0:
+                spent.append(e)
+            if rem_yuan <= 0:
+                break
+        for e in spent:
+            self.deactivate(e)
+        if rem_yuan > 0:
+            out.append(Allocation("postpaid", "", rem_yuan, rem_units))
+        return tuple(out)
+
+
+def simulate(scenario: Scenario, sheet: PriceSheet, state: State | None = None, merge: bool = True) -> Result:
+    """Run every day of the scenario through the waterfall (B17) and total it up.
+
+    Usage outside the period is not billed; a holding enters the period with its full grant
+    (less `used`, or what `state` carries) and covers usage from 00:00 on the day it was
+    acquired, never before; it expires at 00:00 on the day its validity ends (half-open).
+    """
+    flow = _Waterfall(sheet)
+    ents = _entitlements(scenario, sheet)
+    carried = dict(state.left) if state else {}
+    for e in ents:
+        if e.id in carried:
+            e.left = e.initial = carried[e.id]
+    requests_used: dict[str, Decimal] = dict(state.requests_used) if state else {}
+    pending = sorted((e for e in ents if e.ends > scenario.start and e.starts < scenario.end), key=lambda e: e.starts)
+    live: list[_Ent] = []
+    pi = 0
+    raw: list[tuple[str, date, Decimal, Decimal, Decimal, tuple[Allocation, ...]]] = []
+    bills: dict[str, Decimal] = {}
+    next_expiry = date.max
+    for day, quantities in usage_by_day(scenario, sheet):
+        while pi < len(pending) and pending[pi].starts <= day:
+            e = pending[pi]
+            pi += 1
+            live.append(e)
+            flow.activate(e)
+            next_expiry = min(next_expiry, e.ends)
+        if next_expiry <= day:
+            for e in live:
+                if not e.done and e.ends <= day:
+                    e.lapsed = e.left if e.kind != "capacity" else ZERO
+                    flow.deactivate(e)
+            next_expiry = min((e.ends for e in live if not e.done), default=date.max)
+        month = month_key(day)
+        bills.setdefault(month, ZERO)
+        for key in sorted(quantities, key=_meter_order):
+            meter = flow.meters[key]
+            qty = billable = quantities[key]
+            if meter.free_per_month:  # B6: a free allowance per calendar month, used first
+                used_key = f"{key}@{month}"
+                before = requests_used.get(used_key, ZERO)
+                requests_used[used_key] = before + qty
+                billable = max(ZERO, qty - max(ZERO, meter.free_per_month - before))
+            if key.startswith("dedicated:"):  # quantities are billable seconds (B5)
+                amount = (billable * meter.price / HOUR).quantize(flow.places, ROUND_HALF_EVEN)
+                qty = billable = (billable / HOUR).quantize(flow.places, ROUND_HALF_EVEN)
+            else:
+                amount = flow.value(meter, billable)
+            allocs = flow.absorb(meter, billable, amount)
+            raw.append((key, day, qty, billable, amount, allocs))
+            if allocs and allocs[-1].stage == "postpaid":
+                bills[month] += allocs[-1].amount
+    for e in live:
+        if not e.done and e.ends <= scenario.end:
+            e.lapsed = e.left if e.kind != "capacity" else ZERO
+            e.done = True
+    return _result(scenario, sheet, ents, raw, bills, requests_used, flow, merge)
+
+
+def _meter_order(key: str) -> tuple[int, str]:
+    return (_METER_RANK[key.split(":")[0]], key)
+
+
+def _merge(
+    raw: list[tuple[str, date, Decimal, Decimal, Decimal, tuple[Allocation, ...]]], units: dict[str, str], merge: bool
+) -> list[Charge]:
+    """Join consecutive days of a meter within a month whose charges went to the same places (unless merge is off)."""
+    out: list[Charge] = []
+    last: dict[str, int] = {}
+    for key, day, qty, billable, amount, allocs in raw:
+        sig = tuple((a.stage, a.entitlement) for a in allocs)
+        i = last.get(key)
+        if i is not None and merge:
+            prev = out[i]
+            if (
+                prev.end == day
+                and month_key(prev.start) == month_key(day)
+                and tuple((a.stage, a.entitlement) for a in prev.allocations) == sig
+            ):
+                merged = tuple(
+                    Allocation(a.stage, a.entitlement, a.amount + b.amount, a.quantity + b.quantity)
+                    for a, b in zip(prev.allocations, allocs, strict=True)
+                )
+                out[i] = Charge(key, prev.start, day + _ONE_DAY, prev.quantity + qty,
+                                prev.billable + billable, prev.unit, prev.amount + amount, merged)
+                continue
+        last[key] = len(out)
+        out.append(Charge(key, day, day + _ONE_DAY, qty, billable, units[key], amount, allocs))
+    out.sort(key=lambda c: (c.start.year, c.start.month, _meter_order(c.meter), c.start))
+    return out
+
+
+def _lapsed_value(e: _Ent, flow: _Waterfall) -> Decimal:
+    if e.kind == "amount" or not e.lapsed:
+        return e.lapsed
+    covered = [m for k, m in flow.meters.items() if k.split(":")[0] in e.covers]
+    return max(flow.value(m, e.lapsed) for m in covered)
+
+
+def _notes(scenario: Scenario, sheet: PriceSheet, result_meters: set[str], ents: list[_Ent]) -> list[str]:
+    st = sheet.settings
+    notes = [
+        f"Prices: {sheet.name}, version {sheet.version}, effective {sheet.effective} ({sheet.origin}); "
+        "an estimate, not a bill (B21).",
+        "Deduction order: " + " > ".join(STAGE_NAMES[s] for s in st.deduction_order) + " (setting deduction_order, B17).",
+        f"Postpaid rounded once per month: {st.bill_rounding.replace('_', ' ')} to {st.bill_places} decimals "
+        f"(setting bill_rounding, B20); charges kept to {st.charge_places} decimals (setting charge_places, B20).",
+    ]
+    if any(k.startswith("dedicated:") for k in result_meters):
+        notes.append(
+            f"Dedicated sessions billed per {st.dedicated_increment}, rounded up (setting dedicated_increment, B5)."
+        )
+    if ents:
+        tie = "earliest acquired, then listed first" if st.tie_break == "acquired_then_listed" else "listed first"
+        notes.append(
+            f"Packs expiring together: {tie} (setting tie_break, B13). Validity runs from 00:00 on the day acquired "
+            "to 00:00 on the same day N months later (clamped to the month's end); usage is taken day by day."
+        )
+    if any(h.acquired < scenario.start for h in scenario.holdings):
+        notes.append("Holdings acquired before the period were paid before it: not counted as upfront.")
+    for key in sorted(result_meters):
+        for f, why in sheet.meters[key].assumed:
+            notes.append(f"* Assumed: meter {key} {f}: {why}.")
+    for offer_id in sorted({e.offer for e in ents}):
+        for f, why in sheet.offers[offer_id].assumed:
+            notes.append(f"* Assumed: offer {offer_id} {f}: {why}.")
+    notes.extend(scenario.warnings)
+    return notes
+
+
+def _result(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    ents: list[_Ent],
+    raw: list[tuple[str, date, Decimal, Decimal, Decimal, tuple[Allocation, ...]]],
+    bills: dict[str, Decimal],
+    requests_used: dict[str, Decimal],
+    flow: _Waterfall,
+    merge: bool,
+) -> Result:
+    charges = _merge(raw, {k: m.unit for k, m in flow.meters.items()}, merge)
+    shown = [e for e in ents if e.ends > scenario.start and e.starts < scenario.end]
+    balances = tuple(
+        Balance(
+            id=e.id, offer=e.offer, name=e.name, stage=e.stage, kind=e.kind, unit=e.unit, starts=e.starts, ends=e.ends,
+            initial=e.initial, absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan,
+            left=ZERO if e.ends <= scenario.end else (e.size if e.kind == "capacity" else e.left),
+            lapsed=e.lapsed, lapsed_value=_lapsed_value(e, flow), assumed=e.assumed,
+        )
+        for e in sorted(shown, key=lambda e: e.order)
+    )
+    purchases = tuple(
+        Purchase(h.index, h.offer, h.acquired, h.count, sheet.offers[h.offer].price * h.count,
+                 scenario.start <= h.acquired < scenario.end)
+        for h in scenario.holdings
+    )
+    bill_rows = tuple(Bill(m, exact, bill_round(exact, sheet)) for m, exact in sorted(bills.items()))
+    absorbed = {stage: ZERO for stage in sheet.settings.deduction_order if stage != "postpaid"}
+    for c in charges:
+        for a in c.allocations:
+            if a.stage != "postpaid":
+                absorbed[a.stage] += a.amount
+    upfront = sum((p.price for p in purchases if p.in_period), ZERO)
+    due = sum((b.postpaid_due for b in bill_rows), ZERO)
+    totals = Totals(
+        list_price=sum((c.amount for c in charges), ZERO),
+        absorbed=absorbed,
+        postpaid_exact=sum((b.postpaid_exact for b in bill_rows), ZERO),
+        postpaid_due=due,
+        upfront=upfront,
+        cash=upfront + due,
+        lapsed_value=sum((b.lapsed_value for b in balances), ZERO),
+    )
+    used_meters = {c.meter for c in charges}
+    assumed_meters = frozenset(k for k in used_meters if sheet.meters[k].assumed)
+    state = State(
+        left=tuple(sorted((e.id, e.left) for e in ents if not e.done)),
+        requests_used=tuple(sorted(requests_used.items())),
+    )
+    return Result(
+        scenario=scenario.name,
+        start=scenario.start,
+        end=scenario.end,
+        sheet=f"{sheet.name} {sheet.version} ({sheet.effective})",
+        charges=tuple(charges),
+        balances=balances,
+        purchases=purchases,
+        bills=bill_rows,
+        totals=totals,
+        stages=sheet.settings.deduction_order,
+        notes=tuple(_notes(scenario, sheet, used_meters, shown)),
+        assumed_meters=assumed_meters,
+        state=state,
+    )
+
+
+MEASURES = {"cash": "cash out of pocket", "postpaid": "postpaid due", "list": "list price"}
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    limit: Decimal
+    measure: str  # cash, postpaid or list
+    value: Decimal
+
+    @property
+    def over(self) -> Decimal:
+        return max(ZERO, self.value - self.limit)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.value > self.limit
+
+    def message(self) -> str:
+        what = MEASURES[self.measure]
+        if self.exceeded:
+            return f"budget exceeded: {what} {self.value:.2f} yuan is {self.over:.2f} over the budget of {self.limit} yuan"
+        return f"within budget: {what} {self.value:.2f} yuan of {self.limit} yuan"
+
+
+def check_budget(totals: Totals, limit: Decimal, measure: str) -> BudgetCheck:
+    value = {"cash": totals.cash, "postpaid": totals.postpaid_due, "list": totals.list_price}[measure]
+    return BudgetCheck(limit, measure, value)
