@@ -206,14 +206,22 @@ class _Waterfall:
     def value(self, meter: _Meter, units: Decimal) -> Decimal:
         return (units * meter.price / meter.divisor).quantize(self.places, ROUND_HALF_EVEN)
 
-    def absorb(self, meter: _Meter, units: Decimal, amount: Decimal) -> tuple[Allocation, ...]:
-        """Take one charge through the live entitlements in waterfall order; what is left is postpaid."""
+    def absorb(self, meter: _Meter, units: Decimal, amount: Decimal, days: int) -> tuple[tuple[Allocation, ...], bool]:
+        """Take one charge, `days` identical days of one meter, through the live entitlements in waterfall order.
+
+        What is left is postpaid. Returns the allocations and whether an amount or quantity ran
+        out while part of the charge was still to be absorbed: over several days that means the
+        days must be taken one by one, since it ran out on one of them.
+        """
         if amount <= 0:
-            return ()
+            return (), False
         out: list[Allocation] = []
         rem_yuan, rem_units = amount, units
-        spent: list[_Ent] = []
+        ran_out = False
         for e in meter.active:
+            if e.kind != "capacity" and e.left <= 0:
+                ran_out = True  # used up by an earlier charge of these same days
+                continue
             if e.kind == "amount":
                 take = min(rem_yuan, e.left)
                 if take == rem_yuan:
@@ -223,8 +231,8 @@ class _Waterfall:
                 e.left -= take
                 e.absorbed += take
             else:
-                # a quantity is used up; a capacity covers up to `size` GB at every hour of the day (B16)
-                took = min(rem_units, e.left if e.kind == "quantity" else e.size * 24)
+                # a quantity is used up; a capacity covers up to `size` GB at every hour (B16)
+                took = min(rem_units, e.left if e.kind == "quantity" else e.size * 24 * days)
                 take = rem_yuan if took == rem_units else min(rem_yuan, self.value(meter, took))
                 if e.kind == "quantity":
                     e.left -= took
@@ -233,54 +241,71 @@ class _Waterfall:
             rem_yuan -= take
             rem_units -= took
             out.append(Allocation(e.stage, e.id, take, took))
-            if e.kind != "capacity" and e.left <= 0:
-                spent.append(e)
             if rem_yuan <= 0:
                 break
-        for e in spent:
-            self.deactivate(e)
+            if e.kind != "capacity" and e.left <= 0:
+                ran_out = True
         if rem_yuan > 0:
             out.append(Allocation("postpaid", "", rem_yuan, rem_units))
-        return tuple(out)
+        return tuple(out), ran_out
+
+    def take_days(
+        self, live: list[_Ent], charges: tuple[tuple[str, Decimal, Decimal, Decimal], ...], days: int
+    ) -> list[tuple[str, int, Decimal, Decimal, Decimal, tuple[Allocation, ...]]] | None:
+        """Absorb `days` identical days at once, or return None (state unchanged) if something ran out among them.
+
+        While nothing runs out, every day's charge goes to the same entitlements in the same
+        shares, so one step for the whole run equals the days taken one by one.
+        """
+        saved = [(e, e.left, e.absorbed, e.absorbed_yuan) for e in live] if days > 1 else []
+        out = []
+        for key, qty, billable, amount in charges:
+            allocs, ran_out = self.absorb(self.meters[key], billable * days, amount * days, days)
+            if ran_out and days > 1:
+                for e, left, absorbed, absorbed_yuan in saved:
+                    e.left, e.absorbed, e.absorbed_yuan = left, absorbed, absorbed_yuan
+                return None
+            out.append((key, days, qty * days, billable * days, amount * days, allocs))
+        for e in live:
+            if not e.done and e.kind != "capacity" and e.left <= 0:
+                self.deactivate(e)
+        return out
 
 
-def simulate(scenario: Scenario, sheet: PriceSheet, state: State | None = None, merge: bool = True) -> Result:
-    """Run every day of the scenario through the waterfall (B17) and total it up.
+@dataclass(frozen=True)
+class PricedDay:
+    """A run of identical days within one month, priced before any entitlement: (meter key, quantity, billable, amount) a day."""
 
-    Usage outside the period is not billed; a holding enters the period with its full grant
-    (less `used`, or what `state` carries) and covers usage from 00:00 on the day it was
-    acquired, never before; it expires at 00:00 on the day its validity ends (half-open).
+    day: date
+    count: int
+    month: str
+    charges: tuple[tuple[str, Decimal, Decimal, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class Priced:
+    """A scenario's usage priced day by day; it does not depend on what is held, so plans share it."""
+
+    days: tuple[PricedDay, ...]
+    requests_used: tuple[tuple[str, Decimal], ...]
+
+
+def price_usage(scenario: Scenario, sheet: PriceSheet, state: State | None = None, join: bool = True) -> Priced:
+    """Turn usage into dated charges at list price (B3, B4, B5, B6, B7), one day at a time.
+
+    Consecutive days of a month with the same charges are joined into one run (unless `join`
+    is off), so the waterfall can take them in one step where nothing changes.
     """
-    flow = _Waterfall(sheet)
-    ents = _entitlements(scenario, sheet)
-    carried = dict(state.left) if state else {}
-    for e in ents:
-        if e.id in carried:
-            e.left = e.initial = carried[e.id]
+    places = Decimal(1).scaleb(-sheet.settings.charge_places)
     requests_used: dict[str, Decimal] = dict(state.requests_used) if state else {}
-    pending = sorted((e for e in ents if e.ends > scenario.start and e.starts < scenario.end), key=lambda e: e.starts)
-    live: list[_Ent] = []
-    pi = 0
-    raw: list[tuple[str, date, Decimal, Decimal, Decimal, tuple[Allocation, ...]]] = []
-    bills: dict[str, Decimal] = {}
-    next_expiry = date.max
+    out: list[PricedDay] = []
     for day, quantities in usage_by_day(scenario, sheet):
-        while pi < len(pending) and pending[pi].starts <= day:
-            e = pending[pi]
-            pi += 1
-            live.append(e)
-            flow.activate(e)
-            next_expiry = min(next_expiry, e.ends)
-        if next_expiry <= day:
-            for e in live:
-                if not e.done and e.ends <= day:
-                    e.lapsed = e.left if e.kind != "capacity" else ZERO
-                    flow.deactivate(e)
-            next_expiry = min((e.ends for e in live if not e.done), default=date.max)
+        if not quantities:
+            continue
         month = month_key(day)
-        bills.setdefault(month, ZERO)
+        charges = []
         for key in sorted(quantities, key=_meter_order):
-            meter = flow.meters[key]
+            meter = sheet.meters[key]
             qty = billable = quantities[key]
             if meter.free_per_month:  # B6: a free allowance per calendar month, used first
                 used_key = f"{key}@{month}"
@@ -288,50 +313,169 @@ def simulate(scenario: Scenario, sheet: PriceSheet, state: State | None = None, 
                 requests_used[used_key] = before + qty
                 billable = max(ZERO, qty - max(ZERO, meter.free_per_month - before))
             if key.startswith("dedicated:"):  # quantities are billable seconds (B5)
-                amount = (billable * meter.price / HOUR).quantize(flow.places, ROUND_HALF_EVEN)
-                qty = billable = (billable / HOUR).quantize(flow.places, ROUND_HALF_EVEN)
+                amount = (billable * meter.price / HOUR).quantize(places, ROUND_HALF_EVEN)
+                qty = billable = (billable / HOUR).quantize(places, ROUND_HALF_EVEN)
             else:
-                amount = flow.value(meter, billable)
-            allocs = flow.absorb(meter, billable, amount)
-            raw.append((key, day, qty, billable, amount, allocs))
-            if allocs and allocs[-1].stage == "postpaid":
-                bills[month] += allocs[-1].amount
+                amount = (billable * meter.price / meter.divisor).quantize(places, ROUND_HALF_EVEN)
+            charges.append((key, qty, billable, amount))
+        frozen = tuple(charges)
+        last = out[-1] if out else None
+        if join and last and last.month == month and last.charges == frozen and last.day + timedelta(last.count) == day:
+            out[-1] = PricedDay(last.day, last.count + 1, month, frozen)
+        else:
+            out.append(PricedDay(day, 1, month, frozen))
+    return Priced(tuple(out), tuple(sorted(requests_used.items())))
+
+
+Raw = tuple[str, date, int, Decimal, Decimal, Decimal, tuple[Allocation, ...]]
+
+
+def _run(
+    scenario: Scenario, sheet: PriceSheet, priced: Priced, state: State | None, keep: bool
+) -> tuple[_Waterfall, list[_Ent], list[Raw], dict[str, Decimal]]:
+    """The waterfall itself (B17): every charge, in time order, through the live entitlements."""
+    flow = _Waterfall(sheet)
+    ents = _entitlements(scenario, sheet)
+    carried = dict(state.left) if state else {}
+    for e in ents:
+        if e.id in carried:
+            e.left = e.initial = carried[e.id]
+    pending = sorted((e for e in ents if e.ends > scenario.start and e.starts < scenario.end), key=lambda e: e.starts)
+    live: list[_Ent] = []
+    pi = 0
+    raw: list[Raw] = []
+    bills: dict[str, Decimal] = {}
+    next_expiry = date.max
+    for run in priced.days:
+        day, left = run.day, run.count
+        postpaid = ZERO
+        while left:
+            while pi < len(pending) and pending[pi].starts <= day:
+                e = pending[pi]
+                pi += 1
+                live.append(e)
+                flow.activate(e)
+                next_expiry = min(next_expiry, e.ends)
+            if next_expiry <= day:
+                for e in live:
+                    if not e.done and e.ends <= day:
+                        e.lapsed = e.left if e.kind != "capacity" else ZERO
+                        flow.deactivate(e)
+                live = [e for e in live if not e.done]
+                next_expiry = min((e.ends for e in live), default=date.max)
+            # the days up to the next start or expiry, taken in one step if nothing runs out in them
+            upcoming = min(next_expiry, pending[pi].starts if pi < len(pending) else date.max)
+            span = min(left, (upcoming - day).days)
+            steps = flow.take_days(live, run.charges, span)
+            while steps is None:  # something runs out within these days: halve the step until it does not
+                span = max(1, span // 2)
+                steps = flow.take_days(live, run.charges, span)
+            live = [e for e in live if not e.done]
+            for key, n, qty, billable, amount, allocs in steps:
+                if keep:
+                    raw.append((key, day, n, qty, billable, amount, allocs))
+                if allocs and allocs[-1].stage == "postpaid":
+                    postpaid += allocs[-1].amount
+            day += timedelta(span)
+            left -= span
+        bills[run.month] = bills.get(run.month, ZERO) + postpaid
     for e in live:
         if not e.done and e.ends <= scenario.end:
             e.lapsed = e.left if e.kind != "capacity" else ZERO
             e.done = True
-    return _result(scenario, sheet, ents, raw, bills, requests_used, flow, merge)
+    return flow, ents, raw, bills
+
+
+def simulate(
+    scenario: Scenario, sheet: PriceSheet, state: State | None = None, merge: bool = True, priced: Priced | None = None
+) -> Result:
+    """Run every day of the scenario through the waterfall (B17) and total it up.
+
+    Usage outside the period is not billed; a holding enters the period with its full grant
+    (less `used`, or what `state` carries) and covers usage from 00:00 on the day it was
+    acquired, never before; it expires at 00:00 on the day its validity ends (half-open).
+    """
+    priced = priced or price_usage(scenario, sheet, state, join=merge)
+    flow, ents, raw, bills = _run(scenario, sheet, priced, state, keep=True)
+    return _result(scenario, sheet, ents, raw, bills, dict(priced.requests_used), flow, merge)
+
+
+@dataclass(frozen=True)
+class Costs:
+    """What a plan search needs of a run, without building the full result."""
+
+    upfront: Decimal
+    postpaid_exact: Decimal
+    postpaid_due: Decimal
+    cash: Decimal
+    lapsed_value: Decimal
+    left: dict[str, Decimal]  # entitlement id -> left at the end of the period (0 once expired)
+    unused: dict[str, Decimal]  # entitlement id -> not used up, whether it lapsed or is still valid
+    absorbed: dict[str, Decimal]  # entitlement id -> yuan absorbed
+    list_price: Decimal
+
+
+def costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
+    flow, ents, _, bills = _run(scenario, sheet, priced, None, keep=False)
+    due = sum((bill_round(v, sheet) for v in bills.values()), ZERO)
+    upfront = _upfront(scenario, sheet)
+    return Costs(
+        upfront=upfront,
+        postpaid_exact=sum(bills.values(), ZERO),
+        postpaid_due=due,
+        cash=upfront + due,
+        lapsed_value=sum((_lapsed_value(e, flow) for e in ents), ZERO),
+        left={e.id: (ZERO if e.ends <= scenario.end else e.left) for e in ents},
+        unused={e.id: (e.size if e.kind == "capacity" else e.left) for e in ents},
+        absorbed={e.id: e.absorbed_yuan for e in ents},
+        list_price=sum((c[3] * pd.count for pd in priced.days for c in pd.charges), ZERO),
+    )
+
+
+def _upfront(scenario: Scenario, sheet: PriceSheet) -> Decimal:
+    """What the period's purchases cost; holdings acquired before it were paid before it."""
+    return sum(
+        (sheet.offers[h.offer].price * h.count for h in scenario.holdings if scenario.start <= h.acquired < scenario.end),
+        ZERO,
+    )
+
+
+def _months(start: date, end: date) -> list[str]:
+    out = []
+    day = start.replace(day=1)
+    while day < end:
+        out.append(month_key(day))
+        day = add_months(day, 1)
+    return out
 
 
 def _meter_order(key: str) -> tuple[int, str]:
     return (_METER_RANK[key.split(":")[0]], key)
 
 
-def _merge(
-    raw: list[tuple[str, date, Decimal, Decimal, Decimal, tuple[Allocation, ...]]], units: dict[str, str], merge: bool
-) -> list[Charge]:
+def _merge(raw: list[Raw], units: dict[str, str], merge: bool) -> list[Charge]:
     """Join consecutive days of a meter within a month whose charges went to the same places (unless merge is off)."""
     out: list[Charge] = []
     last: dict[str, int] = {}
-    for key, day, qty, billable, amount, allocs in raw:
-        sig = tuple((a.stage, a.entitlement) for a in allocs)
+    for key, day, n, qty, billable, amount, allocs in raw:
+        end = day + timedelta(n)
         i = last.get(key)
         if i is not None and merge:
             prev = out[i]
             if (
                 prev.end == day
                 and month_key(prev.start) == month_key(day)
-                and tuple((a.stage, a.entitlement) for a in prev.allocations) == sig
+                and [(a.stage, a.entitlement) for a in prev.allocations] == [(a.stage, a.entitlement) for a in allocs]
             ):
                 merged = tuple(
                     Allocation(a.stage, a.entitlement, a.amount + b.amount, a.quantity + b.quantity)
                     for a, b in zip(prev.allocations, allocs, strict=True)
                 )
-                out[i] = Charge(key, prev.start, day + _ONE_DAY, prev.quantity + qty,
-                                prev.billable + billable, prev.unit, prev.amount + amount, merged)
+                out[i] = Charge(key, prev.start, end, prev.quantity + qty, prev.billable + billable, prev.unit,
+                                prev.amount + amount, merged)
                 continue
         last[key] = len(out)
-        out.append(Charge(key, day, day + _ONE_DAY, qty, billable, units[key], amount, allocs))
+        out.append(Charge(key, day, end, qty, billable, units[key], amount, allocs))
     out.sort(key=lambda c: (c.start.year, c.start.month, _meter_order(c.meter), c.start))
     return out
 
@@ -378,7 +522,7 @@ def _result(
     scenario: Scenario,
     sheet: PriceSheet,
     ents: list[_Ent],
-    raw: list[tuple[str, date, Decimal, Decimal, Decimal, tuple[Allocation, ...]]],
+    raw: list[Raw],
     bills: dict[str, Decimal],
     requests_used: dict[str, Decimal],
     flow: _Waterfall,
@@ -400,13 +544,14 @@ def _result(
                  scenario.start <= h.acquired < scenario.end)
         for h in scenario.holdings
     )
-    bill_rows = tuple(Bill(m, exact, bill_round(exact, sheet)) for m, exact in sorted(bills.items()))
+    monthly = {m: bills.get(m, ZERO) for m in _months(scenario.start, scenario.end)}
+    bill_rows = tuple(Bill(m, exact, bill_round(exact, sheet)) for m, exact in monthly.items())
     absorbed = {stage: ZERO for stage in sheet.settings.deduction_order if stage != "postpaid"}
     for c in charges:
         for a in c.allocations:
             if a.stage != "postpaid":
                 absorbed[a.stage] += a.amount
-    upfront = sum((p.price for p in purchases if p.in_period), ZERO)
+    upfront = _upfront(scenario, sheet)
     due = sum((b.postpaid_due for b in bill_rows), ZERO)
     totals = Totals(
         list_price=sum((c.amount for c in charges), ZERO),
@@ -464,6 +609,6 @@ class BudgetCheck:
         return f"within budget: {what} {self.value:.2f} yuan of {self.limit} yuan"
 
 
-def check_budget(totals: Totals, limit: Decimal, measure: str) -> BudgetCheck:
+def check_budget(totals: Totals | Costs, limit: Decimal, measure: str) -> BudgetCheck:
     value = {"cash": totals.cash, "postpaid": totals.postpaid_due, "list": totals.list_price}[measure]
     return BudgetCheck(limit, measure, value)

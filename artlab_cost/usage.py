@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
 from .calendar import days_in_month
 from .pricing import INCREMENT_SECONDS, PriceSheet
@@ -23,16 +23,14 @@ DAY_HOURS = Decimal(24)
 
 
 def spread(total: Decimal, parts: int, index: int, quantum: Decimal) -> Decimal:
-    """The index-th of `parts` near-equal shares of `total`, rounded so the shares add up to it exactly.
+    """The index-th of `parts` equal shares of `total`, rounded down to `quantum`; the last share takes the rest.
 
-    Share i is round(total*(i+1)/parts) - round(total*i/parts): each day of a month gets the
-    same share whichever days a run covers, and a whole month adds up to the monthly figure.
+    So a whole month (or week) adds up to its figure exactly, each calendar day gets the same
+    share whichever days a run covers, and the days before the last are identical, which lets
+    the engine take them in one step.
     """
-    if total == 0:
-        return total
-    hi = (total * (index + 1) / parts).quantize(quantum, ROUND_HALF_EVEN)
-    lo = (total * index / parts).quantize(quantum, ROUND_HALF_EVEN)
-    return hi - lo
+    share = (total / parts).quantize(quantum, ROUND_DOWN)
+    return total - share * (parts - 1) if index == parts - 1 else share
 
 
 def _months_between(anchor: date, day: date) -> int:

@@ -1,0 +1,596 @@
+"""Tests of the price sheet loader: the bundled sheet's values, and each malformed sheet refused where it is wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from artlab_cost import pricing, yamlsrc
+from artlab_cost.errors import InputError, Problem
+from artlab_cost.pricing import METERS, PriceSheet
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+OK_SHEET = (DATA / "ok-sheet.yaml").read_text(encoding="utf-8")
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def edited(*changes: tuple[str, str]) -> str:
+    """ok-sheet.yaml with each (old, new) text replaced; each old text must occur exactly once."""
+    text = OK_SHEET
+    for old, new in changes:
+        assert text.count(old) == 1, f"{old!r} is not unique in ok-sheet.yaml"
+        text = text.replace(old, new)
+    return text
+
+
+def at(text: str, needle: str) -> tuple[int, int]:
+    """1-based line and column where `needle` first occurs in `text` (worked out from the text, not the loader)."""
+    index = text.index(needle)
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def load_text(tmp_path: Path, text: str, name: str = "p.yaml") -> PriceSheet:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return pricing.parse_sheet(yamlsrc.load(path, name))
+
+
+def refused(tmp_path: Path, text: str) -> InputError:
+    with pytest.raises(InputError) as info:
+        load_text(tmp_path, text)
+    return info.value
+
+
+def expect_one(err: InputError, where: tuple[int, int], path: str, *fragments: str, file: str = "p.yaml") -> Problem:
+    """Exactly one problem, printed `FILE:LINE:COLUMN: path: message`, with each fragment in the message."""
+    shown = "\n".join(str(p) for p in err.problems)
+    assert len(err.problems) == 1, shown
+    problem = err.problems[0]
+    line, col = where
+    assert (problem.file, problem.line, problem.column, problem.path) == (file, line, col, path), shown
+    located = f"{file}:{line}:{col}" if line else file
+    assert str(problem).startswith(f"{located}: {path}: " if path else f"{located}: "), shown
+    for fragment in fragments:
+        assert fragment in problem.message, shown
+    return problem
+
+
+def has(err: InputError, where: tuple[int, int], path: str, fragment: str, file: str = "p.yaml") -> None:
+    shown = "\n".join(str(p) for p in err.problems)
+    line, col = where
+    assert any(
+        (p.file, p.line, p.column, p.path) == (file, line, col, path) and fragment in p.message for p in err.problems
+    ), f"no {file}:{line}:{col}: {path}: ...{fragment}... among:\n{shown}"
+
+
+# --- the bundled sheet -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled() -> PriceSheet:
+    return pricing.load_sheet()
+
+
+def test_bundled_sheet_loads(bundled: PriceSheet) -> None:
+    assert bundled.origin == "bundled pricing.yaml"
+    assert bundled.currency == "CNY"
+    assert bundled.version == "2026.11"  # quoted text, kept as written
+    assert bundled.effective == date(2026, 11, 1)
+    assert bundled.spec_ids() == ("ded-8.07", "ded-39.54")
+
+
+def test_bundled_path_is_the_repository_sheet() -> None:
+    path = pricing.bundled_path()
+    assert path.is_file()
+    assert path.read_bytes() == (ROOT / "pricing.yaml").read_bytes()
+
+
+def test_bundled_meter_prices_are_exact_decimals(bundled: PriceSheet) -> None:
+    gpu = bundled.meters["shared_gpu"]
+    assert isinstance(gpu.price, Decimal)
+    assert gpu.price == Decimal("0.0077")  # B3
+    assert str(gpu.price) == "0.0077"  # not 0.00770000000000000017... from a float
+    assert gpu.unit == "GPU-s" and gpu.divisor == 1
+    assert bundled.meters["dedicated:ded-8.07"].price == Decimal("8.07")  # B4
+    assert bundled.meters["dedicated:ded-39.54"].price == Decimal("39.54")  # B4
+    assert bundled.meters["dedicated:ded-8.07"].unit == "h"
+    storage = bundled.meters["storage"]
+    assert storage.price == Decimal("0.12") and storage.divisor == Decimal(720)  # B7: / 30 / 24
+    assert bundled.meters["traffic_busy"].price == Decimal("0.50")  # B7
+    assert bundled.meters["traffic_idle"].price == Decimal("0.25")  # B7
+    put, get = bundled.meters["put_requests"], bundled.meters["get_requests"]
+    assert put.price == get.price == Decimal("0.01") and put.divisor == get.divisor == Decimal(10000)  # B7
+    assert put.free_per_month == Decimal(5_000_000) and get.free_per_month == Decimal(20_000_000)  # B6
+
+
+def test_bundled_settings(bundled: PriceSheet) -> None:
+    s = bundled.settings
+    assert s.deduction_order == ("free_trial", "pack", "voucher", "postpaid")  # B17
+    assert s.bill_rounding == "truncate" and s.bill_places == 2  # B20
+    assert type(s.bill_places) is int and type(s.charge_places) is int
+    assert s.dedicated_increment == "second"  # B5 default
+
+
+def test_bundled_offers(bundled: PriceSheet) -> None:
+    o = bundled.offers
+    trial = o["trial-compute"]  # B8, B10
+    assert (trial.stage, trial.limit, trial.validity_months, trial.eligible) == (
+        "free_trial", "once_per_user", 1, frozenset({"new_user"}),
+    )
+    assert [(g.kind, g.size, g.unit, g.covers) for g in trial.grants] == [
+        ("amount", Decimal(500), "yuan", frozenset({"shared_gpu", "dedicated"}))
+    ]
+    assert [(g.kind, g.size, g.unit) for g in o["trial-storage"].grants] == [("capacity", Decimal(20), "GB")]
+    assert [(g.kind, g.unit, g.covers) for g in o["trial-traffic"].grants] == [
+        ("quantity", "GB", frozenset({"traffic_busy", "traffic_idle"}))
+    ]
+    assert [(g.kind, g.size, g.unit) for g in o["trial-requests"].grants] == [("quantity", Decimal(200000), "req")]
+    voucher = o["student-voucher"]  # B11
+    assert voucher.eligible == frozenset({"student"}) and voucher.stage == "voucher"
+    assert voucher.grants[0].size == Decimal(300) and voucher.grants[0].covers == frozenset(METERS)
+    starter = o["starter-bundle"]  # B15
+    assert starter.price == Decimal(59) and starter.grants[0].size == Decimal(200)
+    assert o["storage-pack-40"].limit == "once_per_validity" and o["storage-pack-40"].group == "storage-pack"  # B16
+    assert o["traffic-pack-10"].limit == "stackable"  # B16
+
+
+def test_bundled_amounts_are_all_decimals(bundled: PriceSheet) -> None:
+    for meter in bundled.meters.values():
+        for amount in (meter.price, meter.divisor, meter.free_per_month):
+            assert type(amount) is Decimal, (meter.id, amount)
+    for offer in bundled.offers.values():
+        assert type(offer.price) is Decimal, offer.id
+        for grant in offer.grants:
+            assert type(grant.size) is Decimal, offer.id
+
+
+def test_bundled_assumptions_are_listed(bundled: PriceSheet) -> None:
+    notes = bundled.assumptions()
+    assert any(n.startswith("offer student-voucher: validity_months (") for n in notes)
+    assert any(n.startswith("offer storage-pack-40: price (") for n in notes)
+    assert not any(n.startswith("meter ") for n in notes)
+
+
+# --- choosing the sheet ------------------------------------------------------------------
+
+
+def test_option_names_the_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ARTLAB_COST_PRICING", raising=False)
+    path = str(DATA / "ok-sheet.yaml")
+    sheet = pricing.load_sheet(path)
+    assert sheet.origin == path and sheet.name == "Test sheet"
+
+
+def test_environment_names_the_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(DATA / "ok-sheet.yaml")
+    monkeypatch.setenv("ARTLAB_COST_PRICING", path)
+    assert pricing.load_sheet().origin == path
+
+
+def test_option_wins_over_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ARTLAB_COST_PRICING", str(tmp_path / "missing.yaml"))
+    assert pricing.load_sheet(str(DATA / "ok-sheet.yaml")).name == "Test sheet"
+
+
+def test_missing_sheet_named_by_the_environment_is_an_input_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "missing.yaml")
+    monkeypatch.setenv("ARTLAB_COST_PRICING", missing)
+    with pytest.raises(InputError) as info:
+        pricing.load_sheet()
+    expect_one(info.value, (0, 0), "", "no such file", file=missing)
+
+
+# --- a small valid sheet -------------------------------------------------------------------
+
+
+def test_ok_sheet_values(tmp_path: Path) -> None:
+    sheet = load_text(tmp_path, OK_SHEET)
+    assert sheet.origin == "p.yaml"
+    assert sheet.version == "2026.10"
+    assert sheet.meters["dedicated:ded-8.07"].name == "lowest spec"
+    assert sheet.meters["dedicated:ded-39.54"].name == "dedicated ded-39.54"  # default name
+    assert sheet.meters["shared_gpu"].name == "shared GPU"
+    assert sheet.offers["storage-pack-40"].eligible == frozenset()  # default: anyone
+    assert sheet.offers["trial-compute"].group == "" and sheet.offers["trial-compute"].note == ""
+    bundle = sheet.offers["bundle"]
+    assert [(g.kind, g.size, g.unit) for g in bundle.grants] == [
+        ("amount", Decimal(40), "yuan"),
+        ("quantity", Decimal(5), "GB"),
+    ]
+    assert sheet.assumptions() == ["offer student-voucher: validity_months (B11 states none)"]
+
+
+def test_as_data_keeps_amounts_as_exact_text(tmp_path: Path) -> None:
+    data = pricing.as_data(load_text(tmp_path, OK_SHEET))
+    gpu = next(m for m in data["meters"] if m["id"] == "shared_gpu")
+    assert gpu["price"] == "0.0077"
+    assert data["sheet"]["effective"] == "2026-01-01"
+
+
+def test_expand_covers() -> None:
+    assert pricing.expand_covers(["compute"]) == {"shared_gpu", "dedicated"}
+    assert pricing.expand_covers(["oss"]) == {"storage", "traffic_busy", "traffic_idle", "put_requests", "get_requests"}
+    assert pricing.expand_covers(["storage", "traffic_busy"]) == {"storage", "traffic_busy"}
+    assert pricing.expand_covers(["all"]) == set(METERS)
+
+
+def test_dedicated_spec_can_be_added_by_the_user(tmp_path: Path) -> None:
+    text = edited(("    source: B4\n  storage:", "      my-a10:\n        price: 14.60\n        source: console\n    source: B4\n  storage:"))
+    sheet = load_text(tmp_path, text)
+    assert sheet.meters["dedicated:my-a10"].price == Decimal("14.60")
+    assert "my-a10" in sheet.spec_ids()
+
+
+# --- whole files refused ---------------------------------------------------------------
+
+
+def test_empty_sheet_is_refused(tmp_path: Path) -> None:
+    expect_one(refused(tmp_path, ""), (0, 0), "", "file is empty")
+
+
+def test_sheet_that_is_a_list_is_refused(tmp_path: Path) -> None:
+    err = refused(tmp_path, "- sheet: {}\n- meters: {}\n")
+    expect_one(err, (1, 1), "", "expected a mapping at the top of the file, got a list")
+
+
+def test_sheet_that_is_a_scalar_is_refused(tmp_path: Path) -> None:
+    err = refused(tmp_path, "pricing\n")
+    expect_one(err, (1, 1), "", "expected a mapping at the top of the file, got 'pricing'")
+
+
+def test_sheet_with_two_documents_is_refused(tmp_path: Path) -> None:
+    text = OK_SHEET + "---\n" + OK_SHEET
+    expect_one(refused(tmp_path, text), (OK_SHEET.count("\n") + 1, 1), "", "more than one YAML document")
+
+
+# --- keys --------------------------------------------------------------------------------
+
+
+def test_unknown_top_level_key_suggests(tmp_path: Path) -> None:
+    text = OK_SHEET + "ofers: {}\n"
+    expect_one(refused(tmp_path, text), at(text, "ofers:"), "ofers", "unknown key 'ofers'; did you mean 'offers'?")
+
+
+def test_misspelt_meter_key_suggests(tmp_path: Path) -> None:
+    text = edited(("    price: 0.0077\n", "    price: 0.0077\n    nmae: GPU\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "nmae"), "meters.shared_gpu.nmae", "unknown key 'nmae'; did you mean 'name'?")
+
+
+def test_misspelt_key_deep_in_an_offer_grant_suggests(tmp_path: Path) -> None:
+    text = edited(("      - amount: 500\n        covers: [compute]", "      - amount: 500\n        cover: [compute]"))
+    err = refused(tmp_path, text)
+    has(err, at(text, "cover:"), "offers.trial-compute.grants[0].cover", "unknown key 'cover'; did you mean 'covers'?")
+    has(err, at(text, "amount: 500"), "offers.trial-compute.grants[0].covers", "required key is missing")
+    assert len(err.problems) == 2
+
+
+def test_misspelt_key_in_a_dedicated_spec_suggests(tmp_path: Path) -> None:
+    text = edited(("        price: 39.54\n", "        prise: 39.54\n"))
+    err = refused(tmp_path, text)
+    has(err, at(text, "prise"), "meters.dedicated.specs.ded-39.54.prise", "did you mean 'price'?")
+    has(err, at(text, "prise"), "meters.dedicated.specs.ded-39.54.price", "required key is missing")
+
+
+def test_misspelt_settings_key_suggests(tmp_path: Path) -> None:
+    text = edited(("  tie_break: acquired_then_listed\n", "  tie_brake: acquired_then_listed\n"))
+    err = refused(tmp_path, text)
+    has(err, at(text, "tie_brake"), "settings.tie_brake", "unknown key 'tie_brake'; did you mean 'tie_break'?")
+
+
+def test_duplicate_key_in_sheet_is_refused(tmp_path: Path) -> None:
+    text = edited(("    price: 0.0077\n", "    price: 0.0077\n    price: 0.0078\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "price: 0.0078"), "meters.shared_gpu.price", "duplicate key 'price'")
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def test_negative_meter_price_is_refused(tmp_path: Path) -> None:
+    text = edited(("price: 0.0077", "price: -0.0077"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "-0.0077"), "meters.shared_gpu.price", "must not be negative, got -0.0077")
+
+
+def test_negative_spec_price_is_refused(tmp_path: Path) -> None:
+    text = edited(("price: 8.07", "price: -8.07"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "-8.07\n"), "meters.dedicated.specs.ded-8.07.price", "must not be negative")
+
+
+def test_negative_offer_price_is_refused(tmp_path: Path) -> None:
+    text = edited(("    price: 9\n", "    price: -9\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "-9"), "offers.storage-pack-40.price", "must not be negative, got -9")
+
+
+def test_quoted_price_is_refused(tmp_path: Path) -> None:
+    text = edited(("price: 0.0077", 'price: "0.0077"'))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, '"0.0077"'), "meters.shared_gpu.price", "expected a number, got the quoted text '0.0077'")
+
+
+def test_text_price_is_refused(tmp_path: Path) -> None:
+    text = edited(("price: 0.50", "price: half a yuan"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "half"), "meters.traffic_busy.price", "expected a number, got 'half a yuan'")
+
+
+@pytest.mark.parametrize("bad", [".nan", ".inf", "-.inf"])
+def test_non_finite_price_is_refused(tmp_path: Path, bad: str) -> None:
+    text = edited(("price: 0.25", f"price: {bad}"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, bad), "meters.traffic_idle.price", f"expected a finite number, got '{bad}'")
+
+
+def test_zero_grant_is_refused(tmp_path: Path) -> None:
+    text = edited(("amount: 500", "amount: 0"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "0\n        covers: [compute]"), "offers.trial-compute.grants[0].amount", "greater than 0")
+
+
+def test_fractional_validity_is_refused(tmp_path: Path) -> None:
+    text = edited(("    validity_months: 1\n", "    validity_months: 1.5\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "1.5"), "offers.trial-compute.validity_months", "expected a whole number")
+
+
+def test_days_per_month_over_31_is_refused(tmp_path: Path) -> None:
+    text = edited(("days_per_month: 30", "days_per_month: 32"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "32"), "meters.storage.days_per_month", "must be at most 31")
+
+
+# --- other types and values --------------------------------------------------------------
+
+
+def test_list_where_a_mapping_is_expected_is_refused(tmp_path: Path) -> None:
+    text = edited(("  storage:\n    price: 0.12\n    days_per_month: 30\n    source: B7\n", "  storage: [0.12, 30]\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "[0.12"), "meters.storage", "expected a mapping, got a list")
+
+
+def test_offers_as_a_list_is_refused(tmp_path: Path) -> None:
+    head = OK_SHEET[: OK_SHEET.index("offers:")]
+    text = head + "offers:\n  - trial-compute\n"
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "- trial-compute"), "offers", "expected a mapping of ids, got a list")
+
+
+def test_impossible_effective_date_is_refused(tmp_path: Path) -> None:
+    text = edited(("effective: 2026-01-01", "effective: 2026-02-30"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "2026-02-30"), "sheet.effective", "'2026-02-30' is not a real calendar date")
+
+
+def test_other_currency_is_refused(tmp_path: Path) -> None:
+    text = edited(("currency: CNY", "currency: USD"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "USD"), "sheet.currency", "unknown value 'USD'")
+
+
+def test_bad_spec_id_is_refused(tmp_path: Path) -> None:
+    text = edited(("      ded-39.54:\n", "      Ded 39:\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "Ded 39"), "meters.dedicated.specs.Ded 39", "ids use lower-case letters")
+
+
+def test_no_dedicated_spec_is_refused(tmp_path: Path) -> None:
+    start = OK_SHEET.index("    specs:\n")
+    end = OK_SHEET.index("    source: B4\n  storage:")
+    text = OK_SHEET[:start] + "    specs: {}\n" + OK_SHEET[end:]
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "{}"), "meters.dedicated.specs", "needs at least 1 entry")
+
+
+def test_unknown_eligibility_suggests(tmp_path: Path) -> None:
+    text = edited(("eligible: [student]", "eligible: [students]"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "students"), "offers.student-voucher.eligible[0]", "did you mean 'student'?")
+
+
+def test_unknown_covered_meter_suggests(tmp_path: Path) -> None:
+    text = edited(("covers: [compute]\n    source: B8", "covers: [compte]\n    source: B8"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "compte"), "offers.trial-compute.grants[0].covers[0]", "did you mean 'compute'?")
+
+
+def test_grant_with_two_kinds_is_refused(tmp_path: Path) -> None:
+    text = edited(("      - amount: 500\n", "      - amount: 500\n        quantity: 5\n"))
+    err = refused(tmp_path, text)
+    expect_one(
+        err, at(text, "amount: 500"), "offers.trial-compute.grants[0]",
+        "give exactly one of amount, quantity, capacity (got both amount and quantity)",
+    )
+
+
+def test_grant_of_no_kind_is_refused(tmp_path: Path) -> None:
+    text = edited(("      - amount: 500\n        covers: [compute]", "      - covers: [compute]"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "covers: [compute]"), "offers.trial-compute.grants[0]", "(got none)")
+
+
+def test_offer_in_postpaid_stage_is_refused(tmp_path: Path) -> None:
+    text = edited(("    stage: voucher\n", "    stage: postpaid\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "postpaid\n"), "offers.student-voucher.stage", "unknown value 'postpaid'")
+
+
+# --- sources and assumptions ------------------------------------------------------------
+
+
+def test_meter_without_source_is_refused(tmp_path: Path) -> None:
+    text = edited(("    price: 0.0077\n    source: B3\n", "    price: 0.0077\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "price: 0.0077"), "meters.shared_gpu.source", "required key is missing")
+
+
+def test_offer_without_source_is_refused(tmp_path: Path) -> None:
+    text = edited(("    source: B8, B10\n", ""))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "name: Free trial, compute"), "offers.trial-compute.source", "required key is missing")
+
+
+def test_sheet_without_source_is_refused(tmp_path: Path) -> None:
+    text = edited(("  currency: CNY\n  source: tests\n", "  currency: CNY\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "name: Test sheet"), "sheet.source", "required key is missing")
+
+
+def test_empty_source_is_refused(tmp_path: Path) -> None:
+    text = edited(("    source: B3\n", "    source:\n"))
+    err = refused(tmp_path, text)
+    line, _ = at(text, "    source:\n")
+    expect_one(err, (line, 12), "meters.shared_gpu.source", "expected text, got nothing")
+
+
+def test_assumed_naming_no_field_suggests(tmp_path: Path) -> None:
+    text = edited(("      validity_months: B11 states none\n", "      validity_month: B11 states none\n"))
+    err = refused(tmp_path, text)
+    expect_one(
+        err, at(text, "validity_month:"), "offers.student-voucher.assumed.validity_month",
+        "names no field of this entry", "did you mean 'validity_months'?",
+    )
+
+
+def test_assumed_naming_an_unwritten_field_is_refused(tmp_path: Path) -> None:
+    text = edited(("    price: 0.0077\n    source: B3\n", "    price: 0.0077\n    source: B3\n    assumed:\n      name: x\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "name: x"), "meters.shared_gpu.assumed.name", "names no field of this entry")
+
+
+def test_assumed_naming_the_source_is_refused(tmp_path: Path) -> None:
+    text = edited(("      validity_months: B11 states none\n", "      source: B11 is vague\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "source: B11 is vague"), "offers.student-voucher.assumed.source", "names no field")
+
+
+def test_assumed_on_a_meter_is_listed(tmp_path: Path) -> None:
+    text = edited(("    price: 0.0077\n    source: B3\n", "    price: 0.0077\n    source: B3\n    assumed:\n      price: a guess\n"))
+    assert "meter shared_gpu: price (a guess)" in load_text(tmp_path, text).assumptions()
+
+
+# --- settings and offer rules --------------------------------------------------------------
+
+
+def test_deduction_order_with_unknown_stage_suggests(tmp_path: Path) -> None:
+    text = edited(("[free_trial, pack, voucher, postpaid]", "[free_trial, packs, voucher, postpaid]"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "packs"), "settings.deduction_order[1]", "unknown value 'packs'; did you mean 'pack'?")
+
+
+def test_deduction_order_not_ending_with_postpaid_is_refused(tmp_path: Path) -> None:
+    text = edited(("[free_trial, pack, voucher, postpaid]", "[free_trial, pack, postpaid, voucher]"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "[free_trial"), "settings.deduction_order", "must end with 'postpaid'")
+
+
+def test_deduction_order_without_postpaid_is_refused(tmp_path: Path) -> None:
+    text = edited(("[free_trial, pack, voucher, postpaid]", "[free_trial, pack, voucher]"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "[free_trial"), "settings.deduction_order", "must end with 'postpaid'")
+
+
+def test_deduction_order_naming_a_stage_twice_is_refused(tmp_path: Path) -> None:
+    text = edited(("[free_trial, pack, voucher, postpaid]", "[pack, pack, voucher, postpaid]"))
+    err = refused(tmp_path, text)
+    has(err, at(text, "[pack"), "settings.deduction_order", "names a stage twice")
+    # four entries with one twice leave a stage out, so the free trial's stage is missing too
+    has(err, at(text, "free_trial\n"), "offers.trial-compute.stage", "not in settings.deduction_order")
+    assert len(err.problems) == 2
+
+
+def test_deduction_order_longer_than_the_stages_is_refused(tmp_path: Path) -> None:
+    text = edited(("[free_trial, pack, voucher, postpaid]", "[free_trial, pack, pack, voucher, postpaid]"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "[free_trial"), "settings.deduction_order", "has more than 4 items")
+
+
+def test_offer_stage_missing_from_the_order_is_refused(tmp_path: Path) -> None:
+    text = edited(("[free_trial, pack, voucher, postpaid]", "[free_trial, pack, postpaid]"))
+    err = refused(tmp_path, text)
+    expect_one(
+        err, at(text, "voucher\n    price: 0"), "offers.student-voucher.stage",
+        "stage 'voucher' is not in settings.deduction_order",
+    )
+
+
+def test_quantity_grant_over_meters_of_different_units_is_refused(tmp_path: Path) -> None:
+    # oss = storage (GB-h), traffic (GB) and requests (req)
+    text = edited(("      - quantity: 10\n        covers: [traffic]", "      - quantity: 10\n        covers: [oss]"))
+    err = refused(tmp_path, text)
+    expect_one(
+        err, at(text, "[oss]"), "offers.traffic-pack-10.grants[0].covers", "a quantity grant must cover meters of one unit"
+    )
+
+
+def test_quantity_grant_over_compute_is_refused(tmp_path: Path) -> None:
+    # compute = shared GPU (GPU-s) and dedicated (h)
+    text = edited(("      - quantity: 10\n        covers: [traffic]", "      - quantity: 10\n        covers: [compute]"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "[compute]\n    source: B12"), "offers.traffic-pack-10.grants[0].covers", "of one unit")
+
+
+def test_capacity_grant_over_traffic_is_refused(tmp_path: Path) -> None:
+    text = edited(("      - capacity: 40\n        covers: [storage]", "      - capacity: 40\n        covers: [traffic]"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "[traffic]\n    source: B12, B16\n  storage-pack-100"),
+               "offers.storage-pack-40.grants[0].covers", "a capacity grant covers storage only")
+
+
+def test_stackable_capacity_grant_is_refused(tmp_path: Path) -> None:
+    text = edited(("    limit: once_per_validity\n    group: storage-pack\n    grants:\n      - capacity: 100",
+                   "    limit: stackable\n    group: storage-pack\n    grants:\n      - capacity: 100"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "stackable\n    group"), "offers.storage-pack-100.limit",
+               "a storage capacity cannot be stackable (B16)")
+
+
+# --- several problems at once -------------------------------------------------------------
+
+
+def test_every_problem_of_a_sheet_is_reported(tmp_path: Path) -> None:
+    text = edited(
+        ("effective: 2026-01-01", "effective: 2026-02-30"),
+        ("price: 0.0077", "price: -0.0077"),
+        ("    price: 0.12\n", "    price: .nan\n"),
+        ("    validity_months: 1\n", "    validity_months: one\n"),
+        ("eligible: [student]", "eligible: [studnet]"),
+    )
+    err = refused(tmp_path, text + "extra: 1\n")
+    text += "extra: 1\n"
+    has(err, at(text, "2026-02-30"), "sheet.effective", "not a real calendar date")
+    has(err, at(text, "-0.0077"), "meters.shared_gpu.price", "must not be negative")
+    has(err, at(text, ".nan"), "meters.storage.price", "finite")
+    has(err, at(text, "one\n"), "offers.trial-compute.validity_months", "expected a whole number")
+    has(err, at(text, "studnet"), "offers.student-voucher.eligible[0]", "did you mean 'student'?")
+    has(err, at(text, "extra:"), "extra", "unknown key 'extra'")
+    assert len(err.problems) == 6
+    assert [p.line for p in err.problems] == sorted(p.line for p in err.problems)
+
+
+def test_every_rule_problem_of_a_sheet_is_reported(tmp_path: Path) -> None:
+    text = edited(
+        ("[free_trial, pack, voucher, postpaid]", "[free_trial, pack, postpaid]"),
+        ("    limit: once_per_validity\n    group: storage-pack\n    grants:\n      - capacity: 100",
+         "    limit: stackable\n    group: storage-pack\n    grants:\n      - capacity: 100"),
+        ("      - quantity: 10\n        covers: [traffic]", "      - quantity: 10\n        covers: [oss]"),
+    )
+    err = refused(tmp_path, text)
+    paths = sorted(p.path for p in err.problems)
+    assert paths == [
+        "offers.storage-pack-100.limit",
+        "offers.student-voucher.stage",
+        "offers.traffic-pack-10.grants[0].covers",
+    ]
