@@ -74,6 +74,7 @@ class Comparison:
     runs: int  # engine runs made by the search
     space: int  # plans the purchase rules allow within the searched counts
     notes: tuple[str, ...]
+    free: frozenset[str]  # offers that cost nothing: claimed rather than bought
 
     def saving(self, plan: Plan) -> Decimal:
         return self.postpaid_only - plan.costs.cash
@@ -411,6 +412,7 @@ def compare(
         runs=len(search.memo),
         space=space,
         notes=tuple(out_notes),
+        free=frozenset(o.id for o in sheet.offers.values() if o.price == 0),
     )
 
 

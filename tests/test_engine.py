@@ -9,6 +9,7 @@ structure with simple offers) so the numbers are easy: a shared GPU-second costs
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import ROUND_DOWN
 from decimal import Decimal as D
 from textwrap import dedent, indent
 
@@ -17,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from artlab_cost import yamlsrc
-from artlab_cost.engine import Charge, Result, simulate
+from artlab_cost.engine import Balance, Charge, Result, simulate
 from artlab_cost.pricing import PriceSheet, load_sheet, parse_sheet
-from artlab_cost.scenario import parse_scenario
+from artlab_cost.scenario import Scenario, parse_scenario
 
 ZERO = D(0)
 
@@ -157,12 +158,9 @@ def bill(result: Result, month: str) -> tuple[D, D]:
     return found
 
 
-def balance(result: Result, ident: str):  # type: ignore[no-untyped-def]
+def balance(result: Result, ident: str) -> Balance:
     (found,) = [b for b in result.balances if b.id == ident]
     return found
-
-
-# One shared GPU-second costs 0.01 here, so `gpu_seconds: 100, per: day` is 1.00 yuan a day.
 
 
 # ---------------------------------------------------------------------------------------------
@@ -700,6 +698,35 @@ def test_one_month_from_january_31_ends_february_28() -> None:
     assert r.totals.cash == D("23.00")
 
 
+@pytest.mark.parametrize(
+    "usage",
+    [
+        "  - {kind: shared, gpu_seconds: 100, per: day, until: 2026-04-10}\n",  # no usage after the purchase
+        "  []\n",  # no usage at all
+    ],
+    ids=["usage-ends-before-purchase", "no-usage"],
+)
+def test_pack_expiring_unused_lapses_in_full(usage: str) -> None:
+    """B12, B19: a pack that expires inside the period with nothing used lapses its whole amount."""
+    r = run(
+        "period: {start: 2026-04-01, months: 2}\nusage:\n"
+        + usage
+        + "holdings:\n  - {offer: month-100, date: 2026-04-15, label: p}\n"
+    )
+    # month-100 (100 yuan, bought 15 April for 20) is valid 15 April - 15 May; nothing is used in
+    # that time, so at 15 May all 100.00 lapse: left 0, lapsed 100, lapsed value 100.00.
+    # Postpaid: 1-10 April at 1.00 = 10.00 (or 0 with no usage); upfront 20.
+    b = balance(r, "p")
+    assert (b.initial, b.absorbed) == (D(100), ZERO)
+    assert b.left == ZERO
+    assert b.lapsed == D(100)
+    assert b.lapsed_value == D(100)
+    assert r.totals.lapsed_value == D(100)
+    postpaid = D("10.00") if "shared" in usage else ZERO
+    assert r.totals.postpaid_due == postpaid
+    assert r.totals.cash == D(20) + postpaid
+
+
 # ---------------------------------------------------------------------------------------------
 # B16: storage capacity and traffic quantity.
 # ---------------------------------------------------------------------------------------------
@@ -890,10 +917,12 @@ def test_conservation_on_a_mixed_scenario(merge: bool) -> None:
     assert t.list_price == t.absorbed["free_trial"] + t.absorbed["pack"] + t.absorbed["voucher"] + t.postpaid_exact
     # due per month is the exact amount truncated to 0.01 (B20)
     for b in r.bills:
-        assert b.postpaid_due == b.postpaid_exact.quantize(D("0.01"), rounding="ROUND_DOWN")
+        assert b.postpaid_due == b.postpaid_exact.quantize(D("0.01"), rounding=ROUND_DOWN)
     # merging days into charges changes no total
     other = run(MIXED, SHEET, merge=not merge)
     assert other.totals == r.totals
+    assert other.balances == r.balances
+    assert other.bills == r.bills
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -941,7 +970,7 @@ holdings:
 def test_one_run_equals_the_period_split_in_two() -> None:
     """B6, B12, B17: a pack used up in a first run stays used up in the next; so does the month's allowance."""
 
-    def scen(start: str, end: str):  # type: ignore[no-untyped-def]
+    def scen(start: str, end: str) -> Scenario:
         return parse_scenario(yamlsrc.parse(SPLIT % (start, end), "split.yaml"), SHEET)
 
     whole = simulate(scen("2026-04-01", "2026-04-30"), SHEET)
