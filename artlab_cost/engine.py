@@ -159,7 +159,7 @@ def bill_round(amount: Decimal, sheet: PriceSheet) -> Decimal:
 
 def _entitlements(scenario: Scenario, sheet: PriceSheet) -> list[_Ent]:
     rank = {stage: i for i, stage in enumerate(sheet.settings.deduction_order)}
-    by_acquired = sheet.settings.tie_break == "acquired_then_listed"
+    by_acquired = sheet.settings.tie_break == "acquired_then_offer"
     out: list[_Ent] = []
     ids: set[str] = set()
     for hold in scenario.holdings:
@@ -175,8 +175,8 @@ def _entitlements(scenario: Scenario, sheet: PriceSheet) -> list[_Ent]:
                 size = grant.size
                 used = hold.used if hold.used is not None and hold.acquired < scenario.start else ZERO
                 left = size - used
-                # B13: nearest expiry first; equal expiry: acquired first (a setting), then listed first.
-                order = (rank[offer.stage], ends, hold.acquired if by_acquired else date.min, hold.index, k, g)
+                # B13: nearest expiry first; equal expiry: acquired first and lower offer id (a setting), then listed first.
+                order = (rank[offer.stage], ends, *((hold.acquired, offer.id) if by_acquired else (date.min, "")), hold.index, k, g)
                 out.append(
                     _Ent(ident, offer.id, offer.name, offer.stage, grant.kind, grant.unit, grant.covers, hold.acquired,
                          ends, size, left, order, bool(offer.assumed), initial=left)
@@ -379,7 +379,8 @@ def _run(
             day += timedelta(span)
             left -= span
         bills[run.month] = bills.get(run.month, ZERO) + postpaid
-    for e in live:
+    # What expires by the end lapses, including a holding acquired after the last day of usage.
+    for e in pending:
         if not e.done and e.ends <= scenario.end:
             e.lapsed = e.left if e.kind != "capacity" else ZERO
             e.done = True
@@ -501,7 +502,7 @@ def _notes(scenario: Scenario, sheet: PriceSheet, result_meters: set[str], ents:
             f"Dedicated sessions billed per {st.dedicated_increment}, rounded up (setting dedicated_increment, B5)."
         )
     if ents:
-        tie = "earliest acquired, then listed first" if st.tie_break == "acquired_then_listed" else "listed first"
+        tie = "earliest acquired, then offer id, then listed first" if st.tie_break == "acquired_then_offer" else "listed first"
         notes.append(
             f"Packs expiring together: {tie} (setting tie_break, B13). Validity runs from 00:00 on the day acquired "
             "to 00:00 on the same day N months later (clamped to the month's end); usage is taken day by day."
@@ -565,7 +566,7 @@ def _result(
     used_meters = {c.meter for c in charges}
     assumed_meters = frozenset(k for k in used_meters if sheet.meters[k].assumed)
     state = State(
-        left=tuple(sorted((e.id, e.left) for e in ents if not e.done)),
+        left=tuple(sorted((e.id, e.left) for e in ents)),
         requests_used=tuple(sorted(requests_used.items())),
     )
     return Result(

@@ -133,7 +133,7 @@ SHEET_SPEC = Record(
             Record(
                 {
                     "deduction_order": Field(ListOf(Text(choices=STAGES), min_items=1, max_items=4), required=True),
-                    "tie_break": Field(Text(choices=("acquired_then_listed", "listed")), required=True),
+                    "tie_break": Field(Text(choices=("acquired_then_offer", "listed")), required=True),
                     "dedicated_increment": Field(Text(choices=tuple(INCREMENT_SECONDS)), required=True),
                     "bill_rounding": Field(Text(choices=("truncate", "half_up", "half_even")), required=True),
                     "bill_places": Field(Num(integer=True, maximum=Decimal(4)), required=True),
