@@ -56,6 +56,7 @@ class Balance:
     stage: str
     kind: str  # amount, quantity or capacity
     unit: str
+    covers: frozenset[str]  # meter ids
     starts: date
     ends: date  # exclusive
     initial: Decimal  # what it held at the start of the period (after `used`)
@@ -533,7 +534,8 @@ def _result(
     shown = [e for e in ents if e.ends > scenario.start and e.starts < scenario.end]
     balances = tuple(
         Balance(
-            id=e.id, offer=e.offer, name=e.name, stage=e.stage, kind=e.kind, unit=e.unit, starts=e.starts, ends=e.ends,
+            id=e.id, offer=e.offer, name=e.name, stage=e.stage, kind=e.kind, unit=e.unit, covers=e.covers,
+            starts=e.starts, ends=e.ends,
             initial=e.initial, absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan,
             left=ZERO if e.ends <= scenario.end else (e.size if e.kind == "capacity" else e.left),
             lapsed=e.lapsed, lapsed_value=_lapsed_value(e, flow), assumed=e.assumed,

@@ -61,7 +61,7 @@ def _offers_yaml() -> str:
 def make_sheet(
     *,
     increment: str = "second",
-    tie_break: str = "acquired_then_listed",
+    tie_break: str = "acquired_then_offer",
     rounding: str = "truncate",
     shared: str = "0.01",
 ) -> PriceSheet:
@@ -474,7 +474,7 @@ def test_nearest_expiry_first() -> None:
 
 @pytest.mark.parametrize("listing", [("pack6", "pack12"), ("pack12", "pack6")])
 def test_same_expiry_earliest_acquired_first(listing: tuple[str, str]) -> None:
-    """B13 (tie_break acquired_then_listed): packs expiring together go earliest-acquired first."""
+    """B13 (tie_break acquired_then_offer): packs expiring together go earliest-acquired first."""
     dates = {"pack12": "2026-01-15", "pack6": "2026-07-15"}
     holdings = "".join(f"          - {{offer: {o}, date: {dates[o]}, label: {o}}}\n" for o in listing)
     r = run(

@@ -80,6 +80,7 @@ def estimate_data(result: Result, budget: BudgetCheck | None = None) -> dict[str
                 "stage": b.stage,
                 "kind": b.kind,
                 "unit": b.unit,
+                "covers": sorted(b.covers),
                 "valid_from": b.starts.isoformat(),
                 "expires": b.ends.isoformat(),
                 "initial": exact(b.initial),

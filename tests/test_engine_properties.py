@@ -1,0 +1,272 @@
+"""Property tests of the billing engine over random scenarios (B12, B13, B16, B17, B20).
+
+Each property is a rule of the waterfall that must hold whatever the usage and holdings:
+money is conserved to the last fen, balances never go below zero, an entitlement absorbs
+only inside its validity and its meters, a later stage is reached only when the earlier
+ones are used up, the listing order does not matter, one run equals two consecutive runs
+with the state carried over, and adding an entitlement never raises postpaid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from artlab_cost import yamlsrc
+from artlab_cost.calendar import add_months
+from artlab_cost.engine import Result, simulate
+from artlab_cost.pricing import parse_sheet
+from artlab_cost.scenario import Holding, Scenario, Usage
+
+SHEET_TEXT = """
+sheet: {name: property sheet, version: "1", effective: 2026-01-01, currency: CNY, source: test}
+settings:
+  deduction_order: [free_trial, pack, voucher, postpaid]
+  tie_break: acquired_then_offer
+  dedicated_increment: minute
+  bill_rounding: truncate
+  bill_places: 2
+  charge_places: 12
+  source: test
+meters:
+  shared_gpu: {price: 0.0077, source: B3}
+  dedicated:
+    specs:
+      small: {price: 8.07, source: B4}
+      big: {price: 39.54, source: B4}
+    source: B4
+  storage: {price: 0.12, days_per_month: 30, source: B7}
+  traffic_busy: {price: 0.50, source: B7}
+  traffic_idle: {price: 0.25, source: B7}
+  put_requests: {price: 0.01, per: 10000, free_per_month: 5000000, source: B6}
+  get_requests: {price: 0.01, per: 10000, free_per_month: 20000000, source: B6}
+offers:
+  trial:
+    {name: trial, stage: free_trial, price: 0, validity_months: 1, limit: once_per_user,
+     grants: [{amount: 50, covers: [compute]}], source: test}
+  trial-traffic:
+    {name: trial traffic, stage: free_trial, price: 0, validity_months: 2, limit: once_per_user,
+     grants: [{quantity: 3, covers: [traffic]}], source: test}
+  voucher:
+    {name: voucher, stage: voucher, price: 0, validity_months: 3, limit: once_per_user,
+     grants: [{amount: 40, covers: [all]}], source: test}
+  compute:
+    {name: compute pack, stage: pack, price: 20, validity_months: 2, limit: stackable,
+     grants: [{amount: 25, covers: [compute]}], source: test}
+  traffic:
+    {name: traffic pack, stage: pack, price: 2, validity_months: 3, limit: stackable,
+     grants: [{quantity: 5, covers: [traffic]}], source: test}
+  storage:
+    {name: storage pack, stage: pack, price: 3, validity_months: 2, limit: once_per_validity,
+     group: storage, grants: [{capacity: 30, covers: [storage]}], source: test}
+  requests:
+    {name: request pack, stage: pack, price: 1, validity_months: 1, limit: stackable,
+     grants: [{quantity: 2000000, covers: [requests]}], source: test}
+  bundle:
+    {name: bundle, stage: pack, price: 9, validity_months: 1, limit: stackable,
+     grants: [{amount: 10, covers: [compute]}, {quantity: 2, covers: [traffic]}], source: test}
+"""
+SHEET = parse_sheet(yamlsrc.parse(SHEET_TEXT, "property-sheet.yaml"))
+OFFERS = tuple(SHEET.offers)
+STACKABLE = tuple(o.id for o in SHEET.offers.values() if o.limit == "stackable")
+
+EPOCH = date(2026, 1, 1)
+amounts = st.decimals(min_value=0, max_value=5000, places=2)
+
+
+@st.composite
+def usages(draw: st.DrawFn, start: date, end: date) -> Usage:
+    first = start + timedelta(draw(st.integers(0, (end - start).days - 1)))
+    last = first + timedelta(draw(st.integers(1, (end - first).days)))
+    anchor = first  # storage growth counts from the entry's own first day
+    kind = draw(st.sampled_from(["shared", "dedicated", "storage", "traffic", "requests"]))
+    common = {"kind": kind, "label": kind, "start": first, "end": last}
+    if kind == "shared":
+        return Usage(**common, per=draw(st.sampled_from(["day", "week", "month"])), gpu_seconds=draw(amounts))
+    if kind == "dedicated":
+        hours = draw(st.decimals(min_value=Decimal("0.01"), max_value=12, places=2))
+        return Usage(**common, spec=draw(st.sampled_from(["small", "big"])), hours_per_day=hours,
+                     days_per_week=draw(st.integers(1, 7)))
+    if kind == "storage":
+        return Usage(**common, gb=draw(st.decimals(0, 200, places=1)), growth=draw(st.decimals(0, 20, places=1)),
+                     anchor=anchor)
+    if kind == "traffic":
+        return Usage(**common, gb_per_month=draw(st.decimals(0, 100, places=3)),
+                     idle_share=draw(st.decimals(0, 1, places=2)))
+    return Usage(**common, put_per_month=Decimal(draw(st.integers(0, 9_000_000))),
+                 get_per_month=Decimal(draw(st.integers(0, 30_000_000))))
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    start = EPOCH + timedelta(draw(st.integers(0, 700)))
+    end = add_months(start, draw(st.integers(1, 5)))
+    usage = tuple(draw(usages(start, end)) for _ in range(draw(st.integers(1, 5))))
+    holdings: list[Holding] = []
+    claimed: set[str] = set()
+    storage_until = date.min
+    for i in range(draw(st.integers(0, 7))):
+        offer = draw(st.sampled_from(OFFERS))
+        acquired = start + timedelta(draw(st.integers(-40, (end - start).days - 1)))
+        if SHEET.offers[offer].limit == "once_per_user":
+            if offer in claimed:
+                continue
+            claimed.add(offer)
+        if offer == "storage":  # B16: one storage pack at a time
+            if acquired < storage_until:
+                continue
+            storage_until = add_months(acquired, 2)
+        count = draw(st.integers(1, 3)) if offer in STACKABLE else 1
+        holdings.append(Holding(offer, acquired, count, None, "", i))
+    holdings = [dataclasses.replace(h, index=i) for i, h in enumerate(holdings)]
+    return Scenario("random", True, True, start, end, usage, tuple(holdings), "random")
+
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def totals_key(result: Result) -> tuple[object, ...]:
+    t = result.totals
+    return (t.list_price, tuple(sorted(t.absorbed.items())), t.postpaid_exact, t.postpaid_due, t.upfront)
+
+
+@FAST
+@given(scenarios())
+def test_every_charge_is_absorbed_exactly(scenario: Scenario) -> None:
+    """B17, B20: per charge the parts add up to the charge, and the totals to the list price."""
+    result = simulate(scenario, SHEET)
+    for c in result.charges:
+        assert sum((a.amount for a in c.allocations), Decimal(0)) == c.amount
+        assert all(a.amount > 0 for a in c.allocations)
+    t = result.totals
+    assert t.list_price == sum(t.absorbed.values(), Decimal(0)) + t.postpaid_exact
+    assert t.postpaid_exact == sum((b.postpaid_exact for b in result.bills), Decimal(0))
+    for b in result.bills:
+        assert b.postpaid_exact - Decimal("0.01") < b.postpaid_due <= b.postpaid_exact
+    assert t.cash == t.upfront + t.postpaid_due
+
+
+@FAST
+@given(scenarios())
+def test_balances_stay_within_their_grant(scenario: Scenario) -> None:
+    """B12, B19: nothing absorbs more than it holds; left and lapsed are never negative."""
+    result = simulate(scenario, SHEET)
+    for b in result.balances:
+        assert b.left >= 0 and b.lapsed >= 0 and b.absorbed >= 0
+        if b.kind != "capacity":
+            assert b.absorbed + b.left + b.lapsed <= b.initial
+            assert b.absorbed <= b.initial
+
+
+@FAST
+@given(scenarios())
+def test_no_entitlement_absorbs_outside_its_validity_or_meters(scenario: Scenario) -> None:
+    """B12, B16: a pack covers only its meters, from 00:00 on the day acquired to 00:00 on its expiry."""
+    result = simulate(scenario, SHEET, merge=False)
+    by_id = {b.id: b for b in result.balances}
+    for c in result.charges:
+        assert scenario.start <= c.start and c.end <= scenario.end
+        for a in c.allocations:
+            if a.stage == "postpaid":
+                continue
+            b = by_id[a.entitlement]
+            assert b.starts <= c.start and c.end <= b.ends
+            assert c.meter.split(":")[0] in b.covers
+
+
+@FAST
+@given(scenarios())
+def test_later_stages_only_after_earlier_ones_run_out(scenario: Scenario) -> None:
+    """B13, B17: replaying the day-by-day allocations, each charge takes the live entitlements in
+    deduction order (stage, then nearest expiry), and passes one only when it is used up."""
+    result = simulate(scenario, SHEET, merge=False)
+    order = {b.id: i for i, b in enumerate(result.balances)}  # balances come in waterfall order
+    left = {b.id: b.initial for b in result.balances}
+    info = {b.id: b for b in result.balances}
+    for c in sorted(result.charges, key=lambda c: c.start):  # one day per charge; a stable sort keeps meter order
+        live = [
+            b for b in result.balances
+            if b.starts <= c.start < b.ends and c.meter.split(":")[0] in b.covers
+            and (b.kind == "capacity" or left[b.id] > 0)
+        ]
+        taken = [a for a in c.allocations if a.stage != "postpaid"]
+        ids = [a.entitlement for a in taken]
+        assert ids == sorted(ids, key=order.__getitem__)
+        expected = [b.id for b in live][: len(ids)]
+        assert ids == expected, (c, live)
+        for a in taken[:-1] if (c.allocations and c.allocations[-1].stage != "postpaid") else taken:
+            b = info[a.entitlement]
+            if b.kind == "capacity":
+                assert a.quantity == b.initial * 24 * (c.end - c.start).days or a is taken[-1]
+            else:
+                assert a.amount == left[a.entitlement] or a.quantity == left[a.entitlement]
+        if c.allocations and c.allocations[-1].stage == "postpaid":
+            assert len(taken) == len(live)  # every live entitlement gave what it could
+        for a in taken:
+            if info[a.entitlement].kind == "amount":
+                left[a.entitlement] -= a.amount
+            elif info[a.entitlement].kind == "quantity":
+                left[a.entitlement] -= a.quantity
+            assert left[a.entitlement] >= 0
+
+
+@FAST
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_listing_order_does_not_matter(scenario: Scenario, rnd: random.Random) -> None:
+    """B13 with the acquired_then_offer tie-break: shuffling usage entries and holdings changes nothing."""
+    usage = list(scenario.usage)
+    holdings = list(scenario.holdings)
+    rnd.shuffle(usage)
+    rnd.shuffle(holdings)
+    shuffled = dataclasses.replace(
+        scenario, usage=tuple(usage), holdings=tuple(dataclasses.replace(h, index=i) for i, h in enumerate(holdings))
+    )
+    a, b = simulate(scenario, SHEET), simulate(shuffled, SHEET)
+    assert totals_key(a) == totals_key(b)
+    assert a.bills == b.bills
+    summary = lambda r: sorted((x.offer, x.starts, x.absorbed, x.left, x.lapsed) for x in r.balances)  # noqa: E731
+    assert summary(a) == summary(b)
+
+
+@FAST
+@given(scenarios(), st.integers(1, 150))
+def test_one_run_equals_two_runs_with_the_state_carried(scenario: Scenario, cut_days: int) -> None:
+    """One period in one run gives the same money as the same period in two consecutive runs."""
+    cut = min(scenario.start + timedelta(cut_days), scenario.end - timedelta(1))
+    if cut <= scenario.start:
+        return
+    whole = simulate(scenario, SHEET)
+    first = simulate(dataclasses.replace(scenario, end=cut), SHEET)
+    second = simulate(dataclasses.replace(scenario, start=cut), SHEET, state=first.state)
+    assert whole.totals.list_price == first.totals.list_price + second.totals.list_price
+    for stage, amount in whole.totals.absorbed.items():
+        assert amount == first.totals.absorbed[stage] + second.totals.absorbed[stage]
+    assert whole.totals.postpaid_exact == first.totals.postpaid_exact + second.totals.postpaid_exact
+    assert whole.totals.lapsed_value == first.totals.lapsed_value + second.totals.lapsed_value
+    if cut.day == 1:  # split at a month boundary: the monthly bills are the same bills
+        assert whole.bills == first.bills + second.bills
+    assert dict(whole.state.left) == dict(second.state.left)
+
+
+@FAST
+@given(scenarios())
+def test_same_input_same_output(scenario: Scenario) -> None:
+    assert simulate(scenario, SHEET) == simulate(scenario, SHEET)
+
+
+@FAST
+@given(scenarios(), st.sampled_from(OFFERS), st.integers(0, 120))
+def test_adding_an_entitlement_never_raises_postpaid(scenario: Scenario, offer: str, offset: int) -> None:
+    """The waterfall is monotone: one more trial, pack or voucher can only lower postpaid. compare-plans relies on it."""
+    day = scenario.start + timedelta(min(offset, (scenario.end - scenario.start).days - 1))
+    extra = Holding(offer, day, 1, None, "+extra", len(scenario.holdings))
+    more = simulate(scenario.with_holdings((extra,)), SHEET)
+    less = simulate(scenario, SHEET)
+    assert more.totals.postpaid_exact <= less.totals.postpaid_exact + Decimal("1e-9")
+    for m_more, m_less in zip(more.bills, less.bills, strict=True):
+        assert m_more.postpaid_due <= m_less.postpaid_due

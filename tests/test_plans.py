@@ -1,0 +1,233 @@
+"""compare-plans: hand-worked cases and a brute-force proof on random small scenarios (B10, B12, B15, B16)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from artlab_cost import yamlsrc
+from artlab_cost.calendar import add_months
+from artlab_cost.engine import costs, price_usage, simulate
+from artlab_cost.errors import UsageError
+from artlab_cost.plans import Action, compare
+from artlab_cost.pricing import parse_sheet
+from artlab_cost.scenario import Holding, Scenario, Usage, overlaps
+
+SHEET = parse_sheet(
+    yamlsrc.parse(
+        """
+sheet: {name: plan sheet, version: "1", effective: 2026-01-01, currency: CNY, source: test}
+settings:
+  deduction_order: [free_trial, pack, voucher, postpaid]
+  tie_break: acquired_then_offer
+  dedicated_increment: second
+  bill_rounding: truncate
+  bill_places: 2
+  charge_places: 12
+  source: test
+meters:
+  shared_gpu: {price: 0.01, source: test}
+  dedicated: {specs: {small: {price: 10, source: test}}, source: test}
+  storage: {price: 0.30, days_per_month: 30, source: test}
+  traffic_busy: {price: 0.50, source: B7}
+  traffic_idle: {price: 0.25, source: B7}
+  put_requests: {price: 0.01, per: 10000, free_per_month: 5000000, source: B6}
+  get_requests: {price: 0.01, per: 10000, free_per_month: 20000000, source: B6}
+offers:
+  trial:
+    {name: trial, stage: free_trial, price: 0, validity_months: 1, eligible: [new_user], limit: once_per_user,
+     grants: [{amount: 30, covers: [compute]}], source: B8}
+  voucher:
+    {name: student voucher, stage: voucher, price: 0, validity_months: 12, eligible: [student], limit: once_per_user,
+     grants: [{amount: 20, covers: [all]}], source: B11}
+  starter:
+    {name: starter, stage: pack, price: 59, validity_months: 12, eligible: [new_user], limit: once_per_user,
+     grants: [{amount: 200, covers: [compute]}], source: B15}
+  storage-s:
+    {name: storage 30 GB, stage: pack, price: 5, validity_months: 2, limit: once_per_validity, group: storage,
+     grants: [{capacity: 30, covers: [storage]}], source: test}
+  storage-l:
+    {name: storage 60 GB, stage: pack, price: 8, validity_months: 2, limit: once_per_validity, group: storage,
+     grants: [{capacity: 60, covers: [storage]}], source: test}
+  traffic-10:
+    {name: traffic 10 GB, stage: pack, price: 4, validity_months: 12, limit: stackable,
+     grants: [{quantity: 10, covers: [traffic]}], source: test}
+  compute-50:
+    {name: compute 50, stage: pack, price: 45, validity_months: 12, limit: stackable,
+     grants: [{amount: 50, covers: [compute]}], source: test}
+""",
+        "plan-sheet.yaml",
+    )
+)
+START = date(2026, 3, 1)
+
+
+def scenario(usage: list[Usage], months: int = 3, new_user: bool = False, student: bool = False,
+             holdings: tuple[Holding, ...] = ()) -> Scenario:
+    end = add_months(START, months)
+    usage = [Usage(**{**u.__dict__, "start": max(u.start, START), "end": min(u.end, end)}) for u in usage]
+    return Scenario("t", new_user, student, START, end, tuple(usage), holdings, "t")
+
+
+def shared(seconds_per_month: int) -> Usage:
+    return Usage("shared", "shared", START, date(2100, 1, 1), per="month", gpu_seconds=Decimal(seconds_per_month))
+
+
+def traffic(gb_per_month: str) -> Usage:
+    return Usage("traffic", "traffic", START, date(2100, 1, 1), gb_per_month=Decimal(gb_per_month))
+
+
+def test_light_user_buys_nothing() -> None:
+    """A returning user with 300 GPU-seconds a month (3.00 yuan, B3 at 0.01 here): every pack costs more
+    than it saves, so the best plan is nothing more: 3 months x 3.00 = 9.00 postpaid."""
+    result = compare(scenario([shared(300)]), SHEET)
+    best = result.plans[0]
+    assert best.actions == ()
+    assert best.costs.cash == Decimal("9.00")
+    assert result.postpaid_only == Decimal("9.00")
+
+
+def test_starter_bundle_pays_off_for_a_new_user() -> None:
+    """B8, B15: 10,000 GPU-s a month = 100.00 yuan. The 30-yuan trial (one month) absorbs 30 of month 1.
+    Without the starter bundle: 70 + 100 + 100 = 270.00 postpaid. With it (59 for 200 of compute, after the
+    trial in the order): months 1-2 absorb 70 + 100 = 170, month 3 absorbs the last 30 and 70 goes postpaid:
+    cash 59 + 70 = 129.00. A compute-50 pack at 45 saves 50 only while usage would be postpaid: with the
+    bundle, one more pack takes 50 of month 3 for 45, so 59 + 45 + 20 = 124.00 is cheaper still, and a second
+    pack would absorb only 20 for 45."""
+    result = compare(scenario([shared(10_000)], new_user=True), SHEET)
+    best = result.plans[0]
+    assert {a.offer: a.count for a in best.actions} == {"trial": 1, "starter": 1, "compute-50": 1}
+    assert best.costs.upfront == Decimal("104")
+    assert best.costs.postpaid_due == Decimal("20.00")
+    assert best.costs.cash == Decimal("124.00")
+    without = next(p for p in result.plans if {a.offer for a in p.actions} == {"trial", "starter"})
+    assert without.costs.cash == Decimal("129.00")
+    assert result.postpaid_only == Decimal("300.00")
+
+
+def test_the_right_number_of_traffic_packs() -> None:
+    """B7, B16: 25 GB of busy traffic over the period (about 8.33 a month) at 0.50/GB = 12.50 postpaid only.
+    2 packs (8.00) cover 20 GB and leave 5 GB postpaid = 2.50: 10.50. A third pack (12.00) would cover it all
+    but lapse 5 GB unused: 12.00. One pack: 4 + 15 x 0.5 = 11.50."""
+    result = compare(scenario([traffic("8.333333")], months=3), SHEET)
+    best = result.plans[0]
+    assert best.actions == (Action("traffic-10", START, 2),)
+    # 3 x 8.333333 = 24.999999 GB; the 4.999999 GB past the packs: 2.4999995 postpaid, truncated per month
+    assert best.costs.upfront == Decimal("8")
+    one = next(p for p in result.plans if p.actions == (Action("traffic-10", START, 1),))
+    assert one.costs.cash > best.costs.cash
+    three = costs(scenario([traffic("8.333333")]).with_holdings(
+        (Holding("traffic-10", START, 3, None, "x", 0),)), SHEET, price_usage(scenario([traffic("8.333333")]), SHEET))
+    assert three.cash == Decimal("12.00")
+    assert three.lapsed_value == 0  # still valid at the period's end: left, not lapsed
+    assert three.unused["x#3"] > Decimal("4.99")
+
+
+def test_estimate_reproduces_the_recommended_plan() -> None:
+    """The figures of a plan are exactly those estimate prints for the scenario with the plan's holdings."""
+    base = scenario([shared(10_000), traffic("12")], new_user=True, student=True)
+    best = compare(base, SHEET).plans[0]
+    holdings = tuple(Holding(a.offer, a.date, a.count, None, "", i) for i, a in enumerate(best.actions))
+    totals = simulate(base.with_holdings(holdings), SHEET).totals
+    assert totals.cash == best.costs.cash
+    assert totals.upfront == best.costs.upfront
+
+
+def test_max_upfront_caps_the_plans() -> None:
+    result = compare(scenario([shared(10_000)], new_user=True), SHEET, max_upfront=Decimal(60))
+    assert all(p.costs.upfront <= 60 for p in result.plans)
+    assert {a.offer for a in result.plans[0].actions} == {"trial", "starter"}
+
+
+def test_only_and_exclude() -> None:
+    result = compare(scenario([shared(10_000)], new_user=True), SHEET, exclude=["starter", "compute-50"])
+    assert {a.offer for p in result.plans for a in p.actions} <= {"trial"}
+    result = compare(scenario([shared(10_000)], new_user=True), SHEET, only=["compute-50"])
+    assert {a.offer for p in result.plans for a in p.actions} <= {"compute-50"}
+    with pytest.raises(UsageError, match="did you mean 'starter'"):
+        compare(scenario([shared(1)]), SHEET, only=["startr"])
+
+
+def test_holdings_are_kept_and_once_per_user_offers_not_offered_again() -> None:
+    held = (Holding("trial", START, 1, None, "", 0),)
+    result = compare(scenario([shared(10_000)], new_user=True, holdings=held), SHEET)
+    assert all(a.offer != "trial" for p in result.plans for a in p.actions)
+
+
+# --- brute force -------------------------------------------------------------------------------
+
+
+def brute_force(s: Scenario, max_count: int) -> Decimal:
+    """The cheapest cash over every plan the purchase rules allow, enumerated without any pruning."""
+    options: list[list[tuple[Action, ...]]] = []
+    held = {h.offer for h in s.holdings}
+    slots = lambda months: [d for d in (add_months(START, k * months) for k in range(12)) if d < s.end]  # noqa: E731
+    for offer in SHEET.offers.values():
+        if ("new_user" in offer.eligible and not s.new_user) or ("student" in offer.eligible and not s.student):
+            continue
+        if offer.limit == "once_per_user":
+            if offer.id not in held:
+                options.append([(), (Action(offer.id, START),)])
+        elif offer.limit == "stackable":
+            for d in slots(offer.validity_months):
+                options.append([()] + [(Action(offer.id, d, n),) for n in range(1, max_count + 1)])
+    storage = [o for o in SHEET.offers.values() if o.group == "storage"]
+    for d in slots(2):
+        options.append([()] + [(Action(o.id, d),) for o in storage])
+    priced = price_usage(s, SHEET)
+    best = None
+    for combo in itertools.product(*options):
+        actions = [a for choice in combo for a in choice]
+        holdings = tuple(Holding(a.offer, a.date, a.count, None, f"b{i}", len(s.holdings) + i) for i, a in enumerate(actions))
+        if overlaps(s.holdings + holdings, SHEET):
+            continue
+        cash = costs(s.with_holdings(holdings), SHEET, priced).cash
+        best = cash if best is None else min(best, cash)
+    assert best is not None
+    return best
+
+
+@st.composite
+def small_scenarios(draw: st.DrawFn) -> Scenario:
+    usage = []
+    if draw(st.booleans()):
+        usage.append(shared(draw(st.integers(0, 12_000))))
+    if draw(st.booleans()):
+        usage.append(traffic(str(draw(st.integers(0, 30)))))
+    if draw(st.booleans()) or not usage:
+        usage.append(Usage("storage", "storage", START, date(2100, 1, 1), gb=Decimal(draw(st.integers(0, 90)))))
+    return scenario(usage, months=draw(st.integers(1, 3)), new_user=draw(st.booleans()), student=draw(st.booleans()))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_search_finds_the_brute_force_optimum(s: Scenario) -> None:
+    """The plan returned costs no more than any plan brute force finds, counts up to 4 of each stackable pack."""
+    result = compare(s, SHEET)
+    assert result.plans[0].costs.cash <= brute_force(s, max_count=4)
+    # ranked cheapest first, ties broken by fewer purchases, then upfront, then name
+    keys = [p.rank_key() for p in result.plans]
+    assert keys == sorted(keys)
+    again = compare(s, SHEET)
+    assert [p.name for p in again.plans] == [p.name for p in result.plans]
+
+
+def test_brute_force_agrees_on_a_mixed_case() -> None:
+    s = scenario([shared(9_000), traffic("14"), Usage("storage", "st", START, date(2100, 1, 1), gb=Decimal(45))],
+                 months=3, new_user=True, student=True)
+    assert compare(s, SHEET).plans[0].costs.cash == brute_force(s, max_count=5)
+
+
+def test_a_pack_bought_later_is_offered_at_the_next_validity() -> None:
+    """B16: with storage packs valid 2 months, a 3-month period has slots on day 1 and at month 3."""
+    s = scenario([Usage("storage", "st", START, date(2100, 1, 1), gb=Decimal(60))], months=3)
+    best = compare(s, SHEET).plans[0]
+    dates = sorted(a.date for a in best.actions)
+    assert dates == [START, add_months(START, 2)]
+    assert all(a.offer == "storage-l" for a in best.actions)
+    assert START + timedelta(days=61) == add_months(START, 2)
