@@ -225,7 +225,8 @@ def test_expand_covers() -> None:
 
 
 def test_dedicated_spec_can_be_added_by_the_user(tmp_path: Path) -> None:
-    text = edited(("    source: B4\n  storage:", "      my-a10:\n        price: 14.60\n        source: console\n    source: B4\n  storage:"))
+    spec = "      my-a10:\n        price: 14.60\n        source: console\n"
+    text = edited(("    source: B4\n  storage:", spec + "    source: B4\n  storage:"))
     sheet = load_text(tmp_path, text)
     assert sheet.meters["dedicated:my-a10"].price == Decimal("14.60")
     assert "my-a10" in sheet.spec_ids()
@@ -283,7 +284,7 @@ def test_misspelt_key_in_a_dedicated_spec_suggests(tmp_path: Path) -> None:
 
 
 def test_misspelt_settings_key_suggests(tmp_path: Path) -> None:
-    text = edited(("  tie_break: acquired_then_listed\n", "  tie_brake: acquired_then_listed\n"))
+    text = edited(("  tie_break: acquired_then_offer\n", "  tie_brake: acquired_then_offer\n"))
     err = refused(tmp_path, text)
     has(err, at(text, "tie_brake"), "settings.tie_brake", "unknown key 'tie_brake'; did you mean 'tie_break'?")
 
@@ -455,6 +456,14 @@ def test_empty_source_is_refused(tmp_path: Path) -> None:
     expect_one(err, (line, 12), "meters.shared_gpu.source", "expected text, got nothing")
 
 
+def test_empty_quoted_source_is_refused(tmp_path: Path) -> None:
+    # `source: ""` says as little as no source at all; every number must say where it comes from.
+    text = edited(("    source: B3\n", '    source: ""\n'))
+    err = refused(tmp_path, text)
+    problem = expect_one(err, at(text, '""'), "meters.shared_gpu.source")
+    assert "empty" in problem.message or "expected text" in problem.message, str(problem)
+
+
 def test_assumed_naming_no_field_suggests(tmp_path: Path) -> None:
     text = edited(("      validity_months: B11 states none\n", "      validity_month: B11 states none\n"))
     err = refused(tmp_path, text)
@@ -465,7 +474,7 @@ def test_assumed_naming_no_field_suggests(tmp_path: Path) -> None:
 
 
 def test_assumed_naming_an_unwritten_field_is_refused(tmp_path: Path) -> None:
-    text = edited(("    price: 0.0077\n    source: B3\n", "    price: 0.0077\n    source: B3\n    assumed:\n      name: x\n"))
+    text = edited(("    source: B3\n", "    source: B3\n    assumed:\n      name: x\n"))
     err = refused(tmp_path, text)
     expect_one(err, at(text, "name: x"), "meters.shared_gpu.assumed.name", "names no field of this entry")
 
@@ -477,7 +486,7 @@ def test_assumed_naming_the_source_is_refused(tmp_path: Path) -> None:
 
 
 def test_assumed_on_a_meter_is_listed(tmp_path: Path) -> None:
-    text = edited(("    price: 0.0077\n    source: B3\n", "    price: 0.0077\n    source: B3\n    assumed:\n      price: a guess\n"))
+    text = edited(("    source: B3\n", "    source: B3\n    assumed:\n      price: a guess\n"))
     assert "meter shared_gpu: price (a guess)" in load_text(tmp_path, text).assumptions()
 
 
@@ -531,19 +540,20 @@ def test_quantity_grant_over_meters_of_different_units_is_refused(tmp_path: Path
     text = edited(("      - quantity: 10\n        covers: [traffic]", "      - quantity: 10\n        covers: [oss]"))
     err = refused(tmp_path, text)
     expect_one(
-        err, at(text, "[oss]"), "offers.traffic-pack-10.grants[0].covers", "a quantity grant must cover meters of one unit"
+        err, at(text, "[oss]"), "offers.traffic-pack-10.grants[0].covers",
+        "a quantity grant must cover meters of one unit",
     )
 
 
 def test_quantity_grant_over_compute_is_refused(tmp_path: Path) -> None:
     # compute = shared GPU (GPU-s) and dedicated (h)
-    text = edited(("      - quantity: 10\n        covers: [traffic]", "      - quantity: 10\n        covers: [compute]"))
+    text = edited(("quantity: 10\n        covers: [traffic]", "quantity: 10\n        covers: [compute]"))
     err = refused(tmp_path, text)
     expect_one(err, at(text, "[compute]\n    source: B12"), "offers.traffic-pack-10.grants[0].covers", "of one unit")
 
 
 def test_capacity_grant_over_traffic_is_refused(tmp_path: Path) -> None:
-    text = edited(("      - capacity: 40\n        covers: [storage]", "      - capacity: 40\n        covers: [traffic]"))
+    text = edited(("capacity: 40\n        covers: [storage]", "capacity: 40\n        covers: [traffic]"))
     err = refused(tmp_path, text)
     expect_one(err, at(text, "[traffic]\n    source: B12, B16\n  storage-pack-100"),
                "offers.storage-pack-40.grants[0].covers", "a capacity grant covers storage only")

@@ -10,6 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from artlab_cost import schema, yamlsrc
 from artlab_cost.errors import Problem
@@ -86,6 +88,14 @@ def test_num_reads_the_exact_decimal_of_the_text(text: str, expected: Decimal) -
     assert problems == []
     assert type(value) is Decimal
     assert value == expected
+
+
+@given(st.decimals(min_value=-10**12, max_value=10**12, places=8, allow_nan=False, allow_infinity=False))
+def test_num_reads_any_plain_decimal_exactly(number: Decimal) -> None:
+    text = format(number, "f")
+    value, problems = value_of(Num(minimum=None), text)
+    assert problems == []
+    assert type(value) is Decimal and value == number
 
 
 def test_num_keeps_more_digits_than_a_float_would() -> None:

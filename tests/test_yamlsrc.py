@@ -28,7 +28,7 @@ def refused(text: str, name: str = "in.yaml") -> InputError:
 
 
 def expect_one(err: InputError, file: str, line: int, col: int, path: str, *fragments: str) -> Problem:
-    """The error holds exactly one problem, printed `FILE:LINE:COLUMN: path: message`, whose message has each fragment."""
+    """Exactly one problem, printed `FILE:LINE:COLUMN: path: message`, with each fragment in the message."""
     shown = "\n".join(str(p) for p in err.problems)
     assert len(err.problems) == 1, shown
     problem = err.problems[0]
