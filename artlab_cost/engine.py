@@ -53,6 +53,7 @@ class Balance:
     id: str
     offer: str
     name: str
+    count: int  # stacked packs bought together, held as one
     stage: str
     kind: str  # amount, quantity or capacity
     unit: str
@@ -136,6 +137,7 @@ class _Ent:
     left: Decimal
     order: tuple[object, ...]
     assumed: bool
+    count: int
     initial: Decimal = ZERO
     absorbed: Decimal = ZERO
     absorbed_yuan: Decimal = ZERO
@@ -170,18 +172,19 @@ def _entitlements(scenario: Scenario, sheet: PriceSheet) -> list[_Ent]:
         if base in ids:
             base = f"{base}~{hold.index}"
         ids.add(base)
-        for k in range(hold.count):
-            for g, grant in enumerate(offer.grants):
-                ident = base + (f"#{k + 1}" if hold.count > 1 else "") + (f"/{grant.kind}{g + 1}" if len(offer.grants) > 1 else "")
-                size = grant.size
-                used = hold.used if hold.used is not None and hold.acquired < scenario.start else ZERO
-                left = size - used
-                # B13: nearest expiry first; equal expiry: acquired first and lower offer id (a setting), then listed first.
-                order = (rank[offer.stage], ends, *((hold.acquired, offer.id) if by_acquired else (date.min, "")), hold.index, k, g)
-                out.append(
-                    _Ent(ident, offer.id, offer.name, offer.stage, grant.kind, grant.unit, grant.covers, hold.acquired,
-                         ends, size, left, order, bool(offer.assumed), initial=left)
-                )
+        # B16: stacked packs of one purchase are used one after another, exactly as one pack of
+        # their combined size, so they are one entitlement with a count.
+        for g, grant in enumerate(offer.grants):
+            ident = base + (f"/{grant.kind}{g + 1}" if len(offer.grants) > 1 else "")
+            size = grant.size * hold.count
+            used = hold.used if hold.used is not None and hold.acquired < scenario.start else ZERO
+            left = size - used
+            # B13: nearest expiry first; equal expiry: acquired first and lower offer id (a setting), then listed first.
+            order = (rank[offer.stage], ends, *((hold.acquired, offer.id) if by_acquired else (date.min, "")), hold.index, g)
+            out.append(
+                _Ent(ident, offer.id, offer.name, offer.stage, grant.kind, grant.unit, grant.covers, hold.acquired,
+                     ends, size, left, order, bool(offer.assumed), hold.count, initial=left)
+            )
     return out
 
 
@@ -412,8 +415,8 @@ class Costs:
     cash: Decimal
     lapsed_value: Decimal
     left: dict[str, Decimal]  # entitlement id -> left at the end of the period (0 once expired)
-    unused: dict[str, Decimal]  # entitlement id -> not used up, whether it lapsed or is still valid
-    absorbed: dict[str, Decimal]  # entitlement id -> yuan absorbed
+    unused: dict[str, Decimal]  # entitlement id -> not used up (in its unit), whether it lapsed or is still valid
+    absorbed: dict[str, Decimal]  # entitlement id -> absorbed, in its unit
     list_price: Decimal
 
 
@@ -429,7 +432,7 @@ def costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
         lapsed_value=sum((_lapsed_value(e, flow) for e in ents), ZERO),
         left={e.id: (ZERO if e.ends <= scenario.end else e.left) for e in ents},
         unused={e.id: (e.size if e.kind == "capacity" else e.left) for e in ents},
-        absorbed={e.id: e.absorbed_yuan for e in ents},
+        absorbed={e.id: e.absorbed for e in ents},
         list_price=sum((c[3] * pd.count for pd in priced.days for c in pd.charges), ZERO),
     )
 
@@ -534,7 +537,7 @@ def _result(
     shown = [e for e in ents if e.ends > scenario.start and e.starts < scenario.end]
     balances = tuple(
         Balance(
-            id=e.id, offer=e.offer, name=e.name, stage=e.stage, kind=e.kind, unit=e.unit, covers=e.covers,
+            id=e.id, offer=e.offer, name=e.name, count=e.count, stage=e.stage, kind=e.kind, unit=e.unit, covers=e.covers,
             starts=e.starts, ends=e.ends,
             initial=e.initial, absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan,
             left=ZERO if e.ends <= scenario.end else (e.size if e.kind == "capacity" else e.left),

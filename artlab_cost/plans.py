@@ -25,7 +25,7 @@ from .pricing import Offer, PriceSheet
 from .scenario import Holding, Scenario, overlaps
 from .schema import suggest
 
-COUNT_CAP = 200  # stackable counts beyond this are not searched (said in the notes when it bites)
+COUNT_CAP = 1000  # stackable counts beyond this are not searched (said in the notes when it bites)
 FEN = Decimal("0.01")
 
 
@@ -87,6 +87,8 @@ class _Var:
     choices: list[tuple[Action, ...]]
     generous: tuple[Action, ...]
     price: Decimal = Decimal(0)  # a count's price per pack
+    value: Decimal = Decimal(0)  # the most yuan one more pack can absorb
+    shift: Decimal = Decimal(0)  # the most other grants can gain from it in all (see _shift_allowance)
 
 
 def plan_name(actions: Sequence[Action], sheet: PriceSheet) -> str:
@@ -95,11 +97,21 @@ def plan_name(actions: Sequence[Action], sheet: PriceSheet) -> str:
     return ", ".join(a.label(sheet) for a in sorted(actions))
 
 
-def _entries(result: Costs, action: Action, which: str) -> list[Decimal]:
-    """Absorbed yuan or unused amounts of the last pack an action adds (one value per grant)."""
-    last = f"{action.prefix()}#{action.count}" if action.count > 1 else action.prefix()
-    table = result.absorbed if which == "absorbed" else result.unused
-    return [v for k, v in table.items() if k == last or k.startswith(last + "/")]
+def _last_pack(result: Costs, action: Action, sheet: PriceSheet) -> tuple[bool, bool]:
+    """Whether the last of an action's stacked packs absorbed anything, and whether it was left unused in part.
+
+    Stacked packs are used one after another (B16), so the last one absorbed something only if
+    the whole stack absorbed more than count - 1 packs hold.
+    """
+    absorbed_any, unused_any = False, False
+    grants = sheet.offers[action.offer].grants
+    for g, grant in enumerate(grants):
+        ident = action.prefix() + (f"/{grant.kind}{g + 1}" if len(grants) > 1 else "")
+        if ident not in result.absorbed:
+            continue
+        absorbed_any |= result.absorbed[ident] > grant.size * (action.count - 1)
+        unused_any |= result.unused[ident] > 0
+    return absorbed_any, unused_any
 
 
 @dataclass
@@ -129,6 +141,16 @@ class _Search:
         return hit
 
     def upfront(self, actions: Iterable[Action]) -> Decimal:
+        """What a plan pays upfront in the period: the holdings bought in it and the plan's purchases."""
+        held = sum(
+            (self.sheet.offers[h.offer].price * h.count for h in self.scenario.holdings
+             if self.scenario.start <= h.acquired < self.scenario.end),
+            Decimal(0),
+        )
+        return held + self.extra(actions)
+
+    def extra(self, actions: Iterable[Action]) -> Decimal:
+        """What the plan's own purchases cost: what --max-upfront caps."""
         return sum((self.sheet.offers[a.offer].price * a.count for a in actions), Decimal(0))
 
     def bound(self) -> Decimal | None:
@@ -153,7 +175,7 @@ class _Search:
         self.leaves += 1
         result = self.run(actions)
         # A paid action whose last pack absorbed nothing: the plan without it is cheaper.
-        if not any(all(v == 0 for v in _entries(result, a, "absorbed")) for a in actions if a not in self.base):
+        if all(_last_pack(result, a, self.sheet)[0] for a in actions if a not in self.base):
             self.keep(Plan(tuple(sorted(actions)), result, plan_name(actions, self.sheet)))
         return result
 
@@ -170,7 +192,7 @@ class _Search:
             return
         for choice in fixed[i].choices:
             actions = chosen + choice
-            if self.max_upfront is not None and self.upfront(actions) > self.max_upfront:
+            if self.max_upfront is not None and self.extra(actions) > self.max_upfront:
                 continue
             if self.bound() is not None and self.over(self.relaxed_bound(actions, fixed[i + 1 :] + counts)):
                 continue
@@ -179,6 +201,9 @@ class _Search:
     def search_counts(self, counts: list[_Var], chosen: tuple[Action, ...]) -> None:
         if not counts:
             self.leaf(chosen)
+            return
+        if len(counts) == 1:
+            self.last_count(counts[0], chosen)
             return
         # curves[i][n]: postpaid with count i at its n-th choice and every other count at its largest.
         # Any completion's postpaid is at least the largest of its counts' curve values (monotone).
@@ -194,7 +219,7 @@ class _Search:
         last = depth == len(counts) - 1
         for n, choice in enumerate(var.choices):
             actions = chosen + choice
-            if self.max_upfront is not None and self.upfront(actions) > self.max_upfront:
+            if self.max_upfront is not None and self.extra(actions) > self.max_upfront:
                 break  # counts only grow from here
             if self.bound() is not None:
                 lower = self.upfront(actions) + _min_completion(counts, curves, picked + [n]) - self.slack
@@ -203,10 +228,72 @@ class _Search:
             if not last:
                 self._counts(counts, curves, actions, picked + [n], depth + 1)
                 continue
+            self.last_count(var, chosen)
+            return
+
+    def last_count(self, var: _Var, chosen: tuple[Action, ...]) -> None:
+        """Every count of the innermost pack that could rank among the kept plans, the others fixed.
+
+        Pack n+1 lowers postpaid by at most its value, and all packs after the first by at most
+        `shift` more in all (_shift_allowance); more packs never raise it. So between two tried
+        counts a < b, no count n costs less than
+            max(E(a) - (n - a)(value - price) - shift, E(b) - (b - n) price)
+        where E is upfront plus exact postpaid. Ranges whose bound is above the kept plans are
+        skipped, the others halved; counts past one whose last pack is left unused are skipped
+        too, since one more pack there absorbs nothing.
+        """
+        top = len(var.choices) - 1
+        if self.max_upfront is not None:
+            while top and self.extra(chosen + var.choices[top]) > self.max_upfront:
+                top -= 1
+        tried: dict[int, Decimal] = {}
+
+        def attempt(n: int) -> None:
+            nonlocal top
+            actions = chosen + var.choices[n]
             result = self.leaf(actions)
-            # With the other choices fixed, once the last of n packs is left unused, pack n+1 would absorb nothing.
-            if choice and result is not None and any(v > 0 for v in _entries(result, choice[0], "unused")):
-                break
+            if result is None:
+                tried[n] = Decimal("Infinity")
+                return
+            tried[n] = self.upfront(actions) + result.postpaid_exact
+            if n and _last_pack(result, var.choices[n][0], self.sheet)[1]:
+                top = min(top, n)
+
+        gain = max(var.value - var.price, Decimal(0))
+        attempt(0)
+        if top:
+            attempt(top)
+        ranges = [(0, top)]
+        while ranges:
+            a, b = ranges.pop()
+            b = min(b, top)
+            if b - a <= 1:
+                continue
+            if b not in tried:
+                attempt(b)
+                ranges.append((a, b))
+                continue
+            if self.bound() is not None:
+                low_a, low_b = tried[a] - var.shift, tried[b]
+                lower = min(
+                    max(low_a - (n - a) * gain, low_b - (b - n) * var.price)
+                    for n in {a + 1, b - 1, *_crossing(a, b, low_a, low_b, gain, var.price)}
+                )
+                if self.over(lower - self.slack):
+                    continue
+            mid = (a + b) // 2
+            attempt(mid)
+            ranges += [(a, mid), (mid, b)]
+
+
+def _crossing(a: int, b: int, low_a: Decimal, low_b: Decimal, gain: Decimal, price: Decimal) -> list[int]:
+    """Counts next to where low_a - (n - a) gain meets low_b - (b - n) price, inside (a, b)."""
+    slope = gain + price
+    if slope <= 0 or not low_a.is_finite() or not low_b.is_finite():
+        return []
+    n = (low_a - low_b + a * gain + b * price) / slope
+    base = int(n)
+    return [k for k in (base, base + 1) if a < k < b]
 
 
 def _min_completion(counts: list[_Var], curves: list[list[Decimal]], picked: list[int]) -> Decimal:
@@ -316,7 +403,7 @@ def _decisions(
                     need = COUNT_CAP
                 if need:
                     choices = [()] + [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
-                    counts.append(_Var(choices, choices[-1], offer.price))
+                    counts.append(_Var(choices, choices[-1], offer.price, _pack_value(offer, sheet)))
     for key, members in grouped.items():
         held = [h for h in scenario.holdings if (sheet.offers[h.offer].group or h.offer) == key]
         shortest = min(o.validity_months for o in members)
@@ -331,7 +418,91 @@ def _decisions(
             options = [(Action(o.id, day),) for o in members]
             fixed.append(_Var([(), *options], tuple(a for opt in options for a in opt)))
             day = add_months(day, shortest)
-    return claims, fixed, counts, notes
+    templates = _templates(scenario, sheet, claims, fixed + counts)
+    kept = []
+    for var in counts:
+        var.shift = _shift_allowance(var, templates)
+        if var.shift == 0 and var.price >= var.value:
+            offer = var.generous[0].offer
+            notes.append(
+                f"{offer} is never worth buying here: one costs {var.price}, at least the {var.value} yuan it can "
+                "absorb (only monthly rounding, under 0.01 yuan a month, could tip the balance)."
+            )
+            continue
+        kept.append(var)
+    return claims, fixed, kept, notes
+
+
+def _unit_price(sheet: PriceSheet, meter: str) -> list[Decimal]:
+    return [m.price / m.divisor for k, m in sheet.meters.items() if k.split(":")[0] == meter]
+
+
+def _pack_value(offer: Offer, sheet: PriceSheet) -> Decimal:
+    """The most yuan one pack of an offer can absorb: its amounts, and its quantities at their dearest meter."""
+    total = Decimal(0)
+    for g in offer.grants:
+        if g.kind == "amount":
+            total += g.size
+        else:
+            total += g.size * max(p for meter in g.covers for p in _unit_price(sheet, meter))
+    return total
+
+
+@dataclass(frozen=True)
+class _Template:
+    """A grant that may be live in some plan: where it stands in the waterfall and what it covers."""
+
+    key: tuple[int, date]  # stage rank, expiry
+    covers: frozenset[str]
+    spread: Decimal  # a quantity over meters of different prices: size x (dearest - cheapest); else 0
+    source: Action | None
+
+
+def _templates(scenario: Scenario, sheet: PriceSheet, claims: list[Action], variables: list[_Var]) -> list[_Template]:
+    """Every grant any plan may hold: the holdings, the claims, each choice of the fixed decisions and
+    each count at its largest."""
+    rank = {stage: i for i, stage in enumerate(sheet.settings.deduction_order)}
+    actions: list[tuple[str, date, int, Action | None]] = [(h.offer, h.acquired, h.count, None) for h in scenario.holdings]
+    actions += [(a.offer, a.date, a.count, a) for a in claims]
+    for v in variables:
+        chosen = [v.generous] if v.price else v.choices
+        actions += [(a.offer, a.date, a.count, a) for choice in chosen for a in choice]
+    out = []
+    for offer_id, day, count, action in actions:
+        offer = sheet.offers[offer_id]
+        ends = add_months(day, offer.validity_months)
+        for g in offer.grants:
+            prices = [p for meter in g.covers for p in _unit_price(sheet, meter)]
+            spread = g.size * count * (max(prices) - min(prices)) if g.kind == "quantity" else Decimal(0)
+            out.append(_Template((rank[offer.stage], ends), g.covers, spread, action))
+    return out
+
+
+def _shift_allowance(var: _Var, templates: list[_Template]) -> Decimal:
+    """How much more than its own absorption more packs of `var` can lower postpaid, whatever their count.
+
+    Charges a pack takes leave every grant after it with less or equal to absorb at each charge
+    (the waterfall is monotone), so amounts, capacities and single-price quantities after it
+    absorb no more yuan than before. A quantity over meters of different prices (busy and idle
+    traffic) absorbs no more units either, but may spend them on dearer charges: at most its
+    size times the price difference. Reach is followed through every grant standing at or after
+    the pack that shares a meter with what is reached so far, which over-approximates.
+    """
+    first = var.generous[0]
+    own = [t for t in templates if t.source is not None and (t.source.offer, t.source.date) == (first.offer, first.date)]
+    start = min(t.key for t in own)
+    meters = set().union(*(t.covers for t in own))
+    reached: set[int] = set()
+    grew = True
+    while grew:
+        grew = False
+        for i, t in enumerate(templates):
+            if i in reached or t in own or t.key < start or not (t.covers & meters):
+                continue
+            reached.add(i)
+            meters |= t.covers
+            grew = True
+    return sum((templates[i].spread for i in reached), Decimal(0))
 
 
 def _fewest_claims(search: _Search, plan: Plan, claims: list[Action]) -> Plan:
@@ -376,7 +547,7 @@ def compare(
         if plan.costs.cash == best_cash:
             plan = _fewest_claims(search, plan, claims)
         else:
-            idle_claims = {a for a in plan.actions if a in claims and all(v == 0 for v in _entries(plan.costs, a, "absorbed"))}
+            idle_claims = {a for a in plan.actions if a in claims and not _last_pack(plan.costs, a, sheet)[0]}
             if idle_claims:
                 actions = tuple(a for a in plan.actions if a not in idle_claims)
                 plan = Plan(actions, search.run(actions), plan_name(actions, sheet))
@@ -399,7 +570,7 @@ def compare(
     if idle:
         out_notes.append("Left out, covering no billed usage here: " + ", ".join(idle) + ".")
     if max_upfront is not None:
-        out_notes.append(f"Plans spending more than {max_upfront} yuan upfront were left out (--max-upfront).")
+        out_notes.append(f"Plans buying more than {max_upfront} yuan of packs were left out (--max-upfront).")
     out_notes += notes
     return Comparison(
         scenario=scenario.name,

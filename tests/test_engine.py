@@ -870,7 +870,7 @@ def test_upfront_counts_only_purchases_in_the_period() -> None:
         """
     )
     # 2.00 a day. before (10 yuan, ends 2027-03-01) takes 1-5 April; 6-9 April postpaid 8.00.
-    # during#1 and during#2 (10 yuan each, end 2026-10-10: nearer) take 10-14 and 15-19 April.
+    # during, two stacked packs of 10 yuan (B16: held as one of 20, end 2026-10-10: nearer), takes 10-19 April.
     # 20-30 April postpaid: 11 x 2.00 = 22.00. Postpaid 30.00.
     # Upfront: only `during`, 2 x 6 = 12 (before was paid earlier; after is after the period).
     # Cash 12 + 30.00 = 42.00.
@@ -879,8 +879,8 @@ def test_upfront_counts_only_purchases_in_the_period() -> None:
         ("pack6", D(12), True),
         ("month-10", D(5), False),
     ]
-    assert [split(c)[0][1] for c in charges(r, "shared_gpu")] == ["before", "", "during#1", "during#2", ""]
-    assert {b.id for b in r.balances} == {"before", "during#1", "during#2"}
+    assert [split(c)[0][1] for c in charges(r, "shared_gpu")] == ["before", "", "during", ""]
+    assert {(b.id, b.count, b.initial) for b in r.balances} == {("before", 1, D(10)), ("during", 2, D(20))}
     assert r.totals.postpaid_due == D("30.00")
     assert r.totals.upfront == D(12)
     assert r.totals.cash == D("42.00")

@@ -125,7 +125,7 @@ def test_the_right_number_of_traffic_packs() -> None:
         (Holding("traffic-10", START, 3, None, "x", 0),)), SHEET, price_usage(scenario([traffic("8.333333")]), SHEET))
     assert three.cash == Decimal("12.00")
     assert three.lapsed_value == 0  # still valid at the period's end: left, not lapsed
-    assert three.unused["x#3"] > Decimal("4.99")
+    assert three.unused["x"] > Decimal("4.99")
 
 
 def test_estimate_reproduces_the_recommended_plan() -> None:

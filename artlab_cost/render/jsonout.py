@@ -77,6 +77,7 @@ def estimate_data(result: Result, budget: BudgetCheck | None = None) -> dict[str
                 "id": b.id,
                 "offer": b.offer,
                 "name": b.name,
+                "count": b.count,
                 "stage": b.stage,
                 "kind": b.kind,
                 "unit": b.unit,
