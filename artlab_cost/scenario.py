@@ -176,7 +176,7 @@ def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsr
     first = entry.get("from", start)
     last = entry.get("until")
     stop = last + timedelta(days=1) if last is not None else end
-    if last is not None and last < first:
+    if last is not None and "from" in entry and last < first:
         src.problems.append(src.problem(entry.at("until"), f"{path}.until", f"{last} is before from {first}"))
         return None
     label = entry.get("label") or path

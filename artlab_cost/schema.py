@@ -163,6 +163,9 @@ class Text(Spec):
         if not isinstance(node, Scalar) or (node.plain and node.value in _NULLS):
             return self._wrong(node, path, src, "text" if not self.choices else "one of " + ", ".join(self.choices))
         value = node.value
+        if not value.strip():
+            src.problems.append(src.problem(node.mark, path, "must not be empty"))
+            return INVALID
         if self.choices is not None and value not in self.choices:
             src.problems.append(src.problem(node.mark, path, f"unknown value '{value}'{suggest(value, self.choices)}"))
             return INVALID

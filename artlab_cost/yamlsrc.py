@@ -74,6 +74,13 @@ def _mark(event: yaml.Event) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
 
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as YAML counts them) of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    before = data[line_start:offset].decode("utf-8", errors="replace")
+    return data.count(b"\n", 0, offset) + 1, len(before) + 1
+
+
 def read_text(path: Path, display: str | None = None) -> str:
     """Read a file as UTF-8 text, refusing what is too big, binary or not UTF-8."""
     name = display or str(path)
@@ -91,13 +98,12 @@ def read_text(path: Path, display: str | None = None) -> str:
             [Problem(name, 0, 0, "", f"file is larger than {MAX_BYTES // 1024} KiB; refusing to read it")]
         )
     if b"\x00" in data:
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        raise InputError([Problem(name, line, 1, "", "binary file (NUL byte); expected YAML text")])
+        line, col = _position(data, data.index(b"\x00"))
+        raise InputError([Problem(name, line, col, "", "binary file (NUL byte); expected YAML text")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = _position(data, exc.start)
         raise InputError(
             [Problem(name, line, col, "", f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
         ) from None
@@ -107,12 +113,22 @@ def read_text(path: Path, display: str | None = None) -> str:
 def parse(text: str, name: str) -> Source:
     """Parse YAML text into a located node tree; raise InputError on anything unsafe or ambiguous."""
 
-    def fail(mark: Mark | None, message: str) -> InputError:
+    def fail(mark: Mark | None, message: str, path: str = "") -> InputError:
         line, col = (mark.line, mark.column) if mark else (0, 0)
-        return InputError([Problem(name, line, col, "", message)])
+        return InputError([Problem(name, line, col, path, message)])
+
+    def here() -> str:
+        """The field path of the node about to be attached (a key's own path while it is read)."""
+        if not stack:
+            return ""
+        parent, _, _, path = stack[-1]
+        if isinstance(parent, Seq):
+            return f"{path}[{len(parent.items)}]"
+        key = pending_key[-1]
+        return f"{path}.{key[0]}" if key and path else (key[0] if key else path)
 
     anchors: dict[str, tuple[Node, int]] = {}
-    stack: list[tuple[Seq | Map, str | None, int]] = []  # container, anchor, node count at start
+    stack: list[tuple[Seq | Map, str | None, int, str]] = []  # container, anchor, node count at start, path
     pending_key: list[tuple[str, Mark] | None] = []
     root: Node | None = None
     documents = 0
@@ -131,9 +147,13 @@ def parse(text: str, name: str) -> Source:
         if key is None:
             if not isinstance(node, Scalar):
                 raise fail(mark, "a mapping key must be a plain name, not a list or mapping")
-            if node.value in parent.items or node.value in parent.key_marks:
+            if node.value in parent.key_marks:
                 first = parent.key_marks[node.value]
-                raise fail(mark, f"duplicate key '{node.value}' (first defined at line {first.line})")
+                path = stack[-1][3]
+                raise fail(
+                    mark, f"duplicate key '{node.value}' (first defined at line {first.line})",
+                    f"{path}.{node.value}" if path else node.value,
+                )
             pending_key[-1] = (node.value, mark)
             parent.key_marks[node.value] = mark
         else:
@@ -152,7 +172,7 @@ def parse(text: str, name: str) -> Source:
             mark = _mark(event)
             tag = getattr(event, "tag", None)
             if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
-                raise fail(mark, f"YAML tag '{tag}' is not allowed here; write plain values")
+                raise fail(mark, f"YAML tag '{tag}' is not allowed here; write plain values", here())
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchors:
                     raise fail(mark, f"unknown alias '*{event.anchor}'")
@@ -177,11 +197,12 @@ def parse(text: str, name: str) -> Source:
                 container: Seq | Map = (
                     Seq([], mark) if isinstance(event, yaml.SequenceStartEvent) else Map({}, {}, mark)
                 )
+                path = here()
                 attach(container, mark)
-                stack.append((container, event.anchor, nodes))
+                stack.append((container, event.anchor, nodes, path))
                 pending_key.append(None)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                container, anchor, started = stack.pop()
+                container, anchor, started, _ = stack.pop()
                 pending_key.pop()
                 if anchor:
                     anchors[anchor] = (container, nodes - started + 1)
