@@ -98,6 +98,18 @@ def _to_terminal(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty()
 
 
+def _width(output: Path | None) -> int:
+    """Table width: $COLUMNS if set, else the terminal's, else 80 (a file or a pipe)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and 40 <= int(columns) <= 1000:
+        return int(columns)
+    if _to_terminal(output):
+        import shutil
+
+        return max(40, shutil.get_terminal_size((80, 24)).columns)
+    return 80
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -119,6 +131,12 @@ def _load(scenario: Path, pricing: str | None) -> tuple[Any, Any]:
     return sheet, load_scenario(scenario, sheet, str(scenario))
 
 
+def _looks_like_sheet(root: Any) -> bool:
+    from . import yamlsrc
+
+    return isinstance(root, yamlsrc.Map) and "sheet" in root.items and "meters" in root.items
+
+
 def version_callback(value: bool) -> None:
     if value:
         sys.stdout.write(f"artlab-cost {__version__}\n")
@@ -134,7 +152,7 @@ def _main(
     pass
 
 
-@app.command(epilog="Example: artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 200\n\n" + EXIT_CODES)
+@app.command(epilog="Example: artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 2000\n\n" + EXIT_CODES)
 def estimate(
     scenario: ScenarioArg,
     pricing: PricingOpt = None,
@@ -182,7 +200,7 @@ def _render_estimate(result: Any, fmt: OutputFormat, by: str, check: Any, inline
     from .render import table
 
     color = _to_terminal(output) and "NO_COLOR" not in os.environ
-    return table.render(result, by, check, color=color, notes=inline_notes)
+    return table.render(result, by, check, color=color, notes=inline_notes, width=_width(output))
 
 
 @app.command(
@@ -243,7 +261,7 @@ def _render_plans(comparison: Any, fmt: OutputFormat, check: Any, inline_notes: 
     if fmt is OutputFormat.markdown:
         return plans.render_markdown(comparison, check, scenario_path)
     color = _to_terminal(output) and "NO_COLOR" not in os.environ
-    return plans.render_table(comparison, check, scenario_path, color=color, notes=inline_notes)
+    return plans.render_table(comparison, check, scenario_path, color=color, notes=inline_notes, width=_width(output))
 
 
 @app.command(epilog="Example: artlab-cost validate examples/*.yaml pricing.yaml\n\n" + EXIT_CODES)
@@ -251,31 +269,42 @@ def validate(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Scenario or price sheet files.")],
     pricing: PricingOpt = None,
 ) -> None:
-    """Check scenarios and price sheets; print one line per problem (FILE:LINE:COLUMN: field: what is wrong)."""
+    """Check scenarios and price sheets; print one line per problem (FILE:LINE:COLUMN: field: what is wrong).
+
+    Scenarios are checked against --pricing, or else the one price sheet named among FILE, or
+    else the default sheet.
+    """
 
     def run() -> int:
         from . import yamlsrc
         from .pricing import load_sheet, parse_sheet
         from .scenario import parse_scenario
 
-        sheet = None
         failed = False
-        for path in files:
+
+        def attempt(check: Callable[[], object]) -> object:
+            nonlocal failed
             try:
-                src = yamlsrc.load(path, str(path))
-                root = src.root
-                is_sheet = isinstance(root, yamlsrc.Map) and "sheet" in root.items and "meters" in root.items
-                if is_sheet:
-                    parse_sheet(src)
-                    sys.stdout.write(f"{path}: valid price sheet\n")
-                else:
-                    sheet = sheet or load_sheet(pricing)
-                    parse_scenario(src, sheet)
-                    sys.stdout.write(f"{path}: valid scenario\n")
+                return check()
             except InputError as error:
                 failed = True
                 for problem in error.problems:
                     _err(f"error: {problem}")
+                return None
+
+        sources = [src for path in files if (src := attempt(lambda p=path: yamlsrc.load(p, str(p)))) is not None]
+        sheets = [src for src in sources if _looks_like_sheet(src.root)]
+        named = None
+        for src in sheets:
+            if (named := attempt(lambda s=src: parse_sheet(s))) is not None:
+                sys.stdout.write(f"{src.name}: valid price sheet\n")
+        scenarios = [src for src in sources if not _looks_like_sheet(src.root)]
+        if scenarios:
+            # against --pricing, else the one price sheet named with them, else the default
+            sheet = named if named is not None and len(sheets) == 1 and not pricing else load_sheet(pricing)
+            for src in scenarios:
+                if attempt(lambda s=src: parse_scenario(s, sheet)) is not None:
+                    sys.stdout.write(f"{src.name}: valid scenario\n")
         return EXIT_INPUT if failed else EXIT_OK
 
     _guard(run)
@@ -295,7 +324,7 @@ def pricing_cmd(
 
         sheet = load_sheet(pricing)
         color = _to_terminal(output) and "NO_COLOR" not in os.environ
-        _emit(sheet_render.render(sheet, format.value, color=color), output)
+        _emit(sheet_render.render(sheet, format.value, color=color, width=max(_width(output), 100)), output)
         return EXIT_OK
 
     _guard(run)

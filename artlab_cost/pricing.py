@@ -442,6 +442,7 @@ def as_data(sheet: PriceSheet) -> dict[str, Any]:
                 ],
                 "source": o.source,
                 "assumed": dict(o.assumed),
+                "note": o.note,
             }
             for o in sheet.offers.values()
         ],

@@ -18,11 +18,14 @@ TOOLS = ("stable-diffusion", "comfyui")
 PER = ("day", "week", "month")
 
 _RANGE = {
-    "label": Field(Text(doc="A name for this entry, shown in notes.")),
+    "label": Field(Text(doc="A name for this entry, used in warnings about it.")),
     "from": Field(Day(doc="First day this entry applies (default: the period's start).")),
     "until": Field(Day(doc="Last day this entry applies, inclusive (default: the period's end).")),
 }
-_TOOL = Field(Text(choices=TOOLS, doc="The ArtLab tool."), default="stable-diffusion")
+_TOOL = Field(
+    Text(choices=TOOLS, doc="The ArtLab tool, for your own record: both are billed alike (B3, B4)."),
+    default="stable-diffusion",
+)
 
 USAGE_KINDS = {
     "shared": Record(
@@ -323,6 +326,11 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
     for h in holdings:
         if h.acquired >= end:
             warnings.append(f"{src.name}: holdings[{h.index}] ({h.offer}) is acquired after the period ends; it adds nothing")
+        elif validity_end(h, sheet) <= start:
+            warnings.append(
+                f"{src.name}: holdings[{h.index}] ({h.offer}) expired on {validity_end(h, sheet)}, before the period; "
+                "it adds nothing"
+            )
     return Scenario(
         name=raw.get("name") or Path(src.name).stem,
         new_user=account["new_user"],

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..engine import Balance, Charge, Result
-from ..pricing import METER_NAMES, STAGE_NAMES
+from ..pricing import METER_NAMES, METERS, STAGE_NAMES
 
 CENT = Decimal("0.01")
 ONE_DAY = timedelta(days=1)
@@ -34,7 +34,7 @@ def qty(value: Decimal, unit: str) -> str:
             return f"{str(scaled).removesuffix('.0')}{suffix} {unit}"
     if value == value.to_integral_value():
         return f"{value:,.0f} {unit}"
-    places = 2 if abs(value) >= 1 else 4
+    places = 2 if abs(value) >= Decimal("0.01") else 4
     return f"{value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,} {unit}"
 
 
@@ -113,7 +113,8 @@ def charge_rows(result: Result, by: str) -> list[Row]:
         row.assumed = row.assumed or c.meter in result.assumed_meters
         for a in c.allocations:
             row.stages[a.stage] += a.amount
-    return list(rows.values())
+    order = {m: i for i, m in enumerate(METERS)}
+    return sorted(rows.values(), key=lambda r: (r.period, order.get(r.key.split(":")[0], 0), r.key))
 
 
 def stage_totals(result: Result) -> dict[str, Decimal]:

@@ -6,7 +6,7 @@ from ..pricing import PriceSheet, as_data
 from .common import stage_name
 
 
-def render(sheet: PriceSheet, fmt: str, color: bool = False) -> str:
+def render(sheet: PriceSheet, fmt: str, color: bool = False, width: int = 100) -> str:
     if fmt == "json":
         from . import jsonout
 
@@ -34,6 +34,7 @@ def render(sheet: PriceSheet, fmt: str, color: bool = False) -> str:
         ["charge_places", str(st.charge_places)],
     ]
     notes = [f"* Assumed: {a}" for a in sheet.assumptions()]
+    notes += [f"Note on {o.id}: {o.note}" for o in sheet.offers.values() if o.note]
     title = f"{sheet.name}, version {sheet.version}, effective {sheet.effective} ({sheet.origin})"
     if fmt == "markdown":
         from .markdown import table
@@ -61,7 +62,7 @@ def render(sheet: PriceSheet, fmt: str, color: bool = False) -> str:
 
     from .table import _console
 
-    console, buffer = _console(color, 100)
+    console, buffer = _console(color, width)
     console.print(title)
     for heading, header, rows in (
         ("Meters", ["Meter", "Name", "Price (yuan)", "Source"], rows_m),

@@ -39,8 +39,10 @@ def _charges(result: Result, by: str) -> Table:
                   show_footer=True, pad_edge=False, collapse_padding=True)
     totals = result.totals
     stage_sum = {s: totals.absorbed.get(s, totals.postpaid_exact) for s in stages}
-    table.add_column("Period", footer="Total", no_wrap=True)
-    table.add_column("Meter", footer="", no_wrap=True)
+    by_period = by in ("month", "day")
+    if by_period:
+        table.add_column("Period", footer="Total", no_wrap=True)
+    table.add_column("Meter", footer="" if by_period else "Total", no_wrap=True)
     table.add_column("Usage", justify="right", footer="", no_wrap=True)
     table.add_column("List", justify="right", footer=money(totals.list_price))
     for s in stages:
@@ -50,8 +52,9 @@ def _charges(result: Result, by: str) -> Table:
         first = i == 0 or rows[i - 1].period != r.period
         last = i == len(rows) - 1 or rows[i + 1].period != r.period
         name = (short_meter(r.key) if r.key else r.meter) + (" *" if r.assumed else "")
-        table.add_row(r.period if first else "", name, qty(r.quantity, r.unit) if r.unit else "",
-                      money(r.amount), *(cell(r.stages[s]) for s in stages), end_section=last and by != "meter")
+        cells = [r.period if first else ""] if by_period else []
+        cells += [name, qty(r.quantity, r.unit) if r.unit else "", money(r.amount), *(cell(r.stages[s]) for s in stages)]
+        table.add_row(*cells, end_section=last and by_period)
     return table
 
 
