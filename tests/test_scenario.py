@@ -73,7 +73,10 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
     s = scenario.load_scenario(DATA / "ok-scenario.yaml", SHEET, "ok-scenario.yaml")
     assert (s.name, s.new_user, s.student, s.origin) == ("Weekday studio", True, True, "ok-scenario.yaml")
     assert (s.start, s.end) == (date(2026, 1, 1), date(2026, 4, 1))
-    assert s.warnings == ()
+    # the 40 GB pack's year ended as the period began: said, since it adds nothing
+    assert s.warnings == (
+        "ok-scenario.yaml: holdings[3] (storage-pack-40) expired on 2026-01-01, before the period; it adds nothing",
+    )
     drafts, comfy, ded, storage, traffic, requests = s.usage
 
     assert (drafts.kind, drafts.label, drafts.per, drafts.tool) == ("shared", "drafts", "week", "stable-diffusion")
