@@ -65,7 +65,7 @@ def _balances(result: Result) -> Table:
         table.add_column(name, justify="right")
     for b in result.balances:
         held, absorbed, left, lapsed = balance_amounts(b)
-        label = Text(b.id + (" *" if b.assumed else ""))
+        label = Text(b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else ""))
         label.append(f"\n{SHORT_STAGES[b.stage].lower()}, {span(b.starts, b.ends).replace('..', ' to ')}", style="dim")
         table.add_row(label, held, absorbed, left, lapsed)
     return table
