@@ -9,14 +9,17 @@ import os
 import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from . import __version__
 from .errors import EXIT_BUDGET, EXIT_INPUT, EXIT_OK, ArtlabCostError, InputError
 from .render import By, OutputFormat
+
+T = TypeVar("T")
 
 EXIT_CODES = """Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage."""
 
@@ -49,7 +52,9 @@ BudgetOpt = Annotated[
 BudgetOnOpt = Annotated[
     str, typer.Option("--budget-on", metavar="cash|postpaid|list", help="What --budget is measured on.")
 ]
-ScenarioArg = Annotated[Path, typer.Argument(metavar="SCENARIO", help="A usage scenario YAML file.", show_default=False)]
+ScenarioArg = Annotated[
+    Path, typer.Argument(metavar="SCENARIO", help="A usage scenario YAML file.", show_default=False)
+]
 
 
 def _err(text: str) -> None:
@@ -152,13 +157,17 @@ def _main(
     pass
 
 
-@app.command(epilog="Example: artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 2000\n\n" + EXIT_CODES)
+@app.command(
+    epilog="Example: artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 2000\n\n" + EXIT_CODES
+)
 def estimate(
     scenario: ScenarioArg,
     pricing: PricingOpt = None,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
-    by: Annotated[By, typer.Option("--by", help="Rows of the charges table: per month, day, meter or one total.")] = By.month,
+    by: Annotated[
+        By, typer.Option("--by", help="Rows of the charges table: per month, day, meter or one total.")
+    ] = By.month,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = "cash",
 ) -> None:
@@ -184,7 +193,9 @@ def estimate(
     _guard(run)
 
 
-def _render_estimate(result: Any, fmt: OutputFormat, by: str, check: Any, inline_notes: bool, output: Path | None) -> str:
+def _render_estimate(
+    result: Any, fmt: OutputFormat, by: str, check: Any, inline_notes: bool, output: Path | None
+) -> str:
     if fmt is OutputFormat.json:
         from .render import jsonout
 
@@ -236,7 +247,7 @@ def compare_plans(
         sheet, scen = _load(scenario, pricing)
         comparison = compare(scen, sheet, only=only or (), exclude=exclude or (), max_upfront=cap, top=top)
         best = comparison.plans[0]
-        check = check_budget(best.result.totals, limit, budget_on) if limit is not None else None
+        check = check_budget(best.costs, limit, budget_on) if limit is not None else None
         inline_notes = format is OutputFormat.table and _to_terminal(output)
         _emit(_render_plans(comparison, format, check, inline_notes, output, str(scenario)), output)
         if not inline_notes:
@@ -250,8 +261,9 @@ def compare_plans(
     _guard(run)
 
 
-def _render_plans(comparison: Any, fmt: OutputFormat, check: Any, inline_notes: bool, output: Path | None,
-                  scenario_path: str) -> str:
+def _render_plans(
+    comparison: Any, fmt: OutputFormat, check: Any, inline_notes: bool, output: Path | None, scenario_path: str
+) -> str:
     from .render import plans
 
     if fmt is OutputFormat.json:
@@ -277,12 +289,12 @@ def validate(
 
     def run() -> int:
         from . import yamlsrc
-        from .pricing import load_sheet, parse_sheet
+        from .pricing import PriceSheet, load_sheet, parse_sheet
         from .scenario import parse_scenario
 
         failed = False
 
-        def attempt(check: Callable[[], object]) -> object:
+        def attempt(check: Callable[[], T]) -> T | None:
             nonlocal failed
             try:
                 return check()
@@ -292,18 +304,23 @@ def validate(
                     _err(f"error: {problem}")
                 return None
 
-        sources = [src for path in files if (src := attempt(lambda p=path: yamlsrc.load(p, str(p)))) is not None]
+        sources: list[yamlsrc.Source] = []
+        for path in files:
+            loaded = attempt(partial(yamlsrc.load, path, str(path)))
+            if loaded is not None:
+                sources.append(loaded)
         sheets = [src for src in sources if _looks_like_sheet(src.root)]
-        named = None
+        named: PriceSheet | None = None
         for src in sheets:
-            if (named := attempt(lambda s=src: parse_sheet(s))) is not None:
+            named = attempt(partial(parse_sheet, src))
+            if named is not None:
                 sys.stdout.write(f"{src.name}: valid price sheet\n")
         scenarios = [src for src in sources if not _looks_like_sheet(src.root)]
         if scenarios:
             # against --pricing, else the one price sheet named with them, else the default
             sheet = named if named is not None and len(sheets) == 1 and not pricing else load_sheet(pricing)
             for src in scenarios:
-                if attempt(lambda s=src: parse_scenario(s, sheet)) is not None:
+                if attempt(partial(parse_scenario, src, sheet)) is not None:
                     sys.stdout.write(f"{src.name}: valid scenario\n")
         return EXIT_INPUT if failed else EXIT_OK
 

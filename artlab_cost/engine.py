@@ -180,10 +180,31 @@ def _entitlements(scenario: Scenario, sheet: PriceSheet) -> list[_Ent]:
             used = hold.used if hold.used is not None and hold.acquired < scenario.start else ZERO
             left = size - used
             # B13: nearest expiry first; equal expiry: acquired first and lower offer id (a setting), then listed first.
-            order = (rank[offer.stage], ends, *((hold.acquired, offer.id) if by_acquired else (date.min, "")), hold.index, g)
+            order = (
+                rank[offer.stage],
+                ends,
+                *((hold.acquired, offer.id) if by_acquired else (date.min, "")),
+                hold.index,
+                g,
+            )
             out.append(
-                _Ent(ident, offer.id, offer.name, offer.stage, grant.kind, grant.unit, grant.covers, hold.acquired,
-                     ends, size, left, order, bool(offer.assumed), hold.count, initial=left)
+                _Ent(
+                    ident,
+                    offer.id,
+                    offer.name,
+                    offer.stage,
+                    grant.kind,
+                    grant.unit,
+                    grant.covers,
+                    hold.acquired,
+                    ends,
+                    size,
+                    left,
+                    order,
+                    bool(offer.assumed),
+                    hold.count,
+                    initial=left,
+                )
             )
     return out
 
@@ -278,7 +299,10 @@ class _Waterfall:
 
 @dataclass(frozen=True)
 class PricedDay:
-    """A run of identical days within one month, priced before any entitlement: (meter key, quantity, billable, amount) a day."""
+    """A run of identical days of one month, priced before any entitlement.
+
+    `charges` holds (meter key, quantity, billable, amount) for one day of the run.
+    """
 
     day: date
     count: int
@@ -440,7 +464,11 @@ def costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
 def _upfront(scenario: Scenario, sheet: PriceSheet) -> Decimal:
     """What the period's purchases cost; holdings acquired before it were paid before it."""
     return sum(
-        (sheet.offers[h.offer].price * h.count for h in scenario.holdings if scenario.start <= h.acquired < scenario.end),
+        (
+            sheet.offers[h.offer].price * h.count
+            for h in scenario.holdings
+            if scenario.start <= h.acquired < scenario.end
+        ),
         ZERO,
     )
 
@@ -476,8 +504,16 @@ def _merge(raw: list[Raw], units: dict[str, str], merge: bool) -> list[Charge]:
                     Allocation(a.stage, a.entitlement, a.amount + b.amount, a.quantity + b.quantity)
                     for a, b in zip(prev.allocations, allocs, strict=True)
                 )
-                out[i] = Charge(key, prev.start, end, prev.quantity + qty, prev.billable + billable, prev.unit,
-                                prev.amount + amount, merged)
+                out[i] = Charge(
+                    key,
+                    prev.start,
+                    end,
+                    prev.quantity + qty,
+                    prev.billable + billable,
+                    prev.unit,
+                    prev.amount + amount,
+                    merged,
+                )
                 continue
         last[key] = len(out)
         out.append(Charge(key, day, end, qty, billable, units[key], amount, allocs))
@@ -497,7 +533,9 @@ def _notes(scenario: Scenario, sheet: PriceSheet, result_meters: set[str], ents:
     notes = [
         f"Prices: {sheet.name}, version {sheet.version}, effective {sheet.effective} ({sheet.origin}); "
         "an estimate, not a bill (B21).",
-        "Deduction order: " + " > ".join(STAGE_NAMES[s] for s in st.deduction_order) + " (setting deduction_order, B17).",
+        "Deduction order: "
+        + " > ".join(STAGE_NAMES[s] for s in st.deduction_order)
+        + " (setting deduction_order, B17).",
         f"Postpaid rounded once per month: {st.bill_rounding.replace('_', ' ')} to {st.bill_places} decimals "
         f"(setting bill_rounding, B20); charges kept to {st.charge_places} decimals (setting charge_places, B20).",
     ]
@@ -506,7 +544,11 @@ def _notes(scenario: Scenario, sheet: PriceSheet, result_meters: set[str], ents:
             f"Dedicated sessions billed per {st.dedicated_increment}, rounded up (setting dedicated_increment, B5)."
         )
     if ents:
-        tie = "earliest acquired, then offer id, then listed first" if st.tie_break == "acquired_then_offer" else "listed first"
+        tie = (
+            "earliest acquired, then offer id, then listed first"
+            if st.tie_break == "acquired_then_offer"
+            else "listed first"
+        )
         notes.append(
             f"Packs expiring together: {tie} (setting tie_break, B13). Validity runs from 00:00 on the day acquired "
             "to 00:00 on the same day N months later (clamped to the month's end); usage is taken day by day."
@@ -537,17 +579,35 @@ def _result(
     shown = [e for e in ents if e.ends > scenario.start and e.starts < scenario.end]
     balances = tuple(
         Balance(
-            id=e.id, offer=e.offer, name=e.name, count=e.count, stage=e.stage, kind=e.kind, unit=e.unit, covers=e.covers,
-            starts=e.starts, ends=e.ends,
-            initial=e.initial, absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan,
+            id=e.id,
+            offer=e.offer,
+            name=e.name,
+            count=e.count,
+            stage=e.stage,
+            kind=e.kind,
+            unit=e.unit,
+            covers=e.covers,
+            starts=e.starts,
+            ends=e.ends,
+            initial=e.initial,
+            absorbed=e.absorbed,
+            absorbed_yuan=e.absorbed_yuan,
             left=ZERO if e.ends <= scenario.end else (e.size if e.kind == "capacity" else e.left),
-            lapsed=e.lapsed, lapsed_value=_lapsed_value(e, flow), assumed=e.assumed,
+            lapsed=e.lapsed,
+            lapsed_value=_lapsed_value(e, flow),
+            assumed=e.assumed,
         )
         for e in sorted(shown, key=lambda e: e.order)
     )
     purchases = tuple(
-        Purchase(h.index, h.offer, h.acquired, h.count, sheet.offers[h.offer].price * h.count,
-                 scenario.start <= h.acquired < scenario.end)
+        Purchase(
+            h.index,
+            h.offer,
+            h.acquired,
+            h.count,
+            sheet.offers[h.offer].price * h.count,
+            scenario.start <= h.acquired < scenario.end,
+        )
         for h in scenario.holdings
     )
     monthly = {m: bills.get(m, ZERO) for m in _months(scenario.start, scenario.end)}
@@ -611,7 +671,9 @@ class BudgetCheck:
     def message(self) -> str:
         what = MEASURES[self.measure]
         if self.exceeded:
-            return f"budget exceeded: {what} {self.value:.2f} yuan is {self.over:.2f} over the budget of {self.limit} yuan"
+            return (
+                f"budget exceeded: {what} {self.value:.2f} yuan is {self.over:.2f} over the budget of {self.limit} yuan"
+            )
         return f"within budget: {what} {self.value:.2f} yuan of {self.limit} yuan"
 
 

@@ -143,8 +143,11 @@ class _Search:
     def upfront(self, actions: Iterable[Action]) -> Decimal:
         """What a plan pays upfront in the period: the holdings bought in it and the plan's purchases."""
         held = sum(
-            (self.sheet.offers[h.offer].price * h.count for h in self.scenario.holdings
-             if self.scenario.start <= h.acquired < self.scenario.end),
+            (
+                self.sheet.offers[h.offer].price * h.count
+                for h in self.scenario.holdings
+                if self.scenario.start <= h.acquired < self.scenario.end
+            ),
             Decimal(0),
         )
         return held + self.extra(actions)
@@ -213,8 +216,9 @@ class _Search:
             curves.append([self.run(chosen + choice + others).postpaid_exact for choice in var.choices])
         self._counts(counts, curves, chosen, [], 0)
 
-    def _counts(self, counts: list[_Var], curves: list[list[Decimal]], chosen: tuple[Action, ...],
-                picked: list[int], depth: int) -> None:
+    def _counts(
+        self, counts: list[_Var], curves: list[list[Decimal]], chosen: tuple[Action, ...], picked: list[int], depth: int
+    ) -> None:
         var = counts[depth]
         last = depth == len(counts) - 1
         for n, choice in enumerate(var.choices):
@@ -319,10 +323,10 @@ def _min_completion(counts: list[_Var], curves: list[list[Decimal]], picked: lis
 class _Desc(str):
     """A string that sorts backwards, so the heap of kept plans drops the largest names first."""
 
-    def __lt__(self, other: str) -> bool:  # type: ignore[override]
+    def __lt__(self, other: str) -> bool:
         return str.__gt__(self, other)
 
-    def __gt__(self, other: str) -> bool:  # type: ignore[override]
+    def __gt__(self, other: str) -> bool:
         return str.__lt__(self, other)
 
 
@@ -361,7 +365,9 @@ def candidate_offers(
     for offer in sheet.offers.values():
         if (only and offer.id not in only) or offer.id in exclude:
             continue
-        if ("new_user" in offer.eligible and not scenario.new_user) or ("student" in offer.eligible and not scenario.student):
+        if ("new_user" in offer.eligible and not scenario.new_user) or (
+            "student" in offer.eligible and not scenario.student
+        ):
             continue
         if offer.limit == "once_per_user" and offer.id in held:
             continue
@@ -399,10 +405,13 @@ def _decisions(
                     demand = _demand(priced, g.covers, slot, until, "amount" if g.kind == "amount" else "quantity")
                     need = max(need, math.ceil(demand / g.size))
                 if need > COUNT_CAP:
-                    notes.append(f"{offer.id}: counts above {COUNT_CAP} were not searched (up to {need} could absorb usage).")
+                    notes.append(
+                        f"{offer.id}: counts above {COUNT_CAP} were not searched (up to {need} could absorb usage)."
+                    )
                     need = COUNT_CAP
                 if need:
-                    choices = [()] + [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
+                    choices: list[tuple[Action, ...]] = [()]
+                    choices += [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
                     counts.append(_Var(choices, choices[-1], offer.price, _pack_value(offer, sheet)))
     for key, members in grouped.items():
         held = [h for h in scenario.holdings if (sheet.offers[h.offer].group or h.offer) == key]
@@ -410,7 +419,8 @@ def _decisions(
         day = start
         while day < end:
             cover = next(
-                (h for h in held if h.acquired <= day < add_months(h.acquired, sheet.offers[h.offer].validity_months)), None
+                (h for h in held if h.acquired <= day < add_months(h.acquired, sheet.offers[h.offer].validity_months)),
+                None,
             )
             if cover is not None:  # B16: no second pack of the group while one is valid
                 day = add_months(cover.acquired, sheet.offers[cover.offer].validity_months)
@@ -423,10 +433,10 @@ def _decisions(
     for var in counts:
         var.shift = _shift_allowance(var, templates)
         if var.shift == 0 and var.price >= var.value:
-            offer = var.generous[0].offer
             notes.append(
-                f"{offer} is never worth buying here: one costs {var.price}, at least the {var.value} yuan it can "
-                "absorb (only monthly rounding, under 0.01 yuan a month, could tip the balance)."
+                f"{var.generous[0].offer} is never worth buying here: one costs {var.price}, at least the "
+                f"{var.value} yuan it can absorb (only monthly rounding, under 0.01 yuan a month, could tip "
+                "the balance)."
             )
             continue
         kept.append(var)
@@ -462,7 +472,9 @@ def _templates(scenario: Scenario, sheet: PriceSheet, claims: list[Action], vari
     """Every grant any plan may hold: the holdings, the claims, each choice of the fixed decisions and
     each count at its largest."""
     rank = {stage: i for i, stage in enumerate(sheet.settings.deduction_order)}
-    actions: list[tuple[str, date, int, Action | None]] = [(h.offer, h.acquired, h.count, None) for h in scenario.holdings]
+    actions: list[tuple[str, date, int, Action | None]] = [
+        (h.offer, h.acquired, h.count, None) for h in scenario.holdings
+    ]
     actions += [(a.offer, a.date, a.count, a) for a in claims]
     for v in variables:
         chosen = [v.generous] if v.price else v.choices
@@ -489,7 +501,9 @@ def _shift_allowance(var: _Var, templates: list[_Template]) -> Decimal:
     the pack that shares a meter with what is reached so far, which over-approximates.
     """
     first = var.generous[0]
-    own = [t for t in templates if t.source is not None and (t.source.offer, t.source.date) == (first.offer, first.date)]
+    own = [
+        t for t in templates if t.source is not None and (t.source.offer, t.source.date) == (first.offer, first.date)
+    ]
     start = min(t.key for t in own)
     meters = set().union(*(t.covers for t in own))
     reached: set[int] = set()
@@ -559,11 +573,17 @@ def compare(
         ranked = [baseline]
     everything_postpaid = costs(replace(scenario, holdings=()), sheet, priced)
     space = math.prod(len(v.choices) for v in fixed + counts) * 2 ** len(claims)
+    skipped = space - search.leaves
+    searched = (
+        f"all {space} plans the purchase rules allow were run through the engine"
+        if skipped <= 0
+        else f"of the {space} plans the purchase rules allow, {search.leaves} were run through the engine and "
+        f"{skipped} ruled out by a bound ({len(search.memo)} engine runs in all; docs/plans.md says why none of "
+        "them could rank higher)"
+    )
     out_notes = [
-        f"Of the {space} plans the purchase rules allow, {search.leaves} were run through the engine and the rest "
-        f"ruled out by a lower bound ({len(search.memo)} engine runs in all; docs/plans.md says why none of them "
-        "could rank higher). A plan that adds a pack which would absorb nothing, or that only adds to a plan "
-        "listed above it at the same cost, is not listed.",
+        searched[0].upper() + searched[1:] + ". A plan that adds a pack which would absorb nothing, or that only "
+        "adds to a plan listed above it at the same cost, is not listed.",
         "Purchases are dated at the start of the period and of each later validity; a pack covers no usage "
         "before it is bought (B12).",
     ]

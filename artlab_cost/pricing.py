@@ -11,7 +11,7 @@ from typing import Any
 
 from . import yamlsrc
 from .errors import InputError, Problem
-from .schema import INVALID, Day, Field, Flag, ListOf, MapOf, Num, Obj, Record, Text, check, suggest
+from .schema import INVALID, Day, Field, ListOf, MapOf, Num, Obj, Record, Text, check, suggest
 
 STAGES = ("free_trial", "pack", "voucher", "postpaid")
 STAGE_NAMES = {"free_trial": "free trial", "pack": "pack", "voucher": "voucher", "postpaid": "postpaid"}
@@ -50,12 +50,18 @@ LIMITS = ("once_per_user", "once_per_validity", "stackable")
 GRANT_KINDS = ("amount", "quantity", "capacity")
 INCREMENT_SECONDS = {"second": 1, "minute": 60, "hour": 3600}
 
-_SOURCE = Field(Text(max_length=300, doc="Where the numbers come from: a billing-facts rule id (B3) or a public page."), required=True)
+_SOURCE = Field(
+    Text(max_length=300, doc="Where the numbers come from: a billing-facts rule id (B3) or a public page."),
+    required=True,
+)
 _ASSUMED = Field(
     MapOf(
         Text(max_length=300),
         key_pattern=r"[a-z_]{1,40}",
-        doc="Fields of this entry that no source gives, each with the reason the value was chosen; shown as assumptions in every output.",
+        doc=(
+            "Fields of this entry that no source gives, each with the reason the value was chosen; "
+            "shown as assumptions in every output."
+        ),
     )
 )
 
@@ -64,9 +70,7 @@ def _price(doc: str) -> Field:
     return Field(Num(doc=doc), required=True)
 
 
-_METER = Record(
-    {"price": _price("Yuan per unit."), "source": _SOURCE, "assumed": _ASSUMED, "name": Field(Text())}
-)
+_METER = Record({"price": _price("Yuan per unit."), "source": _SOURCE, "assumed": _ASSUMED, "name": Field(Text())})
 _STORAGE = Record(
     {
         "price": _price("Yuan per GB-month."),
@@ -81,7 +85,9 @@ _REQUESTS = Record(
     {
         "price": _price("Yuan per `per` requests."),
         "per": Field(Num(minimum=Decimal(1), integer=True), required=True),
-        "free_per_month": Field(Num(integer=True, doc="Requests a calendar month that are not billed (B6)."), required=True),
+        "free_per_month": Field(
+            Num(integer=True, doc="Requests a calendar month that are not billed (B6)."), required=True
+        ),
         "source": _SOURCE,
         "assumed": _ASSUMED,
         "name": Field(Text()),
@@ -91,7 +97,9 @@ _SPEC = Record({"price": _price("Yuan per hour."), "name": Field(Text()), "sourc
 _GRANT = Record(
     {
         "amount": Field(Num(exclusive_minimum=True, doc="Yuan that can be absorbed.")),
-        "quantity": Field(Num(exclusive_minimum=True, doc="Units of the covered meters (GB, requests) that are used up.")),
+        "quantity": Field(
+            Num(exclusive_minimum=True, doc="Units of the covered meters (GB, requests) that are used up.")
+        ),
         "capacity": Field(Num(exclusive_minimum=True, doc="GB of storage covered at every hour; not used up (B16).")),
         "covers": Field(
             ListOf(Text(choices=METERS + tuple(METER_GROUPS)), min_items=1, max_items=20),
@@ -249,12 +257,14 @@ def expand_covers(names: list[str] | tuple[str, ...]) -> frozenset[str]:
 
 
 def _assumed(obj: Obj, path: str, src: yamlsrc.Source) -> tuple[tuple[str, str], ...]:
-    assumed = obj.get("assumed") or {}
+    assumed: Obj = obj.get("assumed") or Obj()
     for key in assumed:
         if key not in obj or key in ("assumed", "source"):
             fields = tuple(k for k in obj if k not in ("assumed", "source"))
             src.problems.append(
-                src.problem(assumed.at(key), f"{path}.assumed.{key}", f"names no field of this entry{suggest(key, fields)}")
+                src.problem(
+                    assumed.at(key), f"{path}.assumed.{key}", f"names no field of this entry{suggest(key, fields)}"
+                )
             )
     return tuple(sorted(assumed.items()))
 
@@ -264,10 +274,14 @@ def _build(raw: Obj, src: yamlsrc.Source) -> PriceSheet:
     order = tuple(settings_raw["deduction_order"])
     problems = src.problems
     if len(set(order)) != len(order):
-        problems.append(src.problem(settings_raw.at("deduction_order"), "settings.deduction_order", "names a stage twice"))
+        problems.append(
+            src.problem(settings_raw.at("deduction_order"), "settings.deduction_order", "names a stage twice")
+        )
     if not order or order[-1] != "postpaid":
         problems.append(
-            src.problem(settings_raw.at("deduction_order"), "settings.deduction_order", "must end with 'postpaid' (B17, B18)")
+            src.problem(
+                settings_raw.at("deduction_order"), "settings.deduction_order", "must end with 'postpaid' (B17, B18)"
+            )
         )
     settings = Settings(
         deduction_order=order,
@@ -285,31 +299,58 @@ def _build(raw: Obj, src: yamlsrc.Source) -> PriceSheet:
         m = mraw[mid]
         unit_name = "GPU-second" if mid == "shared_gpu" else "GB"
         meters[mid] = Meter(
-            mid, m.get("name") or METER_NAMES[mid], UNITS[mid], m["price"], one, unit_name, m["source"],
+            mid,
+            m.get("name") or METER_NAMES[mid],
+            UNITS[mid],
+            m["price"],
+            one,
+            unit_name,
+            m["source"],
             _assumed(m, f"meters.{mid}", src),
         )
     for spec_id, spec in mraw["dedicated"]["specs"].items():
         mid = f"dedicated:{spec_id}"
         meters[mid] = Meter(
-            mid, spec.get("name") or f"dedicated {spec_id}", UNITS["dedicated"], spec["price"], one, "hour",
-            spec["source"], _assumed(spec, f"meters.dedicated.specs.{spec_id}", src),
+            mid,
+            spec.get("name") or f"dedicated {spec_id}",
+            UNITS["dedicated"],
+            spec["price"],
+            one,
+            "hour",
+            spec["source"],
+            _assumed(spec, f"meters.dedicated.specs.{spec_id}", src),
         )
     st = mraw["storage"]
     meters["storage"] = Meter(
-        "storage", st.get("name") or METER_NAMES["storage"], UNITS["storage"], st["price"],
-        st["days_per_month"] * 24, "GB-month", st["source"], _assumed(st, "meters.storage", src),
+        "storage",
+        st.get("name") or METER_NAMES["storage"],
+        UNITS["storage"],
+        st["price"],
+        st["days_per_month"] * 24,
+        "GB-month",
+        st["source"],
+        _assumed(st, "meters.storage", src),
     )
     for mid in ("put_requests", "get_requests"):
         m = mraw[mid]
         meters[mid] = Meter(
-            mid, m.get("name") or METER_NAMES[mid], UNITS[mid], m["price"], m["per"], f"{int(m['per']):,} requests",
-            m["source"], _assumed(m, f"meters.{mid}", src), free_per_month=m["free_per_month"],
+            mid,
+            m.get("name") or METER_NAMES[mid],
+            UNITS[mid],
+            m["price"],
+            m["per"],
+            f"{int(m['per']):,} requests",
+            m["source"],
+            _assumed(m, f"meters.{mid}", src),
+            free_per_month=m["free_per_month"],
         )
     offers: dict[str, Offer] = {}
     for oid, o in raw["offers"].items():
         path = f"offers.{oid}"
         if o["stage"] not in order:
-            problems.append(src.problem(o.at("stage"), f"{path}.stage", f"stage '{o['stage']}' is not in settings.deduction_order"))
+            problems.append(
+                src.problem(o.at("stage"), f"{path}.stage", f"stage '{o['stage']}' is not in settings.deduction_order")
+            )
         grants = []
         for i, g in enumerate(o["grants"]):
             gpath = f"{path}.grants[{i}]"
@@ -320,16 +361,26 @@ def _build(raw: Obj, src: yamlsrc.Source) -> PriceSheet:
             if kind == "quantity":
                 if len(units) != 1:
                     problems.append(
-                        src.problem(g.at("covers"), f"{gpath}.covers", "a quantity grant must cover meters of one unit (GB or requests)")
+                        src.problem(
+                            g.at("covers"),
+                            f"{gpath}.covers",
+                            "a quantity grant must cover meters of one unit (GB or requests)",
+                        )
                     )
                 unit = units.pop() if len(units) == 1 else "?"
             elif kind == "capacity":
                 if covers != {"storage"}:
-                    problems.append(src.problem(g.at("covers"), f"{gpath}.covers", "a capacity grant covers storage only (B16)"))
+                    problems.append(
+                        src.problem(g.at("covers"), f"{gpath}.covers", "a capacity grant covers storage only (B16)")
+                    )
                 unit = "GB"
                 if o["limit"] == "stackable":
                     problems.append(
-                        src.problem(o.at("limit"), f"{path}.limit", "a storage capacity cannot be stackable (B16); use once_per_validity")
+                        src.problem(
+                            o.at("limit"),
+                            f"{path}.limit",
+                            "a storage capacity cannot be stackable (B16); use once_per_validity",
+                        )
                     )
             grants.append(Grant(kind, g[kind], covers, unit))
         offers[oid] = Offer(

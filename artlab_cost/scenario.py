@@ -46,7 +46,9 @@ USAGE_KINDS = {
             "spec": Field(Text(doc="A dedicated spec id of the price sheet."), required=True),
             "hours_per_day": Field(Num(exclusive_minimum=True, maximum=Decimal(24)), required=True),
             "days_per_week": Field(
-                Num(minimum=Decimal(1), maximum=Decimal(7), integer=True, doc="Monday first: 5 means Monday to Friday."),
+                Num(
+                    minimum=Decimal(1), maximum=Decimal(7), integer=True, doc="Monday first: 5 means Monday to Friday."
+                ),
                 default=Decimal(7),
             ),
         },
@@ -56,7 +58,9 @@ USAGE_KINDS = {
         {
             **_RANGE,
             "gb": Field(Num(doc="GB stored when the entry starts."), required=True),
-            "growth_gb_per_month": Field(Num(doc="GB added at the start of each later calendar month."), default=Decimal(0)),
+            "growth_gb_per_month": Field(
+                Num(doc="GB added at the start of each later calendar month."), default=Decimal(0)
+            ),
         },
         doc="OSS standard storage, billed by the hour (B6, B7).",
     ),
@@ -206,12 +210,16 @@ def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsr
                 src.problem(
                     entry.at("spec"),
                     f"{path}.spec",
-                    f"unknown dedicated spec '{entry['spec']}'{suggest(entry['spec'], specs)} (add it to the price sheet)",
+                    f"unknown dedicated spec '{entry['spec']}'{suggest(entry['spec'], specs)} "
+                    "(add it to the price sheet)",
                 )
             )
             return None
         return Usage(
-            **common, tool=entry["tool"], spec=entry["spec"], hours_per_day=entry["hours_per_day"],
+            **common,
+            tool=entry["tool"],
+            spec=entry["spec"],
+            hours_per_day=entry["hours_per_day"],
             days_per_week=int(entry["days_per_week"]),
         )
     if kind == "storage":
@@ -230,35 +238,59 @@ def _holdings(
         offer = sheet.offers.get(h["offer"])
         if offer is None:
             src.problems.append(
-                src.problem(h.at("offer"), f"{path}.offer", f"unknown offer '{h['offer']}'{suggest(h['offer'], tuple(sheet.offers))}")
+                src.problem(
+                    h.at("offer"),
+                    f"{path}.offer",
+                    f"unknown offer '{h['offer']}'{suggest(h['offer'], tuple(sheet.offers))}",
+                )
             )
             continue
         if "new_user" in offer.eligible and not new_user:
             src.problems.append(
-                src.problem(h.at("offer"), f"{path}.offer", f"'{offer.id}' is for new users only, and account.new_user is false (B10)")
+                src.problem(
+                    h.at("offer"),
+                    f"{path}.offer",
+                    f"'{offer.id}' is for new users only, and account.new_user is false (B10)",
+                )
             )
         if "student" in offer.eligible and not student:
             src.problems.append(
-                src.problem(h.at("offer"), f"{path}.offer", f"'{offer.id}' is for students only, and account.student is false (B11)")
+                src.problem(
+                    h.at("offer"),
+                    f"{path}.offer",
+                    f"'{offer.id}' is for students only, and account.student is false (B11)",
+                )
             )
         count = int(h["count"])
         if count > 1 and offer.limit != "stackable":
             src.problems.append(
-                src.problem(h.at("count"), f"{path}.count", f"'{offer.id}' is {offer.limit.replace('_', ' ')}, so count must be 1")
+                src.problem(
+                    h.at("count"),
+                    f"{path}.count",
+                    f"'{offer.id}' is {offer.limit.replace('_', ' ')}, so count must be 1",
+                )
             )
         used = h.get("used")
         if used is not None:
             if count > 1 or len(offer.grants) != 1 or offer.grants[0].kind == "capacity":
                 src.problems.append(
-                    src.problem(h.at("used"), f"{path}.used", "used is only for a single holding of one amount or quantity")
+                    src.problem(
+                        h.at("used"), f"{path}.used", "used is only for a single holding of one amount or quantity"
+                    )
                 )
             elif h["date"] >= period_start:
                 src.problems.append(
-                    src.problem(h.at("used"), f"{path}.used", "used is only for a holding acquired before the period starts")
+                    src.problem(
+                        h.at("used"), f"{path}.used", "used is only for a holding acquired before the period starts"
+                    )
                 )
             elif used > offer.grants[0].size:
                 src.problems.append(
-                    src.problem(h.at("used"), f"{path}.used", f"is more than the {offer.grants[0].size} {offer.grants[0].unit} it holds")
+                    src.problem(
+                        h.at("used"),
+                        f"{path}.used",
+                        f"is more than the {offer.grants[0].size} {offer.grants[0].unit} it holds",
+                    )
                 )
         out.append(Holding(offer.id, h["date"], count, used, h.get("label") or "", i))
     # Purchase rules across holdings: once per user (B10, B15) and one at a time per group (B16).
@@ -268,16 +300,23 @@ def _holdings(
         if offer.limit == "once_per_user":
             if hold.offer in seen:
                 src.problems.append(
-                    src.problem(raw[hold.index].at("offer"), f"holdings[{hold.index}].offer",
-                                f"'{offer.id}' can be claimed once per user, and holdings[{seen[hold.offer].index}] has it already")
+                    src.problem(
+                        raw[hold.index].at("offer"),
+                        f"holdings[{hold.index}].offer",
+                        f"'{offer.id}' can be claimed once per user, "
+                        f"and holdings[{seen[hold.offer].index}] has it already",
+                    )
                 )
             seen[hold.offer] = hold
     for clash in overlaps(out, sheet):
         a, b = clash
         src.problems.append(
-            src.problem(raw[b.index].at("date"), f"holdings[{b.index}].date",
-                        f"'{b.offer}' overlaps holdings[{a.index}] ('{a.offer}', valid until {validity_end(a, sheet)}): "
-                        "a storage pack can be bought only once per validity (B16)")
+            src.problem(
+                raw[b.index].at("date"),
+                f"holdings[{b.index}].date",
+                f"'{b.offer}' overlaps holdings[{a.index}] ('{a.offer}', valid until {validity_end(a, sheet)}): "
+                "a storage pack can be bought only once per validity (B16)",
+            )
         )
     return tuple(out)
 
@@ -310,7 +349,9 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
         if end <= start:
             src.problems.append(src.problem(period.at("end"), "period.end", f"{period['end']} is before start {start}"))
         elif end > add_months(start, MAX_PERIOD_MONTHS):
-            src.problems.append(src.problem(period.at("end"), "period.end", f"period is longer than {MAX_PERIOD_MONTHS} months"))
+            src.problems.append(
+                src.problem(period.at("end"), "period.end", f"period is longer than {MAX_PERIOD_MONTHS} months")
+            )
     else:
         end = add_months(start, int(period["months"]))
     account = raw["account"]
@@ -325,7 +366,9 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
             warnings.append(f"{src.name}: {u.label} lies outside the period; it adds nothing")
     for h in holdings:
         if h.acquired >= end:
-            warnings.append(f"{src.name}: holdings[{h.index}] ({h.offer}) is acquired after the period ends; it adds nothing")
+            warnings.append(
+                f"{src.name}: holdings[{h.index}] ({h.offer}) is acquired after the period ends; it adds nothing"
+            )
         elif validity_end(h, sheet) <= start:
             warnings.append(
                 f"{src.name}: holdings[{h.index}] ({h.offer}) expired on {validity_end(h, sheet)}, before the period; "

@@ -278,7 +278,9 @@ class Record(Spec):
             spec = self.fields.get(key)
             if spec is None:
                 src.problems.append(
-                    src.problem(node.key_marks[key], join(path, key), f"unknown key '{key}'{suggest(key, tuple(self.fields))}")
+                    src.problem(
+                        node.key_marks[key], join(path, key), f"unknown key '{key}'{suggest(key, tuple(self.fields))}"
+                    )
                 )
                 ok = False
                 continue
@@ -299,7 +301,9 @@ class Record(Spec):
             given = [k for k in group if k in node.items]
             if len(given) != 1:
                 what = "both " + " and ".join(given) if given else "none"
-                src.problems.append(src.problem(node.mark, path, f"give exactly one of {', '.join(group)} (got {what})"))
+                src.problems.append(
+                    src.problem(node.mark, path, f"give exactly one of {', '.join(group)} (got {what})")
+                )
                 ok = False
         return out if ok else INVALID
 
@@ -344,7 +348,9 @@ class MapOf(Spec):
         for key, child in node.items.items():
             if not re.fullmatch(self.key_pattern, key):
                 src.problems.append(
-                    src.problem(node.key_marks[key], join(path, key), "ids use lower-case letters, digits, '.', '_' and '-'")
+                    src.problem(
+                        node.key_marks[key], join(path, key), "ids use lower-case letters, digits, '.', '_' and '-'"
+                    )
                 )
                 ok = False
                 continue
@@ -355,7 +361,7 @@ class MapOf(Spec):
         return out if ok else INVALID
 
     def json_schema(self) -> dict[str, Any]:
-        schema = {
+        schema: dict[str, Any] = {
             "type": "object",
             "propertyNames": {"pattern": f"^{self.key_pattern}$"},
             "additionalProperties": self.value.json_schema(),
@@ -379,7 +385,9 @@ class Tagged(Spec):
         kind_node = node.items.get(self.tag)
         if kind_node is None:
             src.problems.append(
-                src.problem(node.mark, join(path, self.tag), f"required key is missing (one of: {', '.join(self.kinds)})")
+                src.problem(
+                    node.mark, join(path, self.tag), f"required key is missing (one of: {', '.join(self.kinds)})"
+                )
             )
             return INVALID
         kind = Text(choices=tuple(self.kinds)).check(kind_node, join(path, self.tag), src)
@@ -406,6 +414,8 @@ class Tagged(Spec):
 def check(src: Source, spec: Spec) -> Any:
     """Check a whole document; the caller raises when src.problems is not empty."""
     if not isinstance(src.root, Map):
-        src.problems.append(src.problem(src.root.mark, "", f"expected a mapping at the top of the file, got {describe(src.root)}"))
+        src.problems.append(
+            src.problem(src.root.mark, "", f"expected a mapping at the top of the file, got {describe(src.root)}")
+        )
         return INVALID
     return spec.check(src.root, "", src)

@@ -71,7 +71,7 @@ class Source:
 
 def _mark(event: yaml.Event) -> Mark:
     m = event.start_mark
-    return Mark(m.line + 1, m.column + 1)
+    return Mark(m.line + 1, m.column + 1) if m is not None else Mark(0, 0)
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
@@ -94,9 +94,7 @@ def read_text(path: Path, display: str | None = None) -> str:
     except OSError as exc:
         raise InputError([Problem(name, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
     if len(data) > MAX_BYTES:
-        raise InputError(
-            [Problem(name, 0, 0, "", f"file is larger than {MAX_BYTES // 1024} KiB; refusing to read it")]
-        )
+        raise InputError([Problem(name, 0, 0, "", f"file is larger than {MAX_BYTES // 1024} KiB; refusing to read it")])
     if b"\x00" in data:
         line, col = _position(data, data.index(b"\x00"))
         raise InputError([Problem(name, line, col, "", "binary file (NUL byte); expected YAML text")])
@@ -151,7 +149,8 @@ def parse(text: str, name: str) -> Source:
                 first = parent.key_marks[node.value]
                 path = stack[-1][3]
                 raise fail(
-                    mark, f"duplicate key '{node.value}' (first defined at line {first.line})",
+                    mark,
+                    f"duplicate key '{node.value}' (first defined at line {first.line})",
                     f"{path}.{node.value}" if path else node.value,
                 )
             pending_key[-1] = (node.value, mark)

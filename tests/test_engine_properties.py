@@ -90,16 +90,25 @@ def usages(draw: st.DrawFn, start: date, end: date) -> Usage:
         return Usage(**common, per=draw(st.sampled_from(["day", "week", "month"])), gpu_seconds=draw(amounts))
     if kind == "dedicated":
         hours = draw(st.decimals(min_value=Decimal("0.01"), max_value=12, places=2))
-        return Usage(**common, spec=draw(st.sampled_from(["small", "big"])), hours_per_day=hours,
-                     days_per_week=draw(st.integers(1, 7)))
+        return Usage(
+            **common,
+            spec=draw(st.sampled_from(["small", "big"])),
+            hours_per_day=hours,
+            days_per_week=draw(st.integers(1, 7)),
+        )
     if kind == "storage":
-        return Usage(**common, gb=draw(st.decimals(0, 200, places=1)), growth=draw(st.decimals(0, 20, places=1)),
-                     anchor=anchor)
+        return Usage(
+            **common, gb=draw(st.decimals(0, 200, places=1)), growth=draw(st.decimals(0, 20, places=1)), anchor=anchor
+        )
     if kind == "traffic":
-        return Usage(**common, gb_per_month=draw(st.decimals(0, 100, places=3)),
-                     idle_share=draw(st.decimals(0, 1, places=2)))
-    return Usage(**common, put_per_month=Decimal(draw(st.integers(0, 9_000_000))),
-                 get_per_month=Decimal(draw(st.integers(0, 30_000_000))))
+        return Usage(
+            **common, gb_per_month=draw(st.decimals(0, 100, places=3)), idle_share=draw(st.decimals(0, 1, places=2))
+        )
+    return Usage(
+        **common,
+        put_per_month=Decimal(draw(st.integers(0, 9_000_000))),
+        get_per_month=Decimal(draw(st.integers(0, 30_000_000))),
+    )
 
 
 @st.composite
@@ -190,8 +199,10 @@ def test_later_stages_only_after_earlier_ones_run_out(scenario: Scenario) -> Non
     info = {b.id: b for b in result.balances}
     for c in sorted(result.charges, key=lambda c: c.start):  # one day per charge; a stable sort keeps meter order
         live = [
-            b for b in result.balances
-            if b.starts <= c.start < b.ends and c.meter.split(":")[0] in b.covers
+            b
+            for b in result.balances
+            if b.starts <= c.start < b.ends
+            and c.meter.split(":")[0] in b.covers
             and (b.kind == "capacity" or left[b.id] > 0)
         ]
         taken = [a for a in c.allocations if a.stage != "postpaid"]
@@ -262,7 +273,7 @@ def test_same_input_same_output(scenario: Scenario) -> None:
 @FAST
 @given(scenarios(), st.sampled_from(OFFERS), st.integers(0, 120))
 def test_adding_an_entitlement_never_raises_postpaid(scenario: Scenario, offer: str, offset: int) -> None:
-    """The waterfall is monotone: one more trial, pack or voucher can only lower postpaid. compare-plans relies on it."""
+    """The waterfall is monotone: one more trial, pack or voucher only lowers postpaid (compare-plans relies on it)."""
     day = scenario.start + timedelta(min(offset, (scenario.end - scenario.start).days - 1))
     extra = Holding(offer, day, 1, None, "+extra", len(scenario.holdings))
     more = simulate(scenario.with_holdings((extra,)), SHEET)

@@ -67,8 +67,13 @@ offers:
 START = date(2026, 3, 1)
 
 
-def scenario(usage: list[Usage], months: int = 3, new_user: bool = False, student: bool = False,
-             holdings: tuple[Holding, ...] = ()) -> Scenario:
+def scenario(
+    usage: list[Usage],
+    months: int = 3,
+    new_user: bool = False,
+    student: bool = False,
+    holdings: tuple[Holding, ...] = (),
+) -> Scenario:
     end = add_months(START, months)
     usage = [Usage(**{**u.__dict__, "start": max(u.start, START), "end": min(u.end, end)}) for u in usage]
     return Scenario("t", new_user, student, START, end, tuple(usage), holdings, "t")
@@ -121,8 +126,11 @@ def test_the_right_number_of_traffic_packs() -> None:
     assert best.costs.upfront == Decimal("8")
     one = next(p for p in result.plans if p.actions == (Action("traffic-10", START, 1),))
     assert one.costs.cash > best.costs.cash
-    three = costs(scenario([traffic("8.333333")]).with_holdings(
-        (Holding("traffic-10", START, 3, None, "x", 0),)), SHEET, price_usage(scenario([traffic("8.333333")]), SHEET))
+    three = costs(
+        scenario([traffic("8.333333")]).with_holdings((Holding("traffic-10", START, 3, None, "x", 0),)),
+        SHEET,
+        price_usage(scenario([traffic("8.333333")]), SHEET),
+    )
     assert three.cash == Decimal("12.00")
     assert three.lapsed_value == 0  # still valid at the period's end: left, not lapsed
     assert three.unused["x"] > Decimal("4.99")
@@ -183,7 +191,9 @@ def brute_force(s: Scenario, max_count: int) -> Decimal:
     best = None
     for combo in itertools.product(*options):
         actions = [a for choice in combo for a in choice]
-        holdings = tuple(Holding(a.offer, a.date, a.count, None, f"b{i}", len(s.holdings) + i) for i, a in enumerate(actions))
+        holdings = tuple(
+            Holding(a.offer, a.date, a.count, None, f"b{i}", len(s.holdings) + i) for i, a in enumerate(actions)
+        )
         if overlaps(s.holdings + holdings, SHEET):
             continue
         cash = costs(s.with_holdings(holdings), SHEET, priced).cash
@@ -218,8 +228,12 @@ def test_search_finds_the_brute_force_optimum(s: Scenario) -> None:
 
 
 def test_brute_force_agrees_on_a_mixed_case() -> None:
-    s = scenario([shared(9_000), traffic("14"), Usage("storage", "st", START, date(2100, 1, 1), gb=Decimal(45))],
-                 months=3, new_user=True, student=True)
+    s = scenario(
+        [shared(9_000), traffic("14"), Usage("storage", "st", START, date(2100, 1, 1), gb=Decimal(45))],
+        months=3,
+        new_user=True,
+        student=True,
+    )
     assert compare(s, SHEET).plans[0].costs.cash == brute_force(s, max_count=5)
 
 

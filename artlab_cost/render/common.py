@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..engine import Balance, Charge, Result
+from ..engine import Balance, Result
 from ..pricing import METER_NAMES, METERS, STAGE_NAMES
 
 CENT = Decimal("0.01")
@@ -106,8 +106,15 @@ def charge_rows(result: Result, by: str) -> list[Row]:
         key = (period, c.meter) if by != "total" else (period, "")
         row = rows.get(key)
         if row is None:
-            row = rows[key] = Row(period, c.meter if by != "total" else "", meter_name(c.meter) if by != "total" else "all meters", Decimal(0),
-                                  c.unit if by != "total" else "", Decimal(0), {s: Decimal(0) for s in result.stages})
+            row = rows[key] = Row(
+                period,
+                c.meter if by != "total" else "",
+                meter_name(c.meter) if by != "total" else "all meters",
+                Decimal(0),
+                c.unit if by != "total" else "",
+                Decimal(0),
+                {s: Decimal(0) for s in result.stages},
+            )
         row.quantity += c.quantity
         row.amount += c.amount
         row.assumed = row.assumed or c.meter in result.assumed_meters

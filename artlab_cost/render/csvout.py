@@ -8,7 +8,18 @@ import io
 from ..engine import Result
 from .common import exact, last_day
 
-HEADER = ("from", "until", "meter", "quantity", "unit", "list_amount", "stage", "entitlement", "amount", "absorbed_quantity")
+HEADER = (
+    "from",
+    "until",
+    "meter",
+    "quantity",
+    "unit",
+    "list_amount",
+    "stage",
+    "entitlement",
+    "amount",
+    "absorbed_quantity",
+)
 
 
 def render(result: Result) -> str:

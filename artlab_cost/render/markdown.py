@@ -43,8 +43,17 @@ def render(result: Result, by: str = "month", budget: BudgetCheck | None = None)
         ent_rows = []
         for b in result.balances:
             held, absorbed, left, lapsed = balance_amounts(b)
-            ent_rows.append([b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else ""), stage_name(b.stage), span(b.starts, b.ends),
-                             held, absorbed, left, lapsed])
+            ent_rows.append(
+                [
+                    b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else ""),
+                    stage_name(b.stage),
+                    span(b.starts, b.ends),
+                    held,
+                    absorbed,
+                    left,
+                    lapsed,
+                ]
+            )
         out += ["", "### Trials, packs and vouchers", ""]
         out += table(["Entitlement", "Stage", "Valid", "Held", "Absorbed", "Left", "Lapsed"], ent_rows, 3)
     if result.bills:

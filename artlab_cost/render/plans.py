@@ -101,8 +101,17 @@ def render_csv(comparison: Comparison) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for rank, p in _rows(comparison):
-        writer.writerow((rank, p.name, exact(p.costs.upfront), exact(p.costs.postpaid_due), exact(p.costs.cash),
-                         exact(comparison.saving(p)), exact(p.costs.lapsed_value)))
+        writer.writerow(
+            (
+                rank,
+                p.name,
+                exact(p.costs.upfront),
+                exact(p.costs.postpaid_due),
+                exact(p.costs.cash),
+                exact(comparison.saving(p)),
+                exact(p.costs.lapsed_value),
+            )
+        )
     return out.getvalue()
 
 
@@ -117,8 +126,15 @@ def render_markdown(comparison: Comparison, budget: BudgetCheck | None, scenario
         "",
     ]
     rows = [
-        [rank, "<br>".join(plan_lines(p, comparison)), money(p.costs.upfront), money(p.costs.postpaid_due),
-         money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
+        [
+            rank,
+            "<br>".join(plan_lines(p, comparison)),
+            money(p.costs.upfront),
+            money(p.costs.postpaid_due),
+            money(p.costs.cash),
+            money(comparison.saving(p)),
+            money(p.costs.lapsed_value),
+        ]
         for rank, p in _rows(comparison)
     ]
     out += table(["#", "Plan", "Upfront", "Postpaid", "Cash", "Saving", "Lapsed"], rows, 2)
@@ -127,14 +143,27 @@ def render_markdown(comparison: Comparison, budget: BudgetCheck | None, scenario
         out += ["", f"**{budget.message()} (best plan)**"]
     best = comparison.plans[0]
     if best.actions:
-        out += ["", f"To reproduce it, add to the holdings of `{scenario_path}` and run `artlab-cost estimate {scenario_path}`:",
-                "", "```yaml", snippet(best), "```"]
+        out += [
+            "",
+            f"To reproduce it, add to the holdings of `{scenario_path}` "
+            f"and run `artlab-cost estimate {scenario_path}`:",
+            "",
+            "```yaml",
+            snippet(best),
+            "```",
+        ]
     out += ["", "### Notes", ""] + [f"- {n}" for n in comparison.notes]
     return "\n".join(out) + "\n"
 
 
-def render_table(comparison: Comparison, budget: BudgetCheck | None, scenario_path: str, color: bool = False,
-                 notes: bool = True, width: int = 80) -> str:
+def render_table(
+    comparison: Comparison,
+    budget: BudgetCheck | None,
+    scenario_path: str,
+    color: bool = False,
+    notes: bool = True,
+    width: int = 80,
+) -> str:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -143,17 +172,30 @@ def render_table(comparison: Comparison, budget: BudgetCheck | None, scenario_pa
 
     console, buffer = _console(color, width)
     console.print(Text(f"{comparison.scenario}: {comparison.start} to {last_day(comparison.end)}", style="bold"))
-    table = Table(title=f"Ways to pay, cheapest first (yuan; bought {comparison.start} unless dated)",
-                  box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, collapse_padding=True)
+    table = Table(
+        title=f"Ways to pay, cheapest first (yuan; bought {comparison.start} unless dated)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        collapse_padding=True,
+    )
     table.add_column("#", justify="right")
     table.add_column("Claim or buy")
     for name in ("Upfront", "Postpaid", "Cash", "Saving", "Lapsed"):
         table.add_column(name, justify="right", no_wrap=True)
     for rank, p in _rows(comparison):
         style = "bold" if rank == "1" else ("dim" if rank == "ref" else "")
-        table.add_row(rank, "\n".join(plan_lines(p, comparison)), money(p.costs.upfront), money(p.costs.postpaid_due),
-                      money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value), style=style,
-                      end_section=True)
+        table.add_row(
+            rank,
+            "\n".join(plan_lines(p, comparison)),
+            money(p.costs.upfront),
+            money(p.costs.postpaid_due),
+            money(p.costs.cash),
+            money(comparison.saving(p)),
+            money(p.costs.lapsed_value),
+            style=style,
+            end_section=True,
+        )
     console.print(table)
     console.print(Text(recommendation(comparison), style="bold"))
     if budget is not None:

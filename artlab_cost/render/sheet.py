@@ -12,19 +12,32 @@ def render(sheet: PriceSheet, fmt: str, color: bool = False, width: int = 100) -
 
         return jsonout.dump({"schema_version": 1, "kind": "pricing", **as_data(sheet)})
     rows_m = [
-        [m.id, m.name, f"{m.price} / {m.price_unit}" + (f", {m.free_per_month:,} free a month" if m.free_per_month else ""),
-         m.source + (" *" if m.assumed else "")]
+        [
+            m.id,
+            m.name,
+            f"{m.price} / {m.price_unit}" + (f", {m.free_per_month:,} free a month" if m.free_per_month else ""),
+            m.source + (" *" if m.assumed else ""),
+        ]
         for m in sheet.meters.values()
     ]
     rows_o = []
     for o in sheet.offers.values():
         gives = "; ".join(
-            f"{g.size} {g.unit} {g.kind} for {'+'.join(sorted(g.covers)) if len(g.covers) < 3 else f'{len(g.covers)} meters'}"
+            f"{g.size} {g.unit} {g.kind} for "
+            + ("+".join(sorted(g.covers)) if len(g.covers) < 3 else f"{len(g.covers)} meters")
             for g in o.grants
         )
         who = ", ".join(sorted(o.eligible)) or "anyone"
-        rows_o.append([o.id + (" *" if o.assumed else ""), stage_name(o.stage), str(o.price), gives,
-                       f"{o.validity_months} mo", f"{o.limit.replace('_', ' ')}; {who}"])
+        rows_o.append(
+            [
+                o.id + (" *" if o.assumed else ""),
+                stage_name(o.stage),
+                str(o.price),
+                gives,
+                f"{o.validity_months} mo",
+                f"{o.limit.replace('_', ' ')}; {who}",
+            ]
+        )
     st = sheet.settings
     settings = [
         ["deduction_order", " > ".join(st.deduction_order)],
@@ -53,9 +66,13 @@ def render(sheet: PriceSheet, fmt: str, color: bool = False, width: int = 100) -
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(["kind", "id", "name", "stage", "price", "per", "source", "assumed"])
         for m in sheet.meters.values():
-            writer.writerow(["meter", m.id, m.name, "", str(m.price), m.price_unit, m.source, "; ".join(f for f, _ in m.assumed)])
+            writer.writerow(
+                ["meter", m.id, m.name, "", str(m.price), m.price_unit, m.source, "; ".join(f for f, _ in m.assumed)]
+            )
         for o in sheet.offers.values():
-            writer.writerow(["offer", o.id, o.name, o.stage, str(o.price), "purchase", o.source, "; ".join(f for f, _ in o.assumed)])
+            writer.writerow(
+                ["offer", o.id, o.name, o.stage, str(o.price), "purchase", o.source, "; ".join(f for f, _ in o.assumed)]
+            )
         return buf.getvalue()
     from rich import box
     from rich.table import Table

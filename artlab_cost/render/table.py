@@ -13,7 +13,18 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import BudgetCheck, Result
-from .common import SHORT_STAGES, short_meter, span, balance_amounts, cell, charge_rows, last_day, money, qty, stage_name, summary_lines
+from .common import (
+    SHORT_STAGES,
+    balance_amounts,
+    cell,
+    charge_rows,
+    last_day,
+    money,
+    qty,
+    short_meter,
+    span,
+    summary_lines,
+)
 
 WIDTH = 80
 
@@ -35,8 +46,14 @@ def _console(color: bool, width: int) -> tuple[Console, io.StringIO]:
 
 def _charges(result: Result, by: str) -> Table:
     stages = list(result.stages)
-    table = Table(title="Charges and how they are absorbed (yuan)", box=box.SIMPLE_HEAD, title_justify="left",
-                  show_footer=True, pad_edge=False, collapse_padding=True)
+    table = Table(
+        title="Charges and how they are absorbed (yuan)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        show_footer=True,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     totals = result.totals
     stage_sum = {s: totals.absorbed.get(s, totals.postpaid_exact) for s in stages}
     by_period = by in ("month", "day")
@@ -53,13 +70,20 @@ def _charges(result: Result, by: str) -> Table:
         last = i == len(rows) - 1 or rows[i + 1].period != r.period
         name = (short_meter(r.key) if r.key else r.meter) + (" *" if r.assumed else "")
         cells = [r.period if first else ""] if by_period else []
-        cells += [name, qty(r.quantity, r.unit) if r.unit else "", money(r.amount), *(cell(r.stages[s]) for s in stages)]
+        cells += [
+            name,
+            qty(r.quantity, r.unit) if r.unit else "",
+            money(r.amount),
+            *(cell(r.stages[s]) for s in stages),
+        ]
         table.add_row(*cells, end_section=last and by_period)
     return table
 
 
 def _balances(result: Result) -> Table:
-    table = Table(title="Trials, packs and vouchers (资源中心)", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(
+        title="Trials, packs and vouchers (资源中心)", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False
+    )
     table.add_column("Entitlement, stage and validity", no_wrap=True)
     for name in ("Held", "Absorbed", "Left", "Lapsed"):
         table.add_column(name, justify="right")
@@ -83,8 +107,14 @@ def _summary(result: Result, budget: BudgetCheck | None) -> Table:
     return table
 
 
-def render(result: Result, by: str = "month", budget: BudgetCheck | None = None, color: bool = False,
-           notes: bool = True, width: int = WIDTH) -> str:
+def render(
+    result: Result,
+    by: str = "month",
+    budget: BudgetCheck | None = None,
+    color: bool = False,
+    notes: bool = True,
+    width: int = WIDTH,
+) -> str:
     console, buffer = _console(color, width)
     console.print(Text(f"{result.scenario}: {result.start} to {last_day(result.end)}", style="bold"))
     console.print(_charges(result, by))
