@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from .calendar import add_months, month_key
 from .pricing import METERS, STAGE_NAMES, PriceSheet
@@ -18,8 +18,7 @@ _ROUNDING = {"truncate": ROUND_DOWN, "half_up": ROUND_HALF_UP, "half_even": ROUN
 _METER_RANK = {m: i for i, m in enumerate(METERS)}
 
 
-@dataclass(frozen=True)
-class Allocation:
+class Allocation(NamedTuple):
     """The part of a charge one stage absorbed: by an entitlement, or postpaid when `entitlement` is empty."""
 
     stage: str
@@ -28,8 +27,7 @@ class Allocation:
     quantity: Decimal  # units of the charge's meter
 
 
-@dataclass(frozen=True)
-class Charge:
+class Charge(NamedTuple):
     """Usage of one meter over consecutive days of one month, at list price, with how it was absorbed."""
 
     meter: str  # meter key: shared_gpu, dedicated:<spec>, storage, traffic_busy, ...
@@ -46,14 +44,13 @@ class Charge:
         return month_key(self.start)
 
 
-@dataclass(frozen=True)
-class Balance:
+class Balance(NamedTuple):
     """One trial, pack or voucher grant: what it held, absorbed, has left and lapsed (B12, B19)."""
 
     id: str
     offer: str
     name: str
-    count: int  # stacked packs bought together, held as one
+    count: int  # type: ignore[assignment]  # stacked packs bought together, held as one
     stage: str
     kind: str  # amount, quantity or capacity
     unit: str
@@ -69,25 +66,22 @@ class Balance:
     assumed: bool  # rests on a value the price sheet marks as an assumption
 
 
-@dataclass(frozen=True)
-class Purchase:
+class Purchase(NamedTuple):
     holding: int  # index in the scenario's holdings
     offer: str
     acquired: date
-    count: int
+    count: int  # type: ignore[assignment]
     price: Decimal  # for all `count`
     in_period: bool  # paid during the period, so counted as upfront
 
 
-@dataclass(frozen=True)
-class Bill:
+class Bill(NamedTuple):
     month: str  # YYYY-MM
     postpaid_exact: Decimal
     postpaid_due: Decimal  # after the sheet's rounding rule, once per month (B20)
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
     list_price: Decimal
     absorbed: dict[str, Decimal]  # per stage except postpaid
     postpaid_exact: Decimal
@@ -97,16 +91,14 @@ class Totals:
     lapsed_value: Decimal
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     """What carries from one run to the next: balances left and request allowances used this month."""
 
     left: tuple[tuple[str, Decimal], ...]
     requests_used: tuple[tuple[str, Decimal], ...]  # ("put_requests@2026-03", count)
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     scenario: str
     start: date
     end: date  # exclusive
@@ -122,37 +114,90 @@ class Result:
     state: State
 
 
-@dataclass
 class _Ent:
-    id: str
-    offer: str
-    name: str
-    stage: str
-    kind: str
-    unit: str
-    covers: frozenset[str]
-    starts: date
-    ends: date
-    size: Decimal
-    left: Decimal
-    order: tuple[object, ...]
-    assumed: bool
-    count: int
-    initial: Decimal = ZERO
-    absorbed: Decimal = ZERO
-    absorbed_yuan: Decimal = ZERO
-    lapsed: Decimal = ZERO
-    done: bool = False  # used up or expired
+    __slots__ = (
+        "id",
+        "offer",
+        "name",
+        "stage",
+        "kind",
+        "unit",
+        "covers",
+        "starts",
+        "ends",
+        "size",
+        "left",
+        "order",
+        "assumed",
+        "count",
+        "initial",
+        "absorbed",
+        "absorbed_yuan",
+        "lapsed",
+        "done",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        offer: str,
+        name: str,
+        stage: str,
+        kind: str,
+        unit: str,
+        covers: frozenset[str],
+        starts: date,
+        ends: date,
+        size: Decimal,
+        left: Decimal,
+        order: tuple[object, ...],
+        assumed: bool,
+        count: int,
+        initial: Decimal = ZERO,
+        absorbed: Decimal = ZERO,
+        absorbed_yuan: Decimal = ZERO,
+        lapsed: Decimal = ZERO,
+        done: bool = False,
+    ) -> None:
+        self.id = id
+        self.offer = offer
+        self.name = name
+        self.stage = stage
+        self.kind = kind
+        self.unit = unit
+        self.covers = covers
+        self.starts = starts
+        self.ends = ends
+        self.size = size
+        self.left = left
+        self.order = order
+        self.assumed = assumed
+        self.count = count
+        self.initial = initial
+        self.absorbed = absorbed
+        self.absorbed_yuan = absorbed_yuan
+        self.lapsed = lapsed
+        self.done = done
 
 
-@dataclass
 class _Meter:
-    key: str
-    price: Decimal
-    divisor: Decimal
-    unit: str
-    free_per_month: Decimal
-    active: list[_Ent] = field(default_factory=list)
+    __slots__ = ("key", "price", "divisor", "unit", "free_per_month", "active")
+
+    def __init__(
+        self,
+        key: str,
+        price: Decimal,
+        divisor: Decimal,
+        unit: str,
+        free_per_month: Decimal,
+        active: list[_Ent] | None = None,
+    ) -> None:
+        self.key = key
+        self.price = price
+        self.divisor = divisor
+        self.unit = unit
+        self.free_per_month = free_per_month
+        self.active = active if active is not None else []
 
 
 def bill_round(amount: Decimal, sheet: PriceSheet) -> Decimal:
@@ -297,21 +342,19 @@ class _Waterfall:
         return out
 
 
-@dataclass(frozen=True)
-class PricedDay:
+class PricedDay(NamedTuple):
     """A run of identical days of one month, priced before any entitlement.
 
     `charges` holds (meter key, quantity, billable, amount) for one day of the run.
     """
 
     day: date
-    count: int
+    count: int  # type: ignore[assignment]
     month: str
     charges: tuple[tuple[str, Decimal, Decimal, Decimal], ...]
 
 
-@dataclass(frozen=True)
-class Priced:
+class Priced(NamedTuple):
     """A scenario's usage priced day by day; it does not depend on what is held, so plans share it."""
 
     days: tuple[PricedDay, ...]
@@ -429,8 +472,7 @@ def simulate(
     return _result(scenario, sheet, ents, raw, bills, dict(priced.requests_used), flow, merge)
 
 
-@dataclass(frozen=True)
-class Costs:
+class Costs(NamedTuple):
     """What a plan search needs of a run, without building the full result."""
 
     upfront: Decimal
@@ -654,8 +696,7 @@ def _result(
 MEASURES = {"cash": "cash out of pocket", "postpaid": "postpaid due", "list": "list price"}
 
 
-@dataclass(frozen=True)
-class BudgetCheck:
+class BudgetCheck(NamedTuple):
     limit: Decimal
     measure: str  # cash, postpaid or list
     value: Decimal

@@ -14,7 +14,7 @@ import heapq
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -571,7 +571,7 @@ def compare(
     baseline = Plan((), search.run(()), plan_name((), sheet))
     if not ranked:
         ranked = [baseline]
-    everything_postpaid = costs(replace(scenario, holdings=()), sheet, priced)
+    everything_postpaid = costs(scenario._replace(holdings=()), sheet, priced)
     space = math.prod(len(v.choices) for v in fixed + counts) * 2 ** len(claims)
     skipped = space - search.leaves
     searched = (

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import yamlsrc
 from .errors import InputError, Problem
@@ -174,8 +173,7 @@ SHEET_SPEC = Record(
 )
 
 
-@dataclass(frozen=True)
-class Meter:
+class Meter(NamedTuple):
     """A billable meter: yuan = units x price / divisor, kept at the sheet's charge precision."""
 
     id: str
@@ -189,16 +187,14 @@ class Meter:
     free_per_month: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(NamedTuple):
     kind: str  # amount (yuan), quantity (units used up) or capacity (GB at each hour)
     size: Decimal
     covers: frozenset[str]
     unit: str  # "yuan" for amount, else the covered meters' unit (capacity: GB)
 
 
-@dataclass(frozen=True)
-class Offer:
+class Offer(NamedTuple):
     id: str
     name: str
     stage: str
@@ -213,8 +209,7 @@ class Offer:
     note: str
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     deduction_order: tuple[str, ...]
     tie_break: str
     dedicated_increment: str
@@ -224,8 +219,7 @@ class Settings:
     source: str
 
 
-@dataclass(frozen=True)
-class PriceSheet:
+class PriceSheet(NamedTuple):
     name: str
     version: str
     effective: date

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from . import yamlsrc
 from .calendar import add_months
@@ -128,8 +128,7 @@ SCENARIO_SPEC = Record(
 )
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):
     """One usage entry, normalised: a daily, weekly or monthly rate of a meter over a date range."""
 
     kind: str  # shared, dedicated, storage, traffic, requests
@@ -151,18 +150,16 @@ class Usage:
     get_per_month: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
-class Holding:
+class Holding(NamedTuple):
     offer: str
     acquired: date
-    count: int
+    count: int  # type: ignore[assignment]
     used: Decimal | None
     label: str
-    index: int  # position in the scenario, for the B13 tie-break
+    index: int  # type: ignore[assignment]  # position in the scenario, for the B13 tie-break
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(NamedTuple):
     name: str
     new_user: bool
     student: bool
@@ -174,7 +171,7 @@ class Scenario:
     warnings: tuple[str, ...] = ()
 
     def with_holdings(self, extra: tuple[Holding, ...]) -> Scenario:
-        return replace(self, holdings=self.holdings + extra)
+        return self._replace(holdings=self.holdings + extra)
 
 
 def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsrc.Source) -> Usage | None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from .yamlsrc import Map, Mark, Node, Scalar, Seq, Source
 
@@ -99,15 +98,24 @@ class Spec:
         return schema
 
 
-@dataclass
 class Num(Spec):
     """A finite decimal number, read from its text (never through a float)."""
 
-    minimum: Decimal | None = Decimal(0)
-    maximum: Decimal | None = None
-    exclusive_minimum: bool = False
-    integer: bool = False
-    doc: str = ""
+    __slots__ = ("minimum", "maximum", "exclusive_minimum", "integer", "doc")
+
+    def __init__(
+        self,
+        minimum: Decimal | None = Decimal(0),
+        maximum: Decimal | None = None,
+        exclusive_minimum: bool = False,
+        integer: bool = False,
+        doc: str = "",
+    ) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.exclusive_minimum = exclusive_minimum
+        self.integer = integer
+        self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
         kind = "a whole number" if self.integer else "a number"
@@ -152,12 +160,16 @@ class Num(Spec):
         return self._with_doc(schema)
 
 
-@dataclass
 class Text(Spec):
-    choices: tuple[str, ...] | None = None
-    pattern: str | None = None
-    max_length: int = 200
-    doc: str = ""
+    __slots__ = ("choices", "pattern", "max_length", "doc")
+
+    def __init__(
+        self, choices: tuple[str, ...] | None = None, pattern: str | None = None, max_length: int = 200, doc: str = ""
+    ) -> None:
+        self.choices = choices
+        self.pattern = pattern
+        self.max_length = max_length
+        self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
         if not isinstance(node, Scalar) or (node.plain and node.value in _NULLS):
@@ -186,9 +198,11 @@ class Text(Spec):
         return self._with_doc(schema)
 
 
-@dataclass
 class Flag(Spec):
-    doc: str = ""
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: str = "") -> None:
+        self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
         if isinstance(node, Scalar) and node.plain and node.value in _BOOLS:
@@ -202,11 +216,13 @@ class Flag(Spec):
         return self._with_doc({"type": "boolean"})
 
 
-@dataclass
 class Day(Spec):
     """A calendar date written YYYY-MM-DD."""
 
-    doc: str = ""
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: str = "") -> None:
+        self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
         if not isinstance(node, Scalar) or not _DATE.match(node.value):
@@ -225,12 +241,14 @@ class Day(Spec):
         return self._with_doc({"type": "string", "format": "date"})
 
 
-@dataclass
 class ListOf(Spec):
-    item: Spec
-    min_items: int = 0
-    max_items: int = 1000
-    doc: str = ""
+    __slots__ = ("item", "min_items", "max_items", "doc")
+
+    def __init__(self, item: Spec, min_items: int = 0, max_items: int = 1000, doc: str = "") -> None:
+        self.item = item
+        self.min_items = min_items
+        self.max_items = max_items
+        self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
         if not isinstance(node, Seq):
@@ -252,21 +270,24 @@ class ListOf(Spec):
         return self._with_doc(schema)
 
 
-@dataclass
-class Field:
+class Field(NamedTuple):
     spec: Spec
     required: bool = False
     default: Any = None
 
 
-@dataclass
 class Record(Spec):
     """A mapping with a fixed set of keys; an unknown key is an error with a did-you-mean."""
 
-    fields: dict[str, Field]
-    doc: str = ""
-    one_of: tuple[tuple[str, ...], ...] = ()  # groups of keys of which exactly one must be given
-    title: str = field(default="")
+    __slots__ = ("fields", "doc", "one_of", "title")
+
+    def __init__(
+        self, fields: dict[str, Field], doc: str = "", one_of: tuple[tuple[str, ...], ...] = (), title: str = ""
+    ) -> None:
+        self.fields = fields
+        self.doc = doc
+        self.one_of = one_of
+        self.title = title
 
     def check(self, node: Node, path: str, src: Source) -> Any:
         if not isinstance(node, Map):
@@ -323,15 +344,24 @@ class Record(Spec):
         return self._with_doc(schema)
 
 
-@dataclass
 class MapOf(Spec):
     """A mapping from ids the user chooses to values of one spec."""
 
-    value: Spec
-    key_pattern: str = r"[a-z0-9][a-z0-9._-]{0,63}"
-    min_items: int = 0
-    max_items: int = 500
-    doc: str = ""
+    __slots__ = ("value", "key_pattern", "min_items", "max_items", "doc")
+
+    def __init__(
+        self,
+        value: Spec,
+        key_pattern: str = r"[a-z0-9][a-z0-9._-]{0,63}",
+        min_items: int = 0,
+        max_items: int = 500,
+        doc: str = "",
+    ) -> None:
+        self.value = value
+        self.key_pattern = key_pattern
+        self.min_items = min_items
+        self.max_items = max_items
+        self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
         if not isinstance(node, Map):
@@ -371,13 +401,15 @@ class MapOf(Spec):
         return self._with_doc(schema)
 
 
-@dataclass
 class Tagged(Spec):
     """A mapping whose `kind` key chooses which record spec the rest must follow."""
 
-    kinds: dict[str, Record]
-    tag: str = "kind"
-    doc: str = ""
+    __slots__ = ("kinds", "tag", "doc")
+
+    def __init__(self, kinds: dict[str, Record], tag: str = "kind", doc: str = "") -> None:
+        self.kinds = kinds
+        self.tag = tag
+        self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
         if not isinstance(node, Map):

@@ -9,8 +9,8 @@ Decimal straight from its text).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -26,28 +26,25 @@ except AttributeError:  # pragma: no cover - pure-Python fallback
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
 
-@dataclass
-class Scalar:
+class Scalar(NamedTuple):
     value: str
     plain: bool  # written without quotes, so `3` may be a number and `true` a boolean
     mark: Mark
 
 
-@dataclass
-class Seq:
-    items: list[Node]
+class Seq(NamedTuple):
+    items: list[Node]  # filled while the document is read
     mark: Mark
 
 
-@dataclass
-class Map:
-    # keys in document order; key marks kept to point at a misspelt key itself
+class Map(NamedTuple):
+    """A mapping, keys in document order; key marks point at a misspelt key itself."""
+
     items: dict[str, Node]
     key_marks: dict[str, Mark]
     mark: Mark
@@ -56,13 +53,15 @@ class Map:
 Node = Scalar | Seq | Map
 
 
-@dataclass
 class Source:
     """A file's name and its parsed top-level node."""
 
-    name: str
-    root: Node
-    problems: list[Problem] = field(default_factory=list)
+    __slots__ = ("name", "root", "problems")
+
+    def __init__(self, name: str, root: Node, problems: list[Problem] | None = None) -> None:
+        self.name = name
+        self.root = root
+        self.problems = problems if problems is not None else []
 
     def problem(self, mark: Mark | None, path: str, message: str) -> Problem:
         line, col = (mark.line, mark.column) if mark else (0, 0)

@@ -9,7 +9,6 @@ with the state carried over, and adding an entitlement never raises postpaid.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -132,7 +131,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             storage_until = add_months(acquired, 2)
         count = draw(st.integers(1, 3)) if offer in STACKABLE else 1
         holdings.append(Holding(offer, acquired, count, None, "", i))
-    holdings = [dataclasses.replace(h, index=i) for i, h in enumerate(holdings)]
+    holdings = [h._replace(index=i) for i, h in enumerate(holdings)]
     return Scenario("random", True, True, start, end, usage, tuple(holdings), "random")
 
 
@@ -234,8 +233,8 @@ def test_listing_order_does_not_matter(scenario: Scenario, rnd: random.Random) -
     holdings = list(scenario.holdings)
     rnd.shuffle(usage)
     rnd.shuffle(holdings)
-    shuffled = dataclasses.replace(
-        scenario, usage=tuple(usage), holdings=tuple(dataclasses.replace(h, index=i) for i, h in enumerate(holdings))
+    shuffled = scenario._replace(
+        usage=tuple(usage), holdings=tuple(h._replace(index=i) for i, h in enumerate(holdings))
     )
     a, b = simulate(scenario, SHEET), simulate(shuffled, SHEET)
     assert totals_key(a) == totals_key(b)
@@ -252,8 +251,8 @@ def test_one_run_equals_two_runs_with_the_state_carried(scenario: Scenario, cut_
     if cut <= scenario.start:
         return
     whole = simulate(scenario, SHEET)
-    first = simulate(dataclasses.replace(scenario, end=cut), SHEET)
-    second = simulate(dataclasses.replace(scenario, start=cut), SHEET, state=first.state)
+    first = simulate(scenario._replace(end=cut), SHEET)
+    second = simulate(scenario._replace(start=cut), SHEET, state=first.state)
     assert whole.totals.list_price == first.totals.list_price + second.totals.list_price
     for stage, amount in whole.totals.absorbed.items():
         assert amount == first.totals.absorbed[stage] + second.totals.absorbed[stage]

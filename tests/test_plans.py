@@ -75,7 +75,7 @@ def scenario(
     holdings: tuple[Holding, ...] = (),
 ) -> Scenario:
     end = add_months(START, months)
-    usage = [Usage(**{**u.__dict__, "start": max(u.start, START), "end": min(u.end, end)}) for u in usage]
+    usage = [Usage(**{**u._asdict(), "start": max(u.start, START), "end": min(u.end, end)}) for u in usage]
     return Scenario("t", new_user, student, START, end, tuple(usage), holdings, "t")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -81,16 +80,28 @@ def stage_name(stage: str) -> str:
 SHORT_STAGES = {"free_trial": "Trial", "pack": "Pack", "voucher": "Voucher", "postpaid": "Postpaid"}
 
 
-@dataclass
 class Row:
-    period: str
-    key: str
-    meter: str
-    quantity: Decimal
-    unit: str
-    amount: Decimal
-    stages: dict[str, Decimal] = field(default_factory=dict)
-    assumed: bool = False
+    __slots__ = ("period", "key", "meter", "quantity", "unit", "amount", "stages", "assumed")
+
+    def __init__(
+        self,
+        period: str,
+        key: str,
+        meter: str,
+        quantity: Decimal,
+        unit: str,
+        amount: Decimal,
+        stages: dict[str, Decimal] | None = None,
+        assumed: bool = False,
+    ) -> None:
+        self.period = period
+        self.key = key
+        self.meter = meter
+        self.quantity = quantity
+        self.unit = unit
+        self.amount = amount
+        self.stages = stages if stages is not None else {}
+        self.assumed = assumed
 
 
 def charge_rows(result: Result, by: str) -> list[Row]:

@@ -164,45 +164,25 @@ def render_table(
     notes: bool = True,
     width: int = 80,
 ) -> str:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+    from .table import Sheet, write
 
-    from .table import _console
-
-    console, buffer = _console(color, width)
-    console.print(Text(f"{comparison.scenario}: {comparison.start} to {last_day(comparison.end)}", style="bold"))
-    table = Table(
-        title=f"Ways to pay, cheapest first (yuan; bought {comparison.start} unless dated)",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("#", justify="right")
-    table.add_column("Claim or buy")
-    for name in ("Upfront", "Postpaid", "Cash", "Saving", "Lapsed"):
-        table.add_column(name, justify="right", no_wrap=True)
+    columns = [("#", "right"), ("Claim or buy", "left")]
+    columns += [(name, "right") for name in ("Upfront", "Postpaid", "Cash", "Saving", "Lapsed")]
+    sheet = Sheet(f"Ways to pay, cheapest first (yuan; bought {comparison.start} unless dated)", columns)
     for rank, p in _rows(comparison):
         style = "bold" if rank == "1" else ("dim" if rank == "ref" else "")
-        table.add_row(
-            rank,
-            "\n".join(plan_lines(p, comparison)),
-            money(p.costs.upfront),
-            money(p.costs.postpaid_due),
-            money(p.costs.cash),
-            money(comparison.saving(p)),
-            money(p.costs.lapsed_value),
-            style=style,
-            end_section=True,
-        )
-    console.print(table)
-    console.print(Text(recommendation(comparison), style="bold"))
+        cells = [rank, "\n".join(plan_lines(p, comparison)), money(p.costs.upfront), money(p.costs.postpaid_due)]
+        cells += [money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
+        sheet.add(cells, style=style, end_section=True)
+    blocks: list[Sheet | tuple[str, str]] = [
+        (f"{comparison.scenario}: {comparison.start} to {last_day(comparison.end)}", "bold"),
+        sheet,
+        (recommendation(comparison), "bold"),
+    ]
     if budget is not None:
-        console.print(Text(budget.message() + " (best plan)", style="red" if budget.exceeded else "green"))
-    console.print(Text(reproduce(comparison, scenario_path)), soft_wrap=True)
+        blocks.append((budget.message() + " (best plan)", "red" if budget.exceeded else "green"))
+    blocks.append((reproduce(comparison, scenario_path), ""))
     if notes:
-        console.print(Text("Notes", style="bold"))
-        for note in comparison.notes:
-            console.print(Text("- " + note))
-    return buffer.getvalue()
+        blocks.append(("Notes", "bold"))
+        blocks += [("- " + note, "") for note in comparison.notes]
+    return write(blocks, color, width)

@@ -74,24 +74,17 @@ def render(sheet: PriceSheet, fmt: str, color: bool = False, width: int = 100) -
                 ["offer", o.id, o.name, o.stage, str(o.price), "purchase", o.source, "; ".join(f for f, _ in o.assumed)]
             )
         return buf.getvalue()
-    from rich import box
-    from rich.table import Table
+    from .table import Sheet, write
 
-    from .table import _console
-
-    console, buffer = _console(color, width)
-    console.print(title)
+    blocks: list[Sheet | tuple[str, str]] = [(title, "bold")]
     for heading, header, rows in (
         ("Meters", ["Meter", "Name", "Price (yuan)", "Source"], rows_m),
         ("Offers", ["Offer", "Stage", "Price", "Gives", "Valid", "Limit"], rows_o),
         ("Settings", ["Setting", "Value"], settings),
     ):
-        t = Table(title=heading, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-        for h in header:
-            t.add_column(h)
+        part = Sheet(heading, [(h, "left") for h in header])
         for r in rows:
-            t.add_row(*r)
-        console.print(t)
-    for n in notes:
-        console.print(n, soft_wrap=True, markup=False)
-    return buffer.getvalue()
+            part.add(r)
+        blocks.append(part)
+    blocks += [(n, "") for n in notes]
+    return write(blocks, color, width)

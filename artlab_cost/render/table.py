@@ -1,13 +1,16 @@
-"""The Rich table people read: charges through the waterfall, entitlements, a summary and notes.
+"""The Rich tables people read: charges through the waterfall, entitlements, plans, the price sheet.
 
-Rich is imported here and only here, so JSON, CSV and Markdown runs never pay for it.
+Rich is imported here and only here (the plans and price sheet renderers build their tables
+with `Sheet` and `write`), so JSON, CSV and Markdown runs never pay for it.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -29,9 +32,56 @@ from .common import (
 WIDTH = 80
 
 
-def _console(color: bool, width: int) -> tuple[Console, io.StringIO]:
+class Sheet:
+    """A table to print: columns, rows of plain text, optional footer, sections and row styles.
+
+    Column widths are measured here from the text, so Rich does not measure every cell again
+    (a noticeable share of a table run's time).
+    """
+
+    def __init__(self, title: str, columns: Sequence[tuple[str, str]], show_header: bool = True) -> None:
+        self.title = title
+        self.columns = list(columns)  # (header, "left" or "right")
+        self.show_header = show_header
+        self.rows: list[tuple[list[str], str, bool]] = []  # cells, style, ends a section
+        self.footer: list[str] | None = None
+
+    def add(self, cells: Sequence[str], style: str = "", end_section: bool = False) -> None:
+        self.rows.append((list(cells), style, end_section))
+
+    def table(self, room: int) -> Table:
+        """The Rich table; widths are fixed when they fit in `room` columns, else Rich wraps the cells."""
+        widths = [cell_len(h) if self.show_header else 0 for h, _ in self.columns]
+        for cells in [r[0] for r in self.rows] + ([self.footer] if self.footer else []):
+            for i, text in enumerate(cells):
+                widths[i] = max(widths[i], *(cell_len(line) for line in text.split("\n")))
+        table = Table(
+            title=self.title,
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            show_header=self.show_header,
+            show_footer=self.footer is not None,
+            pad_edge=False,
+            collapse_padding=True,
+        )
+        fits = sum(widths) + 2 * (len(widths) - 1) <= room
+        for i, (header, justify) in enumerate(self.columns):
+            footer = self.footer[i] if self.footer else ""
+            table.add_column(
+                header,
+                justify=justify,  # type: ignore[arg-type]
+                footer=footer,
+                width=widths[i] if fits else None,
+                no_wrap=fits and i == 0,
+            )
+        for cells, style, end in self.rows:
+            table.add_row(*cells, style=style or None, end_section=end)
+        return table
+
+
+def console(color: bool, width: int) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
-    console = Console(
+    out = Console(
         file=buffer,
         width=width,
         color_system="standard" if color else None,
@@ -41,70 +91,61 @@ def _console(color: bool, width: int) -> tuple[Console, io.StringIO]:
         emoji=False,
         legacy_windows=False,
     )
-    return console, buffer
+    return out, buffer
 
 
-def _charges(result: Result, by: str) -> Table:
+def write(blocks: Sequence[Sheet | tuple[str, str]], color: bool = False, width: int = WIDTH, wrap: bool = True) -> str:
+    """Print tables and (text, style) lines to a string, as a terminal of `width` columns would show them."""
+    out, buffer = console(color, width)
+    for block in blocks:
+        if isinstance(block, Sheet):
+            out.print(block.table(width))
+        else:
+            out.print(Text(block[0], style=block[1]), soft_wrap=not wrap)
+    return buffer.getvalue()
+
+
+def _charges(result: Result, by: str) -> Sheet:
     stages = list(result.stages)
-    table = Table(
-        title="Charges and how they are absorbed (yuan)",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        show_footer=True,
-        pad_edge=False,
-        collapse_padding=True,
-    )
     totals = result.totals
     stage_sum = {s: totals.absorbed.get(s, totals.postpaid_exact) for s in stages}
     by_period = by in ("month", "day")
-    if by_period:
-        table.add_column("Period", footer="Total", no_wrap=True)
-    table.add_column("Meter", footer="" if by_period else "Total", no_wrap=True)
-    table.add_column("Usage", justify="right", footer="", no_wrap=True)
-    table.add_column("List", justify="right", footer=money(totals.list_price))
-    for s in stages:
-        table.add_column(SHORT_STAGES[s], justify="right", footer=money(stage_sum[s]))
+    columns = [("Period", "left")] if by_period else []
+    columns += [("Meter", "left"), ("Usage", "right"), ("List", "right")]
+    columns += [(SHORT_STAGES[s], "right") for s in stages]
+    sheet = Sheet("Charges and how they are absorbed (yuan)", columns)
     rows = charge_rows(result, by)
     for i, r in enumerate(rows):
         first = i == 0 or rows[i - 1].period != r.period
         last = i == len(rows) - 1 or rows[i + 1].period != r.period
         name = (short_meter(r.key) if r.key else r.meter) + (" *" if r.assumed else "")
         cells = [r.period if first else ""] if by_period else []
-        cells += [
-            name,
-            qty(r.quantity, r.unit) if r.unit else "",
-            money(r.amount),
-            *(cell(r.stages[s]) for s in stages),
-        ]
-        table.add_row(*cells, end_section=last and by_period)
-    return table
+        cells += [name, qty(r.quantity, r.unit) if r.unit else "", money(r.amount)]
+        cells += [cell(r.stages[s]) for s in stages]
+        sheet.add(cells, end_section=last and by_period)
+    sheet.footer = (["Total", ""] if by_period else ["Total"]) + ["", money(totals.list_price)]
+    sheet.footer += [money(stage_sum[s]) for s in stages]
+    return sheet
 
 
-def _balances(result: Result) -> Table:
-    table = Table(
-        title="Trials, packs and vouchers (资源中心)", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False
-    )
-    table.add_column("Entitlement, stage and validity", no_wrap=True)
-    for name in ("Held", "Absorbed", "Left", "Lapsed"):
-        table.add_column(name, justify="right")
+def _balances(result: Result) -> Sheet:
+    columns = [("Entitlement, stage and validity", "left")]
+    columns += [(name, "right") for name in ("Held", "Absorbed", "Left", "Lapsed")]
+    sheet = Sheet("Trials, packs and vouchers (资源中心)", columns)
     for b in result.balances:
-        held, absorbed, left, lapsed = balance_amounts(b)
-        label = Text(b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else ""))
-        label.append(f"\n{SHORT_STAGES[b.stage].lower()}, {span(b.starts, b.ends).replace('..', ' to ')}", style="dim")
-        table.add_row(label, held, absorbed, left, lapsed)
-    return table
+        label = b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else "")
+        label += f"\n{SHORT_STAGES[b.stage].lower()}, {span(b.starts, b.ends).replace('..', ' to ')}"
+        sheet.add([label, *balance_amounts(b)])
+    return sheet
 
 
-def _summary(result: Result, budget: BudgetCheck | None) -> Table:
-    table = Table(title="Summary (yuan)", box=box.SIMPLE_HEAD, title_justify="left", show_header=False, pad_edge=False)
-    table.add_column("What")
-    table.add_column("Yuan", justify="right")
+def _summary(result: Result, budget: BudgetCheck | None) -> Sheet:
+    sheet = Sheet("Summary (yuan)", [("What", "left"), ("Yuan", "right")], show_header=False)
     for label, value in summary_lines(result):
-        bold = label.startswith("Cash")
-        table.add_row(Text(label, style="bold" if bold else ""), Text(money(value), style="bold" if bold else ""))
+        sheet.add([label, money(value)], style="bold" if label.startswith("Cash") else "")
     if budget is not None:
-        table.add_row(Text(budget.message(), style="red" if budget.exceeded else "green"), "")
-    return table
+        sheet.add([budget.message(), ""], style="red" if budget.exceeded else "green")
+    return sheet
 
 
 def render(
@@ -115,14 +156,12 @@ def render(
     notes: bool = True,
     width: int = WIDTH,
 ) -> str:
-    console, buffer = _console(color, width)
-    console.print(Text(f"{result.scenario}: {result.start} to {last_day(result.end)}", style="bold"))
-    console.print(_charges(result, by))
+    blocks: list[Sheet | tuple[str, str]] = [(f"{result.scenario}: {result.start} to {last_day(result.end)}", "bold")]
+    blocks.append(_charges(result, by))
     if result.balances:
-        console.print(_balances(result))
-    console.print(_summary(result, budget))
+        blocks.append(_balances(result))
+    blocks.append(_summary(result, budget))
     if notes and result.notes:
-        console.print(Text("Notes", style="bold"))
-        for note in result.notes:
-            console.print(Text("- " + note), soft_wrap=False)
-    return buffer.getvalue()
+        blocks.append(("Notes", "bold"))
+        blocks += [("- " + note, "") for note in result.notes]
+    return write(blocks, color, width)
