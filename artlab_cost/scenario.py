@@ -16,6 +16,7 @@ from .schema import INVALID, Day, Field, Flag, ListOf, Num, Obj, Record, Tagged,
 MAX_PERIOD_MONTHS = 120
 TOOLS = ("stable-diffusion", "comfyui")
 PER = ("day", "week", "month")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _RANGE = {
     "label": Field(Text(doc="A name for this entry, used in warnings about it.")),
@@ -46,10 +47,10 @@ USAGE_KINDS = {
             "spec": Field(Text(doc="A dedicated spec id of the price sheet."), required=True),
             "hours_per_day": Field(Num(exclusive_minimum=True, maximum=Decimal(24)), required=True),
             "days_per_week": Field(
-                Num(
-                    minimum=Decimal(1), maximum=Decimal(7), integer=True, doc="Monday first: 5 means Monday to Friday."
-                ),
-                default=Decimal(7),
+                Num(minimum=Decimal(1), maximum=Decimal(7), integer=True, doc="Monday first: 5 means Monday to Friday.")
+            ),
+            "weekdays": Field(
+                ListOf(Text(choices=WEEKDAYS), min_items=1, max_items=7, doc="The days it runs, e.g. [sat, sun].")
             ),
         },
         doc="Dedicated edition: billed from start to stop, one session a day (B4, B5).",
@@ -140,7 +141,7 @@ class Usage(NamedTuple):
     per: str = "month"
     gpu_seconds: Decimal = Decimal(0)  # per `per`
     hours_per_day: Decimal = Decimal(0)
-    days_per_week: int = 7
+    weekdays: frozenset[int] = frozenset(range(7))  # Monday is 0
     gb: Decimal = Decimal(0)
     growth: Decimal = Decimal(0)
     anchor: date = date(2000, 1, 1)  # the day storage growth counts from
@@ -172,6 +173,17 @@ class Scenario(NamedTuple):
 
     def with_holdings(self, extra: tuple[Holding, ...]) -> Scenario:
         return self._replace(holdings=self.holdings + extra)
+
+
+def _weekdays(entry: Obj, path: str, src: yamlsrc.Source) -> frozenset[int]:
+    """The days of the week a dedicated session runs: `weekdays`, or the first `days_per_week` from Monday."""
+    if "weekdays" in entry:
+        if "days_per_week" in entry:
+            src.problems.append(
+                src.problem(entry.at("weekdays"), f"{path}.weekdays", "give days_per_week or weekdays, not both")
+            )
+        return frozenset(WEEKDAYS.index(d) for d in entry["weekdays"])
+    return frozenset(range(int(entry.get("days_per_week", 7))))
 
 
 def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsrc.Source) -> Usage | None:
@@ -217,7 +229,7 @@ def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsr
             tool=entry["tool"],
             spec=entry["spec"],
             hours_per_day=entry["hours_per_day"],
-            days_per_week=int(entry["days_per_week"]),
+            weekdays=_weekdays(entry, path, src),
         )
     if kind == "storage":
         return Usage(**common, gb=entry["gb"], growth=entry["growth_gb_per_month"], anchor=first)

@@ -65,7 +65,7 @@ def day_usage(entries: tuple[Usage, ...], day: date, increment: str) -> dict[str
         if u.kind == "shared":
             add("shared_gpu", _rate(u, day, u.gpu_seconds, MICRO))
         elif u.kind == "dedicated":
-            if day.weekday() < u.days_per_week:  # Monday first (B4: billed while it runs)
+            if day.weekday() in u.weekdays:  # one session on each of its days (B4: billed while it runs)
                 add(f"dedicated:{u.spec}", dedicated_seconds(u.hours_per_day, increment))
         elif u.kind == "storage":
             gb = u.gb + u.growth * _months_between(u.anchor, day)

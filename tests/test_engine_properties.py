@@ -93,7 +93,7 @@ def usages(draw: st.DrawFn, start: date, end: date) -> Usage:
             **common,
             spec=draw(st.sampled_from(["small", "big"])),
             hours_per_day=hours,
-            days_per_week=draw(st.integers(1, 7)),
+            weekdays=frozenset(draw(st.sets(st.integers(0, 6), min_size=1))),
         )
     if kind == "storage":
         return Usage(

@@ -86,8 +86,7 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
     assert (comfy.tool, comfy.gpu_seconds, comfy.label) == ("comfyui", Decimal(6000), "usage[1]")
     assert (comfy.start, comfy.end) == (date(2026, 2, 1), date(2026, 4, 1))
 
-    assert (ded.spec, ded.hours_per_day, ded.days_per_week) == ("ded-8.07", Decimal(3), 5)
-    assert type(ded.days_per_week) is int
+    assert (ded.spec, ded.hours_per_day, ded.weekdays) == ("ded-8.07", Decimal(3), frozenset({0, 1, 2, 3, 4}))
     assert ded.end == date(2026, 2, 16)  # until 2026-02-15 is inclusive
 
     assert (storage.gb, storage.growth, storage.anchor) == (Decimal(100), Decimal("10.5"), date(2026, 1, 1))
@@ -96,7 +95,11 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
 
     trial, voucher, traffic_pack, pack40, pack100 = s.holdings
     assert (trial.offer, trial.acquired, trial.count, trial.used, trial.index) == (
-        "trial-compute", date(2026, 1, 1), 1, None, 0,
+        "trial-compute",
+        date(2026, 1, 1),
+        1,
+        None,
+        0,
     )
     assert (voucher.used, voucher.label) == (Decimal("100.50"), "voucher from last term")
     assert type(traffic_pack.count) is int and traffic_pack.count == 3
@@ -106,8 +109,16 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
 def test_amounts_are_decimals_never_floats() -> None:
     s = scenario.load_scenario(DATA / "ok-scenario.yaml", SHEET, "ok-scenario.yaml")
     for u in s.usage:
-        for amount in (u.gpu_seconds, u.hours_per_day, u.gb, u.growth, u.gb_per_month, u.idle_share,
-                       u.put_per_month, u.get_per_month):
+        for amount in (
+            u.gpu_seconds,
+            u.hours_per_day,
+            u.gb,
+            u.growth,
+            u.gb_per_month,
+            u.idle_share,
+            u.put_per_month,
+            u.get_per_month,
+        ):
             assert type(amount) is Decimal, u
     assert type(s.holdings[1].used) is Decimal
 
@@ -277,7 +288,7 @@ def test_mapping_where_a_list_is_expected_is_refused(tmp_path: Path) -> None:
 
 
 def test_quoted_number_is_refused(tmp_path: Path) -> None:
-    err = refused(tmp_path, ACCOUNT + PERIOD + "usage:\n  - kind: storage\n    gb: \"100\"\n")
+    err = refused(tmp_path, ACCOUNT + PERIOD + 'usage:\n  - kind: storage\n    gb: "100"\n')
     expect_one(err, "s.yaml", 5, 9, "usage[0].gb", "expected a number, got the quoted text '100'")
 
 
@@ -368,14 +379,21 @@ def test_unknown_dedicated_spec_suggests(tmp_path: Path) -> None:
     text = ACCOUNT + PERIOD + "usage:\n  - kind: dedicated\n    spec: ded-8.7\n    hours_per_day: 2\n"
     err = refused(tmp_path, text)
     expect_one(
-        err, "s.yaml", 5, 11, "usage[0].spec",
-        "unknown dedicated spec 'ded-8.7'; did you mean 'ded-8.07'?", "add it to the price sheet",
+        err,
+        "s.yaml",
+        5,
+        11,
+        "usage[0].spec",
+        "unknown dedicated spec 'ded-8.7'; did you mean 'ded-8.07'?",
+        "add it to the price sheet",
     )
 
 
 def test_shared_usage_with_seconds_and_images_is_refused(tmp_path: Path) -> None:
-    text = ACCOUNT + PERIOD + (
-        "usage:\n  - kind: shared\n    gpu_seconds: 10\n    images: 3\n    seconds_per_image: 2\n    per: day\n"
+    text = (
+        ACCOUNT
+        + PERIOD
+        + ("usage:\n  - kind: shared\n    gpu_seconds: 10\n    images: 3\n    seconds_per_image: 2\n    per: day\n")
     )
     err = refused(tmp_path, text)
     expect_one(err, "s.yaml", 4, 5, "usage[0]", "give either gpu_seconds, or images with seconds_per_image")
@@ -399,28 +417,36 @@ def test_unknown_offer_suggests(tmp_path: Path) -> None:
 
 
 def test_student_voucher_on_a_non_student_account_is_refused(tmp_path: Path) -> None:
-    text = "account: {new_user: true, student: false}\n" + PERIOD + (
-        "holdings:\n  - offer: student-voucher\n    date: 2026-01-01\n"
+    text = (
+        "account: {new_user: true, student: false}\n"
+        + PERIOD
+        + ("holdings:\n  - offer: student-voucher\n    date: 2026-01-01\n")
     )
     err = refused(tmp_path, text)
     expect_one(err, "s.yaml", 4, 12, "holdings[0].offer", "'student-voucher' is for students only", "(B11)")
 
 
 def test_trial_on_an_account_that_is_not_new_is_refused(tmp_path: Path) -> None:
-    text = "account: {new_user: false, student: true}\n" + PERIOD + (
-        "holdings:\n  - offer: trial-compute\n    date: 2026-01-01\n"
+    text = (
+        "account: {new_user: false, student: true}\n"
+        + PERIOD
+        + ("holdings:\n  - offer: trial-compute\n    date: 2026-01-01\n")
     )
     err = refused(tmp_path, text)
     expect_one(err, "s.yaml", 4, 12, "holdings[0].offer", "'trial-compute' is for new users only", "(B10)")
 
 
 def test_second_claim_of_a_once_per_user_offer_is_refused(tmp_path: Path) -> None:
-    text = ACCOUNT + "period: {start: 2026-01-01, months: 24}\n" + (
-        "holdings:\n"
-        "  - offer: trial-compute\n"
-        "    date: 2026-01-01\n"
-        "  - offer: trial-compute\n"
-        "    date: 2027-01-01\n"
+    text = (
+        ACCOUNT
+        + "period: {start: 2026-01-01, months: 24}\n"
+        + (
+            "holdings:\n"
+            "  - offer: trial-compute\n"
+            "    date: 2026-01-01\n"
+            "  - offer: trial-compute\n"
+            "    date: 2027-01-01\n"
+        )
     )
     err = refused(tmp_path, text)
     expect_one(err, "s.yaml", 6, 12, "holdings[1].offer", "can be claimed once per user", "holdings[0] has it already")
@@ -446,38 +472,57 @@ def test_count_zero_is_refused(tmp_path: Path) -> None:
 def test_storage_packs_with_overlapping_validity_are_refused(tmp_path: Path) -> None:
     # B16: the 40 GB pack bought 2026-01-01 is valid until 2027-01-01; a 100 GB pack (same
     # group) bought 2026-12-31 overlaps it by a day.
-    text = ACCOUNT + PERIOD + (
-        "holdings:\n"
-        "  - offer: storage-pack-40\n"
-        "    date: 2026-01-01\n"
-        "  - offer: storage-pack-100\n"
-        "    date: 2026-12-31\n"
+    text = (
+        ACCOUNT
+        + PERIOD
+        + (
+            "holdings:\n"
+            "  - offer: storage-pack-40\n"
+            "    date: 2026-01-01\n"
+            "  - offer: storage-pack-100\n"
+            "    date: 2026-12-31\n"
+        )
     )
     err = refused(tmp_path, text)
     expect_one(
-        err, "s.yaml", 7, 11, "holdings[1].date",
-        "'storage-pack-100' overlaps holdings[0]", "storage-pack-40", "once per validity (B16)",
+        err,
+        "s.yaml",
+        7,
+        11,
+        "holdings[1].date",
+        "'storage-pack-100' overlaps holdings[0]",
+        "storage-pack-40",
+        "once per validity (B16)",
     )
 
 
 def test_same_storage_pack_twice_in_its_validity_is_refused(tmp_path: Path) -> None:
-    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: storage-pack-40, date: 2026-06-01}\n" + (
-        "  - {offer: storage-pack-40, date: 2026-01-01}\n"
+    text = (
+        ACCOUNT
+        + PERIOD
+        + "holdings:\n  - {offer: storage-pack-40, date: 2026-06-01}\n"
+        + ("  - {offer: storage-pack-40, date: 2026-01-01}\n")
     )
     err = refused(tmp_path, text)
     expect_one(err, "s.yaml", 5, 36, "holdings[1].date", "overlaps holdings[0]")
 
 
 def test_storage_pack_bought_as_the_last_one_ends_is_fine(tmp_path: Path) -> None:
-    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: storage-pack-40, date: 2025-01-01}\n" + (
-        "  - {offer: storage-pack-100, date: 2026-01-01}\n"
+    text = (
+        ACCOUNT
+        + PERIOD
+        + "holdings:\n  - {offer: storage-pack-40, date: 2025-01-01}\n"
+        + ("  - {offer: storage-pack-100, date: 2026-01-01}\n")
     )
     assert len(load(tmp_path, text).holdings) == 2
 
 
 def test_stackable_packs_may_overlap(tmp_path: Path) -> None:
-    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-10, date: 2026-01-01}\n" + (
-        "  - {offer: traffic-pack-10, date: 2026-02-01}\n"
+    text = (
+        ACCOUNT
+        + PERIOD
+        + "holdings:\n  - {offer: traffic-pack-10, date: 2026-01-01}\n"
+        + ("  - {offer: traffic-pack-10, date: 2026-02-01}\n")
     )
     assert len(load(tmp_path, text).holdings) == 2
 
@@ -556,14 +601,18 @@ def test_every_problem_of_a_scenario_is_reported() -> None:
 
 
 def test_every_rule_problem_of_a_scenario_is_reported(tmp_path: Path) -> None:
-    text = "account: {new_user: false, student: false}\n" + PERIOD + (
-        "usage:\n"
-        "  - {kind: dedicated, spec: a10, hours_per_day: 1}\n"
-        "  - {kind: storage, gb: 1, from: 2026-03-01, until: 2026-02-01}\n"
-        "holdings:\n"
-        "  - {offer: student-voucher, date: 2026-01-01}\n"
-        "  - {offer: no-such-offer, date: 2026-01-01}\n"
-        "  - {offer: storage-pack-40, date: 2026-01-01, count: 2}\n"
+    text = (
+        "account: {new_user: false, student: false}\n"
+        + PERIOD
+        + (
+            "usage:\n"
+            "  - {kind: dedicated, spec: a10, hours_per_day: 1}\n"
+            "  - {kind: storage, gb: 1, from: 2026-03-01, until: 2026-02-01}\n"
+            "holdings:\n"
+            "  - {offer: student-voucher, date: 2026-01-01}\n"
+            "  - {offer: no-such-offer, date: 2026-01-01}\n"
+            "  - {offer: storage-pack-40, date: 2026-01-01, count: 2}\n"
+        )
     )
     err = refused(tmp_path, text)
     assert [(p.line, p.path) for p in err.problems] == [
@@ -573,3 +622,17 @@ def test_every_rule_problem_of_a_scenario_is_reported(tmp_path: Path) -> None:
         (8, "holdings[1].offer"),
         (9, "holdings[2].count"),
     ]
+
+
+def test_weekdays_name_the_days_a_dedicated_session_runs(tmp_path: Path) -> None:
+    text = ACCOUNT + PERIOD + "usage:\n  - {kind: dedicated, spec: ded-8.07, hours_per_day: 1, weekdays: [sat, sun]}\n"
+    assert load(tmp_path, text).usage[0].weekdays == frozenset({5, 6})
+
+
+def test_weekdays_and_days_per_week_together_are_refused(tmp_path: Path) -> None:
+    text = (
+        ACCOUNT
+        + PERIOD
+        + ("usage:\n  - {kind: dedicated, spec: ded-8.07, hours_per_day: 1, days_per_week: 2, weekdays: [sat]}\n")
+    )
+    expect_one(refused(tmp_path, text), "s.yaml", 4, 85, "usage[0].weekdays", "not both")
