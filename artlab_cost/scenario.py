@@ -281,10 +281,10 @@ def _holdings(
             )
         used = h.get("used")
         if used is not None:
-            if count > 1 or len(offer.grants) != 1 or offer.grants[0].kind == "capacity":
+            if len(offer.grants) != 1 or offer.grants[0].kind == "capacity":
                 src.problems.append(
                     src.problem(
-                        h.at("used"), f"{path}.used", "used is only for a single holding of one amount or quantity"
+                        h.at("used"), f"{path}.used", "used is only for an offer of one amount or quantity, not a capacity"
                     )
                 )
             elif h["date"] >= period_start:
@@ -293,12 +293,12 @@ def _holdings(
                         h.at("used"), f"{path}.used", "used is only for a holding acquired before the period starts"
                     )
                 )
-            elif used > offer.grants[0].size:
+            elif used > offer.grants[0].size * count:  # stacked packs are used one after another (B16)
                 src.problems.append(
                     src.problem(
                         h.at("used"),
                         f"{path}.used",
-                        f"is more than the {offer.grants[0].size} {offer.grants[0].unit} it holds",
+                        f"is more than the {offer.grants[0].size * count} {offer.grants[0].unit} it holds",
                     )
                 )
         out.append(Holding(offer.id, h["date"], count, used, h.get("label") or "", i))

@@ -542,7 +542,15 @@ def test_used_beyond_the_grant_is_refused(tmp_path: Path) -> None:
 def test_used_on_a_two_grant_offer_is_refused(tmp_path: Path) -> None:
     text = ACCOUNT + PERIOD + "holdings:\n  - {offer: bundle, date: 2025-12-01, used: 1}\n"
     err = refused(tmp_path, text)
-    expect_one(err, "s.yaml", 4, 45, "holdings[0].used", "only for a single holding of one amount or quantity")
+    expect_one(err, "s.yaml", 4, 45, "holdings[0].used", "only for an offer of one amount or quantity")
+
+
+def test_used_on_stacked_packs_counts_the_whole_stack(tmp_path: Path) -> None:
+    """B16: three 10 GB traffic packs bought together hold 30 GB, used one after another."""
+    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-10, date: 2025-12-01, count: 3, used: 25}\n"
+    assert load(tmp_path, text).holdings[0].used == Decimal(25)
+    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-10, date: 2025-12-01, count: 3, used: 31}\n"
+    expect_one(refused(tmp_path, text), "s.yaml", 4, 64, "holdings[0].used", "more than the 30 GB it holds")
 
 
 def test_holding_after_the_period_is_a_warning(tmp_path: Path) -> None:
