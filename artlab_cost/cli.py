@@ -83,20 +83,27 @@ def _guard(fn: Callable[[], int]) -> None:
     raise typer.Exit(code)
 
 
-def _budget_limit(budget: str | None, budget_on: str) -> Decimal | None:
+def _budget_on(budget_on: str) -> str:
     from .errors import UsageError
 
     if budget_on not in ("cash", "postpaid", "list"):
         raise UsageError(f"--budget-on must be cash, postpaid or list, got '{budget_on}'")
-    if budget is None:
+    return budget_on
+
+
+def _yuan(value: str | None, option: str) -> Decimal | None:
+    """An amount of yuan given on the command line, or None when the option was not given."""
+    from .errors import UsageError
+
+    if value is None:
         return None
     try:
-        limit = Decimal(budget)
+        amount = Decimal(value)
     except InvalidOperation:
-        raise UsageError(f"--budget must be an amount of yuan, got '{budget}'") from None
-    if not limit.is_finite() or limit < 0:
-        raise UsageError(f"--budget must be a finite amount of at least 0, got '{budget}'")
-    return limit
+        raise UsageError(f"{option} must be an amount of yuan, got '{value}'") from None
+    if not amount.is_finite() or amount < 0:
+        raise UsageError(f"{option} must be a finite amount of at least 0, got '{value}'")
+    return amount
 
 
 def _to_terminal(output: Path | None) -> bool:
@@ -176,10 +183,10 @@ def estimate(
     def run() -> int:
         from .engine import check_budget, simulate
 
-        limit = _budget_limit(budget, budget_on)
+        limit, measure = _yuan(budget, "--budget"), _budget_on(budget_on)
         sheet, scen = _load(scenario, pricing)
         result = simulate(scen, sheet, merge=by is not By.day)
-        check = check_budget(result.totals, limit, budget_on) if limit is not None else None
+        check = check_budget(result.totals, limit, measure) if limit is not None else None
         inline_notes = format is OutputFormat.table and _to_terminal(output)
         _emit(_render_estimate(result, format, by.value, check, inline_notes, output), output)
         if not inline_notes:
@@ -242,12 +249,12 @@ def compare_plans(
         from .engine import check_budget
         from .plans import compare
 
-        limit = _budget_limit(budget, budget_on)
-        cap = _budget_limit(max_upfront, "cash") if max_upfront is not None else None
+        limit, measure = _yuan(budget, "--budget"), _budget_on(budget_on)
+        cap = _yuan(max_upfront, "--max-upfront")
         sheet, scen = _load(scenario, pricing)
         comparison = compare(scen, sheet, only=only or (), exclude=exclude or (), max_upfront=cap, top=top)
         best = comparison.plans[0]
-        check = check_budget(best.costs, limit, budget_on) if limit is not None else None
+        check = check_budget(best.costs, limit, measure) if limit is not None else None
         inline_notes = format is OutputFormat.table and _to_terminal(output)
         _emit(_render_plans(comparison, format, check, inline_notes, output, str(scenario)), output)
         if not inline_notes:
@@ -341,7 +348,7 @@ def pricing_cmd(
 
         sheet = load_sheet(pricing)
         color = _to_terminal(output) and "NO_COLOR" not in os.environ
-        _emit(sheet_render.render(sheet, format.value, color=color, width=max(_width(output), 100)), output)
+        _emit(sheet_render.render(sheet, format.value, color=color, width=_width(output)), output)
         return EXIT_OK
 
     _guard(run)

@@ -284,7 +284,9 @@ def _holdings(
             if len(offer.grants) != 1 or offer.grants[0].kind == "capacity":
                 src.problems.append(
                     src.problem(
-                        h.at("used"), f"{path}.used", "used is only for an offer of one amount or quantity, not a capacity"
+                        h.at("used"),
+                        f"{path}.used",
+                        "used is only for an offer of one amount or quantity, not a capacity",
                     )
                 )
             elif h["date"] >= period_start:

@@ -52,9 +52,11 @@ class Sheet:
     def table(self, room: int) -> Table:
         """The Rich table; widths are fixed when they fit in `room` columns, else Rich wraps the cells."""
         widths = [cell_len(h) if self.show_header else 0 for h, _ in self.columns]
+        words = [0] * len(self.columns)  # the longest word: a wrapped column is never narrower
         for cells in [r[0] for r in self.rows] + ([self.footer] if self.footer else []):
             for i, text in enumerate(cells):
                 widths[i] = max(widths[i], *(cell_len(line) for line in text.split("\n")))
+                words[i] = max(words[i], *(cell_len(word) for word in text.split()), 0)
         table = Table(
             title=self.title,
             box=box.SIMPLE_HEAD,
@@ -64,15 +66,18 @@ class Sheet:
             pad_edge=False,
             collapse_padding=True,
         )
-        fits = sum(widths) + 2 * (len(widths) - 1) <= room
+        # Rich adds two spaces between columns and one at each edge. When the table is too wide,
+        # numbers keep their width and the text columns after the first wrap instead.
+        fits = sum(widths) + 2 * len(widths) <= room
         for i, (header, justify) in enumerate(self.columns):
-            footer = self.footer[i] if self.footer else ""
+            fixed = fits or justify == "right" or i == 0
             table.add_column(
                 header,
                 justify=justify,  # type: ignore[arg-type]
-                footer=footer,
-                width=widths[i] if fits else None,
-                no_wrap=fits and i == 0,
+                footer=self.footer[i] if self.footer else "",
+                width=widths[i] if fixed else None,
+                min_width=None if fixed else words[i],
+                no_wrap=fixed,
             )
         for cells, style, end in self.rows:
             table.add_row(*cells, style=style or None, end_section=end)
@@ -113,13 +118,21 @@ def _charges(result: Result, by: str) -> Sheet:
     columns = [("Period", "left")] if by_period else []
     columns += [("Meter", "left"), ("Usage", "right"), ("List", "right")]
     columns += [(SHORT_STAGES[s], "right") for s in stages]
-    sheet = Sheet("Charges and how they are absorbed (yuan)", columns)
     rows = charge_rows(result, by)
+    title = "Charges and how they are absorbed (yuan)"
+    shown = {r.period: r.period for r in rows}
+    if by == "day":  # days as MM-DD (or YY-MM-DD over several years), so the table fits 80 columns
+        years = {p[:4] for p in shown}
+        cut = 5 if len(years) == 1 else 2
+        shown = {p: p[cut:] for p in shown}
+        if len(years) == 1:
+            title = f"Charges and how they are absorbed, {years.pop()} (yuan)"
+    sheet = Sheet(title, columns)
     for i, r in enumerate(rows):
         first = i == 0 or rows[i - 1].period != r.period
         last = i == len(rows) - 1 or rows[i + 1].period != r.period
         name = (short_meter(r.key) if r.key else r.meter) + (" *" if r.assumed else "")
-        cells = [r.period if first else ""] if by_period else []
+        cells = [shown[r.period] if first else ""] if by_period else []
         cells += [name, qty(r.quantity, r.unit) if r.unit else "", money(r.amount)]
         cells += [cell(r.stages[s]) for s in stages]
         sheet.add(cells, end_section=last and by_period)
