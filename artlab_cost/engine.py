@@ -359,6 +359,7 @@ class Priced(NamedTuple):
 
     days: tuple[PricedDay, ...]
     requests_used: tuple[tuple[str, Decimal], ...]
+    list_price: Decimal  # all of it at list price
 
 
 def price_usage(scenario: Scenario, sheet: PriceSheet, state: State | None = None, join: bool = True) -> Priced:
@@ -395,7 +396,8 @@ def price_usage(scenario: Scenario, sheet: PriceSheet, state: State | None = Non
             out[-1] = PricedDay(last.day, last.count + 1, month, frozen)
         else:
             out.append(PricedDay(day, 1, month, frozen))
-    return Priced(tuple(out), tuple(sorted(requests_used.items())))
+    total = sum((c[3] * run.count for run in out for c in run.charges), ZERO)
+    return Priced(tuple(out), tuple(sorted(requests_used.items())), total)
 
 
 Raw = tuple[str, date, int, Decimal, Decimal, Decimal, tuple[Allocation, ...]]
@@ -499,7 +501,7 @@ def costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
         left={e.id: (ZERO if e.ends <= scenario.end else e.left) for e in ents},
         unused={e.id: (e.size if e.kind == "capacity" else e.left) for e in ents},
         absorbed={e.id: e.absorbed for e in ents},
-        list_price=sum((c[3] * pd.count for pd in priced.days for c in pd.charges), ZERO),
+        list_price=priced.list_price,
     )
 
 

@@ -165,6 +165,13 @@ class _Search:
         return bound is not None and lower > bound
 
     def keep(self, plan: Plan) -> None:
+        """Keep a plan among the best `top`, unless a kept plan it only adds to costs no more."""
+        if any(_contains(plan.actions, q.actions) and q.costs.cash <= plan.costs.cash for _, _, q in self.kept):
+            return
+        kept = [item for item in self.kept if not _dominates(plan, item[2])]
+        if len(kept) != len(self.kept):
+            self.kept = kept
+            heapq.heapify(self.kept)
         cash, purchases, upfront, name = plan.rank_key()
         item = ((-cash, -purchases, -upfront, _Desc(name)), id(plan), plan)
         if len(self.kept) < self.top:
@@ -462,7 +469,7 @@ def _pack_value(offer: Offer, sheet: PriceSheet) -> Decimal:
 class _Template:
     """A grant that may be live in some plan: where it stands in the waterfall and what it covers."""
 
-    key: tuple[int, date]  # stage rank, expiry
+    key: tuple[int, date, date, str]  # where it stands in the waterfall: stage, expiry, then the tie-break
     covers: frozenset[str]
     spread: Decimal  # a quantity over meters of different prices: size x (dearest - cheapest); else 0
     source: Action | None
@@ -472,6 +479,7 @@ def _templates(scenario: Scenario, sheet: PriceSheet, claims: list[Action], vari
     """Every grant any plan may hold: the holdings, the claims, each choice of the fixed decisions and
     each count at its largest."""
     rank = {stage: i for i, stage in enumerate(sheet.settings.deduction_order)}
+    by_acquired = sheet.settings.tie_break == "acquired_then_offer"
     actions: list[tuple[str, date, int, Action | None]] = [
         (h.offer, h.acquired, h.count, None) for h in scenario.holdings
     ]
@@ -486,7 +494,8 @@ def _templates(scenario: Scenario, sheet: PriceSheet, claims: list[Action], vari
         for g in offer.grants:
             prices = [p for meter in g.covers for p in _unit_price(sheet, meter)]
             spread = g.size * count * (max(prices) - min(prices)) if g.kind == "quantity" else Decimal(0)
-            out.append(_Template((rank[offer.stage], ends), g.covers, spread, action))
+            tie = (day, offer_id) if by_acquired else (date.min, "")  # B13, as the engine orders them
+            out.append(_Template((rank[offer.stage], ends, *tie), g.covers, spread, action))
     return out
 
 
@@ -497,8 +506,9 @@ def _shift_allowance(var: _Var, templates: list[_Template]) -> Decimal:
     (the waterfall is monotone), so amounts, capacities and single-price quantities after it
     absorb no more yuan than before. A quantity over meters of different prices (busy and idle
     traffic) absorbs no more units either, but may spend them on dearer charges: at most its
-    size times the price difference. Reach is followed through every grant standing at or after
-    the pack that shares a meter with what is reached so far, which over-approximates.
+    size times the price difference. The effect reaches, in waterfall order, each grant after
+    the pack that shares a meter with the pack or with a grant reached before it; grants whose
+    order against each other is not known (the same place in the order) are all taken as after.
     """
     first = var.generous[0]
     own = [
@@ -506,17 +516,20 @@ def _shift_allowance(var: _Var, templates: list[_Template]) -> Decimal:
     ]
     start = min(t.key for t in own)
     meters = set().union(*(t.covers for t in own))
-    reached: set[int] = set()
-    grew = True
-    while grew:
-        grew = False
-        for i, t in enumerate(templates):
-            if i in reached or t in own or t.key < start or not (t.covers & meters):
-                continue
-            reached.add(i)
-            meters |= t.covers
-            grew = True
-    return sum((templates[i].spread for i in reached), Decimal(0))
+    later = sorted((t for t in templates if t not in own and t.key >= start), key=lambda t: t.key)
+    shift = Decimal(0)
+    for _, group in itertools.groupby(later, key=lambda t: t.key):
+        pending = list(group)
+        grew = True
+        while grew:  # within one place in the order, reach in any direction
+            grew = False
+            for t in list(pending):
+                if t.covers & meters:
+                    meters |= t.covers
+                    shift += t.spread
+                    pending.remove(t)
+                    grew = True
+    return shift
 
 
 def _fewest_claims(search: _Search, plan: Plan, claims: list[Action]) -> Plan:
@@ -607,12 +620,24 @@ def compare(
     )
 
 
+def _contains(big: Sequence[Action], small: Sequence[Action]) -> bool:
+    """Whether a plan of `big` buys everything a plan of `small` buys (and maybe more)."""
+    have = {(a.offer, a.date): a.count for a in big}
+    return all(have.get((a.offer, a.date), 0) >= a.count for a in small)
+
+
+def _dominates(better: Plan, other: Plan) -> bool:
+    return (
+        better.actions != other.actions
+        and _contains(other.actions, better.actions)
+        and (better.costs.cash <= other.costs.cash)
+    )
+
+
 def _undominated(plans: list[Plan]) -> list[Plan]:
-    """Drop a plan that costs no less than a plan ranked above it whose actions it only adds to."""
+    """Drop a plan that only adds to a plan ranked above it and costs no less."""
     out: list[Plan] = []
     for plan in plans:
-        mine = set(plan.actions)
-        if any(set(p.actions) <= mine and p.costs.cash <= plan.costs.cash for p in out):
-            continue
-        out.append(plan)
+        if not any(_dominates(p, plan) for p in out):
+            out.append(plan)
     return out

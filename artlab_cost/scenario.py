@@ -115,7 +115,9 @@ SCENARIO_SPEC = Record(
                     {
                         "offer": Field(Text(doc="An offer id of the price sheet."), required=True),
                         "date": Field(Day(doc="The day it was claimed or bought."), required=True),
-                        "count": Field(Num(minimum=Decimal(1), maximum=Decimal(100), integer=True), default=Decimal(1)),
+                        "count": Field(
+                            Num(minimum=Decimal(1), maximum=Decimal(1000), integer=True), default=Decimal(1)
+                        ),
                         "used": Field(Num(doc="Already used before the period starts, in the offer's unit.")),
                         "label": Field(Text()),
                     }

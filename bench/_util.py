@@ -10,6 +10,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,11 +35,20 @@ def tool_command(cmd: str | None) -> list[str]:
     return [sys.executable, "-m", "artlab_cost"]
 
 
+PYCACHE = Path(tempfile.gettempdir()) / "artlab-cost-bench-pycache"
+
+
 def child_env() -> dict[str, str]:
-    """The environment for timed children: no terminal width or pricing override leaking in."""
+    """The environment for timed children: no terminal width or pricing override leaking in.
+
+    Bytecode is cached (as for any installed program), but under a prefix in the temporary
+    directory, so that PYTHONDONTWRITEBYTECODE=1 does not make every run compile from source
+    and no run writes __pycache__ into the checkout or site-packages. The warm-up runs fill it.
+    """
     env = dict(os.environ)
     for key in ("COLUMNS", "ARTLAB_COST_PRICING", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"):
         env.pop(key, None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     env["NO_COLOR"] = "1"
     return env
 
@@ -75,6 +85,10 @@ def spread(values: list[float]) -> str:
 def fmt_s(seconds: float) -> str:
     if seconds != seconds:  # nan
         return "n/a"
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} us"
+    if seconds < 0.1:
+        return f"{seconds * 1000:.1f} ms"
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     return f"{seconds:.2f} s"
@@ -94,7 +108,10 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
     widths = [max(len(str(x)) for x in [h, *(r[i] for r in rows)]) for i, h in enumerate(headers)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
