@@ -363,7 +363,7 @@ def schema(
 
     def run() -> int:
         from .errors import UsageError
-        from .jsonschema import schema_text
+        from .editor_schema import schema_text
 
         if kind not in ("scenario", "pricing"):
             raise UsageError(f"--kind must be scenario or pricing, got '{kind}'")
