@@ -426,6 +426,9 @@ def _run(
             while pi < len(pending) and pending[pi].starts <= day:
                 e = pending[pi]
                 pi += 1
+                if e.kind != "capacity" and e.left <= 0:  # used up before the period (`used`, or a carried state)
+                    e.done = True
+                    continue
                 live.append(e)
                 flow.activate(e)
                 next_expiry = min(next_expiry, e.ends)
