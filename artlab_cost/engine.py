@@ -685,7 +685,7 @@ def _result(
         scenario=scenario.name,
         start=scenario.start,
         end=scenario.end,
-        sheet=f"{sheet.name} {sheet.version} ({sheet.effective})",
+        sheet=sheet.label,
         charges=tuple(charges),
         balances=balances,
         purchases=purchases,

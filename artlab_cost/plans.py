@@ -609,7 +609,7 @@ def compare(
         scenario=scenario.name,
         start=scenario.start,
         end=scenario.end,
-        sheet=f"{sheet.name} {sheet.version} ({sheet.effective})",
+        sheet=sheet.label,
         plans=tuple(ranked),
         baseline=baseline,
         postpaid_only=everything_postpaid.cash,

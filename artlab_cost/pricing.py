@@ -230,6 +230,11 @@ class PriceSheet(NamedTuple):
     offers: dict[str, Offer]
     origin: str  # the file it was read from, or "bundled"
 
+    @property
+    def label(self) -> str:
+        """Name, version and effective date: what an output says it priced with (B21)."""
+        return f"{self.name} {self.version} ({self.effective})"
+
     def spec_ids(self) -> tuple[str, ...]:
         return tuple(m.removeprefix("dedicated:") for m in self.meters if m.startswith("dedicated:"))
 
