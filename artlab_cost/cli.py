@@ -22,6 +22,13 @@ from .render import By, OutputFormat
 T = TypeVar("T")
 
 EXIT_CODES = """Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage."""
+EXIT_CODES_NO_BUDGET = """Exit codes: 0 done; 2 bad input or usage."""
+
+
+def _epilog(example: str, codes: str = EXIT_CODES) -> str:
+    # \b keeps Click from rewrapping the example onto two lines
+    return f"\b\nExample:\n  {example}\n\n{codes}"
+
 
 app = typer.Typer(
     name="artlab-cost",
@@ -29,6 +36,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -164,9 +172,7 @@ def _main(
     pass
 
 
-@app.command(
-    epilog="Example: artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 2000\n\n" + EXIT_CODES
-)
+@app.command(epilog=_epilog("artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 2000"))
 def estimate(
     scenario: ScenarioArg,
     pricing: PricingOpt = None,
@@ -223,7 +229,7 @@ def _render_estimate(
 
 @app.command(
     "compare-plans",
-    epilog="Example: artlab-cost compare-plans examples/student-trial.yaml --exclude compute-pack-100\n\n" + EXIT_CODES,
+    epilog=_epilog("artlab-cost compare-plans examples/student-trial.yaml --exclude compute-pack-100"),
 )
 def compare_plans(
     scenario: ScenarioArg,
@@ -283,15 +289,14 @@ def _render_plans(
     return plans.render_table(comparison, check, scenario_path, color=color, notes=inline_notes, width=_width(output))
 
 
-@app.command(epilog="Example: artlab-cost validate examples/*.yaml pricing.yaml\n\n" + EXIT_CODES)
+@app.command(epilog=_epilog("artlab-cost validate examples/*.yaml pricing.yaml", EXIT_CODES_NO_BUDGET))
 def validate(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Scenario or price sheet files.")],
     pricing: PricingOpt = None,
 ) -> None:
     """Check scenarios and price sheets; print one line per problem (FILE:LINE:COLUMN: field: what is wrong).
 
-    Scenarios are checked against --pricing, or else the one price sheet named among FILE, or
-    else the default sheet.
+    Scenarios are checked against --pricing, else the one price sheet named among the files, else the default.
     """
 
     def run() -> int:
@@ -334,7 +339,7 @@ def validate(
     _guard(run)
 
 
-@app.command("pricing", epilog="Example: artlab-cost pricing --format json | jq '.offers[].id'\n\n" + EXIT_CODES)
+@app.command("pricing", epilog=_epilog("artlab-cost pricing --format json | jq '.offers[].id'", EXIT_CODES_NO_BUDGET))
 def pricing_cmd(
     pricing: PricingOpt = None,
     format: FormatOpt = OutputFormat.table,
@@ -354,7 +359,7 @@ def pricing_cmd(
     _guard(run)
 
 
-@app.command(epilog="Example: artlab-cost schema > artlab-scenario.schema.json\n\n" + EXIT_CODES)
+@app.command(epilog=_epilog("artlab-cost schema > artlab-scenario.schema.json", EXIT_CODES_NO_BUDGET))
 def schema(
     kind: Annotated[str, typer.Option("--kind", metavar="scenario|pricing", help="Which file format.")] = "scenario",
     output: OutputOpt = None,
@@ -362,8 +367,8 @@ def schema(
     """Print the JSON Schema of the scenario format (or of the price sheet), for editors to complete and check."""
 
     def run() -> int:
-        from .errors import UsageError
         from .editor_schema import schema_text
+        from .errors import UsageError
 
         if kind not in ("scenario", "pricing"):
             raise UsageError(f"--kind must be scenario or pricing, got '{kind}'")
@@ -374,8 +379,21 @@ def schema(
 
 
 def main() -> None:
+    """The console script: Click's usage errors become one `error:` line too, exit 2."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         _err("interrupted")
         sys.exit(130)
+    except Exception as exc:  # Click's UsageError, BadParameter, ...: anything with its own exit code
+        message = getattr(exc, "format_message", None)
+        if message is None:
+            raise
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # plain `artlab-cost`: the help, on stderr
+            _err(message())
+        else:
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            _err(f"error: {message()}{hint}")
+        sys.exit(getattr(exc, "exit_code", EXIT_INPUT))
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -716,11 +716,10 @@ class BudgetCheck(NamedTuple):
 
     def message(self) -> str:
         what = MEASURES[self.measure]
+        value, limit, over = (f"{v:,.2f}" for v in (self.value, self.limit, self.over))
         if self.exceeded:
-            return (
-                f"budget exceeded: {what} {self.value:.2f} yuan is {self.over:.2f} over the budget of {self.limit} yuan"
-            )
-        return f"within budget: {what} {self.value:.2f} yuan of {self.limit} yuan"
+            return f"budget exceeded: {what} {value} yuan is {over} over the budget of {limit} yuan"
+        return f"within budget: {what} {value} yuan of {limit} yuan"
 
 
 def check_budget(totals: Totals | Costs, limit: Decimal, measure: str) -> BudgetCheck:

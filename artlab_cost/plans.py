@@ -596,7 +596,7 @@ def compare(
     )
     out_notes = [
         searched[0].upper() + searched[1:] + ". A plan that adds a pack which would absorb nothing, or that only "
-        "adds to a plan listed above it at the same cost, is not listed.",
+        "adds to a plan listed above it and costs no less, is not listed.",
         "Purchases are dated at the start of the period and of each later validity; a pack covers no usage "
         "before it is bought (B12).",
     ]

@@ -71,10 +71,12 @@ def day_usage(entries: tuple[Usage, ...], day: date, increment: str) -> dict[str
             gb = u.gb + u.growth * _months_between(u.anchor, day)
             add("storage", gb * DAY_HOURS)
         elif u.kind == "traffic":
-            gb = spread(u.gb_per_month, days_in_month(day), day.day - 1, MICRO)
-            idle = (gb * u.idle_share).quantize(MICRO, ROUND_HALF_EVEN)
-            add("traffic_idle", idle)
-            add("traffic_busy", gb - idle)
+            # the month's idle share is fixed first, then both parts are spread over its days,
+            # so a month's idle and busy GB add up to exactly what the entry says (B7)
+            n = days_in_month(day)
+            idle_month = (u.gb_per_month * u.idle_share).quantize(MICRO, ROUND_HALF_EVEN)
+            add("traffic_idle", spread(idle_month, n, day.day - 1, MICRO))
+            add("traffic_busy", spread(u.gb_per_month - idle_month, n, day.day - 1, MICRO))
         else:
             n = days_in_month(day)
             add("put_requests", spread(u.put_per_month, n, day.day - 1, ONE))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..engine import Balance, Result
-from ..pricing import METER_NAMES, METERS, STAGE_NAMES
+from ..pricing import METER_GROUPS, METER_NAMES, METERS, STAGE_NAMES
 
 CENT = Decimal("0.01")
 ONE_DAY = timedelta(days=1)
@@ -55,6 +55,14 @@ def span(start: date, end: date) -> str:
 def meter_name(key: str) -> str:
     base, _, spec = key.partition(":")
     return spec if spec else METER_NAMES[base]
+
+
+def covers_name(covers: frozenset[str]) -> str:
+    """The meters a grant covers, by group name where one fits (compute, traffic, requests, oss, all)."""
+    for name, group in sorted(METER_GROUPS.items(), key=lambda item: -len(item[1])):
+        if covers == frozenset(group):
+            return name
+    return ", ".join(sorted(covers))
 
 
 SHORT_METERS = {
@@ -158,7 +166,8 @@ def summary_lines(result: Result) -> list[tuple[str, Decimal]]:
     for stage, amount in t.absorbed.items():
         lines.append((f"Absorbed by {stage_name(stage)}", amount))
     lines += [
-        ("Postpaid due", t.postpaid_due),
+        ("Postpaid, before monthly rounding", t.postpaid_exact),
+        ("Postpaid due, each month rounded (B20)", t.postpaid_due),
         ("Paid upfront for packs", t.upfront),
         ("Cash out of pocket", t.cash),
     ]

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from ..pricing import PriceSheet, as_data
-from .common import stage_name
+from .common import covers_name, stage_name
+
+METER_HEADER = ["Meter", "Price (yuan)", "Source"]
+OFFER_HEADER = ["Offer", "Stage, price", "Gives, valid for", "Limit"]
+
+
+def _kind(kind: str) -> str:
+    return {"amount": "", "quantity": ", used up", "capacity": " at every hour"}[kind]
 
 
 def render(sheet: PriceSheet, fmt: str, color: bool = False, width: int = 100) -> str:
@@ -13,29 +20,23 @@ def render(sheet: PriceSheet, fmt: str, color: bool = False, width: int = 100) -
         return jsonout.dump({"schema_version": 1, "kind": "pricing", **as_data(sheet)})
     rows_m = [
         [
-            m.id,
-            m.name,
+            m.id + (" *" if m.assumed else ""),
             f"{m.price} / {m.price_unit}" + (f", {m.free_per_month:,} free a month" if m.free_per_month else ""),
-            m.source + (" *" if m.assumed else ""),
+            m.source,
         ]
         for m in sheet.meters.values()
     ]
     rows_o = []
     for o in sheet.offers.values():
-        gives = "; ".join(
-            f"{g.size} {g.unit} {g.kind} for "
-            + ("+".join(sorted(g.covers)) if len(g.covers) < 3 else f"{len(g.covers)} meters")
-            for g in o.grants
-        )
-        who = ", ".join(sorted(o.eligible)) or "anyone"
+        gives = "; ".join(f"{g.size:,} {g.unit} of {covers_name(g.covers)}" + _kind(g.kind) for g in o.grants)
+        who = " and ".join({"new_user": "new users", "student": "students"}[e] for e in sorted(o.eligible))
+        rule = {"once_per_user": "once per user", "once_per_validity": "one at a time", "stackable": "stackable"}
         rows_o.append(
             [
                 o.id + (" *" if o.assumed else ""),
-                stage_name(o.stage),
-                str(o.price),
-                gives,
-                f"{o.validity_months} mo",
-                f"{o.limit.replace('_', ' ')}; {who}",
+                f"{stage_name(o.stage)}, {o.price} yuan",
+                f"{gives}, {o.validity_months} month" + ("s" if o.validity_months > 1 else ""),
+                rule[o.limit] + (f", {who} only" if who else ""),
             ]
         )
     st = sheet.settings
@@ -52,9 +53,9 @@ def render(sheet: PriceSheet, fmt: str, color: bool = False, width: int = 100) -
     if fmt == "markdown":
         from .markdown import table
 
-        out = [f"## {title}", "", "### Meters", ""] + table(["Meter", "Name", "Price (yuan)", "Source"], rows_m, 9)
+        out = [f"## {title}", "", "### Meters", ""] + table(METER_HEADER, rows_m, 9)
         out += ["", "### Offers", ""]
-        out += table(["Offer", "Stage", "Price", "Gives", "Valid", "Limit"], rows_o, 9)
+        out += table(OFFER_HEADER, rows_o, 9)
         out += ["", "### Settings", ""] + table(["Setting", "Value"], settings, 9)
         out += ["", *[f"- {n}" for n in notes]]
         return "\n".join(out) + "\n"
@@ -78,8 +79,8 @@ def render(sheet: PriceSheet, fmt: str, color: bool = False, width: int = 100) -
 
     blocks: list[Sheet | tuple[str, str]] = [(title, "bold")]
     for heading, header, rows in (
-        ("Meters", ["Meter", "Name", "Price (yuan)", "Source"], rows_m),
-        ("Offers", ["Offer", "Stage", "Price", "Gives", "Valid", "Limit"], rows_o),
+        ("Meters", METER_HEADER, rows_m),
+        ("Offers", OFFER_HEADER, rows_o),
         ("Settings", ["Setting", "Value"], settings),
     ):
         part = Sheet(heading, [(h, "left") for h in header])
