@@ -411,6 +411,8 @@ def _build(raw: Obj, src: yamlsrc.Source) -> PriceSheet:
 
 
 def parse_sheet(src: yamlsrc.Source) -> PriceSheet:
+    if isinstance(src.root, yamlsrc.Map) and {"account", "period"} <= src.root.items.keys():
+        raise InputError([src.problem(None, "", "this is a usage scenario, not a price sheet")])
     raw = check(src, SHEET_SPEC)
     if raw is INVALID or src.problems:
         raise InputError(src.problems or [src.problem(None, "", "invalid price sheet")])

@@ -352,6 +352,8 @@ def overlaps(holdings: list[Holding] | tuple[Holding, ...], sheet: PriceSheet) -
 
 
 def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
+    if isinstance(src.root, yamlsrc.Map) and {"sheet", "meters"} <= src.root.items.keys():
+        raise InputError([src.problem(None, "", "this is a price sheet, not a scenario (pass it with --pricing)")])
     raw = check(src, SCENARIO_SPEC)
     if raw is INVALID or src.problems:
         raise InputError(src.problems or [src.problem(None, "", "invalid scenario")])

@@ -362,7 +362,9 @@ def test_estimate_budget_exactly_met_is_not_exceeded() -> None:
     cash = estimate_json(NEW_USER)["totals"]["cash"]
     result = invoke("estimate", NEW_USER, "--budget", cash)
     assert result.exit_code == 0
-    assert error_lines(result) == [f"within budget: cash out of pocket {Decimal(cash):,.2f} yuan of {Decimal(cash):,.2f} yuan"]
+    assert error_lines(result) == [
+        f"within budget: cash out of pocket {Decimal(cash):,.2f} yuan of {Decimal(cash):,.2f} yuan"
+    ]
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))
@@ -886,3 +888,14 @@ def test_console_script_finds_the_bundled_price_sheet_from_elsewhere(tmp_path: P
     assert "2026.11" in data["price_sheet"]
     assert any("bundled pricing.yaml" in n for n in data["notes"])
     assert list(work.iterdir()) == []
+
+
+def test_a_file_of_the_wrong_kind_is_named_as_such() -> None:
+    result = invoke("estimate", str(ROOT / "pricing.yaml"))
+    assert result.exit_code == 2
+    assert error_lines(result) == [
+        f"error: {ROOT / 'pricing.yaml'}: this is a price sheet, not a scenario (pass it with --pricing)"
+    ]
+    result = invoke("estimate", STUDIO, "--pricing", STUDIO)
+    assert result.exit_code == 2
+    assert error_lines(result) == [f"error: {STUDIO}: this is a usage scenario, not a price sheet"]
