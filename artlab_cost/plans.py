@@ -227,7 +227,7 @@ class _Search:
         self, counts: list[_Var], curves: list[list[Decimal]], chosen: tuple[Action, ...], picked: list[int], depth: int
     ) -> None:
         var = counts[depth]
-        last = depth == len(counts) - 1
+        innermost_open = False
         for n, choice in enumerate(var.choices):
             actions = chosen + choice
             if self.max_upfront is not None and self.extra(actions) > self.max_upfront:
@@ -236,11 +236,12 @@ class _Search:
                 lower = self.upfront(actions) + _min_completion(counts, curves, picked + [n]) - self.slack
                 if self.over(lower):
                     continue
-            if not last:
+            if depth < len(counts) - 1:
                 self._counts(counts, curves, actions, picked + [n], depth + 1)
-                continue
+            else:
+                innermost_open = True
+        if innermost_open:  # the innermost count is searched as a whole, with its own bounds
             self.last_count(var, chosen)
-            return
 
     def last_count(self, var: _Var, chosen: tuple[Action, ...]) -> None:
         """Every count of the innermost pack that could rank among the kept plans, the others fixed.
