@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from . import __version__
-from .errors import EXIT_BUDGET, EXIT_INPUT, EXIT_OK, ArtlabCostError, InputError
+from .errors import EXIT_BUDGET, EXIT_BUG, EXIT_INPUT, EXIT_OK, ArtlabCostError, InputError
 from .render import By, OutputFormat
 
 T = TypeVar("T")
@@ -109,8 +109,8 @@ def _yuan(value: str | None, option: str) -> Decimal | None:
         amount = Decimal(value)
     except InvalidOperation:
         raise UsageError(f"{option} must be an amount of yuan, got '{value}'") from None
-    if not amount.is_finite() or amount < 0:
-        raise UsageError(f"{option} must be a finite amount of at least 0, got '{value}'")
+    if not amount.is_finite() or amount < 0 or amount.adjusted() > 15:
+        raise UsageError(f"{option} must be an amount from 0 to 10^15 yuan, got '{value}'")
     return amount
 
 
@@ -243,7 +243,7 @@ def compare_plans(
         list[str] | None, typer.Option("--exclude", metavar="OFFER", help="Leave these offers out (repeatable).")
     ] = None,
     max_upfront: Annotated[
-        str | None, typer.Option("--max-upfront", metavar="YUAN", help="Largest upfront spend a plan may have.")
+        str | None, typer.Option("--max-upfront", metavar="YUAN", help="Most the plan's own purchases may cost.")
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many ranked plans to show.")] = 10,
     budget: BudgetOpt = None,
@@ -296,7 +296,8 @@ def validate(
 ) -> None:
     """Check scenarios and price sheets; print one line per problem (FILE:LINE:COLUMN: field: what is wrong).
 
-    Scenarios are checked against --pricing, else the one price sheet named among the files, else the default.
+    Scenarios are checked against --pricing (or $ARTLAB_COST_PRICING), else the one price sheet named among the
+    files, else the bundled one.
     """
 
     def run() -> int:
@@ -329,8 +330,9 @@ def validate(
                 sys.stdout.write(f"{src.name}: valid price sheet\n")
         scenarios = [src for src in sources if not _looks_like_sheet(src.root)]
         if scenarios:
-            # against --pricing, else the one price sheet named with them, else the default
-            sheet = named if named is not None and len(sheets) == 1 and not pricing else load_sheet(pricing)
+            # against --pricing or $ARTLAB_COST_PRICING, else the one price sheet named with them, else the bundled one
+            chosen = pricing or os.environ.get("ARTLAB_COST_PRICING")
+            sheet = named if named is not None and len(sheets) == 1 and not chosen else load_sheet(pricing)
             for src in scenarios:
                 if attempt(partial(parse_scenario, src, sheet)) is not None:
                     sys.stdout.write(f"{src.name}: valid scenario\n")
@@ -387,8 +389,9 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # Click's UsageError, BadParameter, ...: anything with its own exit code
         message = getattr(exc, "format_message", None)
-        if message is None:
-            raise
+        if message is None:  # a bug of ours: one line, and a code no script mistakes for a budget
+            _err(f"internal error: {type(exc).__name__}: {exc} (please report it with the input that caused it)")
+            sys.exit(EXIT_BUG)
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError":  # plain `artlab-cost`: the help, on stderr
             _err(message())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from typing import NamedTuple
 
 from .calendar import add_months, month_key
@@ -362,7 +362,17 @@ class Priced(NamedTuple):
     list_price: Decimal  # all of it at list price
 
 
+# Quantities and prices are each at most 15 digits before the point (the schema's cap) and
+# charges keep `charge_places` after it, so products need more than decimal's default 28.
+PRECISION = 64
+
+
 def price_usage(scenario: Scenario, sheet: PriceSheet, state: State | None = None, join: bool = True) -> Priced:
+    with localcontext(prec=PRECISION):
+        return _price_usage(scenario, sheet, state, join)
+
+
+def _price_usage(scenario: Scenario, sheet: PriceSheet, state: State | None, join: bool) -> Priced:
     """Turn usage into dated charges at list price (B3, B4, B5, B6, B7), one day at a time.
 
     Consecutive days of a month with the same charges are joined into one run (unless `join`
@@ -473,8 +483,9 @@ def simulate(
     acquired, never before; it expires at 00:00 on the day its validity ends (half-open).
     """
     priced = priced or price_usage(scenario, sheet, state, join=merge)
-    flow, ents, raw, bills = _run(scenario, sheet, priced, state, keep=True)
-    return _result(scenario, sheet, ents, raw, bills, dict(priced.requests_used), flow, merge)
+    with localcontext(prec=PRECISION):
+        flow, ents, raw, bills = _run(scenario, sheet, priced, state, keep=True)
+        return _result(scenario, sheet, ents, raw, bills, dict(priced.requests_used), flow, merge)
 
 
 class Costs(NamedTuple):
@@ -492,6 +503,11 @@ class Costs(NamedTuple):
 
 
 def costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
+    with localcontext(prec=PRECISION):
+        return _costs(scenario, sheet, priced)
+
+
+def _costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
     flow, ents, _, bills = _run(scenario, sheet, priced, None, keep=False)
     due = sum((bill_round(v, sheet) for v in bills.values()), ZERO)
     upfront = _upfront(scenario, sheet)

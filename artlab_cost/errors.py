@@ -7,6 +7,7 @@ from typing import NamedTuple
 EXIT_OK = 0
 EXIT_BUDGET = 1
 EXIT_INPUT = 2
+EXIT_BUG = 3  # an internal error: never expected, never a budget verdict
 
 
 class Problem(NamedTuple):

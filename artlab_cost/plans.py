@@ -26,7 +26,11 @@ from .scenario import Holding, Scenario, overlaps
 from .schema import suggest
 
 COUNT_CAP = 1000  # stackable counts beyond this are not searched (said in the notes when it bites)
-FEN = Decimal("0.01")
+RUN_BUDGET = 2500  # engine runs before the search stops and says its ranking is not proven
+
+
+class _OutOfRuns(Exception):
+    pass
 
 
 @dataclass(frozen=True, order=True)
@@ -125,7 +129,9 @@ class _Search:
     base: tuple[Action, ...] = ()  # free claims every plan of the first phase includes
     memo: dict[tuple[Action, ...], Costs] = field(default_factory=dict)
     kept: list[tuple[tuple[Decimal, int, Decimal, _Desc], int, Plan]] = field(default_factory=list)
-    leaves: int = 0
+    ties: list[Plan] = field(default_factory=list)  # every plan found at the lowest cash so far
+    seen: set[tuple[Action, ...]] = field(default_factory=set)  # plans run in full
+    budget: int | None = RUN_BUDGET  # engine runs the search may make; None once it is over
 
     def holdings(self, actions: Iterable[Action]) -> tuple[Holding, ...]:
         start = len(self.scenario.holdings)
@@ -137,6 +143,8 @@ class _Search:
         key = tuple(sorted(actions))
         hit = self.memo.get(key)
         if hit is None:
+            if self.budget is not None and len(self.memo) >= self.budget:
+                raise _OutOfRuns
             hit = self.memo[key] = costs(self.scenario.with_holdings(self.holdings(key)), self.sheet, self.priced)
         return hit
 
@@ -165,7 +173,15 @@ class _Search:
         return bound is not None and lower > bound
 
     def keep(self, plan: Plan) -> None:
-        """Keep a plan among the best `top`, unless a kept plan it only adds to costs no more."""
+        """Keep a plan among the best `top`, unless a kept plan it only adds to costs no more.
+
+        Plans at the lowest cash are all remembered apart (`ties`), whatever `top` is: which of
+        them needs the fewest purchases is known only once their claims are trimmed.
+        """
+        if not self.ties or plan.costs.cash < self.ties[0].costs.cash:
+            self.ties = [plan]
+        elif plan.costs.cash == self.ties[0].costs.cash:
+            self.ties.append(plan)
         if any(_contains(plan.actions, q.actions) and q.costs.cash <= plan.costs.cash for _, _, q in self.kept):
             return
         kept = [item for item in self.kept if not _dominates(plan, item[2])]
@@ -182,7 +198,7 @@ class _Search:
     def leaf(self, actions: tuple[Action, ...]) -> Costs | None:
         if overlaps(self.scenario.holdings + self.holdings(actions), self.sheet):
             return None
-        self.leaves += 1
+        self.seen.add(tuple(sorted(actions)))
         result = self.run(actions)
         # A paid action whose last pack absorbed nothing: the plan without it is cheaper.
         if all(_last_pack(result, a, self.sheet)[0] for a in actions if a not in self.base):
@@ -352,12 +368,15 @@ def _demand(priced: Priced, covers: frozenset[str], start: date, end: date, kind
     return total
 
 
-def _slots(start: date, end: date, months: int) -> list[date]:
-    out, day = [], start
-    while day < end:
-        out.append(day)
-        day = add_months(day, months)
-    return out
+def _first_billed(priced: Priced, covers: frozenset[str], since: date) -> date | None:
+    """The first day on or after `since` with a billed charge on one of the covered meters."""
+    for run in priced.days:
+        last = run.day + timedelta(run.count - 1)
+        if last < since:
+            continue
+        if any(amount > 0 and key.split(":")[0] in covers for key, _, _, amount in run.charges):
+            return max(run.day, since)
+    return None
 
 
 def candidate_offers(
@@ -396,9 +415,19 @@ def _decisions(
     counts: list[_Var] = []
     notes: list[str] = []
     grouped: dict[str, list[Offer]] = {}
+
+    def first_use(offer: Offer, day: date) -> date | None:
+        # B12: a pack covers nothing before it is bought, and a day before the first billed
+        # usage of its meters only shortens what it covers; so it is bought on that day.
+        covers = frozenset().union(*(g.covers for g in offer.grants))
+        return _first_billed(priced, covers, day)
+
     for offer in offers:
         if offer.limit == "once_per_user":
-            one = (Action(offer.id, start),)
+            first = first_use(offer, start)
+            if first is None:
+                continue
+            one = (Action(offer.id, first),)
             if offer.price == 0:
                 claims.append(one[0])
             else:
@@ -406,7 +435,8 @@ def _decisions(
         elif offer.limit == "once_per_validity":
             grouped.setdefault(offer.group or offer.id, []).append(offer)
         else:
-            for slot in _slots(start, end, offer.validity_months):
+            slot = first_use(offer, start)
+            while slot is not None:
                 until = min(add_months(slot, offer.validity_months), end)
                 need = 0
                 for g in offer.grants:
@@ -421,26 +451,27 @@ def _decisions(
                     choices: list[tuple[Action, ...]] = [()]
                     choices += [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
                     counts.append(_Var(choices, choices[-1], offer.price, _pack_value(offer, sheet)))
+                slot = first_use(offer, until) if until < end else None
     for key, members in grouped.items():
         held = [h for h in scenario.holdings if (sheet.offers[h.offer].group or h.offer) == key]
         shortest = min(o.validity_months for o in members)
-        day = start
-        while day < end:
+        day: date | None = first_use(members[0], start)
+        while day is not None and day < end:
             cover = next(
                 (h for h in held if h.acquired <= day < add_months(h.acquired, sheet.offers[h.offer].validity_months)),
                 None,
             )
             if cover is not None:  # B16: no second pack of the group while one is valid
-                day = add_months(cover.acquired, sheet.offers[cover.offer].validity_months)
+                day = first_use(members[0], add_months(cover.acquired, sheet.offers[cover.offer].validity_months))
                 continue
             options = [(Action(o.id, day),) for o in members]
             fixed.append(_Var([(), *options], tuple(a for opt in options for a in opt)))
-            day = add_months(day, shortest)
+            day = first_use(members[0], add_months(day, shortest))
     templates = _templates(scenario, sheet, claims, fixed + counts)
     kept = []
     for var in counts:
         var.shift = _shift_allowance(var, templates)
-        if var.shift == 0 and var.price >= var.value:
+        if var.shift == 0 and var.price >= var.value and sheet.settings.bill_places >= 2:
             notes.append(
                 f"{var.generous[0].offer} is never worth buying here: one costs {var.price}, at least the "
                 f"{var.value} yuan it can absorb (only monthly rounding, under 0.01 yuan a month, could tip "
@@ -533,6 +564,45 @@ def _shift_allowance(var: _Var, templates: list[_Template]) -> Decimal:
     return shift
 
 
+def _descend(search: _Search, variables: list[_Var], base: tuple[Action, ...]) -> None:
+    """A good plan to start from, by improving one decision at a time (a few rounds).
+
+    Nothing here is needed for the result to be right: it only gives the search a low bound
+    early, so that the branches it then skips are many. Large counts are stepped through by
+    halving steps rather than one by one.
+    """
+    pick = [0] * len(variables)
+
+    def actions() -> tuple[Action, ...]:
+        return base + tuple(a for var, n in zip(variables, pick, strict=True) for a in var.choices[n])
+
+    def cash() -> Decimal:
+        chosen = actions()
+        if search.max_upfront is not None and search.extra(chosen) > search.max_upfront:
+            return Decimal("Infinity")
+        result = search.leaf(chosen)
+        return result.cash if result is not None else Decimal("Infinity")
+
+    best = cash()
+    for _ in range(3):
+        moved = False
+        for i, var in enumerate(variables):
+            size = len(var.choices)
+            steps = [1] if size <= 8 else [max(1, size // 2**k) for k in range(1, 12)]
+            for step in dict.fromkeys(steps):
+                for n in range(size) if size <= 8 else (pick[i] - step, pick[i] + step):
+                    if not 0 <= n < size or n == pick[i]:
+                        continue
+                    old, pick[i] = pick[i], n
+                    value = cash()
+                    if value < best:
+                        best, moved = value, True
+                    else:
+                        pick[i] = old
+        if not moved:
+            break
+
+
 def _fewest_claims(search: _Search, plan: Plan, claims: list[Action]) -> Plan:
     """The same plan with the fewest free claims that keep its cash (and then the least upfront, name)."""
     paid = tuple(a for a in plan.actions if a not in claims)
@@ -562,11 +632,21 @@ def compare(
     offers, idle = candidate_offers(scenario, sheet, priced, only, exclude)
     claims, fixed, counts, notes = _decisions(scenario, sheet, priced, offers)
     months = len({pd.month for pd in priced.days}) or 1
-    search = _Search(scenario, sheet, priced, max_upfront, top, FEN * months, base=tuple(claims))
+    # a month's bill moves from its exact amount by less than one rounding step (B20)
+    step = Decimal(1).scaleb(-sheet.settings.bill_places)
+    search = _Search(scenario, sheet, priced, max_upfront, top, step * months, base=tuple(claims))
     # Phase 1: every free claim taken. A claim costs nothing and never raises postpaid, so the
     # cheapest plan with all of them is as cheap as the cheapest plan of all.
-    search.search(fixed, counts, 0, tuple(claims))
-    kept = sorted((item[2] for item in search.kept), key=Plan.rank_key)
+    proven = True
+    try:
+        _descend(search, fixed + counts, tuple(claims))
+        search.search(fixed, counts, 0, tuple(claims))
+    except _OutOfRuns:
+        proven = False
+    search.budget = None  # trimming the claims below is a handful of runs more
+    kept = sorted(
+        {p.actions: p for p in [*(item[2] for item in search.kept), *search.ties]}.values(), key=Plan.rank_key
+    )
     # Phase 2: drop the claims a plan does not need. A claim that absorbed nothing goes at no
     # cost; for the cheapest plans every smaller set of claims is tried.
     best_cash = kept[0].costs.cash if kept else None
@@ -581,31 +661,40 @@ def compare(
                 plan = Plan(actions, search.run(actions), plan_name(actions, sheet))
         trimmed.append(plan)
     unique = {plan.actions: plan for plan in trimmed}
-    ranked = _undominated(sorted(unique.values(), key=Plan.rank_key))
+    ranked = _undominated(sorted(unique.values(), key=Plan.rank_key))[:top]
     baseline = Plan((), search.run(()), plan_name((), sheet))
     if not ranked:
         ranked = [baseline]
     everything_postpaid = costs(scenario._replace(holdings=()), sheet, priced)
     space = math.prod(len(v.choices) for v in fixed + counts) * 2 ** len(claims)
-    skipped = space - search.leaves
-    searched = (
-        f"all {space} plans the purchase rules allow were run through the engine"
-        if skipped <= 0
-        else f"of the {space} plans the purchase rules allow, {search.leaves} were run through the engine and "
-        f"{skipped} ruled out by a bound ({len(search.memo)} engine runs in all; docs/plans.md says why none of "
-        "them could rank higher)"
-    )
+    if not proven:
+        searched = (
+            f"The search stopped after {RUN_BUDGET} engine runs, {len(search.seen)} of the {space} plan combinations "
+            "run in full: these are the best plans found, not proven the best (narrow it with --only, --exclude "
+            "or --max-upfront)."
+        )
+    elif space <= len(search.seen):
+        searched = f"All {space} plan combinations the purchase rules allow were run through the engine."
+    else:
+        searched = (
+            f"Of the {space} plan combinations the purchase rules allow, {len(search.seen)} were run through the "
+            f"engine and the rest ruled out by a bound ({len(search.memo)} engine runs in all; docs/plans.md "
+            "says why none of them could rank higher)."
+        )
+    assumed = sorted({a.offer for p in ranked for a in p.actions if sheet.offers[a.offer].assumed})
     out_notes = [
-        searched[0].upper() + searched[1:] + ". A plan that adds a pack which would absorb nothing, or that only "
-        "adds to a plan listed above it and costs no less, is not listed.",
-        "Purchases are dated at the start of the period and of each later validity; a pack covers no usage "
-        "before it is bought (B12).",
+        f"Prices: {sheet.label} ({sheet.origin}); an estimate, not a bill (B21).",
+        searched + " A plan that adds a pack which would absorb nothing, or that only adds to a plan listed "
+        "above it and costs no less, is not listed.",
+        "Each purchase is dated on the first day with billed usage of what it covers, from the start of the "
+        "period or of its next validity; a pack covers no usage before it is bought (B12).",
+        *(f"* Assumed: offer {offer} {f}: {why}." for offer in assumed for f, why in sheet.offers[offer].assumed),
     ]
     if idle:
         out_notes.append("Left out, covering no billed usage here: " + ", ".join(idle) + ".")
     if max_upfront is not None:
         out_notes.append(f"Plans buying more than {max_upfront} yuan of packs were left out (--max-upfront).")
-    out_notes += notes
+    out_notes += dict.fromkeys(notes)  # one note per offer, whatever the number of its slots
     return Comparison(
         scenario=scenario.name,
         start=scenario.start,

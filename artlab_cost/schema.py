@@ -297,6 +297,12 @@ class Record(Spec):
         ok = True
         for key, child in node.items.items():
             spec = self.fields.get(key)
+            if key == "<<":
+                src.problems.append(
+                    src.problem(node.key_marks[key], path, "YAML merge keys (<<) are not supported; write the keys out")
+                )
+                ok = False
+                continue
             if spec is None:
                 src.problems.append(
                     src.problem(

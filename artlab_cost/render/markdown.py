@@ -7,7 +7,7 @@ from .common import balance_amounts, charge_rows, last_day, money, qty, span, st
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*")
+    return " ".join(text.replace("|", "\\|").replace("*", "\\*").split("\n"))
 
 
 def table(header: list[str], rows: list[list[str]], right_from: int) -> list[str]:

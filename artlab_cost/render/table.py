@@ -58,7 +58,7 @@ class Sheet:
                 widths[i] = max(widths[i], *(cell_len(line) for line in text.split("\n")))
                 words[i] = max(words[i], *(cell_len(word) for word in text.split()), 0)
         table = Table(
-            title=self.title,
+            title=Text(self.title),
             box=box.SIMPLE_HEAD,
             title_justify="left",
             show_header=self.show_header,
@@ -79,8 +79,8 @@ class Sheet:
                 min_width=None if fixed else words[i],
                 no_wrap=fixed,
             )
-        for cells, style, end in self.rows:
-            table.add_row(*cells, style=style or None, end_section=end)
+        for cells, style, end in self.rows:  # Text, not str: user text is never read as Rich markup
+            table.add_row(*(Text(c) for c in cells), style=style or None, end_section=end)
         return table
 
 
