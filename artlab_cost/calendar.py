@@ -18,10 +18,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def days_in_month(day: date) -> int:
     return calendar.monthrange(day.year, day.month)[1]
 

@@ -13,7 +13,6 @@ from .scenario import Scenario
 from .usage import HOUR, usage_by_day
 
 ZERO = Decimal(0)
-_ONE_DAY = timedelta(days=1)
 _ROUNDING = {"truncate": ROUND_DOWN, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 _METER_RANK = {m: i for i, m in enumerate(METERS)}
 
@@ -430,9 +429,9 @@ def _run(
     bills: dict[str, Decimal] = {}
     next_expiry = date.max
     for run in priced.days:
-        day, left = run.day, run.count
+        day, days_left = run.day, run.count
         postpaid = ZERO
-        while left:
+        while days_left:
             while pi < len(pending) and pending[pi].starts <= day:
                 e = pending[pi]
                 pi += 1
@@ -451,7 +450,7 @@ def _run(
                 next_expiry = min((e.ends for e in live), default=date.max)
             # the days up to the next start or expiry, taken in one step if nothing runs out in them
             upcoming = min(next_expiry, pending[pi].starts if pi < len(pending) else date.max)
-            span = min(left, (upcoming - day).days)
+            span = min(days_left, (upcoming - day).days)
             steps = flow.take_days(live, run.charges, span)
             while steps is None:  # something runs out within these days: halve the step until it does not
                 span = max(1, span // 2)
@@ -463,7 +462,7 @@ def _run(
                 if allocs and allocs[-1].stage == "postpaid":
                     postpaid += allocs[-1].amount
             day += timedelta(span)
-            left -= span
+            days_left -= span
         bills[run.month] = bills.get(run.month, ZERO) + postpaid
     # What expires by the end lapses, including a holding acquired after the last day of usage.
     for e in pending:
@@ -496,7 +495,6 @@ class Costs(NamedTuple):
     postpaid_due: Decimal
     cash: Decimal
     lapsed_value: Decimal
-    left: dict[str, Decimal]  # entitlement id -> left at the end of the period (0 once expired)
     unused: dict[str, Decimal]  # entitlement id -> not used up (in its unit), whether it lapsed or is still valid
     absorbed: dict[str, Decimal]  # entitlement id -> absorbed, in its unit
     list_price: Decimal
@@ -510,21 +508,20 @@ def costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
 def _costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
     flow, ents, _, bills = _run(scenario, sheet, priced, None, keep=False)
     due = sum((bill_round(v, sheet) for v in bills.values()), ZERO)
-    upfront = _upfront(scenario, sheet)
+    upfront = upfront_paid(scenario, sheet)
     return Costs(
         upfront=upfront,
         postpaid_exact=sum(bills.values(), ZERO),
         postpaid_due=due,
         cash=upfront + due,
         lapsed_value=sum((_lapsed_value(e, flow) for e in ents), ZERO),
-        left={e.id: (ZERO if e.ends <= scenario.end else e.left) for e in ents},
         unused={e.id: (e.size if e.kind == "capacity" else e.left) for e in ents},
         absorbed={e.id: e.absorbed for e in ents},
         list_price=priced.list_price,
     )
 
 
-def _upfront(scenario: Scenario, sheet: PriceSheet) -> Decimal:
+def upfront_paid(scenario: Scenario, sheet: PriceSheet) -> Decimal:
     """What the period's purchases cost; holdings acquired before it were paid before it."""
     return sum(
         (
@@ -680,7 +677,7 @@ def _result(
         for a in c.allocations:
             if a.stage != "postpaid":
                 absorbed[a.stage] += a.amount
-    upfront = _upfront(scenario, sheet)
+    upfront = upfront_paid(scenario, sheet)
     due = sum((b.postpaid_due for b in bill_rows), ZERO)
     totals = Totals(
         list_price=sum((c.amount for c in charges), ZERO),

@@ -13,13 +13,13 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from .calendar import add_months
-from .engine import Costs, Priced, costs, price_usage
+from .engine import Costs, Priced, costs, price_usage, upfront_paid
 from .errors import UsageError
 from .pricing import Offer, PriceSheet
 from .scenario import Holding, Scenario, overlaps
@@ -41,10 +41,12 @@ class Action:
     date: date
     count: int = 1
 
-    def label(self, sheet: PriceSheet) -> str:
-        verb = "claim" if sheet.offers[self.offer].price == 0 else "buy"
+    def label(self, free: Collection[str], undated: date | None = None) -> str:
+        """'claim trial-compute on 2027-03-01', 'buy 2 x traffic-pack-10'; the date left out when it is `undated`."""
+        verb = "claim" if self.offer in free else "buy"
         many = f"{self.count} x " if self.count > 1 else ""
-        return f"{verb} {many}{self.offer} on {self.date.isoformat()}"
+        when = "" if self.date == undated else f" on {self.date.isoformat()}"
+        return f"{verb} {many}{self.offer}{when}"
 
     def prefix(self) -> str:
         """The id prefix of the entitlements this action adds to a simulation."""
@@ -86,9 +88,11 @@ class Comparison:
 
 @dataclass
 class _Var:
-    """One decision: its choices (each a tuple of actions; () is none) and its most generous choice."""
+    """One decision: its choices (each a tuple of actions; () is none)."""
 
     choices: list[tuple[Action, ...]]
+    # every action any choice could add at its largest (for a group: all its members at once,
+    # which no plan may hold, but which bounds what any choice absorbs)
     generous: tuple[Action, ...]
     price: Decimal = Decimal(0)  # a count's price per pack
     value: Decimal = Decimal(0)  # the most yuan one more pack can absorb
@@ -98,7 +102,8 @@ class _Var:
 def plan_name(actions: Sequence[Action], sheet: PriceSheet) -> str:
     if not actions:
         return "nothing more"
-    return ", ".join(a.label(sheet) for a in sorted(actions))
+    free = {o.id for o in sheet.offers.values() if o.price == 0}
+    return ", ".join(a.label(free) for a in sorted(actions))
 
 
 def _last_pack(result: Costs, action: Action, sheet: PriceSheet) -> tuple[bool, bool]:
@@ -150,15 +155,7 @@ class _Search:
 
     def upfront(self, actions: Iterable[Action]) -> Decimal:
         """What a plan pays upfront in the period: the holdings bought in it and the plan's purchases."""
-        held = sum(
-            (
-                self.sheet.offers[h.offer].price * h.count
-                for h in self.scenario.holdings
-                if self.scenario.start <= h.acquired < self.scenario.end
-            ),
-            Decimal(0),
-        )
-        return held + self.extra(actions)
+        return upfront_paid(self.scenario, self.sheet) + self.extra(actions)
 
     def extra(self, actions: Iterable[Action]) -> Decimal:
         """What the plan's own purchases cost: what --max-upfront caps."""

@@ -143,14 +143,6 @@ def charge_rows(result: Result, by: str) -> list[Row]:
     return sorted(rows.values(), key=lambda r: (r.period, order.get(r.key.split(":")[0], 0), r.key))
 
 
-def stage_totals(result: Result) -> dict[str, Decimal]:
-    out = {s: Decimal(0) for s in result.stages}
-    for c in result.charges:
-        for a in c.allocations:
-            out[a.stage] += a.amount
-    return out
-
-
 def balance_amounts(b: Balance) -> tuple[str, str, str, str]:
     """Held, absorbed, left and lapsed of an entitlement, in its own unit."""
     if b.kind == "amount":

@@ -7,21 +7,14 @@ import io
 from typing import Any
 
 from ..engine import BudgetCheck
-from ..plans import Action, Comparison, Plan
+from ..plans import Comparison, Plan
 from .common import exact, last_day, money
-
-
-def _action_text(action: Action, comparison: Comparison) -> str:
-    verb = "claim" if action.offer in comparison.free else "buy"
-    many = f"{action.count} x " if action.count > 1 else ""
-    when = "" if action.date == comparison.start else f" on {action.date.isoformat()}"
-    return f"{verb} {many}{action.offer}{when}"
 
 
 def plan_lines(plan: Plan, comparison: Comparison) -> list[str]:
     if not plan.actions:
         return ["nothing more"]
-    return [_action_text(a, comparison) for a in plan.actions]
+    return [a.label(comparison.free, comparison.start) for a in plan.actions]
 
 
 def snippet(plan: Plan) -> str:
