@@ -29,6 +29,9 @@ COUNT_CAP = 1000  # stackable counts beyond this are not searched (said in the n
 RUN_BUDGET = 2500  # engine runs before the search stops and says its ranking is not proven
 
 
+_Day = date  # `date` is also a field name of Action
+
+
 class _OutOfRuns(Exception):
     pass
 
@@ -41,7 +44,7 @@ class Action:
     date: date
     count: int = 1
 
-    def label(self, free: Collection[str], undated: date | None = None) -> str:
+    def label(self, free: Collection[str], undated: _Day | None = None) -> str:
         """'claim trial-compute on 2027-03-01', 'buy 2 x traffic-pack-10'; the date left out when it is `undated`."""
         verb = "claim" if self.offer in free else "buy"
         many = f"{self.count} x " if self.count > 1 else ""
