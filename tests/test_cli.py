@@ -899,3 +899,33 @@ def test_a_file_of_the_wrong_kind_is_named_as_such() -> None:
     result = invoke("estimate", STUDIO, "--pricing", STUDIO)
     assert result.exit_code == 2
     assert error_lines(result) == [f"error: {STUDIO}: this is a usage scenario, not a price sheet"]
+
+
+def test_user_text_is_never_read_as_rich_markup(tmp_path: Path) -> None:
+    """A label with square brackets is shown as written, not parsed (and not crashing) as Rich markup."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "account: {new_user: false, student: false}\nperiod: {start: 2027-01-01, months: 1}\n"
+        "usage:\n  - {kind: traffic, gb_per_month: 30}\n"
+        "holdings:\n  - {offer: traffic-pack-10, date: 2027-01-01, label: 'x[/] [red]pack'}\n",
+        encoding="utf-8",
+    )
+    result = invoke("estimate", str(path), env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.stderr
+    assert "x[/] [red]pack" in result.stdout
+
+
+def test_huge_quantities_are_computed_not_crashed(tmp_path: Path) -> None:
+    """Numbers at the schema's limits multiply past decimal's default 28 digits; the engine keeps enough."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "account: {new_user: false, student: false}\nperiod: {start: 2027-01-01, months: 1}\n"
+        "usage:\n  - {kind: shared, images: 999999999999999, seconds_per_image: 999999999999999, per: month}\n",
+        encoding="utf-8",
+    )
+    result = invoke("estimate", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    # B3: 999999999999999^2 GPU-s x 0.0077
+    assert Decimal(json.loads(result.stdout)["totals"]["list_price"]) == Decimal(999999999999999) ** 2 * Decimal(
+        "0.0077"
+    )

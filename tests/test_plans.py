@@ -245,3 +245,34 @@ def test_a_pack_bought_later_is_offered_at_the_next_validity() -> None:
     assert dates == [START, add_months(START, 2)]
     assert all(a.offer == "storage-l" for a in best.actions)
     assert START + timedelta(days=61) == add_months(START, 2)
+
+
+def test_a_claim_is_dated_on_the_first_day_of_usage_it_covers() -> None:
+    """B8, B10: a four-month period from March with usage in May and June only, 10,000 GPU-s a month at
+    0.01 = 100.00 a month, 200.00 in all. A one-month trial claimed on 1 March would lapse unused; claimed
+    on 1 May, the first day of usage, it absorbs 30.00: cash 170.00."""
+    usage = [Usage("shared", "s", date(2026, 5, 1), date(2026, 7, 1), per="month", gpu_seconds=Decimal(10_000))]
+    s = scenario(usage, months=4, new_user=True)
+    result = compare(s, SHEET, only=["trial"])
+    best = result.plans[0]
+    assert best.actions == (Action("trial", date(2026, 5, 1)),)
+    assert best.costs.cash == Decimal("170.00")
+
+
+def test_a_pack_is_bought_when_the_usage_it_covers_starts() -> None:
+    """B12, B16: 8 GB of busy traffic a month in June, July and August of a period from March: 24 GB at 0.50 =
+    12.00 postpaid. Packs (10 GB for 4.00) bought on 1 June, the first day of traffic: one, 4 + 14 x 0.5 =
+    11.00; two, 8 + 4 x 0.5 = 10.00; three, 12.00. Two it is."""
+    usage = [Usage("traffic", "t", date(2026, 6, 1), date(2026, 9, 1), gb_per_month=Decimal(8))]
+    s = scenario(usage, months=6)
+    best = compare(s, SHEET, only=["traffic-10"]).plans[0]
+    assert best.actions == (Action("traffic-10", date(2026, 6, 1), 2),)
+    assert best.costs.cash == Decimal("10.00")
+
+
+def test_equal_plans_are_broken_by_fewer_purchases_whatever_top_is() -> None:
+    """A plan with one purchase ranks before an equally cheap plan with two, with --top 1 as with --top 10."""
+    usage = [shared(10_000)]
+    s = scenario(usage, months=1, new_user=True)
+    keys = {top: compare(s, SHEET, top=top).plans[0].rank_key() for top in (1, 10)}
+    assert keys[1] == keys[10]

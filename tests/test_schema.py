@@ -90,7 +90,7 @@ def test_num_reads_the_exact_decimal_of_the_text(text: str, expected: Decimal) -
     assert value == expected
 
 
-@given(st.decimals(min_value=-10**12, max_value=10**12, places=8, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=-(10**12), max_value=10**12, places=8, allow_nan=False, allow_infinity=False))
 def test_num_reads_any_plain_decimal_exactly(number: Decimal) -> None:
     text = format(number, "f")
     value, problems = value_of(Num(minimum=None), text)
@@ -485,3 +485,12 @@ def test_json_schema_of_tagged_uses_the_kind_as_a_constant() -> None:
     variants = TAGGED.json_schema()["properties"]["usage"]["items"]["oneOf"]
     assert [v["properties"]["kind"] for v in variants] == [{"const": "shared"}, {"const": "storage"}]
     assert all(v["required"][0] == "kind" for v in variants)
+
+
+def test_a_yaml_merge_key_is_named_as_unsupported() -> None:
+    src = yamlsrc.parse("base: &b {x: 1}\nthing:\n  <<: *b\n", "m.yaml")
+    spec = Record({"base": Field(Record({"x": Field(Num())})), "thing": Field(Record({"x": Field(Num())}))})
+    schema.check(src, spec)
+    assert [str(p) for p in src.problems] == [
+        "m.yaml:3:3: thing: YAML merge keys (<<) are not supported; write the keys out"
+    ]
