@@ -276,3 +276,36 @@ def test_equal_plans_are_broken_by_fewer_purchases_whatever_top_is() -> None:
     s = scenario(usage, months=1, new_user=True)
     keys = {top: compare(s, SHEET, top=top).plans[0].rank_key() for top in (1, 10)}
     assert keys[1] == keys[10]
+
+
+def test_bounds_allow_for_whole_yuan_rounding() -> None:
+    """B20 with bill_places 0: a month's bill moves by up to a yuan, so the bounds must allow that much.
+    10.99 yuan of compute (1,099 GPU-s at 0.01) is billed 10 (truncated). Packs of 1.00 for 0.95: ten absorb
+    10.00, leaving 0.99, billed 0: cash 9.50, cheaper than nothing more (10) even with --top 1."""
+    sheet = parse_sheet(
+        yamlsrc.parse(
+            """
+sheet: {name: whole yuan, version: "1", effective: 2026-01-01, currency: CNY, source: test}
+settings: {deduction_order: [free_trial, pack, voucher, postpaid], tie_break: acquired_then_offer,
+  dedicated_increment: second, bill_rounding: truncate, bill_places: 0, charge_places: 12, source: test}
+meters:
+  shared_gpu: {price: 0.01, source: test}
+  dedicated: {specs: {small: {price: 10, source: test}}, source: test}
+  storage: {price: 0.30, days_per_month: 30, source: test}
+  traffic_busy: {price: 0.50, source: test}
+  traffic_idle: {price: 0.25, source: test}
+  put_requests: {price: 0.01, per: 10000, free_per_month: 5000000, source: test}
+  get_requests: {price: 0.01, per: 10000, free_per_month: 20000000, source: test}
+offers:
+  one:
+    {name: one yuan, stage: pack, price: 0.95, validity_months: 12, limit: stackable,
+     grants: [{amount: 1, covers: [compute]}], source: test}
+""",
+            "whole-yuan.yaml",
+        )
+    )
+    s = scenario([shared(1_099)], months=1)
+    for top in (1, 10):
+        best = compare(s, sheet, top=top).plans[0]
+        assert best.actions == (Action("one", START, 10),)
+        assert best.costs.cash == Decimal("9.50")
