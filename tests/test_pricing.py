@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import expect_one as expect_problem
 
 from artlab_cost import pricing, yamlsrc
 from artlab_cost.errors import InputError, Problem
@@ -50,17 +51,8 @@ def refused(tmp_path: Path, text: str) -> InputError:
 
 
 def expect_one(err: InputError, where: tuple[int, int], path: str, *fragments: str, file: str = "p.yaml") -> Problem:
-    """Exactly one problem, printed `FILE:LINE:COLUMN: path: message`, with each fragment in the message."""
-    shown = "\n".join(str(p) for p in err.problems)
-    assert len(err.problems) == 1, shown
-    problem = err.problems[0]
-    line, col = where
-    assert (problem.file, problem.line, problem.column, problem.path) == (file, line, col, path), shown
-    located = f"{file}:{line}:{col}" if line else file
-    assert str(problem).startswith(f"{located}: {path}: " if path else f"{located}: "), shown
-    for fragment in fragments:
-        assert fragment in problem.message, shown
-    return problem
+    """Exactly one problem, at `where` in `file` (p.yaml unless said)."""
+    return expect_problem(err, file, *where, path, *fragments)
 
 
 def has(err: InputError, where: tuple[int, int], path: str, fragment: str, file: str = "p.yaml") -> None:
@@ -123,7 +115,10 @@ def test_bundled_offers(bundled: PriceSheet) -> None:
     o = bundled.offers
     trial = o["trial-compute"]  # B8, B10
     assert (trial.stage, trial.limit, trial.validity_months, trial.eligible) == (
-        "free_trial", "once_per_user", 1, frozenset({"new_user"}),
+        "free_trial",
+        "once_per_user",
+        1,
+        frozenset({"new_user"}),
     )
     assert [(g.kind, g.size, g.unit, g.covers) for g in trial.grants] == [
         ("amount", Decimal(500), "yuan", frozenset({"shared_gpu", "dedicated"}))
@@ -411,7 +406,9 @@ def test_grant_with_two_kinds_is_refused(tmp_path: Path) -> None:
     text = edited(("      - amount: 500\n", "      - amount: 500\n        quantity: 5\n"))
     err = refused(tmp_path, text)
     expect_one(
-        err, at(text, "amount: 500"), "offers.trial-compute.grants[0]",
+        err,
+        at(text, "amount: 500"),
+        "offers.trial-compute.grants[0]",
         "give exactly one of amount, quantity, capacity (got both amount and quantity)",
     )
 
@@ -468,8 +465,11 @@ def test_assumed_naming_no_field_suggests(tmp_path: Path) -> None:
     text = edited(("      validity_months: B11 states none\n", "      validity_month: B11 states none\n"))
     err = refused(tmp_path, text)
     expect_one(
-        err, at(text, "validity_month:"), "offers.student-voucher.assumed.validity_month",
-        "names no field of this entry", "did you mean 'validity_months'?",
+        err,
+        at(text, "validity_month:"),
+        "offers.student-voucher.assumed.validity_month",
+        "names no field of this entry",
+        "did you mean 'validity_months'?",
     )
 
 
@@ -530,7 +530,9 @@ def test_offer_stage_missing_from_the_order_is_refused(tmp_path: Path) -> None:
     text = edited(("[free_trial, pack, voucher, postpaid]", "[free_trial, pack, postpaid]"))
     err = refused(tmp_path, text)
     expect_one(
-        err, at(text, "voucher\n    price: 0"), "offers.student-voucher.stage",
+        err,
+        at(text, "voucher\n    price: 0"),
+        "offers.student-voucher.stage",
         "stage 'voucher' is not in settings.deduction_order",
     )
 
@@ -540,7 +542,9 @@ def test_quantity_grant_over_meters_of_different_units_is_refused(tmp_path: Path
     text = edited(("      - quantity: 10\n        covers: [traffic]", "      - quantity: 10\n        covers: [oss]"))
     err = refused(tmp_path, text)
     expect_one(
-        err, at(text, "[oss]"), "offers.traffic-pack-10.grants[0].covers",
+        err,
+        at(text, "[oss]"),
+        "offers.traffic-pack-10.grants[0].covers",
         "a quantity grant must cover meters of one unit",
     )
 
@@ -555,16 +559,28 @@ def test_quantity_grant_over_compute_is_refused(tmp_path: Path) -> None:
 def test_capacity_grant_over_traffic_is_refused(tmp_path: Path) -> None:
     text = edited(("capacity: 40\n        covers: [storage]", "capacity: 40\n        covers: [traffic]"))
     err = refused(tmp_path, text)
-    expect_one(err, at(text, "[traffic]\n    source: B12, B16\n  storage-pack-100"),
-               "offers.storage-pack-40.grants[0].covers", "a capacity grant covers storage only")
+    expect_one(
+        err,
+        at(text, "[traffic]\n    source: B12, B16\n  storage-pack-100"),
+        "offers.storage-pack-40.grants[0].covers",
+        "a capacity grant covers storage only",
+    )
 
 
 def test_stackable_capacity_grant_is_refused(tmp_path: Path) -> None:
-    text = edited(("    limit: once_per_validity\n    group: storage-pack\n    grants:\n      - capacity: 100",
-                   "    limit: stackable\n    group: storage-pack\n    grants:\n      - capacity: 100"))
+    text = edited(
+        (
+            "    limit: once_per_validity\n    group: storage-pack\n    grants:\n      - capacity: 100",
+            "    limit: stackable\n    group: storage-pack\n    grants:\n      - capacity: 100",
+        )
+    )
     err = refused(tmp_path, text)
-    expect_one(err, at(text, "stackable\n    group"), "offers.storage-pack-100.limit",
-               "a storage capacity cannot be stackable (B16)")
+    expect_one(
+        err,
+        at(text, "stackable\n    group"),
+        "offers.storage-pack-100.limit",
+        "a storage capacity cannot be stackable (B16)",
+    )
 
 
 # --- several problems at once -------------------------------------------------------------
@@ -593,8 +609,10 @@ def test_every_problem_of_a_sheet_is_reported(tmp_path: Path) -> None:
 def test_every_rule_problem_of_a_sheet_is_reported(tmp_path: Path) -> None:
     text = edited(
         ("[free_trial, pack, voucher, postpaid]", "[free_trial, pack, postpaid]"),
-        ("    limit: once_per_validity\n    group: storage-pack\n    grants:\n      - capacity: 100",
-         "    limit: stackable\n    group: storage-pack\n    grants:\n      - capacity: 100"),
+        (
+            "    limit: once_per_validity\n    group: storage-pack\n    grants:\n      - capacity: 100",
+            "    limit: stackable\n    group: storage-pack\n    grants:\n      - capacity: 100",
+        ),
         ("      - quantity: 10\n        covers: [traffic]", "      - quantity: 10\n        covers: [oss]"),
     )
     err = refused(tmp_path, text)

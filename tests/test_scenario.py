@@ -8,12 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import expect_one
 from hypothesis import given
 from hypothesis import strategies as st
 
 from artlab_cost import pricing, scenario, yamlsrc
 from artlab_cost.calendar import add_months
-from artlab_cost.errors import InputError, Problem
+from artlab_cost.errors import InputError
 from artlab_cost.pricing import PriceSheet
 from artlab_cost.scenario import Scenario
 
@@ -44,19 +45,6 @@ def refused_file(name: str) -> InputError:
     with pytest.raises(InputError) as info:
         scenario.load_scenario(DATA / name, SHEET, name)
     return info.value
-
-
-def expect_one(err: InputError, file: str, line: int, col: int, path: str, *fragments: str) -> Problem:
-    """Exactly one problem, printed `FILE:LINE:COLUMN: path: message`, with each fragment in the message."""
-    shown = "\n".join(str(p) for p in err.problems)
-    assert len(err.problems) == 1, shown
-    problem = err.problems[0]
-    assert (problem.file, problem.line, problem.column, problem.path) == (file, line, col, path), shown
-    located = f"{file}:{line}:{col}" if line else file
-    assert str(problem).startswith(f"{located}: {path}: " if path else f"{located}: "), shown
-    for fragment in fragments:
-        assert fragment in problem.message, shown
-    return problem
 
 
 def has(err: InputError, file: str, line: int, col: int, path: str, fragment: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from helpers import expect_one
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,19 +44,6 @@ def value_of(spec: schema.Spec, scalar: str) -> tuple[Any, list[Problem]]:
     """Check `v: <scalar>` against a record with one field `v` of the given spec; return v and the problems."""
     value, problems = run(Record({"v": Field(spec)}), f"v: {scalar}\n")
     return (value["v"] if value is not INVALID else INVALID), problems
-
-
-def expect_one(problems: list[Problem], file: str, line: int, col: int, path: str, *fragments: str) -> Problem:
-    shown = "\n".join(str(p) for p in problems)
-    assert len(problems) == 1, shown
-    problem = problems[0]
-    where = f"{file}:{line}:{col}" if line else file
-    prefix = f"{where}: {path}: " if path else f"{where}: "
-    assert (problem.file, problem.line, problem.column, problem.path) == (file, line, col, path), shown
-    assert str(problem).startswith(prefix), shown
-    for fragment in fragments:
-        assert fragment in problem.message, shown
-    return problem
 
 
 def has(problems: list[Problem], file: str, line: int, col: int, path: str, fragment: str) -> None:

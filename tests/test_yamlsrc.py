@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import expect_one
 
 from artlab_cost import yamlsrc
 from artlab_cost.errors import InputError, Problem
@@ -25,20 +26,6 @@ def refused(text: str, name: str = "in.yaml") -> InputError:
     with pytest.raises(InputError) as info:
         yamlsrc.parse(text, name)
     return info.value
-
-
-def expect_one(err: InputError, file: str, line: int, col: int, path: str, *fragments: str) -> Problem:
-    """Exactly one problem, printed `FILE:LINE:COLUMN: path: message`, with each fragment in the message."""
-    shown = "\n".join(str(p) for p in err.problems)
-    assert len(err.problems) == 1, shown
-    problem = err.problems[0]
-    where = f"{file}:{line}:{col}" if line else file
-    prefix = f"{where}: {path}: " if path else f"{where}: "
-    assert (problem.file, problem.line, problem.column, problem.path) == (file, line, col, path), shown
-    assert str(problem).startswith(prefix), shown
-    for fragment in fragments:
-        assert fragment in problem.message, shown
-    return problem
 
 
 def expect_at(err: InputError, file: str, line: int, col: int, *fragments: str) -> Problem:
