@@ -199,6 +199,11 @@ class _Meter:
         self.active = active if active is not None else []
 
 
+def charge_value(units: Decimal, price: Decimal, divisor: Decimal, places: Decimal) -> Decimal:
+    """Yuan for `units` of a meter at list price, kept to the sheet's charge precision (B20)."""
+    return (units * price / divisor).quantize(places, ROUND_HALF_EVEN)
+
+
 def bill_round(amount: Decimal, sheet: PriceSheet) -> Decimal:
     quantum = Decimal(1).scaleb(-sheet.settings.bill_places)
     return amount.quantize(quantum, _ROUNDING[sheet.settings.bill_rounding])
@@ -273,7 +278,7 @@ class _Waterfall:
             active.remove(e)
 
     def value(self, meter: _Meter, units: Decimal) -> Decimal:
-        return (units * meter.price / meter.divisor).quantize(self.places, ROUND_HALF_EVEN)
+        return charge_value(units, meter.price, meter.divisor, self.places)
 
     def absorb(self, meter: _Meter, units: Decimal, amount: Decimal, days: int) -> tuple[tuple[Allocation, ...], bool]:
         """Take one charge, `days` identical days of one meter, through the live entitlements in waterfall order.
@@ -397,7 +402,7 @@ def _price_usage(scenario: Scenario, sheet: PriceSheet, state: State | None, joi
                 amount = (billable * meter.price / HOUR).quantize(places, ROUND_HALF_EVEN)
                 qty = billable = (billable / HOUR).quantize(places, ROUND_HALF_EVEN)
             else:
-                amount = (billable * meter.price / meter.divisor).quantize(places, ROUND_HALF_EVEN)
+                amount = charge_value(billable, meter.price, meter.divisor, places)
             charges.append((key, qty, billable, amount))
         frozen = tuple(charges)
         last = out[-1] if out else None

@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from .calendar import add_months
 from .engine import Costs, Priced, costs, price_usage, upfront_paid
@@ -156,9 +157,14 @@ class _Search:
             hit = self.memo[key] = costs(self.scenario.with_holdings(self.holdings(key)), self.sheet, self.priced)
         return hit
 
+    @cached_property
+    def held_upfront(self) -> Decimal:
+        """What the scenario's own holdings bought in the period cost: the same for every plan."""
+        return upfront_paid(self.scenario, self.sheet)
+
     def upfront(self, actions: Iterable[Action]) -> Decimal:
         """What a plan pays upfront in the period: the holdings bought in it and the plan's purchases."""
-        return upfront_paid(self.scenario, self.sheet) + self.extra(actions)
+        return self.held_upfront + self.extra(actions)
 
     def extra(self, actions: Iterable[Action]) -> Decimal:
         """What the plan's own purchases cost: what --max-upfront caps."""
