@@ -1,8 +1,10 @@
-"""The one error family artlab-cost raises; the CLI maps it to an exit code."""
+"""The one error family artlab-cost raises; the command line maps it to an exit code."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
+
+from .messages import Msg
 
 EXIT_OK = 0
 EXIT_BUDGET = 1
@@ -11,24 +13,42 @@ EXIT_BUG = 3  # an internal error: never expected, never a budget verdict
 
 
 class Problem(NamedTuple):
-    """One thing wrong with an input file, located as FILE:LINE:COLUMN."""
+    """One thing wrong with an input file, located as FILE:LINE:COLUMN, with a field path."""
 
     file: str
     line: int  # 1-based; 0 when the problem has no position (the file as a whole)
     column: int  # 1-based
     path: str  # dotted field path, "" for the document itself
-    message: str
+    msg: Msg
 
-    def __str__(self) -> str:
+    @property
+    def message(self) -> str:
+        return self.msg.text()
+
+    def text(self, lang: str = "en") -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = f" {self.path}:" if self.path else ""
-        return f"{where}:{field} {self.message}"
+        return f"{where}:{field} {self.msg.text(lang)}"
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 class ArtlabCostError(Exception):
-    """Base of every error a user can cause; carries the exit code the CLI uses."""
+    """Base of every error a user can cause; carries the exit code the command line uses."""
 
     exit_code = EXIT_INPUT
+
+    def __init__(self, msg: Msg) -> None:
+        self.msg = msg
+        super().__init__(msg)
+
+    def lines(self, lang: str = "en") -> list[str]:
+        """The error as the lines a user reads, one per problem."""
+        return [self.msg.text(lang)]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
 
 
 class InputError(ArtlabCostError):
@@ -36,8 +56,11 @@ class InputError(ArtlabCostError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(self.problems[0].msg if self.problems else Msg("input.invalid", {}))
+
+    def lines(self, lang: str = "en") -> list[str]:
+        return [p.text(lang) for p in self.problems]
 
 
 class UsageError(ArtlabCostError):
-    """A command-line option that cannot be honoured (an unknown offer name, say)."""
+    """A command-line option or API argument that cannot be honoured (an unknown offer name, say)."""

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import yaml
 
 from .errors import InputError, Problem
+from .messages import Msg, msg
 
 MAX_BYTES = 1024 * 1024  # a scenario or price sheet is a few KiB; 1 MiB is generous
 MAX_DEPTH = 32  # the deepest legitimate document nests about 6 levels
@@ -63,7 +64,7 @@ class Source:
         self.root = root
         self.problems = problems if problems is not None else []
 
-    def problem(self, mark: Mark | None, path: str, message: str) -> Problem:
+    def problem(self, mark: Mark | None, path: str, message: Msg) -> Problem:
         line, col = (mark.line, mark.column) if mark else (0, 0)
         return Problem(self.name, line, col, path, message)
 
@@ -87,131 +88,147 @@ def read_text(path: Path, display: str | None = None) -> str:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise InputError([Problem(name, 0, 0, "", "no such file")]) from None
+        raise InputError([Problem(name, 0, 0, "", msg("file.missing"))]) from None
     except IsADirectoryError:
-        raise InputError([Problem(name, 0, 0, "", "is a directory, not a YAML file")]) from None
+        raise InputError([Problem(name, 0, 0, "", msg("file.directory"))]) from None
     except OSError as exc:
-        raise InputError([Problem(name, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
+        raise InputError([Problem(name, 0, 0, "", msg("file.unreadable", reason=exc.strerror or str(exc)))]) from None
     if len(data) > MAX_BYTES:
-        raise InputError([Problem(name, 0, 0, "", f"file is larger than {MAX_BYTES // 1024} KiB; refusing to read it")])
+        raise InputError([Problem(name, 0, 0, "", msg("file.too-big", kib=MAX_BYTES // 1024))])
     if b"\x00" in data:
         line, col = _position(data, data.index(b"\x00"))
-        raise InputError([Problem(name, line, col, "", "binary file (NUL byte); expected YAML text")])
+        raise InputError([Problem(name, line, col, "", msg("file.binary"))])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _position(data, exc.start)
-        raise InputError(
-            [Problem(name, line, col, "", f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
-        ) from None
+        raise InputError([Problem(name, line, col, "", msg("file.not-utf8", byte=f"{data[exc.start]:02x}"))]) from None
     return text.removeprefix("\ufeff")
+
+
+class _Open(NamedTuple):
+    """A sequence or mapping being read: its anchor, the node count when it started, its field path."""
+
+    container: Seq | Map
+    anchor: str | None
+    started: int
+    path: str
+
+
+class _Reader:
+    """Builds the node tree from PyYAML's parser events, refusing what is unsafe or ambiguous as it goes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.anchors: dict[str, tuple[Node, int]] = {}  # anchor -> (node, values it expands to)
+        self.stack: list[_Open] = []
+        self.pending_key: list[tuple[str, Mark] | None] = []  # per open mapping: the key read, awaiting its value
+        self.root: Node | None = None
+        self.documents = 0
+        self.nodes = 0  # values read so far, counting every alias expansion
+
+    def fail(self, mark: Mark | None, message: Msg, path: str = "") -> InputError:
+        line, col = (mark.line, mark.column) if mark else (0, 0)
+        return InputError([Problem(self.name, line, col, path, message)])
+
+    def here(self) -> str:
+        """The field path of the node about to be attached (a key's own path while it is read)."""
+        if not self.stack:
+            return ""
+        parent, path = self.stack[-1].container, self.stack[-1].path
+        if isinstance(parent, Seq):
+            return f"{path}[{len(parent.items)}]"
+        key = self.pending_key[-1]
+        return f"{path}.{key[0]}" if key and path else (key[0] if key else path)
+
+    def count(self, mark: Mark, size: int, code: str) -> None:
+        self.nodes += size
+        if self.nodes > MAX_NODES:
+            raise self.fail(mark, msg(code, limit=MAX_NODES))
+
+    def attach(self, node: Node, mark: Mark) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1].container
+        if isinstance(parent, Seq):
+            parent.items.append(node)
+            return
+        key = self.pending_key[-1]
+        if key is not None:  # the value of the key read before
+            parent.items[key[0]] = node
+            self.pending_key[-1] = None
+            return
+        if not isinstance(node, Scalar):
+            raise self.fail(mark, msg("yaml.complex-key"))
+        if node.value in parent.key_marks:
+            first, path = parent.key_marks[node.value], self.stack[-1].path
+            problem = msg("yaml.duplicate-key", key=node.value, line=first.line)
+            raise self.fail(mark, problem, f"{path}.{node.value}" if path else node.value)
+        self.pending_key[-1] = (node.value, mark)
+        parent.key_marks[node.value] = mark
+
+    def event(self, event: yaml.Event) -> None:
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.fail(_mark(event), msg("yaml.two-documents"))
+            return
+        mark = _mark(event)
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
+            raise self.fail(mark, msg("yaml.tag", tag=tag), self.here())
+        if isinstance(event, yaml.AliasEvent):
+            self.alias(event, mark)
+        elif isinstance(event, yaml.ScalarEvent):
+            self.count(mark, 1, "yaml.too-many-values")
+            scalar = Scalar(event.value, not event.style and event.implicit[0], mark)
+            if event.anchor:
+                self.anchors[event.anchor] = (scalar, 1)
+            self.attach(scalar, mark)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self.start(event, mark)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            done = self.stack.pop()
+            self.pending_key.pop()
+            if done.anchor:
+                self.anchors[done.anchor] = (done.container, self.nodes - done.started + 1)
+
+    def alias(self, event: yaml.AliasEvent, mark: Mark) -> None:
+        if event.anchor not in self.anchors:
+            raise self.fail(mark, msg("yaml.unknown-alias", alias=event.anchor))
+        node, size = self.anchors[event.anchor]
+        self.count(mark, size, "yaml.alias-bomb")
+        self.attach(node, mark)
+
+    def start(self, event: yaml.SequenceStartEvent | yaml.MappingStartEvent, mark: Mark) -> None:
+        self.count(mark, 1, "yaml.too-many-values")
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fail(mark, msg("yaml.too-deep", limit=MAX_DEPTH))
+        container: Seq | Map = Seq([], mark) if isinstance(event, yaml.SequenceStartEvent) else Map({}, {}, mark)
+        path = self.here()
+        self.attach(container, mark)
+        self.stack.append(_Open(container, event.anchor, self.nodes, path))
+        self.pending_key.append(None)
 
 
 def parse(text: str, name: str) -> Source:
     """Parse YAML text into a located node tree; raise InputError on anything unsafe or ambiguous."""
-
-    def fail(mark: Mark | None, message: str, path: str = "") -> InputError:
-        line, col = (mark.line, mark.column) if mark else (0, 0)
-        return InputError([Problem(name, line, col, path, message)])
-
-    def here() -> str:
-        """The field path of the node about to be attached (a key's own path while it is read)."""
-        if not stack:
-            return ""
-        parent, _, _, path = stack[-1]
-        if isinstance(parent, Seq):
-            return f"{path}[{len(parent.items)}]"
-        key = pending_key[-1]
-        return f"{path}.{key[0]}" if key and path else (key[0] if key else path)
-
-    anchors: dict[str, tuple[Node, int]] = {}
-    stack: list[tuple[Seq | Map, str | None, int, str]] = []  # container, anchor, node count at start, path
-    pending_key: list[tuple[str, Mark] | None] = []
-    root: Node | None = None
-    documents = 0
-    nodes = 0
-
-    def attach(node: Node, mark: Mark) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent = stack[-1][0]
-        if isinstance(parent, Seq):
-            parent.items.append(node)
-            return
-        key = pending_key[-1]
-        if key is None:
-            if not isinstance(node, Scalar):
-                raise fail(mark, "a mapping key must be a plain name, not a list or mapping")
-            if node.value in parent.key_marks:
-                first = parent.key_marks[node.value]
-                path = stack[-1][3]
-                raise fail(
-                    mark,
-                    f"duplicate key '{node.value}' (first defined at line {first.line})",
-                    f"{path}.{node.value}" if path else node.value,
-                )
-            pending_key[-1] = (node.value, mark)
-            parent.key_marks[node.value] = mark
-        else:
-            parent.items[key[0]] = node
-            pending_key[-1] = None
-
+    reader = _Reader(name)
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                continue
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise fail(_mark(event), "more than one YAML document in the file; expected one")
-                continue
-            mark = _mark(event)
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
-                raise fail(mark, f"YAML tag '{tag}' is not allowed here; write plain values", here())
-            if isinstance(event, yaml.AliasEvent):
-                if event.anchor not in anchors:
-                    raise fail(mark, f"unknown alias '*{event.anchor}'")
-                node, size = anchors[event.anchor]
-                nodes += size
-                if nodes > MAX_NODES:
-                    raise fail(mark, f"document expands to more than {MAX_NODES} values (alias bomb?)")
-                attach(node, mark)
-                continue
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise fail(mark, f"document has more than {MAX_NODES} values")
-            if isinstance(event, yaml.ScalarEvent):
-                plain = not event.style and event.implicit[0]
-                scalar = Scalar(event.value, plain, mark)
-                if event.anchor:
-                    anchors[event.anchor] = (scalar, 1)
-                attach(scalar, mark)
-            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise fail(mark, f"nested deeper than {MAX_DEPTH} levels")
-                container: Seq | Map = (
-                    Seq([], mark) if isinstance(event, yaml.SequenceStartEvent) else Map({}, {}, mark)
-                )
-                path = here()
-                attach(container, mark)
-                stack.append((container, event.anchor, nodes, path))
-                pending_key.append(None)
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                container, anchor, started, _ = stack.pop()
-                pending_key.pop()
-                if anchor:
-                    anchors[anchor] = (container, nodes - started + 1)
+            reader.event(event)
     except yaml.MarkedYAMLError as exc:
         m = exc.problem_mark
         where = Mark(m.line + 1, m.column + 1) if m else None
-        raise fail(where, f"invalid YAML: {exc.problem}") from None
+        raise reader.fail(where, msg("yaml.invalid", problem=exc.problem or "")) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports everything as marked
-        raise fail(None, f"invalid YAML: {exc}") from None
+        raise reader.fail(None, msg("yaml.invalid", problem=str(exc))) from None
+    root = reader.root
     if root is None or (isinstance(root, Scalar) and root.plain and root.value in ("", "~", "null")):
-        raise fail(None, "file is empty; expected a YAML mapping")
+        raise reader.fail(None, msg("yaml.empty"))
     return Source(name, root)
 
 

@@ -31,6 +31,7 @@ import tempfile
 import time
 import tracemalloc
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import _util as u
@@ -38,7 +39,7 @@ import _util as u
 u.use_checkout()
 
 from artlab_cost.calendar import add_months  # noqa: E402
-from artlab_cost.engine import ZERO, price_usage, simulate  # noqa: E402
+from artlab_cost.engine import price_usage, simulate  # noqa: E402
 from artlab_cost.pricing import load_sheet  # noqa: E402
 from artlab_cost.scenario import load_scenario  # noqa: E402
 
@@ -107,8 +108,8 @@ def sanity(result) -> list[str]:  # type: ignore[no-untyped-def]
     """Identities every result must satisfy; a failure is reported as odd, not raised."""
     t = result.totals
     out = []
-    if t.list_price != sum(t.absorbed.values(), ZERO) + t.postpaid_exact:
-        absorbed = sum(t.absorbed.values(), ZERO)
+    if t.list_price != sum(t.absorbed.values(), Decimal(0)) + t.postpaid_exact:
+        absorbed = sum(t.absorbed.values(), Decimal(0))
         out.append(f"list price {t.list_price} != absorbed {absorbed} + postpaid {t.postpaid_exact}")
     if t.cash != t.upfront + t.postpaid_due:
         out.append(f"cash {t.cash} != upfront {t.upfront} + postpaid due {t.postpaid_due}")
@@ -120,7 +121,7 @@ def sanity(result) -> list[str]:  # type: ignore[no-untyped-def]
         if b.kind != "capacity" and b.absorbed > b.initial:
             out.append(f"balance {b.id} absorbed {b.absorbed} of {b.initial}")
     for c in result.charges:
-        if sum((a.amount for a in c.allocations), ZERO) != c.amount:
+        if sum((a.amount for a in c.allocations), Decimal(0)) != c.amount:
             out.append(f"charge {c.meter} {c.start}: allocations do not add up to {c.amount}")
             break
     return out

@@ -35,6 +35,7 @@ u.use_checkout()
 from artlab_cost.engine import price_usage  # noqa: E402
 from artlab_cost.plans import compare  # noqa: E402
 from artlab_cost.pricing import load_sheet  # noqa: E402
+from artlab_cost.render.common import plan_name  # noqa: E402
 from artlab_cost.scenario import load_scenario  # noqa: E402
 
 RATIO_GOAL = 3.0
@@ -217,7 +218,8 @@ def part_generated(runs: int, keep: Path | None, sheet=None) -> tuple[list[str],
     )
     print("  ranked plans:")
     for i, plan in enumerate(comparison.plans, 1):
-        print(f"    {i:2}. {plan.costs.cash:>10.2f} yuan cash ({plan.costs.upfront} upfront): {plan.name}")
+        name = plan_name(plan, comparison.free)
+        print(f"    {i:2}. {plan.costs.cash:>10.2f} yuan cash ({plan.costs.upfront} upfront): {name}")
     print("  notes:")
     for note in comparison.notes:
         print(f"    - {note}")

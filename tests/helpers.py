@@ -1,8 +1,57 @@
-"""Assertions shared by the loading and validation tests."""
+"""What the tests share: the one test price sheet (built with the offers a test needs), and assertions."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+from textwrap import dedent, indent
+from typing import NamedTuple
+
+from artlab_cost import api, yamlsrc
+from artlab_cost.engine import Estimate, simulate
 from artlab_cost.errors import InputError, Problem
+from artlab_cost.plans import Comparison
+from artlab_cost.pricing import PriceSheet, parse_sheet
+from artlab_cost.scenario import Scenario
+
+# The test price sheet. Prices are the bundled sheet's (B3, B4, B6, B7) unless a test passes its
+# own, so expected amounts can be worked out from billing-facts.md; a test chooses the offers.
+SETTINGS = {
+    "deduction_order": "[free_trial, pack, voucher, postpaid]",
+    "tie_break": "acquired_then_offer",
+    "dedicated_increment": "second",
+    "bill_rounding": "truncate",
+    "bill_places": "2",
+    "charge_places": "12",
+}
+METERS = {
+    "shared_gpu": "{price: 0.0077, source: B3}",
+    "dedicated": "{specs: {small: {price: 8.07, source: B4}, big: {price: 39.54, source: B4}}, source: B4}",
+    "storage": "{price: 0.12, days_per_month: 30, source: B7}",
+    "traffic_busy": "{price: 0.50, source: B7}",
+    "traffic_idle": "{price: 0.25, source: B7}",
+    "put_requests": "{price: 0.01, per: 10000, free_per_month: 5000000, source: B6}",
+    "get_requests": "{price: 0.01, per: 10000, free_per_month: 20000000, source: B6}",
+}
+
+
+def sheet_text(offers: str, *, name: str = "test sheet", settings: dict[str, str] | None = None, **meters: str) -> str:
+    """The test price sheet as YAML: `offers` is the body of its `offers:` mapping; keyword meters replace ours."""
+    chosen = {**SETTINGS, **(settings or {})}
+    lines = [
+        f'sheet: {{name: {name}, version: "t1", effective: 2026-01-01, currency: CNY, source: tests}}',
+        "settings:",
+    ]
+    lines += [f"  {k}: {v}" for k, v in chosen.items()] + ["  source: tests", "meters:"]
+    lines += [f"  {k}: {v}" for k, v in {**METERS, **meters}.items()]
+    return "\n".join(lines) + "\noffers:\n" + indent(dedent(offers).strip("\n"), "  ") + "\n"
+
+
+def make_sheet(
+    offers: str, *, name: str = "test sheet", settings: dict[str, str] | None = None, **meters: str
+) -> PriceSheet:
+    text = sheet_text(offers, name=name, settings=settings, **meters)
+    return parse_sheet(yamlsrc.parse(text, f"{name.replace(' ', '-')}.yaml"))
 
 
 def expect_one(err: InputError | list[Problem], file: str, line: int, col: int, path: str, *fragments: str) -> Problem:
@@ -17,3 +66,120 @@ def expect_one(err: InputError | list[Problem], file: str, line: int, col: int, 
     for fragment in fragments:
         assert fragment in problem.message, shown
     return problem
+
+
+# --- the command line, run in-process once per distinct call ---------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+EXAMPLE_IDS = [p.stem for p in EXAMPLES]
+
+# The environment of every run unless a test says otherwise: 80 columns, no colour variables,
+# no price sheet from the environment (None removes a variable for the run).
+BASE_ENV: dict[str, str | None] = {
+    "COLUMNS": "80",
+    "NO_COLOR": None,
+    "FORCE_COLOR": None,
+    "ARTLAB_COST_PRICING": None,
+    "ARTLAB_COST_LANG": None,
+    "LC_ALL": None,
+    "LC_MESSAGES": None,
+    "LANG": None,
+}
+
+
+class Run(NamedTuple):
+    """What one CLI run printed, and its exit code."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def errors(self) -> list[str]:
+        """stderr lines that are not notes."""
+        return [line for line in self.stderr.splitlines() if not line.startswith("note: ")]
+
+    @property
+    def notes(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith("note: ")]
+
+
+def cli(*args: str | Path, env: dict[str, str | None] | None = None, stdin: str | None = None) -> Run:
+    """Run the command line in-process from the repository root; the same call twice runs once.
+
+    An exception that escaped the CLI (a traceback for a user) fails the test.
+    """
+    key = (tuple(str(a) for a in args), tuple(sorted((env or {}).items())), stdin)
+    if key not in _RUNS:
+        _RUNS[key] = _invoke(key[0], {**BASE_ENV, **(env or {})}, stdin)
+    return _RUNS[key]
+
+
+def cli_uncached(*args: str | Path, env: dict[str, str | None] | None = None, stdin: str | None = None) -> Run:
+    """A run that must happen again (it writes a file, or reads one that changes)."""
+    return _invoke(tuple(str(a) for a in args), {**BASE_ENV, **(env or {})}, stdin)
+
+
+_RUNS: dict[tuple[object, ...], Run] = {}
+
+
+def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None) -> Run:
+    """Run the console script's main() with these arguments, stdin, streams and environment, as a user would."""
+    import contextlib
+    import sys
+
+    from typer.testing import CliRunner
+
+    from artlab_cost.cli import main
+
+    code: object = 0
+    with contextlib.chdir(ROOT), CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+        argv, sys.argv = sys.argv, ["artlab-cost", *args]
+        try:
+            main()
+        except SystemExit as exit_:
+            code = exit_.code
+        finally:
+            sys.argv = argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8", "replace")
+    assert isinstance(code, int), code
+    assert "Traceback" not in stderr and "Traceback" not in stdout, stderr
+    assert code != 3, f"artlab-cost {' '.join(args)} failed with an internal error:\n{stderr}"
+    return Run(code, stdout, stderr)
+
+
+# --- the examples, loaded and computed once ---------------------------------------------------
+
+
+class Example(NamedTuple):
+    stem: str
+    path: str  # as a user names it, from the repository root
+    scenario: Scenario
+    estimate: Estimate
+
+
+@cache
+def bundled_sheet() -> PriceSheet:
+    return api.load_sheet()
+
+
+@cache
+def example(stem: str) -> Example:
+    path = f"examples/{stem}.yaml"
+    sheet = bundled_sheet()
+    scenario = api.load_scenario(ROOT / path, sheet, name=path)
+    return Example(stem, path, scenario, api.estimate(scenario, sheet))
+
+
+@cache
+def by_day(stem: str) -> Estimate:
+    """The same example with every day a charge of its own (what --by day shows)."""
+    return simulate(example(stem).scenario, bundled_sheet(), merge=False)
+
+
+@cache
+def comparison(stem: str) -> Comparison:
+    return api.compare_plans(example(stem).scenario, bundled_sheet())

@@ -5,77 +5,69 @@ Usage, from anywhere:
     python tests/regen_golden.py          # rewrite every golden file
     python tests/regen_golden.py --check  # only report which ones differ (exit 1 if any)
 
-Each golden is the stdout of one CLI run on one file of examples/, made the way
-tests/test_golden.py makes it: Typer's CliRunner, COLUMNS=80, NO_COLOR=1, ARTLAB_COST_PRICING
-unset (so the bundled pricing.yaml is used), run from the repository root with the scenario
-named as examples/<stem>.yaml. After regenerating, read every changed file (git diff
-tests/golden) before committing it: a golden is a snapshot, not a proof.
+Each golden is what `artlab-cost <command> ... --format <format>` prints on stdout off a terminal
+at 80 columns with the bundled pricing.yaml, the scenario named as examples/<stem>.yaml. To keep
+the suite fast they are made by the renderers from results computed once (tests/helpers.py), with
+the view the command line uses off a terminal; tests/test_golden.py also runs the command line
+itself on one example in every format and checks it prints the same. After regenerating, read
+every changed file (git diff tests/golden) before committing it: a golden is a snapshot, not a
+proof.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-
-# The environment every golden is made in: a fixed width, no colour, the bundled sheet.
-ENV: dict[str, str | None] = {"COLUMNS": "80", "NO_COLOR": "1", "ARTLAB_COST_PRICING": None, "FORCE_COLOR": None}
-
-ESTIMATE_FORMATS = ("table", "json", "csv", "markdown")
-PLANS_FORMATS = ("table", "json")
+FORMATS = ("table", "json", "csv", "markdown")
 
 
 @dataclass(frozen=True)
 class Case:
-    """One golden file: which command, on which example, in which format."""
+    """One golden file: which command, on which example (none for `pricing`), in which format."""
 
     stem: str
-    command: str  # "estimate" or "compare-plans"
+    command: str  # "estimate", "compare-plans" or "pricing"
     format: str
 
     @property
     def path(self) -> Path:
-        middle = "" if self.command == "estimate" else "plans."
+        middle = {"estimate": "", "compare-plans": "plans.", "pricing": ""}[self.command]
         return GOLDEN / f"{self.stem}.{middle}{self.format}"
 
     @property
     def args(self) -> list[str]:
+        if self.command == "pricing":
+            return ["pricing", "--format", self.format]
         return [self.command, f"examples/{self.stem}.yaml", "--format", self.format]
 
 
 def cases() -> list[Case]:
     out = []
     for example in EXAMPLES:
-        out += [Case(example.stem, "estimate", fmt) for fmt in ESTIMATE_FORMATS]
-        out += [Case(example.stem, "compare-plans", fmt) for fmt in PLANS_FORMATS]
+        out += [Case(example.stem, "estimate", fmt) for fmt in FORMATS]
+        out += [Case(example.stem, "compare-plans", fmt) for fmt in FORMATS]
+    out += [Case("pricing", "pricing", fmt) for fmt in FORMATS]
     return out
 
 
-@contextlib.contextmanager
-def at_root() -> Iterator[None]:
-    with contextlib.chdir(ROOT):
-        yield
-
-
 def run(case: Case) -> str:
-    """The CLI's stdout for a case; raises if the run did not exit 0."""
-    from typer.testing import CliRunner
+    """What the command line prints for a case: the renderer, on the cached result, with the CLI's view."""
+    from helpers import bundled_sheet, comparison, example
 
-    from artlab_cost.cli import app
+    from artlab_cost.render import OutputFormat, View, renderer
 
-    with at_root():
-        result = CliRunner().invoke(app, case.args, env=ENV)
-    if result.exit_code != 0:
-        raise RuntimeError(
-            f"artlab-cost {' '.join(case.args)} exited {result.exit_code}\n{result.stderr}\n{result.exception!r}"
-        )
-    return result.stdout
+    module = renderer(OutputFormat(case.format))
+    view = View(notes=False, scenario_path=f"examples/{case.stem}.yaml")
+    if case.command == "estimate":
+        return module.estimate(example(case.stem).estimate, view)
+    if case.command == "compare-plans":
+        return module.plans(comparison(case.stem), view)
+    return module.pricing(bundled_sheet(), view)
 
 
 def main(argv: list[str]) -> int:
@@ -98,5 +90,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     sys.exit(main(sys.argv[1:]))

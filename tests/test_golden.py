@@ -1,10 +1,11 @@
 """Whole outputs of the examples, compared byte for byte with the golden files in tests/golden/.
 
-Each file in examples/ has six goldens: `<stem>.table`, `.json`, `.csv` and `.markdown` (the
-stdout of `artlab-cost estimate examples/<stem>.yaml --format ...`) and `<stem>.plans.table`
-and `.plans.json` (the same for `compare-plans`). They are made with Typer's CliRunner from the
-repository root, with COLUMNS=80, NO_COLOR=1 and ARTLAB_COST_PRICING unset, so the bundled
-pricing.yaml is used.
+Each file in examples/ has eight goldens: `<stem>.table`, `.json`, `.csv` and `.markdown` (the
+stdout of `artlab-cost estimate examples/<stem>.yaml --format ...`) and `<stem>.plans.table`,
+`.plans.json`, `.plans.csv` and `.plans.markdown` (the same for `compare-plans`); the price sheet
+has four, `pricing.<format>` (`artlab-cost pricing --format ...`). They are made with Typer's
+CliRunner from the repository root, with the environment of tests/helpers.py (80 columns, no
+colour, ARTLAB_COST_PRICING unset, so the bundled pricing.yaml is used).
 
 When an output changes on purpose, regenerate them:
 
@@ -23,18 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import sys
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import regen_golden  # noqa: E402  (tests/ is not a package)
-
-from artlab_cost.cli import app  # noqa: E402
+import regen_golden
+from helpers import cli
 
 CASES = regen_golden.cases()
 
@@ -63,11 +58,22 @@ def test_output_matches_its_golden(case: regen_golden.Case) -> None:
         )
 
 
+E2E_STEM = "new-user-starter"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.stem in (E2E_STEM, "pricing")], ids=lambda c: c.path.name)
+def test_the_command_line_prints_the_golden(case: regen_golden.Case) -> None:
+    """The goldens are made by the renderers; the command line itself prints the same, for every command and format."""
+    result = cli(*case.args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == case.path.read_text(encoding="utf-8")
+
+
 def test_every_golden_belongs_to_a_case() -> None:
     """No stale golden is left behind when an example is renamed or removed."""
     on_disk = {p.name for p in regen_golden.GOLDEN.iterdir()}
     assert on_disk == {c.path.name for c in CASES}
-    assert len(CASES) == 6 * len(regen_golden.EXAMPLES) > 0
+    assert len(CASES) == 8 * len(regen_golden.EXAMPLES) + 4 > 4
 
 
 def _golden_json(stem: str, plans: bool = False) -> dict[str, Any]:
@@ -122,11 +128,7 @@ PER_REQ = D("0.01") / 10000  # B7: yuan per request
 
 
 def _estimate(stem: str) -> dict[str, Any]:
-    result = CliRunner().invoke(
-        app,
-        ["estimate", str(regen_golden.ROOT / "examples" / f"{stem}.yaml"), "--format", "json"],
-        env=regen_golden.ENV,
-    )
+    result = cli("estimate", f"examples/{stem}.yaml", "--format", "json")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -426,8 +426,8 @@ def test_top_of_the_document_must_be_a_mapping(text: str, shown: str) -> None:
 
 
 def test_suggest() -> None:
-    assert schema.suggest("prise", ("price", "source")) == "; did you mean 'price'?"
-    assert schema.suggest("zzz", ("b", "a")) == "; expected one of: a, b"
+    assert str(schema.suggest("prise", ("price", "source"))) == "; did you mean 'price'?"
+    assert str(schema.suggest("zzz", ("b", "a"))) == "; expected one of: a, b"
     assert schema.suggest("zzz", tuple(f"option{i}" for i in range(13))) == ""
 
 

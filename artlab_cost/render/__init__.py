@@ -1,8 +1,24 @@
-"""Renderers: pure functions from a result to text, one module per output format."""
+"""Renderers: pure functions from a result to text, one module per output format, one function per result.
+
+Every format module (`table`, `jsonout`, `csvout`, `markdown`) has the same three functions,
+
+    estimate(result: Estimate, view: View) -> str
+    plans(comparison: Comparison, view: View) -> str
+    pricing(sheet: PriceSheet, view: View) -> str
+
+and `renderer(fmt)` picks the module for an OutputFormat with an exhaustive match: a format that
+is added to the enum but not wired here, or a module that lacks a function, fails type checking.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple, Protocol, assert_never
+
+if TYPE_CHECKING:
+    from ..engine import BudgetCheck, Estimate
+    from ..plans import Comparison
+    from ..pricing import PriceSheet
 
 
 class OutputFormat(StrEnum):
@@ -19,3 +35,46 @@ class By(StrEnum):
     day = "day"
     meter = "meter"
     total = "total"
+
+
+class View(NamedTuple):
+    """How a result is shown: the choices a renderer needs besides the result itself."""
+
+    by: By = By.month
+    budget: BudgetCheck | None = None
+    color: bool = False  # ANSI colour (tables on a terminal only)
+    width: int = 80  # columns a table may use
+    notes: bool = True  # notes inside the output (tables put them under the table on a terminal only)
+    scenario_path: str = ""  # the scenario as the user named it, for the reproduce command
+    lang: str = "en"
+
+
+class Renderer(Protocol):
+    def estimate(self, result: Estimate, view: View) -> str: ...
+
+    def plans(self, comparison: Comparison, view: View) -> str: ...
+
+    def pricing(self, sheet: PriceSheet, view: View) -> str: ...
+
+
+def renderer(fmt: OutputFormat) -> Renderer:
+    """The module that renders a format (imported only when asked for: JSON runs never import Rich)."""
+    match fmt:
+        case OutputFormat.table:
+            from . import table
+
+            return table
+        case OutputFormat.json:
+            from . import jsonout
+
+            return jsonout
+        case OutputFormat.csv:
+            from . import csvout
+
+            return csvout
+        case OutputFormat.markdown:
+            from . import markdown
+
+            return markdown
+        case _:
+            assert_never(fmt)

@@ -1,14 +1,21 @@
-"""Shapes shared by every renderer: money and quantity formatting, grouped charge rows."""
+"""Shapes shared by every renderer: numbers for people and for machines, grouped charge rows, plan lines."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from ..engine import Balance, Result
-from ..pricing import METER_GROUPS, METER_NAMES, METERS, STAGE_NAMES
+from ..engine import Balance, Estimate
+from ..i18n import money, value_text
+from ..messages import Note
+from ..pricing import METER_GROUPS, METERS, GrantKind, Limit, MeterId, PriceSheet, Stage, meter_base
+from . import View
 
-CENT = Decimal("0.01")
+if TYPE_CHECKING:
+    from ..plans import Action, Comparison, Plan
+
 ONE_DAY = timedelta(days=1)
 
 
@@ -16,13 +23,7 @@ def exact(value: Decimal) -> str:
     """A decimal as plain text with no exponent and no trailing zeros: the JSON and CSV form."""
     if value == 0:
         return "0"
-    text = format(value.normalize(), "f")
-    return text
-
-
-def money(value: Decimal) -> str:
-    """Yuan for people: two decimals, thousands separated (display rounding only)."""
-    return f"{value.quantize(CENT, ROUND_HALF_UP):,.2f}"
+    return format(value.normalize(), "f")
 
 
 def qty(value: Decimal, unit: str) -> str:
@@ -52,12 +53,42 @@ def span(start: date, end: date) -> str:
     return start.isoformat() if last == start else f"{start.isoformat()}..{last.isoformat()}"
 
 
+METER_NAMES = {
+    MeterId.shared_gpu: "shared GPU",
+    MeterId.storage: "OSS storage",
+    MeterId.traffic_busy: "traffic, busy",
+    MeterId.traffic_idle: "traffic, idle",
+    MeterId.put_requests: "PUT requests",
+    MeterId.get_requests: "GET requests",
+}
+SHORT_METERS = {
+    MeterId.shared_gpu: "shared GPU",
+    MeterId.storage: "storage",
+    MeterId.traffic_busy: "traffic busy",
+    MeterId.traffic_idle: "traffic idle",
+    MeterId.put_requests: "PUT req",
+    MeterId.get_requests: "GET req",
+}
+SHORT_STAGES = {Stage.free_trial: "Trial", Stage.pack: "Pack", Stage.voucher: "Voucher", Stage.postpaid: "Postpaid"}
+LIMIT_NAMES = {
+    Limit.once_per_user: "once per user",
+    Limit.once_per_validity: "one at a time",
+    Limit.stackable: "stackable",
+}
+
+
 def meter_name(key: str) -> str:
     base, _, spec = key.partition(":")
-    return spec if spec else METER_NAMES[base]
+    return spec if spec else METER_NAMES[MeterId(base)]
 
 
-def covers_name(covers: frozenset[str]) -> str:
+def short_meter(key: str) -> str:
+    """A meter's name for a narrow table column."""
+    base, _, spec = key.partition(":")
+    return spec or SHORT_METERS[MeterId(base)]
+
+
+def covers_name(covers: frozenset[MeterId]) -> str:
     """The meters a grant covers, by group name where one fits (compute, traffic, requests, oss, all)."""
     for name, group in sorted(METER_GROUPS.items(), key=lambda item: -len(item[1])):
         if covers == frozenset(group):
@@ -65,54 +96,37 @@ def covers_name(covers: frozenset[str]) -> str:
     return ", ".join(sorted(covers))
 
 
-SHORT_METERS = {
-    "shared_gpu": "shared GPU",
-    "storage": "storage",
-    "traffic_busy": "traffic busy",
-    "traffic_idle": "traffic idle",
-    "put_requests": "PUT req",
-    "get_requests": "GET req",
-}
+def stage_name(stage: Stage, lang: str = "en") -> str:
+    """A stage in words: the catalogue's term (free trial, pack, voucher, postpaid)."""
+    return value_text(stage, lang)
 
 
-def short_meter(key: str) -> str:
-    """A meter's name for a narrow table column."""
-    base, _, spec = key.partition(":")
-    return spec or SHORT_METERS[base]
+def notes_text(notes: tuple[Note, ...] | list[Note], view: View) -> list[str]:
+    return [n.text(view.lang) for n in notes]
 
 
-def stage_name(stage: str) -> str:
-    return STAGE_NAMES.get(stage, stage)
-
-
-SHORT_STAGES = {"free_trial": "Trial", "pack": "Pack", "voucher": "Voucher", "postpaid": "Postpaid"}
+def budget_text(view: View, best_plan: bool = False) -> str:
+    """The budget verdict as a line; for compare-plans it is the best plan's."""
+    assert view.budget is not None
+    text = view.budget.verdict().text(view.lang)
+    return f"{text} (best plan)" if best_plan else text
 
 
 class Row:
     __slots__ = ("period", "key", "meter", "quantity", "unit", "amount", "stages", "assumed")
 
-    def __init__(
-        self,
-        period: str,
-        key: str,
-        meter: str,
-        quantity: Decimal,
-        unit: str,
-        amount: Decimal,
-        stages: dict[str, Decimal] | None = None,
-        assumed: bool = False,
-    ) -> None:
+    def __init__(self, period: str, key: str, meter: str, unit: str, stages: tuple[Stage, ...]) -> None:
         self.period = period
         self.key = key
         self.meter = meter
-        self.quantity = quantity
+        self.quantity = Decimal(0)
         self.unit = unit
-        self.amount = amount
-        self.stages = stages if stages is not None else {}
-        self.assumed = assumed
+        self.amount = Decimal(0)
+        self.stages = {s: Decimal(0) for s in stages}
+        self.assumed = False
 
 
-def charge_rows(result: Result, by: str) -> list[Row]:
+def charge_rows(result: Estimate, by: str) -> list[Row]:
     """Charges grouped for a table: per month and meter, day and meter, meter, or one total row per meter."""
     rows: dict[tuple[str, str], Row] = {}
     for c in result.charges:
@@ -122,37 +136,41 @@ def charge_rows(result: Result, by: str) -> list[Row]:
             period = span(c.start, c.end)
         else:
             period = span(result.start, result.end)
-        key = (period, c.meter) if by != "total" else (period, "")
+        total = by == "total"
+        key = (period, "" if total else c.meter)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = Row(
-                period,
-                c.meter if by != "total" else "",
-                meter_name(c.meter) if by != "total" else "all meters",
-                Decimal(0),
-                c.unit if by != "total" else "",
-                Decimal(0),
-                {s: Decimal(0) for s in result.stages},
-            )
+            name = "all meters" if total else meter_name(c.meter)
+            row = rows[key] = Row(period, key[1], name, "" if total else c.unit, result.stages)
         row.quantity += c.quantity
         row.amount += c.amount
         row.assumed = row.assumed or c.meter in result.assumed_meters
         for a in c.allocations:
             row.stages[a.stage] += a.amount
     order = {m: i for i, m in enumerate(METERS)}
-    return sorted(rows.values(), key=lambda r: (r.period, order.get(r.key.split(":")[0], 0), r.key))
+    return sorted(rows.values(), key=lambda r: (r.period, order[meter_base(r.key)] if r.key else 0, r.key))
+
+
+def stage_totals(result: Estimate) -> dict[Stage, Decimal]:
+    """What each stage absorbed in all, postpaid before rounding included."""
+    t = result.totals
+    return {s: t.absorbed.get(s, t.postpaid_exact) for s in result.stages}
+
+
+def balance_label(b: Balance) -> str:
+    return b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else "")
 
 
 def balance_amounts(b: Balance) -> tuple[str, str, str, str]:
     """Held, absorbed, left and lapsed of an entitlement, in its own unit."""
-    if b.kind == "amount":
+    if b.kind is GrantKind.amount:
         return money(b.initial), money(b.absorbed), money(b.left), money(b.lapsed)
-    if b.kind == "capacity":
+    if b.kind is GrantKind.capacity:
         return qty(b.initial, "GB"), qty(b.absorbed, "GB-h"), qty(b.left, "GB"), "-"
     return qty(b.initial, b.unit), qty(b.absorbed, b.unit), qty(b.left, b.unit), qty(b.lapsed, b.unit)
 
 
-def summary_lines(result: Result) -> list[tuple[str, Decimal]]:
+def summary_lines(result: Estimate) -> list[tuple[str, Decimal]]:
     t = result.totals
     lines = [("List price of all usage", t.list_price)]
     for stage, amount in t.absorbed.items():
@@ -166,3 +184,109 @@ def summary_lines(result: Result) -> list[tuple[str, Decimal]]:
     if t.lapsed_value:
         lines.append(("Value lapsed unused", t.lapsed_value))
     return lines
+
+
+# --- compare-plans ------------------------------------------------------------------------
+
+
+def action_text(action: Action, free: frozenset[str], undated: date | None = None) -> str:
+    """'claim trial-compute on 2027-03-01', 'buy 2 x traffic-pack-10'; the date left out when it is `undated`."""
+    verb = "claim" if action.offer in free else "buy"
+    many = f"{action.count} x " if action.count > 1 else ""
+    when = "" if action.date == undated else f" on {action.date.isoformat()}"
+    return f"{verb} {many}{action.offer}{when}"
+
+
+def plan_name(plan: Plan, free: frozenset[str]) -> str:
+    if not plan.actions:
+        return "nothing more"
+    return ", ".join(action_text(a, free) for a in plan.actions)
+
+
+def plan_lines(plan: Plan, comparison: Comparison) -> list[str]:
+    if not plan.actions:
+        return ["nothing more"]
+    return [action_text(a, comparison.free, comparison.start) for a in plan.actions]
+
+
+def snippet(plan: Plan) -> str:
+    """The holdings to add to the scenario so that `estimate` reproduces this plan."""
+    lines = ["holdings:"]
+    for a in plan.actions:
+        count = f", count: {a.count}" if a.count > 1 else ""
+        lines.append(f"  - {{offer: {a.offer}, date: {a.date.isoformat()}{count}}}")
+    return "\n".join(lines)
+
+
+def recommendation(comparison: Comparison) -> str:
+    best = comparison.plans[0]
+    what = "claim or buy nothing more" if not best.actions else "; ".join(plan_lines(best, comparison))
+    return (
+        f"Cheapest: {what}: {money(best.costs.cash)} yuan out of pocket, "
+        f"{money(comparison.saving(best))} less than paying everything postpaid ({money(comparison.postpaid_only)})."
+    )
+
+
+def reproduce(comparison: Comparison, scenario_path: str) -> str:
+    best = comparison.plans[0]
+    if not best.actions:
+        return f"Reproduce: artlab-cost estimate {scenario_path}"
+    return (
+        f"Reproduce: add these to the holdings of {scenario_path}, then run artlab-cost estimate {scenario_path}\n"
+        + snippet(best)
+    )
+
+
+def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:
+    """The ranked plans, and the baseline ('ref') when it is not among them."""
+    rows = [(str(i), p) for i, p in enumerate(comparison.plans, 1)]
+    if all(p.actions != comparison.baseline.actions for p in comparison.plans):
+        rows.append(("ref", comparison.baseline))
+    return rows
+
+
+# --- the price sheet ------------------------------------------------------------------------
+
+METER_HEADER = ["Meter", "Price (yuan)", "Source"]
+OFFER_HEADER = ["Offer", "Stage, price", "Gives, valid for", "Limit"]
+GRANT_SUFFIX = {GrantKind.amount: "", GrantKind.quantity: ", used up", GrantKind.capacity: " at every hour"}
+WHO = {"new_user": "new users", "student": "students"}
+
+
+def sheet_title(sheet: PriceSheet) -> str:
+    return f"{sheet.name}, version {sheet.version}, effective {sheet.effective} ({sheet.origin})"
+
+
+def meter_rows(sheet: PriceSheet) -> Iterator[list[str]]:
+    for m in sheet.meters.values():
+        free = f", {m.free_per_month:,} free a month" if m.free_per_month else ""
+        yield [m.id + (" *" if m.assumed else ""), f"{m.price} / {m.price_unit}{free}", m.source]
+
+
+def offer_rows(sheet: PriceSheet) -> Iterator[list[str]]:
+    for o in sheet.offers.values():
+        gives = "; ".join(f"{g.size:,} {g.unit} of {covers_name(g.covers)}" + GRANT_SUFFIX[g.kind] for g in o.grants)
+        who = " and ".join(WHO[e] for e in sorted(o.eligible))
+        months = f"{o.validity_months} month" + ("s" if o.validity_months > 1 else "")
+        yield [
+            o.id + (" *" if o.assumed else ""),
+            f"{stage_name(o.stage)}, {o.price} yuan",
+            f"{gives}, {months}",
+            LIMIT_NAMES[o.limit] + (f", {who} only" if who else ""),
+        ]
+
+
+def setting_rows(sheet: PriceSheet) -> list[list[str]]:
+    st = sheet.settings
+    return [
+        ["deduction_order", " > ".join(st.deduction_order)],
+        ["tie_break", str(st.tie_break)],
+        ["dedicated_increment", str(st.dedicated_increment)],
+        ["bill_rounding", f"{st.bill_rounding} to {st.bill_places} decimals"],
+        ["charge_places", str(st.charge_places)],
+    ]
+
+
+def sheet_notes(sheet: PriceSheet) -> list[str]:
+    notes = [f"* Assumed: {kind} {ident}: {field} ({why})" for kind, ident, field, why in sheet.assumptions()]
+    return notes + [f"Note on {o.id}: {o.note}" for o in sheet.offers.values() if o.note]

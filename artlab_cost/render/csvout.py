@@ -1,37 +1,73 @@
-"""CSV output: one row per allocation, ready for a spreadsheet."""
+"""CSV output: one row per allocation of an estimate, per plan of a comparison, per meter and offer of a sheet."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from ..engine import Result
-from .common import exact, last_day
+from ..engine import Estimate
+from ..pricing import PriceSheet
+from . import View
+from .common import exact, last_day, plan_name, plan_rows
 
-HEADER = (
-    "from",
-    "until",
-    "meter",
-    "quantity",
-    "unit",
-    "list_amount",
-    "stage",
-    "entitlement",
-    "amount",
-    "absorbed_quantity",
-)
+if TYPE_CHECKING:
+    from ..plans import Comparison
+
+ESTIMATE_HEADER = (
+    "from", "until", "meter", "quantity", "unit", "list_amount", "stage", "entitlement", "amount", "absorbed_quantity",
+)  # fmt: skip
+PLANS_HEADER = ("rank", "plan", "upfront", "postpaid_due", "cash", "saving", "lapsed_value")
+PRICING_HEADER = ("kind", "id", "name", "stage", "price", "per", "source", "assumed")
 
 
-def render(result: Result) -> str:
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _allocations(result: Estimate) -> Iterable[tuple[str, ...]]:
     for c in result.charges:
         base = (c.start.isoformat(), last_day(c.end).isoformat(), c.meter, exact(c.quantity), c.unit, exact(c.amount))
         if c.billable < c.quantity:  # the part inside the monthly free allowance (B6)
-            writer.writerow((*base, "free_allowance", "", "0", exact(c.quantity - c.billable)))
+            yield (*base, "free_allowance", "", "0", exact(c.quantity - c.billable))
         elif not c.allocations:  # a meter priced at zero
-            writer.writerow((*base, "none", "", "0", "0"))
+            yield (*base, "none", "", "0", "0")
         for a in c.allocations:
-            writer.writerow((*base, a.stage, a.entitlement, exact(a.amount), exact(a.quantity)))
-    return out.getvalue()
+            yield (*base, a.stage, a.entitlement, exact(a.amount), exact(a.quantity))
+
+
+def estimate(result: Estimate, view: View) -> str:
+    return _csv(ESTIMATE_HEADER, _allocations(result))
+
+
+def plans(comparison: Comparison, view: View) -> str:
+    rows = (
+        (
+            rank,
+            plan_name(p, comparison.free),
+            exact(p.costs.upfront),
+            exact(p.costs.postpaid_due),
+            exact(p.costs.cash),
+            exact(comparison.saving(p)),
+            exact(p.costs.lapsed_value),
+        )
+        for rank, p in plan_rows(comparison)
+    )
+    return _csv(PLANS_HEADER, rows)
+
+
+def pricing(sheet: PriceSheet, view: View) -> str:
+    rows: list[tuple[str, ...]] = [
+        ("meter", m.id, m.name, "", str(m.price), m.price_unit, m.source, "; ".join(f for f, _ in m.assumed))
+        for m in sheet.meters.values()
+    ]
+    rows += [
+        ("offer", o.id, o.name, o.stage, str(o.price), "purchase", o.source, "; ".join(f for f, _ in o.assumed))
+        for o in sheet.offers.values()
+    ]
+    return _csv(PRICING_HEADER, rows)

@@ -1,27 +1,23 @@
-"""JSON output: one document, amounts as exact decimal strings, keys in a fixed order."""
+"""JSON output: one document per result, amounts as exact decimal strings, keys in a fixed order."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..engine import BudgetCheck, Result
-from .common import exact, last_day
+from ..engine import BudgetCheck, Estimate
+from ..pricing import PriceSheet
+from . import View
+from .common import exact, last_day, notes_text, plan_name, plan_rows, snippet
+
+if TYPE_CHECKING:
+    from ..plans import Comparison, Plan
 
 SCHEMA_VERSION = 1
 
 
-def _totals(result: Result) -> dict[str, Any]:
-    t = result.totals
-    return {
-        "list_price": exact(t.list_price),
-        "absorbed": {stage: exact(v) for stage, v in t.absorbed.items()},
-        "postpaid_exact": exact(t.postpaid_exact),
-        "postpaid_due": exact(t.postpaid_due),
-        "upfront": exact(t.upfront),
-        "cash": exact(t.cash),
-        "lapsed_value": exact(t.lapsed_value),
-    }
+def dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _budget(check: BudgetCheck | None) -> dict[str, Any] | None:
@@ -36,7 +32,73 @@ def _budget(check: BudgetCheck | None) -> dict[str, Any] | None:
     }
 
 
-def estimate_data(result: Result, budget: BudgetCheck | None = None) -> dict[str, Any]:
+# --- estimate -------------------------------------------------------------------------------
+
+
+def _totals(result: Estimate) -> dict[str, Any]:
+    t = result.totals
+    return {
+        "list_price": exact(t.list_price),
+        "absorbed": {stage: exact(v) for stage, v in t.absorbed.items()},
+        "postpaid_exact": exact(t.postpaid_exact),
+        "postpaid_due": exact(t.postpaid_due),
+        "upfront": exact(t.upfront),
+        "cash": exact(t.cash),
+        "lapsed_value": exact(t.lapsed_value),
+    }
+
+
+def _charges(result: Estimate) -> list[dict[str, Any]]:
+    return [
+        {
+            "meter": c.meter,
+            "from": c.start.isoformat(),
+            "until": last_day(c.end).isoformat(),
+            "quantity": exact(c.quantity),
+            "billable": exact(c.billable),
+            "unit": c.unit,
+            "amount": exact(c.amount),
+            "assumed_price": c.meter in result.assumed_meters,
+            "allocations": [
+                {
+                    "stage": a.stage,
+                    "entitlement": a.entitlement or None,
+                    "amount": exact(a.amount),
+                    "quantity": exact(a.quantity),
+                }
+                for a in c.allocations
+            ],
+        }
+        for c in result.charges
+    ]
+
+
+def _balances(result: Estimate) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": b.id,
+            "offer": b.offer,
+            "name": b.name,
+            "count": b.count,
+            "stage": b.stage,
+            "kind": b.kind,
+            "unit": b.unit,
+            "covers": sorted(b.covers),
+            "valid_from": b.starts.isoformat(),
+            "expires": b.ends.isoformat(),
+            "initial": exact(b.initial),
+            "absorbed": exact(b.absorbed),
+            "absorbed_yuan": exact(b.absorbed_yuan),
+            "left": exact(b.left),
+            "lapsed": exact(b.lapsed),
+            "lapsed_value": exact(b.lapsed_value),
+            "assumed": b.assumed,
+        }
+        for b in result.balances
+    ]
+
+
+def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "estimate",
@@ -45,55 +107,13 @@ def estimate_data(result: Result, budget: BudgetCheck | None = None) -> dict[str
         "price_sheet": result.sheet,
         "deduction_order": list(result.stages),
         "totals": _totals(result),
-        "budget": _budget(budget),
+        "budget": _budget(view.budget),
         "bills": [
             {"month": b.month, "postpaid_exact": exact(b.postpaid_exact), "postpaid_due": exact(b.postpaid_due)}
             for b in result.bills
         ],
-        "charges": [
-            {
-                "meter": c.meter,
-                "from": c.start.isoformat(),
-                "until": last_day(c.end).isoformat(),
-                "quantity": exact(c.quantity),
-                "billable": exact(c.billable),
-                "unit": c.unit,
-                "amount": exact(c.amount),
-                "assumed_price": c.meter in result.assumed_meters,
-                "allocations": [
-                    {
-                        "stage": a.stage,
-                        "entitlement": a.entitlement or None,
-                        "amount": exact(a.amount),
-                        "quantity": exact(a.quantity),
-                    }
-                    for a in c.allocations
-                ],
-            }
-            for c in result.charges
-        ],
-        "balances": [
-            {
-                "id": b.id,
-                "offer": b.offer,
-                "name": b.name,
-                "count": b.count,
-                "stage": b.stage,
-                "kind": b.kind,
-                "unit": b.unit,
-                "covers": sorted(b.covers),
-                "valid_from": b.starts.isoformat(),
-                "expires": b.ends.isoformat(),
-                "initial": exact(b.initial),
-                "absorbed": exact(b.absorbed),
-                "absorbed_yuan": exact(b.absorbed_yuan),
-                "left": exact(b.left),
-                "lapsed": exact(b.lapsed),
-                "lapsed_value": exact(b.lapsed_value),
-                "assumed": b.assumed,
-            }
-            for b in result.balances
-        ],
+        "charges": _charges(result),
+        "balances": _balances(result),
         "purchases": [
             {
                 "offer": p.offer,
@@ -104,13 +124,109 @@ def estimate_data(result: Result, budget: BudgetCheck | None = None) -> dict[str
             }
             for p in result.purchases
         ],
-        "notes": list(result.notes),
+        "notes": notes_text(result.notes, view),
     }
 
 
-def dump(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+def estimate(result: Estimate, view: View) -> str:
+    return dump(estimate_data(result, view))
 
 
-def render(result: Result, budget: BudgetCheck | None = None) -> str:
-    return dump(estimate_data(result, budget))
+# --- compare-plans --------------------------------------------------------------------------
+
+
+def _plan(rank: str, plan: Plan, comparison: Comparison) -> dict[str, Any]:
+    return {
+        "rank": int(rank) if rank.isdigit() else None,
+        "name": plan_name(plan, comparison.free),
+        "actions": [{"offer": a.offer, "date": a.date.isoformat(), "count": a.count} for a in plan.actions],
+        "upfront": exact(plan.costs.upfront),
+        "postpaid_due": exact(plan.costs.postpaid_due),
+        "cash": exact(plan.costs.cash),
+        "saving": exact(comparison.saving(plan)),
+        "lapsed_value": exact(plan.costs.lapsed_value),
+    }
+
+
+def plans(comparison: Comparison, view: View) -> str:
+    best = comparison.plans[0]
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "plans",
+        "scenario": comparison.scenario,
+        "period": {"from": comparison.start.isoformat(), "until": last_day(comparison.end).isoformat()},
+        "price_sheet": comparison.sheet,
+        "postpaid_only": exact(comparison.postpaid_only),
+        "plans": [_plan(rank, p, comparison) for rank, p in plan_rows(comparison) if rank != "ref"],
+        "baseline": _plan("ref", comparison.baseline, comparison),
+        "recommended": {
+            "rank": 1,
+            "name": plan_name(best, comparison.free),
+            "holdings": snippet(best) if best.actions else "",
+        },
+        "budget": _budget(view.budget),
+        "search": {"plans_allowed": comparison.space, "engine_runs": comparison.runs},
+        "notes": notes_text(comparison.notes, view),
+    }
+    return dump(data)
+
+
+# --- the price sheet --------------------------------------------------------------------------
+
+
+def pricing(sheet: PriceSheet, view: View) -> str:
+    st = sheet.settings
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "pricing",
+        "sheet": {
+            "name": sheet.name,
+            "version": sheet.version,
+            "effective": sheet.effective.isoformat(),
+            "currency": sheet.currency,
+            "source": sheet.source,
+            "origin": sheet.origin,
+        },
+        "settings": {
+            "deduction_order": list(st.deduction_order),
+            "tie_break": st.tie_break,
+            "dedicated_increment": st.dedicated_increment,
+            "bill_rounding": st.bill_rounding,
+            "bill_places": st.bill_places,
+            "charge_places": st.charge_places,
+            "source": st.source,
+        },
+        "meters": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "price": str(m.price),
+                "per": m.price_unit,
+                "free_per_month": str(m.free_per_month),
+                "source": m.source,
+                "assumed": dict(m.assumed),
+            }
+            for m in sheet.meters.values()
+        ],
+        "offers": [
+            {
+                "id": o.id,
+                "name": o.name,
+                "stage": o.stage,
+                "price": str(o.price),
+                "validity_months": o.validity_months,
+                "eligible": sorted(o.eligible),
+                "limit": o.limit,
+                "group": o.group,
+                "grants": [
+                    {"kind": g.kind, "size": str(g.size), "unit": g.unit, "covers": sorted(g.covers)} for g in o.grants
+                ],
+                "source": o.source,
+                "assumed": dict(o.assumed),
+                "note": o.note,
+            }
+            for o in sheet.offers.values()
+        ],
+    }
+
+    return dump(data)

@@ -1,13 +1,13 @@
 """The Rich tables people read: charges through the waterfall, entitlements, plans, the price sheet.
 
-Rich is imported here and only here (the plans and price sheet renderers build their tables
-with `Sheet` and `write`), so JSON, CSV and Markdown runs never pay for it.
+Rich is imported here and only here, so JSON, CSV and Markdown runs never pay for it.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -15,21 +15,39 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..engine import BudgetCheck, Result
+from ..engine import Estimate
+from ..i18n import money
+from ..pricing import PriceSheet
+from . import By, View
 from .common import (
+    METER_HEADER,
+    OFFER_HEADER,
     SHORT_STAGES,
     balance_amounts,
+    balance_label,
+    budget_text,
     cell,
     charge_rows,
     last_day,
-    money,
+    meter_rows,
+    notes_text,
+    offer_rows,
+    plan_lines,
+    plan_rows,
     qty,
+    recommendation,
+    reproduce,
+    setting_rows,
+    sheet_notes,
+    sheet_title,
     short_meter,
     span,
+    stage_totals,
     summary_lines,
 )
 
-WIDTH = 80
+if TYPE_CHECKING:
+    from ..plans import Comparison
 
 
 class Sheet:
@@ -84,7 +102,7 @@ class Sheet:
         return table
 
 
-def console(color: bool, width: int) -> tuple[Console, io.StringIO]:
+def _console(color: bool, width: int) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
     out = Console(
         file=buffer,
@@ -99,29 +117,40 @@ def console(color: bool, width: int) -> tuple[Console, io.StringIO]:
     return out, buffer
 
 
-def write(blocks: Sequence[Sheet | tuple[str, str]], color: bool = False, width: int = WIDTH, wrap: bool = True) -> str:
-    """Print tables and (text, style) lines to a string, as a terminal of `width` columns would show them."""
-    out, buffer = console(color, width)
+def write(blocks: Sequence[Sheet | tuple[str, str]], view: View) -> str:
+    """Print tables and (text, style) lines to a string, as a terminal of `view.width` columns would show them.
+
+    Rich pads every line to the full width; the padding is cut, so no line ends in spaces.
+    """
+    out, buffer = _console(view.color, view.width)
     for block in blocks:
         if isinstance(block, Sheet):
-            out.print(block.table(width))
+            out.print(block.table(view.width))
         else:
-            out.print(Text(block[0], style=block[1]), soft_wrap=not wrap)
-    return buffer.getvalue()
+            out.print(Text(block[0], style=block[1]))
+    return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
 
 
-def _charges(result: Result, by: str) -> Sheet:
+def _with_notes(blocks: list[Sheet | tuple[str, str]], notes: list[str], view: View) -> list[Sheet | tuple[str, str]]:
+    if view.notes and notes:
+        blocks.append(("Notes", "bold"))
+        blocks += [("- " + n, "") for n in notes]
+    return blocks
+
+
+# --- estimate -------------------------------------------------------------------------------
+
+
+def _charges(result: Estimate, by: By) -> Sheet:
     stages = list(result.stages)
-    totals = result.totals
-    stage_sum = {s: totals.absorbed.get(s, totals.postpaid_exact) for s in stages}
-    by_period = by in ("month", "day")
+    by_period = by in (By.month, By.day)
     columns = [("Period", "left")] if by_period else []
     columns += [("Meter", "left"), ("Usage", "right"), ("List", "right")]
     columns += [(SHORT_STAGES[s], "right") for s in stages]
     rows = charge_rows(result, by)
     title = "Charges and how they are absorbed (yuan)"
     shown = {r.period: r.period for r in rows}
-    if by == "day":  # days as MM-DD (or YY-MM-DD over several years), so the table fits 80 columns
+    if by is By.day:  # days as MM-DD (or YY-MM-DD over several years), so the table fits 80 columns
         years = {p[:4] for p in shown}
         cut = 5 if len(years) == 1 else 2
         shown = {p: p[cut:] for p in shown}
@@ -136,45 +165,76 @@ def _charges(result: Result, by: str) -> Sheet:
         cells += [name, qty(r.quantity, r.unit) if r.unit else "", money(r.amount)]
         cells += [cell(r.stages[s]) for s in stages]
         sheet.add(cells, end_section=last and by_period)
-    sheet.footer = (["Total", ""] if by_period else ["Total"]) + ["", money(totals.list_price)]
-    sheet.footer += [money(stage_sum[s]) for s in stages]
+    totals = stage_totals(result)
+    sheet.footer = (["Total", ""] if by_period else ["Total"]) + ["", money(result.totals.list_price)]
+    sheet.footer += [money(totals[s]) for s in stages]
     return sheet
 
 
-def _balances(result: Result) -> Sheet:
+def _balances(result: Estimate) -> Sheet:
     columns = [("Entitlement, stage and validity", "left")]
     columns += [(name, "right") for name in ("Held", "Absorbed", "Left", "Lapsed")]
     sheet = Sheet("Trials, packs and vouchers (资源中心)", columns)
     for b in result.balances:
-        label = b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else "")
-        label += f"\n{SHORT_STAGES[b.stage].lower()}, {span(b.starts, b.ends).replace('..', ' to ')}"
+        label = balance_label(b) + f"\n{SHORT_STAGES[b.stage].lower()}, {span(b.starts, b.ends).replace('..', ' to ')}"
         sheet.add([label, *balance_amounts(b)])
     return sheet
 
 
-def _summary(result: Result, budget: BudgetCheck | None) -> Sheet:
+def _summary(result: Estimate, view: View) -> Sheet:
     sheet = Sheet("Summary (yuan)", [("What", "left"), ("Yuan", "right")], show_header=False)
     for label, value in summary_lines(result):
         sheet.add([label, money(value)], style="bold" if label.startswith("Cash") else "")
-    if budget is not None:
-        sheet.add([budget.message(), ""], style="red" if budget.exceeded else "green")
+    if view.budget is not None:
+        sheet.add([budget_text(view), ""], style="red" if view.budget.exceeded else "green")
     return sheet
 
 
-def render(
-    result: Result,
-    by: str = "month",
-    budget: BudgetCheck | None = None,
-    color: bool = False,
-    notes: bool = True,
-    width: int = WIDTH,
-) -> str:
+def estimate(result: Estimate, view: View) -> str:
     blocks: list[Sheet | tuple[str, str]] = [(f"{result.scenario}: {result.start} to {last_day(result.end)}", "bold")]
-    blocks.append(_charges(result, by))
+    blocks.append(_charges(result, view.by))
     if result.balances:
         blocks.append(_balances(result))
-    blocks.append(_summary(result, budget))
-    if notes and result.notes:
-        blocks.append(("Notes", "bold"))
-        blocks += [("- " + note, "") for note in result.notes]
-    return write(blocks, color, width)
+    blocks.append(_summary(result, view))
+    return write(_with_notes(blocks, notes_text(result.notes, view), view), view)
+
+
+# --- compare-plans --------------------------------------------------------------------------
+
+
+def plans(comparison: Comparison, view: View) -> str:
+    columns = [("#", "right"), ("Claim or buy", "left")]
+    columns += [(name, "right") for name in ("Upfront", "Postpaid", "Cash", "Saving", "Lapsed")]
+    sheet = Sheet(f"Ways to pay, cheapest first (yuan; bought {comparison.start} unless dated)", columns)
+    for rank, p in plan_rows(comparison):
+        style = "bold" if rank == "1" else ("dim" if rank == "ref" else "")
+        cells = [rank, "\n".join(plan_lines(p, comparison)), money(p.costs.upfront), money(p.costs.postpaid_due)]
+        cells += [money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
+        sheet.add(cells, style=style, end_section=True)
+    blocks: list[Sheet | tuple[str, str]] = [
+        (f"{comparison.scenario}: {comparison.start} to {last_day(comparison.end)}", "bold"),
+        sheet,
+        (recommendation(comparison), "bold"),
+    ]
+    if view.budget is not None:
+        blocks.append((budget_text(view, best_plan=True), "red" if view.budget.exceeded else "green"))
+    blocks.append((reproduce(comparison, view.scenario_path), ""))
+    return write(_with_notes(blocks, notes_text(comparison.notes, view), view), view)
+
+
+# --- the price sheet --------------------------------------------------------------------------
+
+
+def pricing(sheet: PriceSheet, view: View) -> str:
+    blocks: list[Sheet | tuple[str, str]] = [(sheet_title(sheet), "bold")]
+    for heading, header, rows in (
+        ("Meters", METER_HEADER, list(meter_rows(sheet))),
+        ("Offers", OFFER_HEADER, list(offer_rows(sheet))),
+        ("Settings", ["Setting", "Value"], setting_rows(sheet)),
+    ):
+        part = Sheet(heading, [(h, "left") for h in header])
+        for r in rows:
+            part.add(r)
+        blocks.append(part)
+    blocks += [(n, "") for n in sheet_notes(sheet)]
+    return write(blocks, view)

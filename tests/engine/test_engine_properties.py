@@ -13,38 +13,26 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from helpers import make_sheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from artlab_cost import yamlsrc
 from artlab_cost.calendar import add_months
-from artlab_cost.engine import Result, simulate
-from artlab_cost.pricing import parse_sheet
-from artlab_cost.scenario import Holding, Scenario, Usage
+from artlab_cost.engine import Estimate, simulate
+from artlab_cost.scenario import (
+    DedicatedUsage,
+    Holding,
+    Per,
+    RequestUsage,
+    Scenario,
+    SharedUsage,
+    StorageUsage,
+    TrafficUsage,
+    Usage,
+)
 
-SHEET_TEXT = """
-sheet: {name: property sheet, version: "1", effective: 2026-01-01, currency: CNY, source: test}
-settings:
-  deduction_order: [free_trial, pack, voucher, postpaid]
-  tie_break: acquired_then_offer
-  dedicated_increment: minute
-  bill_rounding: truncate
-  bill_places: 2
-  charge_places: 12
-  source: test
-meters:
-  shared_gpu: {price: 0.0077, source: B3}
-  dedicated:
-    specs:
-      small: {price: 8.07, source: B4}
-      big: {price: 39.54, source: B4}
-    source: B4
-  storage: {price: 0.12, days_per_month: 30, source: B7}
-  traffic_busy: {price: 0.50, source: B7}
-  traffic_idle: {price: 0.25, source: B7}
-  put_requests: {price: 0.01, per: 10000, free_per_month: 5000000, source: B6}
-  get_requests: {price: 0.01, per: 10000, free_per_month: 20000000, source: B6}
-offers:
+SHEET = make_sheet(
+    """
   trial:
     {name: trial, stage: free_trial, price: 0, validity_months: 1, limit: once_per_user,
      grants: [{amount: 50, covers: [compute]}], source: test}
@@ -69,8 +57,10 @@ offers:
   bundle:
     {name: bundle, stage: pack, price: 9, validity_months: 1, limit: stackable,
      grants: [{amount: 10, covers: [compute]}, {quantity: 2, covers: [traffic]}], source: test}
-"""
-SHEET = parse_sheet(yamlsrc.parse(SHEET_TEXT, "property-sheet.yaml"))
+""",
+    name="property sheet",
+    settings={"dedicated_increment": "minute"},
+)
 OFFERS = tuple(SHEET.offers)
 STACKABLE = tuple(o.id for o in SHEET.offers.values() if o.limit == "stackable")
 
@@ -84,29 +74,20 @@ def usages(draw: st.DrawFn, start: date, end: date) -> Usage:
     last = first + timedelta(draw(st.integers(1, (end - first).days)))
     anchor = first  # storage growth counts from the entry's own first day
     kind = draw(st.sampled_from(["shared", "dedicated", "storage", "traffic", "requests"]))
-    common = {"kind": kind, "label": kind, "start": first, "end": last}
     if kind == "shared":
-        return Usage(**common, per=draw(st.sampled_from(["day", "week", "month"])), gpu_seconds=draw(amounts))
+        return SharedUsage(kind, first, last, draw(amounts), draw(st.sampled_from(list(Per))))
     if kind == "dedicated":
         hours = draw(st.decimals(min_value=Decimal("0.01"), max_value=12, places=2))
-        return Usage(
-            **common,
-            spec=draw(st.sampled_from(["small", "big"])),
-            hours_per_day=hours,
-            weekdays=frozenset(draw(st.sets(st.integers(0, 6), min_size=1))),
-        )
+        spec = draw(st.sampled_from(["small", "big"]))
+        return DedicatedUsage(kind, first, last, spec, hours, frozenset(draw(st.sets(st.integers(0, 6), min_size=1))))
     if kind == "storage":
-        return Usage(
-            **common, gb=draw(st.decimals(0, 200, places=1)), growth=draw(st.decimals(0, 20, places=1)), anchor=anchor
+        return StorageUsage(
+            kind, first, last, draw(st.decimals(0, 200, places=1)), draw(st.decimals(0, 20, places=1)), anchor
         )
     if kind == "traffic":
-        return Usage(
-            **common, gb_per_month=draw(st.decimals(0, 100, places=3)), idle_share=draw(st.decimals(0, 1, places=2))
-        )
-    return Usage(
-        **common,
-        put_per_month=Decimal(draw(st.integers(0, 9_000_000))),
-        get_per_month=Decimal(draw(st.integers(0, 30_000_000))),
+        return TrafficUsage(kind, first, last, draw(st.decimals(0, 100, places=3)), draw(st.decimals(0, 1, places=2)))
+    return RequestUsage(
+        kind, first, last, Decimal(draw(st.integers(0, 9_000_000))), Decimal(draw(st.integers(0, 30_000_000)))
     )
 
 
@@ -138,7 +119,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def totals_key(result: Result) -> tuple[object, ...]:
+def totals_key(result: Estimate) -> tuple[object, ...]:
     t = result.totals
     return (t.list_price, tuple(sorted(t.absorbed.items())), t.postpaid_exact, t.postpaid_due, t.upfront)
 

@@ -1,0 +1,107 @@
+"""The library API: load a price sheet and a scenario, estimate it, compare the ways to pay.
+
+Everything the command line does is here, typed and without Typer or Rich, for a notebook or
+another program:
+
+>>> import artlab_cost as ac
+>>> sheet = ac.load_sheet()                      # the bundled price sheet
+>>> scenario = ac.load_scenario("examples/student-trial.yaml", sheet)
+>>> result = ac.estimate(scenario, sheet)
+>>> result.totals.cash                           # what the student pays out of pocket
+Decimal('0.00')
+>>> [note.code for note in result.notes][:2]    # notes are data; note.text("en") words one
+['note.prices', 'note.deduction-order']
+>>> print(ac.to_text(result, "markdown").splitlines()[0])
+## artlab-cost estimate: Student, free trial and student voucher, light shared SD
+
+Errors are `ArtlabCostError`s (`InputError` for a file with problems, each located by file,
+line, column and field); amounts are `decimal.Decimal`; notes are data (`Note.code`,
+`Note.args`), worded with `Note.text(lang)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import engine, yamlsrc
+from .engine import Estimate, State
+from .pricing import PriceSheet
+from .pricing import load_sheet as _load_sheet
+from .scenario import Scenario, parse_scenario
+
+if TYPE_CHECKING:
+    from .engine import BudgetCheck
+    from .plans import Comparison
+    from .render import By, OutputFormat
+
+
+def load_sheet(path: str | Path | None = None) -> PriceSheet:
+    """The price sheet at `path`, or the one bundled with artlab-cost when `path` is None."""
+    return _load_sheet(path)
+
+
+def load_scenario(path: str | Path, sheet: PriceSheet, *, name: str | None = None) -> Scenario:
+    """A scenario file, checked against `sheet` (its specs and offers); `name` is how errors name the file."""
+    return parse_scenario(yamlsrc.load(Path(path), name or str(path)), sheet)
+
+
+def scenario_from_text(text: str, sheet: PriceSheet, *, name: str = "<text>") -> Scenario:
+    """A scenario given as YAML text (read from stdin, say); `name` is how errors name it."""
+    return parse_scenario(yamlsrc.parse(text, name), sheet)
+
+
+def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = None) -> Estimate:
+    """Every charge of the period through the waterfall: allocations, balances, bills, totals and notes.
+
+    `state` carries balances and request allowances from an estimate of the period before.
+    """
+    return engine.simulate(scenario, sheet, state)
+
+
+def compare_plans(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    *,
+    only: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    max_upfront: Decimal | None = None,
+    top: int = 10,
+) -> Comparison:
+    """The ways to pay for the scenario's usage (what to claim or buy), cheapest out of pocket first.
+
+    `only` and `exclude` limit the offers a plan may add, `max_upfront` caps what its purchases
+    cost, `top` is how many plans to rank.
+    """
+    from .plans import compare
+
+    return compare(scenario, sheet, only=only, exclude=exclude, max_upfront=max_upfront, top=top)
+
+
+def check_budget(result: Estimate, limit: Decimal, measure: str = "cash") -> BudgetCheck:
+    """An estimate's cash (or `postpaid` due, or `list` price) against a limit in yuan."""
+    return engine.check_budget(result.totals, limit, engine.Measure(measure))
+
+
+def to_text(
+    result: Estimate | Comparison | PriceSheet,
+    fmt: OutputFormat | str = "table",
+    *,
+    by: By | str = "month",
+    budget: BudgetCheck | None = None,
+    width: int = 80,
+    lang: str = "en",
+    scenario_path: str = "",
+) -> str:
+    """A result as text in one of the output formats (table, json, csv, markdown)."""
+    from .render import By, OutputFormat, View, renderer
+
+    module = renderer(OutputFormat(fmt))
+    view = View(by=By(by), budget=budget, width=width, lang=lang, scenario_path=scenario_path)
+    if isinstance(result, Estimate):
+        return module.estimate(result, view)
+    if isinstance(result, PriceSheet):
+        return module.pricing(result, view)
+    return module.plans(result, view)

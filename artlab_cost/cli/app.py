@@ -1,0 +1,69 @@
+"""The Typer app, and main(): the console script's guard around it."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from typer._click import exceptions as click  # Typer vendors Click (0.29 on); its errors carry exit codes
+
+from .. import __version__
+from ..errors import EXIT_BUG, EXIT_INPUT, EXIT_OK
+from .output import err
+
+EXIT_CODES = "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage."
+EXIT_CODES_NO_BUDGET = "Exit codes: 0 done; 2 bad input or usage."
+INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
+
+app = typer.Typer(
+    name="artlab-cost",
+    help="Estimate what Alibaba Cloud PAI ArtLab will cost, and the cheapest way to pay for it.\n\n" + EXIT_CODES,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def epilog(example: str, codes: str = EXIT_CODES) -> str:
+    # \b keeps Click from rewrapping the example onto two lines
+    return f"\b\nExample:\n  {example}\n\n{codes}"
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"artlab-cost {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+def main() -> None:
+    """The console script: Click's usage errors become one `error:` line too, exit 2; a bug is one line, exit 3."""
+    try:
+        code = app(standalone_mode=False, prog_name="artlab-cost")
+    except Exception as exc:
+        if isinstance(exc, typer.Abort):  # Ctrl-C (Click turns KeyboardInterrupt into Abort)
+            err("interrupted")
+            sys.exit(INTERRUPTED)
+        if isinstance(exc, click.NoArgsIsHelpError):  # plain `artlab-cost`: the help, on stderr
+            err(exc.format_message())
+            sys.exit(EXIT_INPUT)
+        if isinstance(exc, click.ClickException):
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            err(f"error: {exc.format_message()}{hint}")
+            sys.exit(exc.exit_code)
+        # a bug of ours: one line, and a code no script mistakes for a budget verdict
+        err(f"internal error: {type(exc).__name__}: {exc} (please report it with the input that caused it)")
+        sys.exit(EXIT_BUG)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

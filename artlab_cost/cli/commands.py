@@ -1,0 +1,218 @@
+"""The commands: each parses its options, calls the library API, renders, and finishes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from ..errors import EXIT_INPUT, EXIT_OK, InputError, UsageError
+from ..messages import msg
+from ..render import By, OutputFormat, View, renderer
+from .app import EXIT_CODES_NO_BUDGET, app, epilog
+from .options import (
+    BudgetOnOpt,
+    BudgetOpt,
+    FormatOpt,
+    OutputOpt,
+    PricingOpt,
+    ScenarioArg,
+    load_sheet,
+    measure,
+    sheet_path,
+    yuan,
+)
+from .output import color, err, finish, guard, to_terminal, width
+
+if TYPE_CHECKING:
+    from .. import yamlsrc
+    from ..pricing import PriceSheet
+
+T = TypeVar("T")
+
+
+def _view(fmt: OutputFormat, output: Path | None, **more: object) -> View:
+    """How to show a result: tables on a terminal get colour and the notes inline."""
+    inline = fmt is OutputFormat.table and to_terminal(output)
+    return View(color=color(output), width=width(output), notes=inline, **more)  # type: ignore[arg-type]
+
+
+@app.command(epilog=epilog("artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 2000"))
+def estimate(
+    scenario: ScenarioArg,
+    pricing: PricingOpt = None,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    by: Annotated[
+        By, typer.Option("--by", help="Rows of the charges table: per month, day, meter or one total.")
+    ] = By.month,
+    budget: BudgetOpt = None,
+    budget_on: BudgetOnOpt = "cash",
+) -> None:
+    """Estimate a scenario: each charge through free trial, packs, vouchers and postpaid, and what you pay."""
+
+    def run() -> int:
+        from .. import api, engine
+
+        limit, on = yuan(budget, "--budget"), measure(budget_on)
+        sheet = load_sheet(pricing)
+        scen = api.load_scenario(scenario, sheet)
+        result = engine.simulate(scen, sheet, merge=by is not By.day)
+        check = engine.check_budget(result.totals, limit, on) if limit is not None else None
+        view = _view(format, output, by=by, budget=check)
+        verdict = check.verdict().text() if check is not None else None
+        text = renderer(format).estimate(result, view)
+        return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded))
+
+    guard(run)
+
+
+@app.command(
+    "compare-plans",
+    epilog=epilog("artlab-cost compare-plans examples/student-trial.yaml --exclude compute-pack-100"),
+)
+def compare_plans(
+    scenario: ScenarioArg,
+    pricing: PricingOpt = None,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", metavar="OFFER", help="Consider only these offers (repeatable).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", metavar="OFFER", help="Leave these offers out (repeatable).")
+    ] = None,
+    max_upfront: Annotated[
+        str | None, typer.Option("--max-upfront", metavar="YUAN", help="Most the plan's own purchases may cost.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many ranked plans to show.")] = 10,
+    budget: BudgetOpt = None,
+    budget_on: BudgetOnOpt = "cash",
+) -> None:
+    """Rank the ways to pay for the same usage: which trials to claim and packs to buy, cheapest first."""
+
+    def run() -> int:
+        from .. import api, engine
+
+        limit, on = yuan(budget, "--budget"), measure(budget_on)
+        cap = yuan(max_upfront, "--max-upfront")
+        sheet = load_sheet(pricing)
+        scen = api.load_scenario(scenario, sheet)
+        comparison = api.compare_plans(scen, sheet, only=only or (), exclude=exclude or (), max_upfront=cap, top=top)
+        check = engine.check_budget(comparison.plans[0].costs, limit, on) if limit is not None else None
+        view = _view(format, output, budget=check, scenario_path=str(scenario))
+        verdict = f"{check.verdict().text()} (best plan)" if check is not None else None
+        text = renderer(format).plans(comparison, view)
+        return finish(text, output, comparison.notes, view.notes, verdict, bool(check and check.exceeded))
+
+    guard(run)
+
+
+def _looks_like_sheet(src: yamlsrc.Source) -> bool:
+    from .. import yamlsrc
+
+    return isinstance(src.root, yamlsrc.Map) and "sheet" in src.root.items and "meters" in src.root.items
+
+
+@app.command(epilog=epilog("artlab-cost validate examples/*.yaml pricing.yaml", EXIT_CODES_NO_BUDGET))
+def validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Scenario or price sheet files.")],
+    pricing: PricingOpt = None,
+) -> None:
+    """Check scenarios and price sheets; print one line per problem (FILE:LINE:COLUMN: field: what is wrong).
+
+    Scenarios are checked against --pricing, else the one price sheet named among the files, else
+    $ARTLAB_COST_PRICING, else the bundled one.
+    """
+
+    def run() -> int:
+        from .. import yamlsrc
+        from ..pricing import parse_sheet
+        from ..scenario import parse_scenario
+
+        failed = False
+
+        def attempt(check: Callable[[], T]) -> T | None:
+            nonlocal failed
+            try:
+                return check()
+            except InputError as error:
+                failed = True
+                for line in error.lines():
+                    err(f"error: {line}")
+                return None
+
+        sources = [src for path in files if (src := attempt(partial(yamlsrc.load, path, str(path)))) is not None]
+        sheets: dict[str, PriceSheet | None] = {}
+        for src in filter(_looks_like_sheet, sources):
+            sheets[src.name] = attempt(partial(parse_sheet, src))
+            if sheets[src.name] is not None:
+                sys.stdout.write(f"{src.name}: valid price sheet\n")
+        scenarios = [src for src in sources if not _looks_like_sheet(src)]
+        if scenarios:
+            against = _validation_sheet(pricing, sheets)
+            if against is None:  # said on stderr: the scenarios cannot be checked
+                return EXIT_INPUT
+            for src in scenarios:
+                if attempt(partial(parse_scenario, src, against)) is not None:
+                    sys.stdout.write(f"{src.name}: valid scenario\n")
+        return EXIT_INPUT if failed else EXIT_OK
+
+    guard(run)
+
+
+def _validation_sheet(pricing: str | None, named: dict[str, PriceSheet | None]) -> PriceSheet | None:
+    """The sheet scenarios are checked against: --pricing, else the one named with them, else the default.
+
+    When two sheets are named, or the one named is broken, the scenarios cannot be checked
+    against it: that is said, on stderr, rather than checking them against another sheet.
+    """
+    if pricing:
+        return load_sheet(pricing)
+    if len(named) > 1:
+        err(f"error: {msg('validate.two-sheets', sheets=tuple(named)).text()}")
+        return None
+    if named:
+        ((name, sheet),) = named.items()
+        if sheet is None:
+            err(f"error: {msg('validate.broken-sheet', sheet=name).text()}")
+        return sheet
+    from ..api import load_sheet as load
+
+    return load(sheet_path(None))
+
+
+@app.command("pricing", epilog=epilog("artlab-cost pricing --format json | jq '.offers[].id'", EXIT_CODES_NO_BUDGET))
+def pricing_cmd(
+    pricing: PricingOpt = None,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Show the price sheet in use: meters, offers, settings, and which values are assumptions."""
+
+    def run() -> int:
+        sheet = load_sheet(pricing)
+        return finish(renderer(format).pricing(sheet, _view(format, output)), output, (), True)
+
+    guard(run)
+
+
+@app.command(epilog=epilog("artlab-cost schema > artlab-scenario.schema.json", EXIT_CODES_NO_BUDGET))
+def schema(
+    kind: Annotated[str, typer.Option("--kind", metavar="scenario|pricing", help="Which file format.")] = "scenario",
+    output: OutputOpt = None,
+) -> None:
+    """Print the JSON Schema of the scenario format (or of the price sheet), for editors to complete and check."""
+
+    def run() -> int:
+        from ..editor_schema import schema_text
+
+        if kind not in ("scenario", "pricing"):
+            raise UsageError(msg("cli.schema-kind", value=kind))
+        return finish(schema_text(kind), output, (), True)
+
+    guard(run)

@@ -1,0 +1,290 @@
+"""What a simulation returns: charges with their allocations, balances, bills, totals and notes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from ..calendar import add_months, month_key
+from ..messages import Chain, Note, note
+from ..pricing import GrantKind, MeterId, PriceSheet, Rounding, Stage, meter_base
+from ..scenario import Scenario
+from .charges import meter_order
+from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value
+
+ZERO = Decimal(0)
+_ROUNDING = {Rounding.truncate: ROUND_DOWN, Rounding.half_up: ROUND_HALF_UP, Rounding.half_even: ROUND_HALF_EVEN}
+
+
+class Charge(NamedTuple):
+    """Usage of one meter over consecutive days of one month, at list price, with how it was absorbed."""
+
+    meter: str  # meter key: shared_gpu, dedicated:<spec>, storage, traffic_busy, ...
+    start: date
+    end: date  # exclusive
+    quantity: Decimal  # units used
+    billable: Decimal  # units billed, after a monthly free allowance (B6)
+    unit: str
+    amount: Decimal  # list price in yuan
+    allocations: tuple[Allocation, ...]
+
+    @property
+    def month(self) -> str:
+        return month_key(self.start)
+
+
+class Balance(NamedTuple):
+    """One trial, pack or voucher grant: what it held, absorbed, has left and lapsed (B12, B19)."""
+
+    id: str
+    offer: str
+    name: str
+    count: int  # type: ignore[assignment]  # stacked packs bought together, held as one
+    stage: Stage
+    kind: GrantKind
+    unit: str
+    covers: frozenset[MeterId]
+    starts: date
+    ends: date  # exclusive
+    initial: Decimal  # what it held at the start of the period (after `used`)
+    absorbed: Decimal  # in its unit; GB-hours covered for a capacity
+    absorbed_yuan: Decimal
+    left: Decimal  # at the end of the period, if still valid then; else 0
+    lapsed: Decimal  # left unused at an expiry inside the period
+    lapsed_value: Decimal  # lapsed in yuan at the highest list price it could absorb
+    assumed: bool  # rests on a value the price sheet marks as an assumption
+
+
+class Purchase(NamedTuple):
+    holding: int  # index in the scenario's holdings
+    offer: str
+    acquired: date
+    count: int  # type: ignore[assignment]
+    price: Decimal  # for all `count`
+    in_period: bool  # paid during the period, so counted as upfront
+
+
+class Bill(NamedTuple):
+    month: str  # YYYY-MM
+    postpaid_exact: Decimal
+    postpaid_due: Decimal  # after the sheet's rounding rule, once per month (B20)
+
+
+class Totals(NamedTuple):
+    list_price: Decimal
+    absorbed: dict[Stage, Decimal]  # per stage except postpaid
+    postpaid_exact: Decimal
+    postpaid_due: Decimal
+    upfront: Decimal
+    cash: Decimal  # upfront + postpaid_due: out of pocket
+    lapsed_value: Decimal
+
+
+class State(NamedTuple):
+    """What carries from one run to the next: balances left and request allowances used this month."""
+
+    left: tuple[tuple[str, Decimal], ...]
+    requests_used: tuple[tuple[str, Decimal], ...]  # ("put_requests@2026-03", count)
+
+
+class Estimate(NamedTuple):
+    """A scenario's period through the waterfall: what `artlab-cost estimate` shows."""
+
+    scenario: str
+    start: date
+    end: date  # exclusive
+    sheet: str  # name, version and date of the price sheet
+    charges: tuple[Charge, ...]
+    balances: tuple[Balance, ...]
+    purchases: tuple[Purchase, ...]
+    bills: tuple[Bill, ...]
+    totals: Totals
+    stages: tuple[Stage, ...]  # the deduction order used
+    notes: tuple[Note, ...]
+    assumed_meters: frozenset[str]  # meter keys whose price is an assumption
+    state: State
+
+
+class Costs(NamedTuple):
+    """What a plan search needs of a run, without building the full result."""
+
+    upfront: Decimal
+    postpaid_exact: Decimal
+    postpaid_due: Decimal
+    cash: Decimal
+    lapsed_value: Decimal
+    unused: dict[str, Decimal]  # entitlement id -> not used up (in its unit), whether it lapsed or is still valid
+    absorbed: dict[str, Decimal]  # entitlement id -> absorbed, in its unit
+    list_price: Decimal
+
+
+def bill_round(amount: Decimal, sheet: PriceSheet) -> Decimal:
+    """A month's postpaid as billed: rounded once, by the sheet's rule (B20)."""
+    quantum = Decimal(1).scaleb(-sheet.settings.bill_places)
+    return amount.quantize(quantum, _ROUNDING[sheet.settings.bill_rounding])
+
+
+def upfront_paid(scenario: Scenario, sheet: PriceSheet) -> Decimal:
+    """What the period's purchases cost; holdings acquired before it were paid before it."""
+    return sum(
+        (
+            sheet.offers[h.offer].price * h.count
+            for h in scenario.holdings
+            if scenario.start <= h.acquired < scenario.end
+        ),
+        ZERO,
+    )
+
+
+def costs_of(run: Run, scenario: Scenario, sheet: PriceSheet, list_price: Decimal) -> Costs:
+    due = sum((bill_round(v, sheet) for v in run.postpaid.values()), ZERO)
+    upfront = upfront_paid(scenario, sheet)
+    return Costs(
+        upfront=upfront,
+        postpaid_exact=sum(run.postpaid.values(), ZERO),
+        postpaid_due=due,
+        cash=upfront + due,
+        lapsed_value=sum((lapsed_value(e, run.flow) for e in run.entitlements), ZERO),
+        unused={e.id: (e.size if e.kind is GrantKind.capacity else e.left) for e in run.entitlements},
+        absorbed={e.id: e.absorbed for e in run.entitlements},
+        list_price=list_price,
+    )
+
+
+def _months(start: date, end: date) -> list[str]:
+    out = []
+    day = start.replace(day=1)
+    while day < end:
+        out.append(month_key(day))
+        day = add_months(day, 1)
+    return out
+
+
+def _same_places(a: tuple[Allocation, ...], b: tuple[Allocation, ...]) -> bool:
+    return [(x.stage, x.entitlement) for x in a] == [(x.stage, x.entitlement) for x in b]
+
+
+def charges_of(steps: list[Step], units: dict[str, str], merge: bool) -> list[Charge]:
+    """Join consecutive days of a meter within a month whose charges went to the same places (unless merge is off)."""
+    out: list[Charge] = []
+    last: dict[str, int] = {}
+    for s in steps:
+        end = s.day + timedelta(s.days)
+        i = last.get(s.meter)
+        if i is not None and merge:
+            prev = out[i]
+            if (
+                prev.end == s.day
+                and month_key(prev.start) == month_key(s.day)
+                and _same_places(prev.allocations, s.allocations)
+            ):
+                merged = tuple(
+                    Allocation(a.stage, a.entitlement, a.amount + b.amount, a.quantity + b.quantity)
+                    for a, b in zip(prev.allocations, s.allocations, strict=True)
+                )
+                amounts = (prev.quantity + s.quantity, prev.billable + s.billable, prev.unit, prev.amount + s.amount)
+                out[i] = Charge(s.meter, prev.start, end, *amounts, merged)
+                continue
+        last[s.meter] = len(out)
+        out.append(Charge(s.meter, s.day, end, s.quantity, s.billable, units[s.meter], s.amount, s.allocations))
+    out.sort(key=lambda c: (c.start.year, c.start.month, meter_order(c.meter), c.start))
+    return out
+
+
+def notes_of(scenario: Scenario, sheet: PriceSheet, meters_used: set[str], ents: list[Entitlement]) -> list[Note]:
+    """Which price sheet and which defaults an estimate used, what rests on an assumption, and the warnings."""
+    st = sheet.settings
+    out = [
+        note(
+            "note.prices",
+            "B21",
+            sheet=sheet.name,
+            version=sheet.version,
+            effective=sheet.effective,
+            origin=sheet.origin,
+        ),
+        note("note.deduction-order", "B17", order=Chain(st.deduction_order)),
+        note("note.rounding", "B20", rounding=st.bill_rounding, places=st.bill_places, charge_places=st.charge_places),
+    ]
+    if any(meter_base(k) is MeterId.dedicated for k in meters_used):
+        out.append(note("note.dedicated-increment", "B5", increment=st.dedicated_increment))
+    if ents:
+        out.append(note("note.tie-break", "B13", tie_break=st.tie_break))
+    if any(h.acquired < scenario.start for h in scenario.holdings):
+        out.append(note("note.prepaid-holdings"))
+    for key in sorted(meters_used):
+        out += [note("note.assumed-meter", meter=key, field=f, why=why) for f, why in sheet.meters[key].assumed]
+    for offer_id in sorted({e.offer for e in ents}):
+        out += [
+            note("note.assumed-offer", offer=offer_id, field=f, why=why) for f, why in sheet.offers[offer_id].assumed
+        ]
+    return out + list(scenario.warnings)
+
+
+def _balance(e: Entitlement, run: Run, end: date) -> Balance:
+    left = ZERO if e.ends <= end else (e.size if e.kind is GrantKind.capacity else e.left)
+    return Balance(
+        id=e.id, offer=e.offer, name=e.name, count=e.count, stage=e.stage, kind=e.kind, unit=e.unit, covers=e.covers,
+        starts=e.starts, ends=e.ends, initial=e.initial, absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan, left=left,
+        lapsed=e.lapsed, lapsed_value=lapsed_value(e, run.flow), assumed=e.assumed,
+    )  # fmt: skip
+
+
+def estimate_of(
+    scenario: Scenario, sheet: PriceSheet, run: Run, requests_used: tuple[tuple[str, Decimal], ...], merge: bool
+) -> Estimate:
+    """The full result of a run: charges, balances, bills and totals, notes, and the state to carry on."""
+    charges = charges_of(run.steps, {k: m.unit for k, m in sheet.meters.items()}, merge)
+    shown = [e for e in run.entitlements if e.ends > scenario.start and e.starts < scenario.end]
+    balances = tuple(_balance(e, run, scenario.end) for e in sorted(shown, key=lambda e: e.order))
+    purchases = tuple(
+        Purchase(
+            h.index,
+            h.offer,
+            h.acquired,
+            h.count,
+            sheet.offers[h.offer].price * h.count,
+            scenario.start <= h.acquired < scenario.end,
+        )
+        for h in scenario.holdings
+    )
+    bills = tuple(
+        Bill(m, exact, bill_round(exact, sheet))
+        for m, exact in ((m, run.postpaid.get(m, ZERO)) for m in _months(scenario.start, scenario.end))
+    )
+    absorbed: dict[Stage, Decimal] = {
+        stage: ZERO for stage in sheet.settings.deduction_order if stage is not Stage.postpaid
+    }
+    for c in charges:
+        for a in c.allocations:
+            if a.stage is not Stage.postpaid:
+                absorbed[a.stage] += a.amount
+    upfront = upfront_paid(scenario, sheet)
+    due = sum((b.postpaid_due for b in bills), ZERO)
+    totals = Totals(
+        list_price=sum((c.amount for c in charges), ZERO),
+        absorbed=absorbed,
+        postpaid_exact=sum((b.postpaid_exact for b in bills), ZERO),
+        postpaid_due=due,
+        upfront=upfront,
+        cash=upfront + due,
+        lapsed_value=sum((b.lapsed_value for b in balances), ZERO),
+    )
+    used_meters = {c.meter for c in charges}
+    state = State(left=tuple(sorted((e.id, e.left) for e in run.entitlements)), requests_used=requests_used)
+    return Estimate(
+        scenario=scenario.name,
+        start=scenario.start,
+        end=scenario.end,
+        sheet=sheet.label,
+        charges=tuple(charges),
+        balances=balances,
+        purchases=purchases,
+        bills=bills,
+        totals=totals,
+        stages=sheet.settings.deduction_order,
+        notes=tuple(notes_of(scenario, sheet, used_meters, shown)),
+        assumed_meters=frozenset(k for k in used_meters if sheet.meters[k].assumed),
+        state=state,
+    )

@@ -1,0 +1,89 @@
+"""Messages as data: a stable code and the values its wording needs. The catalogues in i18n/ word them.
+
+The core never builds a sentence: it says *what* happened (`Msg("scenario.unknown-offer",
+{"offer": "x"})`), and a renderer or the command line words it in the reader's language. JSON
+carries the code, so a script never has to parse prose.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+
+class Msg(NamedTuple):
+    """A message: its catalogue code and the values the wording needs (text, numbers, dates, terms, Msgs)."""
+
+    code: str
+    args: dict[str, Any]
+
+    def text(self, lang: str = "en") -> str:
+        from .i18n import word
+
+        return word(self, lang)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def msg(code: str, **args: Any) -> Msg:
+    return Msg(code, args)
+
+
+class Level(StrEnum):
+    note = "note"  # which price sheet and settings were used, what rests on an assumption
+    warning = "warning"  # something in the input that is probably not what was meant
+
+
+class Note(NamedTuple):
+    """A note or warning attached to a result: what a reader should know about how it was made."""
+
+    code: str
+    args: dict[str, Any]
+    rule: str = ""  # the billing rule it concerns (B13), if any
+    level: Level = Level.note
+
+    @property
+    def msg(self) -> Msg:
+        return Msg(self.code, self.args)
+
+    def text(self, lang: str = "en") -> str:
+        return self.msg.text(lang)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def note(code: str, rule: str = "", level: Level = Level.note, **args: Any) -> Note:
+    return Note(code, args, rule, level)
+
+
+def unique(notes: list[Note]) -> list[Note]:
+    """The notes without repeats, in their first order (one note per offer, however many slots it has)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for n in notes:
+        key = (n.code, repr(sorted(n.args.items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(n)
+    return out
+
+
+class Yuan(Decimal):
+    """An amount worded for people (two decimals, thousands separated) rather than exactly."""
+
+    __slots__ = ()
+
+
+class Chain(tuple[Any, ...]):
+    """Values worded one after another with ' > ' (a deduction order)."""
+
+    __slots__ = ()
+
+
+class And(tuple[Any, ...]):
+    """Values worded as 'a and b' in the reader's language (a plain tuple is worded 'a, b')."""
+
+    __slots__ = ()

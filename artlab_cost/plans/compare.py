@@ -1,0 +1,121 @@
+"""compare-plans: rank the ways to pay for one scenario's usage, cheapest out of pocket first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from ..engine import costs, price_usage
+from ..messages import Note, note, unique
+from ..pricing import PriceSheet
+from ..scenario import Scenario
+from .bounds import drop_hopeless, last_pack, rounding_slack
+from .search import RUN_BUDGET, OutOfRuns, Plan, Search, descend, fewest_claims, undominated
+from .space import Action, Space, candidate_offers
+
+
+class Comparison(NamedTuple):
+    scenario: str
+    start: date
+    end: date
+    sheet: str
+    plans: tuple[Plan, ...]  # ranked, best first
+    baseline: Plan  # nothing more than the scenario holds
+    postpaid_only: Decimal  # cash with nothing claimed, bought or held: every charge postpaid
+    runs: int  # engine runs made by the search
+    space: int  # plans the purchase rules allow within the searched counts
+    notes: tuple[Note, ...]
+    free: frozenset[str]  # offers that cost nothing: claimed rather than bought
+
+    def saving(self, plan: Plan) -> Decimal:
+        return self.postpaid_only - plan.costs.cash
+
+
+def _trim_claims(search: Search, kept: list[Plan], claims: list[Action]) -> list[Plan]:
+    """Phase 2: drop the claims a plan does not need.
+
+    For the cheapest plans every smaller set of claims is tried; from the others, a claim that
+    absorbed nothing goes at no cost.
+    """
+    best_cash = kept[0].costs.cash if kept else None
+    trimmed = []
+    for plan in kept:
+        if plan.costs.cash == best_cash:
+            plan = fewest_claims(search, plan, claims)
+        else:
+            idle = {a for a in plan.actions if a in claims and not last_pack(plan.costs, a, search.sheet)[0]}
+            if idle:
+                plan = search.plan(a for a in plan.actions if a not in idle)
+        trimmed.append(plan)
+    return trimmed
+
+
+def _search_note(proven: bool, space: int, search: Search) -> Note:
+    if not proven:
+        return note("plans.search-stopped", budget=RUN_BUDGET, seen=len(search.seen), space=space)
+    if space <= len(search.seen):
+        return note("plans.search-all", space=space)
+    return note("plans.search-bounded", space=space, seen=len(search.seen), runs=len(search.memo))
+
+
+def compare(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    only: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    max_upfront: Decimal | None = None,
+    top: int = 10,
+) -> Comparison:
+    """Rank the plans the purchase rules allow for this scenario, cheapest out of pocket first."""
+    priced = price_usage(scenario, sheet)
+    offers, idle = candidate_offers(scenario, sheet, priced, only, exclude)
+    space = Space(scenario, sheet, priced)
+    space.add(offers)
+    drop_hopeless(space)
+    months = len({pd.month for pd in priced.days}) or 1
+    search = Search(scenario, sheet, priced, max_upfront, top, rounding_slack(sheet, months), base=tuple(space.claims))
+    # Phase 1: every free claim taken. A claim costs nothing and never raises postpaid, so the
+    # cheapest plan with all of them is as cheap as the cheapest plan of all.
+    proven = True
+    try:
+        descend(search, space.fixed + space.counts, tuple(space.claims))
+        search.search(space.fixed, space.counts, 0, tuple(space.claims))
+    except OutOfRuns:
+        proven = False
+    search.budget = None  # trimming the claims below is a handful of runs more
+    kept = sorted(
+        {p.actions: p for p in [*(item[2] for item in search.kept), *search.ties]}.values(), key=Plan.rank_key
+    )
+    distinct = {plan.actions: plan for plan in _trim_claims(search, kept, space.claims)}
+    ranked = undominated(sorted(distinct.values(), key=Plan.rank_key))[:top]
+    baseline = search.plan(())
+    if not ranked:
+        ranked = [baseline]
+    everything_postpaid = costs(scenario._replace(holdings=()), sheet, priced)
+    assumed = sorted({a.offer for p in ranked for a in p.actions if sheet.offers[a.offer].assumed})
+    notes = [
+        note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin),
+        _search_note(proven, space.size, search),
+        note("plans.dating", "B12"),
+        *(note("note.assumed-offer", offer=o, field=f, why=why) for o in assumed for f, why in sheet.offers[o].assumed),
+    ]
+    if idle:
+        notes.append(note("plans.idle-offers", offers=tuple(idle)))
+    if max_upfront is not None:
+        notes.append(note("plans.max-upfront", limit=max_upfront))
+    notes += unique(space.notes)  # one note per offer, whatever the number of its slots
+    return Comparison(
+        scenario=scenario.name,
+        start=scenario.start,
+        end=scenario.end,
+        sheet=sheet.label,
+        plans=tuple(ranked),
+        baseline=baseline,
+        postpaid_only=everything_postpaid.cash,
+        runs=len(search.memo),
+        space=space.size,
+        notes=tuple(notes),
+        free=frozenset(o.id for o in sheet.offers.values() if o.price == 0),
+    )

@@ -1,0 +1,205 @@
+"""The plans the purchase rules allow: which offers are candidates, and the decisions a plan is made of.
+
+A plan is what to claim or buy on top of what the scenario already holds: each once-per-user
+offer (B10, B15) taken or not; each once-per-validity group (B16) one member or none per
+validity slot; each stackable offer (B16) a count at the start of each validity slot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ..calendar import add_months
+from ..engine import Priced
+from ..errors import UsageError
+from ..messages import Note, msg, note
+from ..pricing import Eligibility, GrantKind, Limit, MeterId, Offer, PriceSheet, meter_base
+from ..scenario import Holding, Scenario
+from ..schema import suggest
+
+COUNT_CAP = 1000  # stackable counts beyond this are not searched (said in the notes when it bites)
+
+
+@dataclass(frozen=True, order=True)
+class Action:
+    """Claim or buy `count` of an offer on a day."""
+
+    offer: str
+    date: date
+    count: int = 1
+
+    def prefix(self) -> str:
+        """The label of the holding this action adds to a simulation: the base of its entitlement ids."""
+        return f"+{self.offer}@{self.date.isoformat()}"
+
+
+@dataclass
+class Decision:
+    """One decision of a plan: its choices (each a tuple of actions; () is none)."""
+
+    choices: list[tuple[Action, ...]]
+    # every action any choice could add at its largest (for a group: all its members at once,
+    # which no plan may hold, but which bounds what any choice absorbs)
+    generous: tuple[Action, ...]
+    price: Decimal = Decimal(0)  # a count's price per pack
+    value: Decimal = Decimal(0)  # the most yuan one more pack can absorb
+    shift: Decimal = Decimal(0)  # the most other grants can gain from it in all (bounds.shift_allowance)
+
+
+def as_holdings(scenario: Scenario, actions: Sequence[Action]) -> tuple[Holding, ...]:
+    """A plan's actions as holdings added after the scenario's own."""
+    start = len(scenario.holdings)
+    return tuple(Holding(a.offer, a.date, a.count, None, a.prefix(), start + i) for i, a in enumerate(sorted(actions)))
+
+
+def demand(priced: Priced, covers: frozenset[MeterId], start: date, end: date, kind: GrantKind) -> Decimal:
+    """Billable units (quantity) or list yuan (amount) of the covered meters between start and end."""
+    total = Decimal(0)
+    for pd in priced.days:
+        first, last = max(pd.day, start), min(pd.day + timedelta(pd.count), end)
+        days = (last - first).days
+        if days <= 0:
+            continue
+        for c in pd.charges:
+            if meter_base(c.meter) in covers:
+                total += (c.amount if kind is GrantKind.amount else c.billable) * days
+    return total
+
+
+def first_billed(priced: Priced, covers: frozenset[MeterId], since: date) -> date | None:
+    """The first day on or after `since` with a billed charge on one of the covered meters."""
+    for run in priced.days:
+        last = run.day + timedelta(run.count - 1)
+        if last < since:
+            continue
+        if any(c.amount > 0 and meter_base(c.meter) in covers for c in run.charges):
+            return max(run.day, since)
+    return None
+
+
+def candidate_offers(
+    scenario: Scenario, sheet: PriceSheet, priced: Priced, only: Sequence[str], exclude: Sequence[str]
+) -> tuple[list[Offer], list[str]]:
+    """Offers a plan may add: eligible (B10, B11), not yet used up once per user, covering billed usage."""
+    for name in (*only, *exclude):
+        if name not in sheet.offers:
+            raise UsageError(msg("plans.unknown-offer", offer=name, hint=suggest(name, tuple(sheet.offers))))
+    billed = {meter_base(c.meter) for pd in priced.days for c in pd.charges if c.amount > 0}
+    held = {h.offer for h in scenario.holdings}
+    out, idle = [], []
+    for offer in sheet.offers.values():
+        if (only and offer.id not in only) or offer.id in exclude:
+            continue
+        if (Eligibility.new_user in offer.eligible and not scenario.new_user) or (
+            Eligibility.student in offer.eligible and not scenario.student
+        ):
+            continue
+        if offer.limit is Limit.once_per_user and offer.id in held:
+            continue
+        if not any(g.covers & billed for g in offer.grants):
+            idle.append(offer.id)
+            continue
+        out.append(offer)
+    return out, idle
+
+
+def unit_prices(sheet: PriceSheet, meter: MeterId) -> list[Decimal]:
+    return [m.price / m.divisor for k, m in sheet.meters.items() if meter_base(k) is meter]
+
+
+def pack_value(offer: Offer, sheet: PriceSheet) -> Decimal:
+    """The most yuan one pack of an offer can absorb: its amounts, and its quantities at their dearest meter."""
+    total = Decimal(0)
+    for g in offer.grants:
+        if g.kind is GrantKind.amount:
+            total += g.size
+        else:
+            total += g.size * max(p for meter in g.covers for p in unit_prices(sheet, meter))
+    return total
+
+
+class Space:
+    """The decisions of one scenario's plans, in three parts: free claims, fixed choices, and counts."""
+
+    def __init__(self, scenario: Scenario, sheet: PriceSheet, priced: Priced) -> None:
+        self.scenario = scenario
+        self.sheet = sheet
+        self.priced = priced
+        self.claims: list[Action] = []  # free once-per-user offers: every plan of the first phase takes them
+        self.fixed: list[Decision] = []  # paid once-per-user offers and group slots
+        self.counts: list[Decision] = []  # stackable offers, a count per validity slot
+        self.notes: list[Note] = []
+
+    def first_use(self, offer: Offer, day: date) -> date | None:
+        # B12: a pack covers nothing before it is bought, and a day before the first billed
+        # usage of its meters only shortens what it covers; so it is bought on that day.
+        return first_billed(self.priced, offer.covers, day)
+
+    def add(self, offers: list[Offer]) -> None:
+        grouped: dict[str, list[Offer]] = {}
+        for offer in offers:
+            if offer.limit is Limit.once_per_user:
+                self._once(offer)
+            elif offer.limit is Limit.once_per_validity:
+                grouped.setdefault(offer.group or offer.id, []).append(offer)
+            else:
+                self._stackable(offer)
+        for key, members in grouped.items():
+            self._group(key, members)
+
+    def _once(self, offer: Offer) -> None:
+        first = self.first_use(offer, self.scenario.start)
+        if first is None:
+            return
+        one = (Action(offer.id, first),)
+        if offer.price == 0:
+            self.claims.append(one[0])
+        else:
+            self.fixed.append(Decision([(), one], one))
+
+    def _stackable(self, offer: Offer) -> None:
+        end = self.scenario.end
+        slot = self.first_use(offer, self.scenario.start)
+        while slot is not None:
+            until = min(add_months(slot, offer.validity_months), end)
+            need = 0
+            for g in offer.grants:
+                kind = GrantKind.amount if g.kind is GrantKind.amount else GrantKind.quantity
+                need = max(need, math.ceil(demand(self.priced, g.covers, slot, until, kind) / g.size))
+            if need > COUNT_CAP:
+                self.notes.append(note("plans.count-cap", offer=offer.id, cap=COUNT_CAP, need=need))
+                need = COUNT_CAP
+            if need:
+                choices: list[tuple[Action, ...]] = [()]
+                choices += [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
+                self.counts.append(Decision(choices, choices[-1], offer.price, pack_value(offer, self.sheet)))
+            slot = self.first_use(offer, until) if until < end else None
+
+    def _group(self, key: str, members: list[Offer]) -> None:
+        sheet, end = self.sheet, self.scenario.end
+        held = [h for h in self.scenario.holdings if (sheet.offers[h.offer].group or h.offer) == key]
+        shortest = min(o.validity_months for o in members)
+        day: date | None = self.first_use(members[0], self.scenario.start)
+        while day is not None and day < end:
+            cover = next(
+                (h for h in held if h.acquired <= day < add_months(h.acquired, sheet.offers[h.offer].validity_months)),
+                None,
+            )
+            if cover is not None:  # B16: no second pack of the group while one is valid
+                day = self.first_use(members[0], add_months(cover.acquired, sheet.offers[cover.offer].validity_months))
+                continue
+            options = [(Action(o.id, day),) for o in members]
+            self.fixed.append(Decision([(), *options], tuple(a for opt in options for a in opt)))
+            day = self.first_use(members[0], add_months(day, shortest))
+
+    @property
+    def size(self) -> int:
+        """Plans the purchase rules allow within the searched counts."""
+        size = 1 << len(self.claims)  # each free claim taken or not
+        for decision in self.fixed + self.counts:
+            size *= len(decision.choices)
+        return size

@@ -1,0 +1,52 @@
+"""The price sheet: meters, offers and the settings the sources leave open, loaded from YAML and checked."""
+
+from .load import BUNDLED_NAME, bundled_path, load_sheet, parse_sheet
+from .model import (
+    METER_GROUPS,
+    METERS,
+    UNITS,
+    Eligibility,
+    Grant,
+    GrantKind,
+    Increment,
+    Limit,
+    Meter,
+    MeterId,
+    Offer,
+    PriceSheet,
+    Rounding,
+    Settings,
+    Stage,
+    TieBreak,
+    dedicated_key,
+    expand_covers,
+    meter_base,
+)
+from .spec import SHEET_SPEC
+
+__all__ = [
+    "BUNDLED_NAME",
+    "METER_GROUPS",
+    "METERS",
+    "SHEET_SPEC",
+    "UNITS",
+    "Eligibility",
+    "Grant",
+    "GrantKind",
+    "Increment",
+    "Limit",
+    "Meter",
+    "MeterId",
+    "Offer",
+    "PriceSheet",
+    "Rounding",
+    "Settings",
+    "Stage",
+    "TieBreak",
+    "bundled_path",
+    "dedicated_key",
+    "expand_covers",
+    "load_sheet",
+    "meter_base",
+    "parse_sheet",
+]

@@ -1,0 +1,198 @@
+"""Reading a price sheet: the checked YAML turned into a PriceSheet, with the rules across fields."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from .. import yamlsrc
+from ..errors import InputError, Problem
+from ..messages import msg
+from ..schema import INVALID, Obj, check, suggest
+from .model import (
+    UNITS,
+    Assumed,
+    Eligibility,
+    Grant,
+    GrantKind,
+    Increment,
+    Limit,
+    Meter,
+    MeterId,
+    Offer,
+    PriceSheet,
+    Rounding,
+    Settings,
+    Stage,
+    TieBreak,
+    dedicated_key,
+    expand_covers,
+)
+from .spec import SHEET_SPEC
+
+BUNDLED_NAME = "bundled pricing.yaml"
+ONE = Decimal(1)
+
+
+def _assumed(obj: Obj, path: str, src: yamlsrc.Source) -> Assumed:
+    assumed: Obj = obj.get("assumed") or Obj()
+    for key in assumed:
+        if key not in obj or key in ("assumed", "source"):
+            fields = tuple(k for k in obj if k not in ("assumed", "source"))
+            src.problems.append(
+                src.problem(
+                    assumed.at(key), f"{path}.assumed.{key}", msg("sheet.assumed-no-field", hint=suggest(key, fields))
+                )
+            )
+    return tuple(sorted(assumed.items()))
+
+
+def _settings(raw: Obj, src: yamlsrc.Source) -> Settings:
+    order = tuple(Stage(s) for s in raw["deduction_order"])
+    where = raw.at("deduction_order")
+    if len(set(order)) != len(order):
+        src.problems.append(src.problem(where, "settings.deduction_order", msg("sheet.stage-twice")))
+    if not order or order[-1] is not Stage.postpaid:
+        src.problems.append(src.problem(where, "settings.deduction_order", msg("sheet.postpaid-last")))
+    return Settings(
+        deduction_order=order,
+        tie_break=TieBreak(raw["tie_break"]),
+        dedicated_increment=Increment(raw["dedicated_increment"]),
+        bill_rounding=Rounding(raw["bill_rounding"]),
+        bill_places=int(raw["bill_places"]),
+        charge_places=int(raw["charge_places"]),
+        source=raw["source"],
+    )
+
+
+def _meters(raw: Obj, src: yamlsrc.Source) -> dict[str, Meter]:
+    meters: dict[str, Meter] = {}
+
+    def add(
+        key: str, m: Obj, path: str, name: str, divisor: Decimal, price_unit: str, free: Decimal = Decimal(0)
+    ) -> None:
+        base = MeterId(key.split(":")[0])
+        meters[key] = Meter(
+            key,
+            m.get("name") or name,
+            UNITS[base],
+            m["price"],
+            divisor,
+            price_unit,
+            m["source"],
+            _assumed(m, path, src),
+            free,
+        )
+
+    for mid in (MeterId.shared_gpu, MeterId.traffic_busy, MeterId.traffic_idle):
+        unit_name = "GPU-second" if mid is MeterId.shared_gpu else "GB"
+        add(mid, raw[mid], f"meters.{mid}", METER_NAMES[mid], ONE, unit_name)
+    for spec_id, spec in raw["dedicated"]["specs"].items():
+        add(dedicated_key(spec_id), spec, f"meters.dedicated.specs.{spec_id}", f"dedicated {spec_id}", ONE, "hour")
+    st = raw["storage"]
+    add(MeterId.storage, st, "meters.storage", METER_NAMES[MeterId.storage], st["days_per_month"] * 24, "GB-month")
+    for mid in (MeterId.put_requests, MeterId.get_requests):
+        m = raw[mid]
+        add(mid, m, f"meters.{mid}", METER_NAMES[mid], m["per"], f"{int(m['per']):,} requests", m["free_per_month"])
+    return meters
+
+
+# The meters' default names, when the sheet gives none (data of the sheet, shown as written).
+METER_NAMES = {
+    MeterId.shared_gpu: "shared GPU",
+    MeterId.storage: "OSS storage",
+    MeterId.traffic_busy: "traffic, busy",
+    MeterId.traffic_idle: "traffic, idle",
+    MeterId.put_requests: "PUT requests",
+    MeterId.get_requests: "GET requests",
+}
+
+
+def _grant(g: Obj, gpath: str, o: Obj, path: str, src: yamlsrc.Source) -> Grant:
+    kind = next(k for k in GrantKind if k.value in g)
+    covers = expand_covers(g["covers"])
+    units = {UNITS[c] for c in covers}
+    unit = "yuan"
+    if kind is GrantKind.quantity:
+        if len(units) != 1:
+            src.problems.append(src.problem(g.at("covers"), f"{gpath}.covers", msg("sheet.quantity-one-unit")))
+        unit = units.pop() if len(units) == 1 else "?"
+    elif kind is GrantKind.capacity:
+        if covers != {MeterId.storage}:
+            src.problems.append(src.problem(g.at("covers"), f"{gpath}.covers", msg("sheet.capacity-storage")))
+        unit = "GB"
+        if o["limit"] == Limit.stackable:
+            src.problems.append(src.problem(o.at("limit"), f"{path}.limit", msg("sheet.capacity-stackable")))
+    return Grant(kind, g[kind.value], covers, unit)
+
+
+def _offers(raw: Obj, order: tuple[Stage, ...], src: yamlsrc.Source) -> dict[str, Offer]:
+    offers: dict[str, Offer] = {}
+    for oid, o in raw.items():
+        path = f"offers.{oid}"
+        if o["stage"] not in order:
+            src.problems.append(
+                src.problem(o.at("stage"), f"{path}.stage", msg("sheet.stage-not-in-order", stage=o["stage"]))
+            )
+        grants = tuple(_grant(g, f"{path}.grants[{i}]", o, path, src) for i, g in enumerate(o["grants"]))
+        offers[oid] = Offer(
+            id=oid,
+            name=o["name"],
+            stage=Stage(o["stage"]),
+            price=o["price"],
+            validity_months=int(o["validity_months"]),
+            eligible=frozenset(Eligibility(e) for e in o["eligible"]),
+            limit=Limit(o["limit"]),
+            group=o.get("group") or "",
+            grants=grants,
+            source=o["source"],
+            assumed=_assumed(o, path, src),
+            note=o.get("note") or "",
+        )
+    return offers
+
+
+def _build(raw: Obj, src: yamlsrc.Source) -> PriceSheet:
+    settings = _settings(raw["settings"], src)
+    info = raw["sheet"]
+    return PriceSheet(
+        name=info["name"],
+        version=info["version"],
+        effective=info["effective"],
+        currency=info["currency"],
+        source=info["source"],
+        settings=settings,
+        meters=_meters(raw["meters"], src),
+        offers=_offers(raw["offers"], settings.deduction_order, src),
+        origin=src.name,
+    )
+
+
+def parse_sheet(src: yamlsrc.Source) -> PriceSheet:
+    if isinstance(src.root, yamlsrc.Map) and {"account", "period"} <= src.root.items.keys():
+        raise InputError([src.problem(None, "", msg("sheet.is-scenario"))])
+    raw = check(src, SHEET_SPEC)
+    if raw is INVALID or src.problems:
+        raise InputError(src.problems or [src.problem(None, "", msg("sheet.invalid"))])
+    sheet = _build(raw, src)
+    if src.problems:
+        raise InputError(src.problems)
+    return sheet
+
+
+def bundled_path() -> Path:
+    """The price sheet shipped inside the package (or at the repository root in a source checkout)."""
+    inside = Path(__file__).resolve().parent.parent / "pricing.yaml"
+    if inside.is_file():
+        return inside
+    return Path(__file__).resolve().parent.parent.parent / "pricing.yaml"
+
+
+def load_sheet(path: Path | str | None = None, display: str | None = None) -> PriceSheet:
+    """A price sheet from a file, or the bundled one when `path` is None."""
+    if path is None:
+        bundled = bundled_path()
+        if not bundled.is_file():
+            raise InputError([Problem(BUNDLED_NAME, 0, 0, "", msg("sheet.bundled-missing"))])
+        return parse_sheet(yamlsrc.load(bundled, BUNDLED_NAME))
+    return parse_sheet(yamlsrc.load(Path(path), display or str(path)))

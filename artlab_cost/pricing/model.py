@@ -1,0 +1,199 @@
+"""The price sheet as typed values: meters, offers, settings, and the terms of the billing domain."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class Stage(StrEnum):
+    """Where an entitlement stands in the deduction waterfall (B17)."""
+
+    free_trial = "free_trial"
+    pack = "pack"
+    voucher = "voucher"
+    postpaid = "postpaid"
+
+
+class MeterId(StrEnum):
+    """The billable meters, in the order charges of one day are taken by the waterfall.
+
+    Idle-hour traffic (00:00-08:00, B7) comes first in a day and busy-hour traffic last; the
+    rest run all day. A dedicated meter is keyed `dedicated:<spec>`, one per machine spec.
+    """
+
+    traffic_idle = "traffic_idle"
+    shared_gpu = "shared_gpu"
+    dedicated = "dedicated"
+    storage = "storage"
+    put_requests = "put_requests"
+    get_requests = "get_requests"
+    traffic_busy = "traffic_busy"
+
+
+class GrantKind(StrEnum):
+    amount = "amount"  # yuan, used up
+    quantity = "quantity"  # units of the covered meters, used up
+    capacity = "capacity"  # GB of storage covered at every hour, not used up (B16)
+
+
+class Limit(StrEnum):
+    """An offer's purchase rule."""
+
+    once_per_user = "once_per_user"  # B10, B15
+    once_per_validity = "once_per_validity"  # one of its group at a time (B16)
+    stackable = "stackable"  # B16
+
+
+class Eligibility(StrEnum):
+    new_user = "new_user"  # B10
+    student = "student"  # B11
+
+
+class Increment(StrEnum):
+    """How a partial dedicated hour is billed (B5): a session rounded up to a whole increment."""
+
+    second = "second"
+    minute = "minute"
+    hour = "hour"
+
+    @property
+    def seconds(self) -> int:
+        return {"second": 1, "minute": 60, "hour": 3600}[self.value]
+
+
+class Rounding(StrEnum):
+    """How a month's postpaid bill is rounded (B20)."""
+
+    truncate = "truncate"
+    half_up = "half_up"
+    half_even = "half_even"
+
+
+class TieBreak(StrEnum):
+    """Which of several packs expiring together goes first (B13)."""
+
+    acquired_then_offer = "acquired_then_offer"
+    listed = "listed"
+
+
+METERS = tuple(MeterId)
+UNITS = {
+    MeterId.shared_gpu: "GPU-s",
+    MeterId.dedicated: "h",
+    MeterId.storage: "GB-h",
+    MeterId.traffic_busy: "GB",
+    MeterId.traffic_idle: "GB",
+    MeterId.put_requests: "req",
+    MeterId.get_requests: "req",
+}
+# Names a grant may use for several meters at once.
+METER_GROUPS: dict[str, tuple[MeterId, ...]] = {
+    "compute": (MeterId.shared_gpu, MeterId.dedicated),
+    "traffic": (MeterId.traffic_busy, MeterId.traffic_idle),
+    "requests": (MeterId.put_requests, MeterId.get_requests),
+    "oss": (MeterId.storage, MeterId.traffic_busy, MeterId.traffic_idle, MeterId.put_requests, MeterId.get_requests),
+    "all": METERS,
+}
+DEDICATED_PREFIX = "dedicated:"
+
+
+def meter_base(key: str) -> MeterId:
+    """The meter a meter key belongs to: `dedicated:ded-8.07` -> dedicated."""
+    return MeterId(key.split(":", 1)[0])
+
+
+def dedicated_key(spec: str) -> str:
+    return DEDICATED_PREFIX + spec
+
+
+def expand_covers(names: list[str] | tuple[str, ...]) -> frozenset[MeterId]:
+    out: set[MeterId] = set()
+    for name in names:
+        out.update(METER_GROUPS[name] if name in METER_GROUPS else (MeterId(name),))
+    return frozenset(out)
+
+
+Assumed = tuple[tuple[str, str], ...]  # (field, why) of every value no source gives
+
+
+class Meter(NamedTuple):
+    """A billable meter: yuan = units x price / divisor."""
+
+    id: str  # a MeterId, or dedicated:<spec>
+    name: str
+    unit: str
+    price: Decimal
+    divisor: Decimal  # 1, or days_per_month x 24 for storage, or `per` for requests
+    price_unit: str  # how the price is quoted: "GPU-second", "GB-month", "10,000 requests"
+    source: str
+    assumed: Assumed = ()
+    free_per_month: Decimal = Decimal(0)
+
+    @property
+    def base(self) -> MeterId:
+        return meter_base(self.id)
+
+
+class Grant(NamedTuple):
+    kind: GrantKind
+    size: Decimal
+    covers: frozenset[MeterId]
+    unit: str  # "yuan" for amount, else the covered meters' unit (capacity: GB)
+
+
+class Offer(NamedTuple):
+    id: str
+    name: str
+    stage: Stage
+    price: Decimal
+    validity_months: int
+    eligible: frozenset[Eligibility]
+    limit: Limit
+    group: str
+    grants: tuple[Grant, ...]
+    source: str
+    assumed: Assumed
+    note: str
+
+    @property
+    def covers(self) -> frozenset[MeterId]:
+        return frozenset().union(*(g.covers for g in self.grants))
+
+
+class Settings(NamedTuple):
+    deduction_order: tuple[Stage, ...]
+    tie_break: TieBreak
+    dedicated_increment: Increment
+    bill_rounding: Rounding
+    bill_places: int
+    charge_places: int
+    source: str
+
+
+class PriceSheet(NamedTuple):
+    name: str
+    version: str
+    effective: date
+    currency: str
+    source: str
+    settings: Settings
+    meters: dict[str, Meter]  # key -> meter; dedicated specs are "dedicated:<spec>"
+    offers: dict[str, Offer]
+    origin: str  # the file it was read from, or "bundled pricing.yaml"
+
+    @property
+    def label(self) -> str:
+        """Name, version and effective date: what an output says it priced with (B21)."""
+        return f"{self.name} {self.version} ({self.effective})"
+
+    def spec_ids(self) -> tuple[str, ...]:
+        return tuple(k.removeprefix(DEDICATED_PREFIX) for k in self.meters if k.startswith(DEDICATED_PREFIX))
+
+    def assumptions(self) -> list[tuple[str, str, str, str]]:
+        """Every value of the sheet that no source gives: (meter or offer, id, field, why)."""
+        out = [("meter", m.id, f, why) for m in self.meters.values() for f, why in m.assumed]
+        out += [("offer", o.id, f, why) for o in self.offers.values() for f, why in o.assumed]
+        return out

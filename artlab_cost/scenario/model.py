@@ -1,0 +1,131 @@
+"""The usage scenario as typed values: one record per kind of usage, the holdings, the scenario."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import NamedTuple
+
+from ..calendar import add_months
+from ..messages import Note
+from ..pricing import Limit, PriceSheet
+
+
+class UsageKind(StrEnum):
+    shared = "shared"
+    dedicated = "dedicated"
+    storage = "storage"
+    traffic = "traffic"
+    requests = "requests"
+
+
+class Per(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class Tool(StrEnum):
+    stable_diffusion = "stable-diffusion"
+    comfyui = "comfyui"
+
+
+class SharedUsage(NamedTuple):
+    """Shared edition: GPU-seconds of generation per day, week or month (B3)."""
+
+    label: str
+    start: date  # first day, inclusive (clipped to the period)
+    end: date  # exclusive
+    gpu_seconds: Decimal  # per `per`
+    per: Per = Per.month
+    tool: Tool = Tool.stable_diffusion
+
+
+class DedicatedUsage(NamedTuple):
+    """Dedicated edition: one session a day on the given weekdays, billed while it runs (B4, B5)."""
+
+    label: str
+    start: date
+    end: date
+    spec: str
+    hours_per_day: Decimal
+    weekdays: frozenset[int] = frozenset(range(7))  # Monday is 0
+    tool: Tool = Tool.stable_diffusion
+
+
+class StorageUsage(NamedTuple):
+    """OSS storage: GB held, growing at the start of each later calendar month (B7)."""
+
+    label: str
+    start: date
+    end: date
+    gb: Decimal
+    growth: Decimal = Decimal(0)
+    anchor: date = date(2000, 1, 1)  # the day growth counts from: the entry's own first day
+
+
+class TrafficUsage(NamedTuple):
+    """OSS downstream traffic per calendar month, a share of it in idle hours (B7)."""
+
+    label: str
+    start: date
+    end: date
+    gb_per_month: Decimal
+    idle_share: Decimal = Decimal(0)
+
+
+class RequestUsage(NamedTuple):
+    """OSS PUT and GET requests per calendar month (B6)."""
+
+    label: str
+    start: date
+    end: date
+    put_per_month: Decimal = Decimal(0)
+    get_per_month: Decimal = Decimal(0)
+
+
+Usage = SharedUsage | DedicatedUsage | StorageUsage | TrafficUsage | RequestUsage
+
+
+class Holding(NamedTuple):
+    """A trial, pack or voucher the account claimed or bought."""
+
+    offer: str
+    acquired: date
+    count: int  # type: ignore[assignment]
+    used: Decimal | None
+    label: str
+    index: int  # type: ignore[assignment]  # position in the scenario, for the B13 tie-break
+
+
+class Scenario(NamedTuple):
+    name: str
+    new_user: bool
+    student: bool
+    start: date
+    end: date  # exclusive
+    usage: tuple[Usage, ...]
+    holdings: tuple[Holding, ...]
+    origin: str
+    warnings: tuple[Note, ...] = ()
+
+    def with_holdings(self, extra: tuple[Holding, ...]) -> Scenario:
+        return self._replace(holdings=self.holdings + extra)
+
+
+def validity_end(hold: Holding, sheet: PriceSheet) -> date:
+    return add_months(hold.acquired, sheet.offers[hold.offer].validity_months)
+
+
+def overlaps(holdings: list[Holding] | tuple[Holding, ...], sheet: PriceSheet) -> list[tuple[Holding, Holding]]:
+    """Pairs of holdings that break a once-per-validity rule (B16): same group or offer, validity overlapping."""
+    clashes = []
+    limited = [h for h in holdings if sheet.offers[h.offer].limit is Limit.once_per_validity]
+    for j, b in enumerate(limited):
+        key_b = sheet.offers[b.offer].group or b.offer
+        for a in limited[:j]:
+            key_a = sheet.offers[a.offer].group or a.offer
+            if key_a == key_b and a.acquired < validity_end(b, sheet) and b.acquired < validity_end(a, sheet):
+                clashes.append((a, b))
+    return clashes

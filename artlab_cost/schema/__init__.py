@@ -1,0 +1,30 @@
+"""Declarative field specs: one description of a file format that both checks a node tree and emits JSON Schema.
+
+base.py        the Spec interface, checked containers (Obj, Items), did-you-mean, check()
+scalars.py     Num (exact decimals), Text, Flag, Day
+containers.py  ListOf, Record (with Field), MapOf, Tagged
+"""
+
+from .base import INVALID, Items, Obj, Spec, check, describe, join, suggest
+from .containers import Field, ListOf, MapOf, Record, Tagged
+from .scalars import Day, Flag, Num, Text
+
+__all__ = [
+    "INVALID",
+    "Day",
+    "Field",
+    "Flag",
+    "Items",
+    "ListOf",
+    "MapOf",
+    "Num",
+    "Obj",
+    "Record",
+    "Spec",
+    "Tagged",
+    "Text",
+    "check",
+    "describe",
+    "join",
+    "suggest",
+]

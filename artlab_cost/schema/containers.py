@@ -1,0 +1,211 @@
+"""Specs of containers: lists, records with a fixed set of keys, mappings of ids, and records tagged by kind."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from ..messages import And, Msg, msg
+from ..yamlsrc import Map, Node, Seq, Source
+from .base import INVALID, Items, Obj, Spec, join, suggest
+from .scalars import Text
+
+
+class ListOf(Spec):
+    __slots__ = ("item", "min_items", "max_items", "doc")
+
+    def __init__(self, item: Spec, min_items: int = 0, max_items: int = 1000, doc: str = "") -> None:
+        self.item = item
+        self.min_items = min_items
+        self.max_items = max_items
+        self.doc = doc
+
+    def check(self, node: Node, path: str, src: Source) -> Any:
+        if not isinstance(node, Seq):
+            return self._wrong(node, path, src, msg("expected.list"))
+        if len(node.items) < self.min_items:
+            src.problems.append(src.problem(node.mark, path, msg("spec.min-items", count=self.min_items)))
+            return INVALID
+        if len(node.items) > self.max_items:
+            src.problems.append(src.problem(node.mark, path, msg("spec.max-items", count=self.max_items)))
+            return INVALID
+        out = Items(self.item.check(child, join(path, i), src) for i, child in enumerate(node.items))
+        out.mark, out.marks, out.path = node.mark, [child.mark for child in node.items], path
+        return INVALID if any(v is INVALID for v in out) else out
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = {"type": "array", "items": self.item.json_schema(), "maxItems": self.max_items}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        return self._with_doc(schema)
+
+
+class Field(NamedTuple):
+    spec: Spec
+    required: bool = False
+    default: Any = None
+
+
+class Record(Spec):
+    """A mapping with a fixed set of keys; an unknown key is an error with a did-you-mean."""
+
+    __slots__ = ("fields", "doc", "one_of", "title")
+
+    def __init__(
+        self, fields: dict[str, Field], doc: str = "", one_of: tuple[tuple[str, ...], ...] = (), title: str = ""
+    ) -> None:
+        self.fields = fields
+        self.doc = doc
+        self.one_of = tuple(tuple(str(k) for k in group) for group in one_of)
+        self.title = title
+
+    def check(self, node: Node, path: str, src: Source) -> Any:
+        if not isinstance(node, Map):
+            return self._wrong(node, path, src, msg("expected.mapping"))
+        out = Obj()
+        out.mark, out.marks, out.path = node.mark, {}, path
+        ok = True
+        for key, child in node.items.items():
+            spec = self.fields.get(key)
+            if key == "<<":
+                src.problems.append(src.problem(node.key_marks[key], path, msg("spec.merge-key")))
+                ok = False
+                continue
+            if spec is None:
+                src.problems.append(
+                    src.problem(
+                        node.key_marks[key],
+                        join(path, key),
+                        msg("spec.unknown-key", key=key, hint=suggest(key, tuple(self.fields))),
+                    )
+                )
+                ok = False
+                continue
+            value = spec.spec.check(child, join(path, key), src)
+            out.marks[key] = child.mark
+            if value is INVALID:
+                ok = False
+            out[key] = value
+        for key, spec in self.fields.items():
+            if key in node.items:
+                continue
+            if spec.required:
+                src.problems.append(src.problem(node.mark, join(path, key), msg("spec.required")))
+                ok = False
+            elif spec.default is not None:
+                out[key] = spec.default  # defaults are immutable (a tuple, not a list), so parses share nothing
+        for group in self.one_of:
+            given = [k for k in group if k in node.items]
+            if len(given) != 1:
+                code, args = ("spec.one-of-many", {"given": And(given)}) if given else ("spec.one-of-none", {})
+                src.problems.append(src.problem(node.mark, path, Msg(code, {"keys": group, **args})))
+                ok = False
+        return out if ok else INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {k: f.spec.json_schema() for k, f in self.fields.items()},
+        }
+        required = [k for k, f in self.fields.items() if f.required]
+        if required:
+            schema["required"] = required
+        if self.one_of:
+            schema["allOf"] = [{"oneOf": [{"required": [k]} for k in group]} for group in self.one_of]
+        if self.title:
+            schema["title"] = self.title
+        return self._with_doc(schema)
+
+
+class MapOf(Spec):
+    """A mapping from ids the user chooses to values of one spec."""
+
+    __slots__ = ("value", "key_pattern", "min_items", "max_items", "doc")
+
+    def __init__(
+        self,
+        value: Spec,
+        key_pattern: str = r"[a-z0-9][a-z0-9._-]{0,63}",
+        min_items: int = 0,
+        max_items: int = 500,
+        doc: str = "",
+    ) -> None:
+        self.value = value
+        self.key_pattern = key_pattern
+        self.min_items = min_items
+        self.max_items = max_items
+        self.doc = doc
+
+    def check(self, node: Node, path: str, src: Source) -> Any:
+        if not isinstance(node, Map):
+            return self._wrong(node, path, src, msg("expected.id-mapping"))
+        out = Obj()
+        out.mark, out.marks, out.path = node.mark, {}, path
+        ok = True
+        if len(node.items) < self.min_items:
+            src.problems.append(src.problem(node.mark, path, msg("spec.min-entries", count=self.min_items)))
+            ok = False
+        if len(node.items) > self.max_items:
+            src.problems.append(src.problem(node.mark, path, msg("spec.max-entries", count=self.max_items)))
+            return INVALID
+        for key, child in node.items.items():
+            if not re.fullmatch(self.key_pattern, key):
+                src.problems.append(src.problem(node.key_marks[key], join(path, key), msg("spec.id-pattern")))
+                ok = False
+                continue
+            value = self.value.check(child, join(path, key), src)
+            out.marks[key] = node.key_marks[key]
+            ok = ok and value is not INVALID
+            out[key] = value
+        return out if ok else INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "object",
+            "propertyNames": {"pattern": f"^{self.key_pattern}$"},
+            "additionalProperties": self.value.json_schema(),
+        }
+        if self.min_items:
+            schema["minProperties"] = self.min_items
+        return self._with_doc(schema)
+
+
+class Tagged(Spec):
+    """A mapping whose `kind` key chooses which record spec the rest must follow."""
+
+    __slots__ = ("kinds", "tag", "doc")
+
+    def __init__(self, kinds: dict[str, Record], tag: str = "kind", doc: str = "") -> None:
+        self.kinds = kinds
+        self.tag = tag
+        self.doc = doc
+
+    def check(self, node: Node, path: str, src: Source) -> Any:
+        if not isinstance(node, Map):
+            return self._wrong(node, path, src, msg("expected.mapping"))
+        kind_node = node.items.get(self.tag)
+        if kind_node is None:
+            src.problems.append(
+                src.problem(node.mark, join(path, self.tag), msg("spec.kind-missing", kinds=tuple(self.kinds)))
+            )
+            return INVALID
+        kind = Text(choices=tuple(self.kinds)).check(kind_node, join(path, self.tag), src)
+        if kind is INVALID:
+            return INVALID
+        record = self.kinds[kind]
+        inner = Map({k: v for k, v in node.items.items() if k != self.tag}, node.key_marks, node.mark)
+        out = record.check(inner, path, src)
+        if out is not INVALID:
+            out[self.tag] = kind
+            out.marks[self.tag] = kind_node.mark
+        return out
+
+    def json_schema(self) -> dict[str, Any]:
+        variants = []
+        for kind, record in self.kinds.items():
+            schema = record.json_schema()
+            schema["properties"] = {self.tag: {"const": kind}, **schema["properties"]}
+            schema["required"] = [self.tag, *schema.get("required", [])]
+            variants.append(schema)
+        return self._with_doc({"oneOf": variants})

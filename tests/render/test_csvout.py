@@ -1,0 +1,61 @@
+"""CSV output: one row per allocation (estimate), per plan (compare-plans), per meter and offer (pricing)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from helpers import EXAMPLE_IDS, bundled_sheet, comparison, example
+
+from artlab_cost.render import View, csvout
+
+ESTIMATE_HEADER = [
+    "from", "until", "meter", "quantity", "unit", "list_amount", "stage", "entitlement", "amount", "absorbed_quantity",
+]  # fmt: skip
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_estimate_csv_allocations_add_up_to_each_charge(stem: str) -> None:
+    result = example(stem).estimate
+    rows = _rows(csvout.estimate(result, View()))
+    assert rows[0] == ESTIMATE_HEADER  # the documented columns (docs/json.md)
+    assert all(len(row) == len(ESTIMATE_HEADER) for row in rows)
+    charges: dict[tuple[str, ...], list[list[str]]] = defaultdict(list)
+    for row in rows[1:]:
+        charges[tuple(row[:6])].append(row)  # from, until, meter, quantity, unit, list_amount
+    for charge, allocations in charges.items():
+        assert sum(Decimal(a[8]) for a in allocations) == Decimal(charge[5]), charge
+        assert sum(Decimal(a[9]) for a in allocations) == Decimal(charge[3]), charge
+    assert len(charges) == len(result.charges)
+    assert sum(Decimal(c[5]) for c in charges) == result.totals.list_price
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_plans_csv(stem: str) -> None:
+    c = comparison(stem)
+    rows = _rows(csvout.plans(c, View()))
+    assert rows[0] == ["rank", "plan", "upfront", "postpaid_due", "cash", "saving", "lapsed_value"]
+    assert [r[0] for r in rows[1:] if r[0] != "ref"] == [str(i) for i in range(1, len(c.plans) + 1)]
+    for row in rows[1:]:
+        upfront, postpaid, cash, saving = (Decimal(v) for v in row[2:6])
+        assert upfront + postpaid == cash
+        assert saving == c.postpaid_only - cash
+
+
+def test_pricing_csv_has_a_row_per_meter_and_offer() -> None:
+    sheet = bundled_sheet()
+    rows = _rows(csvout.pricing(sheet, View()))
+    assert rows[0] == ["kind", "id", "name", "stage", "price", "per", "source", "assumed"]
+    assert [(r[0], r[1]) for r in rows[1:]] == [("meter", m) for m in sheet.meters] + [
+        ("offer", o) for o in sheet.offers
+    ]
+    by_id = {r[1]: r for r in rows[1:]}
+    assert by_id["shared_gpu"][4:6] == ["0.0077", "GPU-second"]
+    assert by_id["storage-pack-40"][3] == "pack" and by_id["storage-pack-40"][7] == "price"

@@ -1,0 +1,97 @@
+"""JSON output: each document matches its published schema, carries no float, and keeps amounts exact."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from helpers import EXAMPLE_IDS, ROOT, bundled_sheet, by_day, comparison, example
+from jsonschema import Draft202012Validator
+
+from artlab_cost.engine import Measure, check_budget
+from artlab_cost.render import View, jsonout
+
+SCHEMAS = ROOT / "docs" / "schema"
+
+
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")))
+
+
+def walk(node: Any, path: str = "$") -> list[tuple[str, Any]]:
+    """Every (path, leaf) of a JSON document."""
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in walk(value, f"{path}.{key}")]
+    if isinstance(node, list):
+        return [leaf for i, value in enumerate(node) for leaf in walk(value, f"{path}[{i}]")]
+    return [(path, node)]
+
+
+def _check(data: dict[str, Any], schema: str) -> None:
+    assert [e.message for e in _validator(schema).iter_errors(data)] == []
+    assert [p for p, leaf in walk(data) if isinstance(leaf, float)] == []
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_estimate_json_matches_its_schema(stem: str) -> None:
+    result = example(stem).estimate
+    check = check_budget(result.totals, Decimal(100), Measure.list)
+    for view in (View(), View(budget=check)):
+        data = json.loads(jsonout.estimate(result, view))
+        _check(data, "estimate")
+        assert data["notes"] == [n.text() for n in result.notes]
+    assert json.loads(jsonout.estimate(result, View(budget=check)))["budget"] == {
+        "limit": "100",
+        "measure": "list",
+        "value": str(result.totals.list_price.normalize()),
+        "exceeded": True,
+        "over": str((result.totals.list_price - 100).normalize()),
+    }
+
+
+def test_by_day_json_has_a_charge_per_day() -> None:
+    data = json.loads(jsonout.estimate(by_day("student-trial"), View()))
+    _check(data, "estimate")
+    assert all(c["from"] == c["until"] for c in data["charges"])
+    # the grouping changes the rows, never the totals
+    assert data["totals"] == json.loads(jsonout.estimate(example("student-trial").estimate, View()))["totals"]
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_plans_json_matches_its_schema(stem: str) -> None:
+    c = comparison(stem)
+    data = json.loads(jsonout.plans(c, View()))
+    _check(data, "plans")
+    assert [Decimal(p["cash"]) for p in data["plans"]] == [p.costs.cash for p in c.plans]
+    budget = check_budget(c.plans[0].costs, Decimal(100), Measure.cash)
+    _check(json.loads(jsonout.plans(c, View(budget=budget))), "plans")
+
+
+def test_pricing_json_is_the_sheet_as_data() -> None:
+    sheet = bundled_sheet()
+    data = json.loads(jsonout.pricing(sheet, View()))
+    assert (data["schema_version"], data["kind"]) == (1, "pricing")
+    assert data["sheet"] == {
+        "name": sheet.name,
+        "version": "2026.11",
+        "effective": "2026-11-01",
+        "currency": "CNY",
+        "source": sheet.source,
+        "origin": "bundled pricing.yaml",
+    }
+    assert data["settings"]["deduction_order"] == ["free_trial", "pack", "voucher", "postpaid"]
+    gpu = next(m for m in data["meters"] if m["id"] == "shared_gpu")
+    assert (gpu["price"], gpu["per"], gpu["assumed"]) == ("0.0077", "GPU-second", {})  # B3, exact text
+    assert [o["id"] for o in data["offers"]] == list(sheet.offers)
+    pack = next(o for o in data["offers"] if o["id"] == "storage-pack-40")
+    assert pack["grants"] == [{"kind": "capacity", "size": "40", "unit": "GB", "covers": ["storage"]}]
+    assert set(pack["assumed"]) == {"price"} and pack["limit"] == "once_per_validity"
+    assert all(o["source"].strip() for o in data["offers"]) and all(m["source"].strip() for m in data["meters"])
+    assert [p for p, leaf in walk(data) if isinstance(leaf, float)] == []
+
+
+def test_json_output_is_one_document_with_a_final_newline() -> None:
+    text = jsonout.estimate(example("student-trial").estimate, View())
+    assert text.endswith("}\n") and text.count("\n}\n") == 1

@@ -1,0 +1,116 @@
+"""The Rich tables: they fit the width, cut no figure, never read user text as markup, colour only when asked."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from helpers import EXAMPLE_IDS, bundled_sheet, by_day, comparison, example, make_sheet
+from rich.cells import cell_len
+
+from artlab_cost import api
+from artlab_cost.engine import Measure, check_budget
+from artlab_cost.render import By, View, table
+
+ANSI = "\x1b["
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+
+
+def _estimate_table(stem: str, by: By) -> tuple[str, list[Decimal]]:
+    result = by_day(stem) if by is By.day else example(stem).estimate
+    t = result.totals
+    totals = [t.list_price, t.postpaid_exact, t.postpaid_due, t.cash, *t.absorbed.values()]
+    return table.estimate(result, View(by=by)), totals
+
+
+# --by day renders a row per day and meter (2,000 rows for a year): the smallest example is enough here.
+TABLES = [(stem, by) for stem in EXAMPLE_IDS for by in (By.month, By.meter, By.total)] + [("student-trial", By.day)]
+
+
+def _check_80_columns(text: str, amounts: list[Decimal]) -> None:
+    lines = text.splitlines()
+    assert [f"{cell_len(line)}: {line}" for line in lines if cell_len(line) > 80] == []
+    assert [line for line in lines if "…" in line] == []  # Rich cuts a cell that does not fit with an ellipsis
+    assert [line for line in lines if line != line.rstrip(" ")] == []  # no padding left at line ends
+    words = set(text.split())
+    assert {_yuan(a) for a in amounts} <= words, {_yuan(a) for a in amounts} - words
+
+
+@pytest.mark.parametrize("stem, by", TABLES, ids=[f"{s}-{b}" for s, b in TABLES])
+def test_estimate_tables_fit_80_columns_and_show_the_totals_whole(stem: str, by: By) -> None:
+    text, totals = _estimate_table(stem, by)
+    _check_80_columns(text, totals)
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_plans_tables_fit_80_columns_and_show_every_plan_whole(stem: str) -> None:
+    c = comparison(stem)
+    amounts = [v for p in c.plans for v in (p.costs.upfront, p.costs.postpaid_due, p.costs.cash)]
+    _check_80_columns(table.plans(c, View(scenario_path=f"examples/{stem}.yaml")), amounts)
+
+
+def test_pricing_table_fits_and_crops_no_word() -> None:
+    """Each offer's id, price, validity and purchase limit are in the table whole (wrapped is fine, cut is not)."""
+    sheet = bundled_sheet()
+    text = table.pricing(sheet, View())
+    _check_80_columns(text, [])
+    words = set(re.findall(r"[\w.-]+", text))
+    limits = {"once_per_user": "once per user", "once_per_validity": "one at a time", "stackable": "stackable"}
+    for offer in sheet.offers.values():
+        expected = {offer.id, str(offer.price), *limits[offer.limit].split()}
+        expected |= {w for e in offer.eligible for w in {"new_user": "new users", "student": "students"}[e].split()}
+        assert expected <= words, (offer.id, expected - words)
+
+
+def test_by_day_rows_are_days_and_the_year_is_in_the_title() -> None:
+    text, _ = _estimate_table("student-trial", By.day)
+    assert "Charges and how they are absorbed, 2027 (yuan)" in text
+    assert re.search(r"^ 03-02 ", text, re.M)
+    month, _ = _estimate_table("student-trial", By.month)
+    assert re.search(r"^ 2027-03 ", month, re.M) and not re.search(r"03-02 ", month)
+
+
+def test_by_meter_and_total_have_no_period_column() -> None:
+    meter, _ = _estimate_table("student-trial", By.meter)
+    assert not re.search(r"^ Period ", meter, re.M) and "shared GPU" in meter
+    total, _ = _estimate_table("student-trial", By.total)
+    assert "all meters" in total
+
+
+def test_colour_only_when_asked() -> None:
+    result = example("student-trial").estimate
+    assert ANSI in table.estimate(result, View(color=True))
+    assert ANSI not in table.estimate(result, View(color=False))
+
+
+def test_notes_under_the_table_only_when_asked() -> None:
+    result = example("student-trial").estimate
+    inline = table.estimate(result, View(notes=True))
+    assert re.search(r"^Notes$", inline, re.M) and result.notes[0].text()[:40] in inline
+    assert not re.search(r"^Notes$", table.estimate(result, View(notes=False)), re.M)
+
+
+def test_budget_verdict_in_the_summary() -> None:
+    result = example("studio-dedicated-comfyui").estimate
+    check = check_budget(result.totals, Decimal(100), Measure.cash)
+    text = table.estimate(result, View(budget=check))
+    assert "budget exceeded: cash out of pocket" in text
+
+
+def test_user_text_is_never_read_as_rich_markup() -> None:
+    """A label with square brackets is shown as written, not parsed (and not crashing) as Rich markup."""
+    sheet = make_sheet(
+        "traffic-pack-10: {name: t, stage: pack, price: 4, validity_months: 12, limit: stackable,"
+        " grants: [{quantity: 10, covers: [traffic]}], source: test}"
+    )
+    scenario = api.scenario_from_text(
+        "account: {new_user: false, student: false}\nperiod: {start: 2027-01-01, months: 1}\n"
+        "usage:\n  - {kind: traffic, gb_per_month: 30}\n"
+        "holdings:\n  - {offer: traffic-pack-10, date: 2027-01-01, label: 'x[/] [red]pack'}\n",
+        sheet,
+    )
+    assert "x[/] [red]pack" in table.estimate(api.estimate(scenario, sheet), View(width=120))
