@@ -11,7 +11,16 @@ from typing import Any
 
 __version__ = "0.2.0"
 
-API = ("load_sheet", "load_scenario", "scenario_from_text", "estimate", "compare_plans", "check_budget", "to_text")
+API = (
+    "load_sheet",
+    "load_scenario",
+    "scenario_from_text",
+    "estimate",
+    "compare_plans",
+    "check_budget",
+    "to_text",
+    "to_decimal",
+)
 
 
 def __getattr__(name: str) -> Any:

@@ -8,15 +8,18 @@ another program:
 >>> scenario = ac.load_scenario("examples/student-trial.yaml", sheet)
 >>> result = ac.estimate(scenario, sheet)
 >>> result.totals.cash                           # what the student pays out of pocket
-Decimal('0.00')
+Fraction(0, 1)
+>>> ac.to_decimal(result.totals.list_price)      # the list price of all usage, exactly
+Decimal('164.909')
 >>> [note.code for note in result.notes][:2]    # notes are data; note.text("en") words one
 ['note.prices', 'note.deduction-order']
 >>> print(ac.to_text(result, "markdown").splitlines()[0])
 ## artlab-cost estimate: Student, free trial and student voucher, light shared SD
 
 Errors are `ArtlabCostError`s (`InputError` for a file with problems, each located by file,
-line, column and field); amounts are `decimal.Decimal`; notes are data (`Note.code`,
-`Note.args`), worded with `Note.text(lang)`.
+line, column and field); amounts are exact rationals (`fractions.Fraction`: a day's share of a
+weekly figure is not a finite decimal), `to_decimal` turns one into a `Decimal`; notes are data
+(`Note.code`, `Note.args`), worded with `Note.text(lang)`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from . import engine, yamlsrc
 from .engine import Estimate, State
+from .money import to_decimal as to_decimal  # an exact amount as a Decimal
 from .pricing import PriceSheet
 from .pricing import load_sheet as _load_sheet
 from .scenario import Scenario, parse_scenario

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 
@@ -71,10 +72,10 @@ def unique(notes: list[Note]) -> list[Note]:
     return out
 
 
-class Yuan(Decimal):
+class Yuan(NamedTuple):
     """An amount worded for people (two decimals, thousands separated) rather than exactly."""
 
-    __slots__ = ()
+    value: Fraction | Decimal
 
 
 class Chain(tuple[Any, ...]):

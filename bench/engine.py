@@ -31,7 +31,7 @@ import tempfile
 import time
 import tracemalloc
 from datetime import date, timedelta
-from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import _util as u
@@ -108,8 +108,8 @@ def sanity(result) -> list[str]:  # type: ignore[no-untyped-def]
     """Identities every result must satisfy; a failure is reported as odd, not raised."""
     t = result.totals
     out = []
-    if t.list_price != sum(t.absorbed.values(), Decimal(0)) + t.postpaid_exact:
-        absorbed = sum(t.absorbed.values(), Decimal(0))
+    if t.list_price != sum(t.absorbed.values(), Fraction(0)) + t.postpaid_exact:
+        absorbed = sum(t.absorbed.values(), Fraction(0))
         out.append(f"list price {t.list_price} != absorbed {absorbed} + postpaid {t.postpaid_exact}")
     if t.cash != t.upfront + t.postpaid_due:
         out.append(f"cash {t.cash} != upfront {t.upfront} + postpaid due {t.postpaid_due}")
@@ -121,7 +121,7 @@ def sanity(result) -> list[str]:  # type: ignore[no-untyped-def]
         if b.kind != "capacity" and b.absorbed > b.initial:
             out.append(f"balance {b.id} absorbed {b.absorbed} of {b.initial}")
     for c in result.charges:
-        if sum((a.amount for a in c.allocations), Decimal(0)) != c.amount:
+        if sum((a.amount for a in c.allocations), Fraction(0)) != c.amount:
             out.append(f"charge {c.meter} {c.start}: allocations do not add up to {c.amount}")
             break
     return out
@@ -197,10 +197,67 @@ def growth_rows(label: str, sizes: list[tuple[int, int]], key: int, data: dict) 
     return rows, misses
 
 
+_TIMER = r"""
+import gc, json, statistics, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from artlab_cost.engine import simulate
+try:  # the library API, where the checkout has one
+    from artlab_cost import api
+    sheet = api.load_sheet()
+    load = lambda path: api.load_scenario(path, sheet)
+except ImportError:  # an older checkout
+    from artlab_cost.pricing import load_sheet
+    from artlab_cost.scenario import load_scenario
+    sheet = load_sheet()
+    load = lambda path: load_scenario(Path(path), sheet)
+out = {}
+for path in sys.argv[3:]:
+    scenario = load(path)
+    simulate(scenario, sheet)
+    times = []
+    for _ in range(int(sys.argv[2])):
+        gc.collect()
+        start = time.perf_counter()
+        simulate(scenario, sheet)
+        times.append(time.perf_counter() - start)
+    out[path] = statistics.median(times)
+print(json.dumps(out))
+"""
+
+
+def compare_with(baseline: Path, files: list[Path], runs: int, rounds: int = 3) -> None:
+    """simulate() of this checkout against a baseline checkout, on the same files, interleaved (median of medians)."""
+    import json
+    import subprocess
+
+    times: dict[str, list[dict[str, float]]] = {"this": [], "baseline": []}
+    for _ in range(rounds):
+        for name, root in (("baseline", baseline.resolve()), ("this", u.ROOT)):
+            argv = [sys.executable, "-c", _TIMER, str(root), str(runs), *map(str, files)]
+            done = subprocess.run(argv, capture_output=True, text=True, env=u.child_env(), check=True)
+            times[name].append(json.loads(done.stdout))
+    rows = []
+    for f in files:
+        base = u.median([t[str(f)] for t in times["baseline"]])
+        this = u.median([t[str(f)] for t in times["this"]])
+        rows.append([f.stem.removeprefix("gen-"), u.fmt_s(base), u.fmt_s(this), u.fmt_ratio(this / base)])
+    print(f"This checkout against {baseline} (simulate, median of {rounds} interleaved rounds of {runs} runs)")
+    print(u.table(["size", "baseline", "this", "ratio"], rows))
+    print()
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description="Time artlab_cost.engine.simulate on generated scenarios of growing size.")
     p.add_argument("--runs", type=int, default=5, help="timed runs per size; the median is reported (default 5)")
     p.add_argument("--keep", type=Path, default=None, help="also write the generated scenarios to this directory")
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout of artlab-cost (e.g. `git worktree add /tmp/base <commit>`) to time on the same "
+        "scenarios, interleaved with this one, each in its own process",
+    )
     args = p.parse_args()
 
     print("artlab-cost engine benchmark: simulate() on generated scenarios")
@@ -223,6 +280,9 @@ def main() -> int:
             d = data[(years, packs)]
             took = f"{u.fmt_s(d['sim'])} (loading the YAML took {u.fmt_s(d['load'])})"
             print(f"  measured {years} y, {packs} packs: {took}", file=sys.stderr)
+        if args.baseline:
+            files = [Path(tmp) / f"gen-{y}y-{n}p.yaml" for y, n in dict.fromkeys(by_years + by_packs)]
+            compare_with(args.baseline, files, args.runs)
 
     headers = [
         "size",
@@ -268,7 +328,7 @@ def main() -> int:
                 [
                     f"{y} y, {n} packs",
                     str(d["holdings"]),
-                    f"{d['cash']:.2f}",
+                    f"{float(d['cash']):.2f}",
                     f"{d['load']:.3f}",
                     str(len(d["warnings"])),
                     "ok" if not d["odd"] else "ODD",

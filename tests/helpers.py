@@ -8,7 +8,7 @@ from textwrap import dedent, indent
 from typing import NamedTuple
 
 from artlab_cost import api, yamlsrc
-from artlab_cost.engine import Estimate, simulate
+from artlab_cost.engine import Estimate
 from artlab_cost.errors import InputError, Problem
 from artlab_cost.plans import Comparison
 from artlab_cost.pricing import PriceSheet, parse_sheet
@@ -22,7 +22,6 @@ SETTINGS = {
     "dedicated_increment": "second",
     "bill_rounding": "truncate",
     "bill_places": "2",
-    "charge_places": "12",
 }
 METERS = {
     "shared_gpu": "{price: 0.0077, source: B3}",
@@ -35,9 +34,11 @@ METERS = {
 }
 
 
-def sheet_text(offers: str, *, name: str = "test sheet", settings: dict[str, str] | None = None, **meters: str) -> str:
+def sheet_text(
+    offers: str, *, name: str = "test sheet", settings: dict[str, str | None] | None = None, **meters: str
+) -> str:
     """The test price sheet as YAML: `offers` is the body of its `offers:` mapping; keyword meters replace ours."""
-    chosen = {**SETTINGS, **(settings or {})}
+    chosen = {k: v for k, v in {**SETTINGS, **(settings or {})}.items() if v is not None}
     lines = [
         f'sheet: {{name: {name}, version: "t1", effective: 2026-01-01, currency: CNY, source: tests}}',
         "settings:",
@@ -48,7 +49,7 @@ def sheet_text(offers: str, *, name: str = "test sheet", settings: dict[str, str
 
 
 def make_sheet(
-    offers: str, *, name: str = "test sheet", settings: dict[str, str] | None = None, **meters: str
+    offers: str, *, name: str = "test sheet", settings: dict[str, str | None] | None = None, **meters: str
 ) -> PriceSheet:
     text = sheet_text(offers, name=name, settings=settings, **meters)
     return parse_sheet(yamlsrc.parse(text, f"{name.replace(' ', '-')}.yaml"))
@@ -172,12 +173,6 @@ def example(stem: str) -> Example:
     sheet = bundled_sheet()
     scenario = api.load_scenario(ROOT / path, sheet, name=path)
     return Example(stem, path, scenario, api.estimate(scenario, sheet))
-
-
-@cache
-def by_day(stem: str) -> Estimate:
-    """The same example with every day a charge of its own (what --by day shows)."""
-    return simulate(example(stem).scenario, bundled_sheet(), merge=False)
 
 
 @cache

@@ -107,7 +107,7 @@ def test_bundled_settings(bundled: PriceSheet) -> None:
     s = bundled.settings
     assert s.deduction_order == ("free_trial", "pack", "voucher", "postpaid")  # B17
     assert s.bill_rounding == "truncate" and s.bill_places == 2  # B20
-    assert type(s.bill_places) is int and type(s.charge_places) is int
+    assert type(s.bill_places) is int and s.charge_places is None  # charges kept exact (B20)
     assert s.dedicated_increment == "second"  # B5 default
 
 

@@ -61,7 +61,7 @@ def estimate(
         limit, on = yuan(budget, "--budget"), measure(budget_on)
         sheet = load_sheet(pricing)
         scen = api.load_scenario(scenario, sheet)
-        result = engine.simulate(scen, sheet, merge=by is not By.day)
+        result = engine.simulate(scen, sheet)
         check = engine.check_budget(result.totals, limit, on) if limit is not None else None
         view = _view(format, output, by=by, budget=check)
         verdict = check.verdict().text() if check is not None else None

@@ -1,19 +1,20 @@
 """The billing engine: daily charges at list price, absorbed through the deduction waterfall, billed per month.
 
-charges.py    usage priced day by day at list price (B3-B7)
-waterfall.py  each charge through the live trials, packs and vouchers (B12, B13, B16, B17)
-result.py     charges, balances, bills, totals and notes of a run
-budget.py     the budget gate
+    usage.py      what a scenario uses each day, per meter, exactly
+    charges.py    usage priced at list price (B3-B7), in runs of identical days
+    waterfall.py  each charge through the live trials, packs and vouchers (B12, B13, B16, B17)
+    result.py     charges, balances, bills, totals and notes of a run; monthly and daily views
+    budget.py     the budget gate
+
+Every amount is an exact rational (money.py); only the sheet's own rounding rules round.
 """
 
 from __future__ import annotations
 
-from decimal import localcontext
-
 from ..pricing import PriceSheet
 from ..scenario import Scenario
 from .budget import BudgetCheck, Measure, check_budget
-from .charges import PRECISION, Priced, price_usage
+from .charges import Priced, price_usage
 from .result import (
     Balance,
     Bill,
@@ -24,29 +25,29 @@ from .result import (
     State,
     Totals,
     costs_of,
+    daily,
     estimate_of,
+    monthly,
     upfront_paid,
 )
 from .waterfall import Allocation, grant_ids, holding_base, run
 
 
-def simulate(scenario: Scenario, sheet: PriceSheet, state: State | None = None, merge: bool = True) -> Estimate:
+def simulate(scenario: Scenario, sheet: PriceSheet, state: State | None = None) -> Estimate:
     """Run every day of the scenario through the waterfall (B17) and total it up.
 
     Usage outside the period is not billed; a holding enters the period with its full grant
     (less `used`, or what `state` carries) and covers usage from 00:00 on the day it was
     acquired, never before; it expires at 00:00 on the day its validity ends (half-open).
     """
-    priced = price_usage(scenario, sheet, state.requests_used if state else (), join=merge)
-    with localcontext(prec=PRECISION):
-        done = run(scenario, sheet, priced, dict(state.left) if state else {}, keep=True)
-        return estimate_of(scenario, sheet, done, priced.requests_used, merge)
+    priced = price_usage(scenario, sheet, state.requests_used if state else ())
+    done = run(scenario, sheet, priced, dict(state.left) if state else {}, keep=True)
+    return estimate_of(scenario, sheet, done, priced)
 
 
 def costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
     """The money of a run, for a plan search: the same waterfall, without building the full result."""
-    with localcontext(prec=PRECISION):
-        return costs_of(run(scenario, sheet, priced, {}, keep=False), scenario, sheet, priced.list_price)
+    return costs_of(run(scenario, sheet, priced, {}, keep=False), scenario, sheet, priced.list_price)
 
 
 __all__ = [
@@ -64,8 +65,10 @@ __all__ = [
     "Totals",
     "check_budget",
     "costs",
+    "daily",
     "grant_ids",
     "holding_base",
+    "monthly",
     "price_usage",
     "simulate",
     "upfront_paid",

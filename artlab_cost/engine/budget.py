@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import NamedTuple
 
 from ..messages import Msg, Yuan, msg
+from ..money import ZERO, q
 from .result import Costs, Totals
 
 
@@ -19,13 +21,13 @@ class Measure(StrEnum):
 
 
 class BudgetCheck(NamedTuple):
-    limit: Decimal
+    limit: Fraction
     measure: Measure
-    value: Decimal
+    value: Fraction
 
     @property
-    def over(self) -> Decimal:
-        return max(Decimal(0), self.value - self.limit)
+    def over(self) -> Fraction:
+        return max(ZERO, self.value - self.limit)
 
     @property
     def exceeded(self) -> bool:
@@ -39,6 +41,6 @@ class BudgetCheck(NamedTuple):
         return msg("budget.within", **args)
 
 
-def check_budget(totals: Totals | Costs, limit: Decimal, measure: Measure) -> BudgetCheck:
+def check_budget(totals: Totals | Costs, limit: Decimal | Fraction, measure: Measure) -> BudgetCheck:
     value = {Measure.cash: totals.cash, Measure.postpaid: totals.postpaid_due, Measure.list: totals.list_price}[measure]
-    return BudgetCheck(limit, measure, value)
+    return BudgetCheck(q(limit), measure, value)

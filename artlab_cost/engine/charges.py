@@ -1,40 +1,52 @@
-"""Usage priced at list price: dated charges per meter, one calendar day at a time (B3-B7)."""
+"""Usage priced at list price (B3-B7): runs of identical days, each day's charge per meter, exactly."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
 from typing import NamedTuple
 
 from ..calendar import month_key
-from ..pricing import METERS, MeterId, PriceSheet, meter_base
+from ..money import ZERO, q, round_to
+from ..pricing import METERS, PriceSheet, Rounding, meter_base
 from ..scenario import Scenario
-from .usage import HOUR, usage_by_day
+from .usage import Segment, segments
 
-ZERO = Decimal(0)
-# Quantities and prices are each at most 15 digits before the point (the schema's cap) and
-# charges keep `charge_places` after it, so products need more than decimal's default 28.
-PRECISION = 64
 _METER_RANK = {m: i for i, m in enumerate(METERS)}
 
 
+@functools.cache
 def meter_order(key: str) -> tuple[int, str]:
     """Where a meter's charge of a day stands in the waterfall: idle traffic first, busy traffic last (B7)."""
     return (_METER_RANK[meter_base(key)], key)
 
 
-def charge_value(units: Decimal, price: Decimal, divisor: Decimal, places: Decimal) -> Decimal:
-    """Yuan for `units` of a meter at list price, kept to the sheet's charge precision (B20)."""
-    return (units * price / divisor).quantize(places, ROUND_HALF_EVEN)
+class Pricer:
+    """Yuan for units of a meter at list price; rounded each day only if the sheet sets charge_places."""
+
+    def __init__(self, sheet: PriceSheet) -> None:
+        self.places = sheet.settings.charge_places
+        self.rates = {k: q(m.price) / q(m.divisor) for k, m in sheet.meters.items()}
+        self.known: dict[tuple[str, Fraction], Fraction] = {}  # the same units of a meter recur day after day
+
+    def value(self, meter: str, units: Fraction) -> Fraction:
+        key = (meter, units)
+        found = self.known.get(key)
+        if found is None:
+            amount = units * self.rates[meter]
+            found = amount if self.places is None else round_to(amount, self.places, Rounding.half_even)
+            self.known[key] = found
+        return found
 
 
 class DayCharge(NamedTuple):
     """One meter's usage of one day at list price."""
 
     meter: str
-    quantity: Decimal  # units used
-    billable: Decimal  # units billed, after a monthly free allowance (B6)
-    amount: Decimal  # yuan
+    quantity: Fraction  # units used
+    billable: Fraction  # units billed, after a monthly free allowance (B6)
+    amount: Fraction  # yuan
 
 
 class PricedDay(NamedTuple):
@@ -50,57 +62,62 @@ class Priced(NamedTuple):
     """A scenario's usage priced day by day; it does not depend on what is held, so plans share it."""
 
     days: tuple[PricedDay, ...]
-    requests_used: tuple[tuple[str, Decimal], ...]  # ("put_requests@2026-03", count) of the free allowance
-    list_price: Decimal  # all of it at list price
+    requests_used: tuple[tuple[str, Fraction], ...]  # ("put_requests@2026-03", count) of the free allowance
+    list_price: Fraction  # all of it at list price
 
 
-def price_usage(
-    scenario: Scenario, sheet: PriceSheet, requests_used: tuple[tuple[str, Decimal], ...] = (), join: bool = True
-) -> Priced:
-    """Turn usage into dated charges at list price (B3, B4, B5, B6, B7), one day at a time.
+def _allowance_splits(
+    seg: Segment, allowances: dict[str, Fraction], used: dict[str, Fraction], month: str
+) -> list[int]:
+    """Days into the segment where a free monthly allowance runs out (B6): the day it does is a run of its own."""
+    cuts: set[int] = set()
+    for key, free in allowances.items():
+        qty = seg.quantities.get(key)
+        if not qty:
+            continue
+        before = used.get(f"{key}@{month}", ZERO)
+        if before < free < before + qty * seg.count:
+            k = int((free - before) / qty)  # whole days still inside the allowance
+            cuts.update({k, k + 1} if (free - before) % qty else {k})
+    return sorted(c for c in cuts if 0 < c < seg.count)
 
-    Consecutive days of a month with the same charges are joined into one run (unless `join`
-    is off), so the waterfall can take them in one step where nothing changes. `requests_used`
-    carries the free request allowance already used in a month from an earlier run.
+
+def _day_charges(
+    quantities: dict[str, Fraction],
+    allowances: dict[str, Fraction],
+    used: dict[str, Fraction],
+    month: str,
+    days: int,
+    pricer: Pricer,
+) -> tuple[DayCharge, ...]:
+    """One day's charges of a run of `days` identical days; the run's requests count against the allowance."""
+    out = []
+    for key in sorted(quantities, key=meter_order):
+        qty = billable = quantities[key]
+        free = allowances.get(key)
+        if free:  # B6: a free allowance per calendar month, used first
+            used_key = f"{key}@{month}"
+            before = used.get(used_key, ZERO)
+            used[used_key] = before + qty * days
+            billable = max(ZERO, qty - max(ZERO, free - before))  # every day of the run alike (split above)
+        out.append(DayCharge(key, qty, billable, pricer.value(key, billable)))
+    return tuple(out)
+
+
+def price_usage(scenario: Scenario, sheet: PriceSheet, requests_used: tuple[tuple[str, Fraction], ...] = ()) -> Priced:
+    """Turn usage into runs of identical days of one month with their charges at list price (B3, B4, B5, B6, B7).
+
+    `requests_used` carries the free request allowance already used in a month by an earlier run.
     """
-    with localcontext(prec=PRECISION):
-        places = Decimal(1).scaleb(-sheet.settings.charge_places)
-        used: dict[str, Decimal] = dict(requests_used)
-        out: list[PricedDay] = []
-        for day, quantities in usage_by_day(scenario, sheet):
-            if not quantities:
-                continue
-            month = month_key(day)
-            charges = tuple(
-                _charge(key, quantities[key], sheet, month, used, places) for key in sorted(quantities, key=meter_order)
-            )
-            last = out[-1] if out else None
-            if (
-                join
-                and last
-                and last.month == month
-                and last.charges == charges
-                and last.day + timedelta(last.count) == day
-            ):
-                out[-1] = PricedDay(last.day, last.count + 1, month, charges)
-            else:
-                out.append(PricedDay(day, 1, month, charges))
-        total = sum((c.amount * run.count for run in out for c in run.charges), ZERO)
-        return Priced(tuple(out), tuple(sorted(used.items())), total)
-
-
-def _charge(
-    key: str, qty: Decimal, sheet: PriceSheet, month: str, used: dict[str, Decimal], places: Decimal
-) -> DayCharge:
-    meter = sheet.meters[key]
-    billable = qty
-    if meter.free_per_month:  # B6: a free allowance per calendar month, used first
-        used_key = f"{key}@{month}"
-        before = used.get(used_key, ZERO)
-        used[used_key] = before + qty
-        billable = max(ZERO, qty - max(ZERO, meter.free_per_month - before))
-    if meter_base(key) is MeterId.dedicated:  # quantities are billable seconds (B5)
-        amount = (billable * meter.price / HOUR).quantize(places, ROUND_HALF_EVEN)
-        hours = (billable / HOUR).quantize(places, ROUND_HALF_EVEN)
-        return DayCharge(key, hours, hours, amount)
-    return DayCharge(key, qty, billable, charge_value(billable, meter.price, meter.divisor, places))
+    pricer = Pricer(sheet)
+    allowances = {k: q(m.free_per_month) for k, m in sheet.meters.items() if m.free_per_month}
+    used: dict[str, Fraction] = dict(requests_used)
+    out: list[PricedDay] = []
+    for seg in segments(scenario, sheet):
+        month = month_key(seg.day)
+        bounds = [0, *_allowance_splits(seg, allowances, used, month), seg.count]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            charges = _day_charges(seg.quantities, allowances, used, month, b - a, pricer)
+            out.append(PricedDay(seg.day + timedelta(a), b - a, month, charges))
+    total = sum((c.amount * run.count for run in out for c in run.charges), ZERO)
+    return Priced(tuple(out), tuple(sorted(used.items())), total)

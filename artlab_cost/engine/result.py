@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from ..calendar import add_months, month_key
 from ..messages import Chain, Note, note
-from ..pricing import GrantKind, MeterId, PriceSheet, Rounding, Stage, meter_base
+from ..money import ZERO, q, round_to
+from ..pricing import GrantKind, MeterId, PriceSheet, Stage, meter_base
 from ..scenario import Scenario
-from .charges import meter_order
+from .charges import Priced, meter_order
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value
-
-ZERO = Decimal(0)
-_ROUNDING = {Rounding.truncate: ROUND_DOWN, Rounding.half_up: ROUND_HALF_UP, Rounding.half_even: ROUND_HALF_EVEN}
 
 
 class Charge(NamedTuple):
-    """Usage of one meter over consecutive days of one month, at list price, with how it was absorbed."""
+    """Usage of one meter over consecutive days of one month, at list price, with how it was absorbed.
+
+    The figures are the totals of its days. A charge of the engine's own (Estimate.charges) is a
+    run of identical days; `monthly()` joins them for display, `daily()` splits them.
+    """
 
     meter: str  # meter key: shared_gpu, dedicated:<spec>, storage, traffic_busy, ...
     start: date
     end: date  # exclusive
-    quantity: Decimal  # units used
-    billable: Decimal  # units billed, after a monthly free allowance (B6)
+    quantity: Fraction  # units used
+    billable: Fraction  # units billed, after a monthly free allowance (B6)
     unit: str
-    amount: Decimal  # list price in yuan
+    amount: Fraction  # list price in yuan
     allocations: tuple[Allocation, ...]
 
     @property
@@ -38,6 +40,8 @@ class Balance(NamedTuple):
     """One trial, pack or voucher grant: what it held, absorbed, has left and lapsed (B12, B19)."""
 
     id: str
+    holding: int  # its holding's index in the scenario
+    grant: int  # which grant of the offer
     offer: str
     name: str
     count: int  # type: ignore[assignment]  # stacked packs bought together, held as one
@@ -47,12 +51,12 @@ class Balance(NamedTuple):
     covers: frozenset[MeterId]
     starts: date
     ends: date  # exclusive
-    initial: Decimal  # what it held at the start of the period (after `used`)
-    absorbed: Decimal  # in its unit; GB-hours covered for a capacity
-    absorbed_yuan: Decimal
-    left: Decimal  # at the end of the period, if still valid then; else 0
-    lapsed: Decimal  # left unused at an expiry inside the period
-    lapsed_value: Decimal  # lapsed in yuan at the highest list price it could absorb
+    initial: Fraction  # what it held at the start of the period (after `used`)
+    absorbed: Fraction  # in its unit; GB-hours covered for a capacity
+    absorbed_yuan: Fraction
+    left: Fraction  # at the end of the period, if still valid then; else 0
+    lapsed: Fraction  # left unused at an expiry inside the period
+    lapsed_value: Fraction  # lapsed in yuan at the highest list price it could absorb
     assumed: bool  # rests on a value the price sheet marks as an assumption
 
 
@@ -61,31 +65,31 @@ class Purchase(NamedTuple):
     offer: str
     acquired: date
     count: int  # type: ignore[assignment]
-    price: Decimal  # for all `count`
+    price: Fraction  # for all `count`
     in_period: bool  # paid during the period, so counted as upfront
 
 
 class Bill(NamedTuple):
     month: str  # YYYY-MM
-    postpaid_exact: Decimal
-    postpaid_due: Decimal  # after the sheet's rounding rule, once per month (B20)
+    postpaid_exact: Fraction
+    postpaid_due: Fraction  # after the sheet's rounding rule, once per month (B20)
 
 
 class Totals(NamedTuple):
-    list_price: Decimal
-    absorbed: dict[Stage, Decimal]  # per stage except postpaid
-    postpaid_exact: Decimal
-    postpaid_due: Decimal
-    upfront: Decimal
-    cash: Decimal  # upfront + postpaid_due: out of pocket
-    lapsed_value: Decimal
+    list_price: Fraction
+    absorbed: dict[Stage, Fraction]  # per stage except postpaid
+    postpaid_exact: Fraction
+    postpaid_due: Fraction
+    upfront: Fraction
+    cash: Fraction  # upfront + postpaid_due: out of pocket
+    lapsed_value: Fraction
 
 
 class State(NamedTuple):
     """What carries from one run to the next: balances left and request allowances used this month."""
 
-    left: tuple[tuple[str, Decimal], ...]
-    requests_used: tuple[tuple[str, Decimal], ...]  # ("put_requests@2026-03", count)
+    left: tuple[tuple[str, Fraction], ...]
+    requests_used: tuple[tuple[str, Fraction], ...]  # ("put_requests@2026-03", count)
 
 
 class Estimate(NamedTuple):
@@ -109,27 +113,26 @@ class Estimate(NamedTuple):
 class Costs(NamedTuple):
     """What a plan search needs of a run, without building the full result."""
 
-    upfront: Decimal
-    postpaid_exact: Decimal
-    postpaid_due: Decimal
-    cash: Decimal
-    lapsed_value: Decimal
-    unused: dict[str, Decimal]  # entitlement id -> not used up (in its unit), whether it lapsed or is still valid
-    absorbed: dict[str, Decimal]  # entitlement id -> absorbed, in its unit
-    list_price: Decimal
+    upfront: Fraction
+    postpaid_exact: Fraction
+    postpaid_due: Fraction
+    cash: Fraction
+    lapsed_value: Fraction
+    unused: dict[str, Fraction]  # entitlement id -> not used up (in its unit), whether it lapsed or is still valid
+    absorbed: dict[str, Fraction]  # entitlement id -> absorbed, in its unit
+    list_price: Fraction
 
 
-def bill_round(amount: Decimal, sheet: PriceSheet) -> Decimal:
+def bill_round(amount: Fraction, sheet: PriceSheet) -> Fraction:
     """A month's postpaid as billed: rounded once, by the sheet's rule (B20)."""
-    quantum = Decimal(1).scaleb(-sheet.settings.bill_places)
-    return amount.quantize(quantum, _ROUNDING[sheet.settings.bill_rounding])
+    return round_to(amount, sheet.settings.bill_places, sheet.settings.bill_rounding)
 
 
-def upfront_paid(scenario: Scenario, sheet: PriceSheet) -> Decimal:
+def upfront_paid(scenario: Scenario, sheet: PriceSheet) -> Fraction:
     """What the period's purchases cost; holdings acquired before it were paid before it."""
     return sum(
         (
-            sheet.offers[h.offer].price * h.count
+            q(sheet.offers[h.offer].price) * h.count
             for h in scenario.holdings
             if scenario.start <= h.acquired < scenario.end
         ),
@@ -137,7 +140,7 @@ def upfront_paid(scenario: Scenario, sheet: PriceSheet) -> Decimal:
     )
 
 
-def costs_of(run: Run, scenario: Scenario, sheet: PriceSheet, list_price: Decimal) -> Costs:
+def costs_of(run: Run, scenario: Scenario, sheet: PriceSheet, list_price: Fraction) -> Costs:
     due = sum((bill_round(v, sheet) for v in run.postpaid.values()), ZERO)
     upfront = upfront_paid(scenario, sheet)
     return Costs(
@@ -165,30 +168,58 @@ def _same_places(a: tuple[Allocation, ...], b: tuple[Allocation, ...]) -> bool:
     return [(x.stage, x.entitlement) for x in a] == [(x.stage, x.entitlement) for x in b]
 
 
-def charges_of(steps: list[Step], units: dict[str, str], merge: bool) -> list[Charge]:
-    """Join consecutive days of a meter within a month whose charges went to the same places (unless merge is off)."""
+def _times(value: Fraction, days: int) -> Fraction:
+    return value if days == 1 else value * days  # most steps are one day: spare the multiplication
+
+
+def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
+    """Each step of the waterfall as a charge: its days' totals (a step's days are identical)."""
+    out = []
+    for s in steps:
+        n = s.days
+        allocations = tuple(
+            Allocation(a.stage, a.entitlement, _times(a.amount, n), _times(a.quantity, n)) for a in s.allocations
+        )
+        amounts = (_times(s.quantity, n), _times(s.billable, n), units[s.meter], _times(s.amount, n))
+        out.append(Charge(s.meter, s.day, s.day + timedelta(n), *amounts, allocations))
+    out.sort(key=lambda c: (c.start.year, c.start.month, meter_order(c.meter), c.start))
+    return out
+
+
+def monthly(charges: tuple[Charge, ...]) -> list[Charge]:
+    """Consecutive charges of a meter within a month that went to the same places, joined (a view: sums only)."""
     out: list[Charge] = []
     last: dict[str, int] = {}
-    for s in steps:
-        end = s.day + timedelta(s.days)
-        i = last.get(s.meter)
-        if i is not None and merge:
+    for c in sorted(charges, key=lambda c: (c.start, meter_order(c.meter))):
+        i = last.get(c.meter)
+        if i is not None:
             prev = out[i]
-            if (
-                prev.end == s.day
-                and month_key(prev.start) == month_key(s.day)
-                and _same_places(prev.allocations, s.allocations)
-            ):
-                merged = tuple(
+            if prev.end == c.start and prev.month == c.month and _same_places(prev.allocations, c.allocations):
+                joined = tuple(
                     Allocation(a.stage, a.entitlement, a.amount + b.amount, a.quantity + b.quantity)
-                    for a, b in zip(prev.allocations, s.allocations, strict=True)
+                    for a, b in zip(prev.allocations, c.allocations, strict=True)
                 )
-                amounts = (prev.quantity + s.quantity, prev.billable + s.billable, prev.unit, prev.amount + s.amount)
-                out[i] = Charge(s.meter, prev.start, end, *amounts, merged)
+                total = (prev.quantity + c.quantity, prev.billable + c.billable, prev.unit, prev.amount + c.amount)
+                out[i] = Charge(c.meter, prev.start, c.end, *total, joined)
                 continue
-        last[s.meter] = len(out)
-        out.append(Charge(s.meter, s.day, end, s.quantity, s.billable, units[s.meter], s.amount, s.allocations))
+        last[c.meter] = len(out)
+        out.append(c)
     out.sort(key=lambda c: (c.start.year, c.start.month, meter_order(c.meter), c.start))
+    return out
+
+
+def daily(charges: tuple[Charge, ...]) -> list[Charge]:
+    """Every day of each charge as a charge of its own (a view: a charge's days are identical, so it divides)."""
+    out = []
+    for c in charges:
+        n = (c.end - c.start).days
+        each = tuple(Allocation(a.stage, a.entitlement, a.amount / n, a.quantity / n) for a in c.allocations)
+        for k in range(n):
+            day = c.start + timedelta(k)
+            out.append(
+                Charge(c.meter, day, day + timedelta(1), c.quantity / n, c.billable / n, c.unit, c.amount / n, each)
+            )
+    out.sort(key=lambda c: (c.start, meter_order(c.meter)))
     return out
 
 
@@ -205,7 +236,15 @@ def notes_of(scenario: Scenario, sheet: PriceSheet, meters_used: set[str], ents:
             origin=sheet.origin,
         ),
         note("note.deduction-order", "B17", order=Chain(st.deduction_order)),
-        note("note.rounding", "B20", rounding=st.bill_rounding, places=st.bill_places, charge_places=st.charge_places),
+        note("note.rounding", "B20", rounding=st.bill_rounding, places=st.bill_places)
+        if st.charge_places is None
+        else note(
+            "note.rounding-charges",
+            "B20",
+            rounding=st.bill_rounding,
+            places=st.bill_places,
+            charge_places=st.charge_places,
+        ),
     ]
     if any(meter_base(k) is MeterId.dedicated for k in meters_used):
         out.append(note("note.dedicated-increment", "B5", increment=st.dedicated_increment))
@@ -225,17 +264,16 @@ def notes_of(scenario: Scenario, sheet: PriceSheet, meters_used: set[str], ents:
 def _balance(e: Entitlement, run: Run, end: date) -> Balance:
     left = ZERO if e.ends <= end else (e.size if e.kind is GrantKind.capacity else e.left)
     return Balance(
-        id=e.id, offer=e.offer, name=e.name, count=e.count, stage=e.stage, kind=e.kind, unit=e.unit, covers=e.covers,
-        starts=e.starts, ends=e.ends, initial=e.initial, absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan, left=left,
-        lapsed=e.lapsed, lapsed_value=lapsed_value(e, run.flow), assumed=e.assumed,
+        id=e.id, holding=e.holding, grant=e.grant, offer=e.offer, name=e.name, count=e.count, stage=e.stage,
+        kind=e.kind, unit=e.unit, covers=e.covers, starts=e.starts, ends=e.ends, initial=e.initial,
+        absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan, left=left, lapsed=e.lapsed,
+        lapsed_value=lapsed_value(e, run.flow), assumed=e.assumed,
     )  # fmt: skip
 
 
-def estimate_of(
-    scenario: Scenario, sheet: PriceSheet, run: Run, requests_used: tuple[tuple[str, Decimal], ...], merge: bool
-) -> Estimate:
+def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced) -> Estimate:
     """The full result of a run: charges, balances, bills and totals, notes, and the state to carry on."""
-    charges = charges_of(run.steps, {k: m.unit for k, m in sheet.meters.items()}, merge)
+    charges = charges_of(run.steps, {k: m.unit for k, m in sheet.meters.items()})
     shown = [e for e in run.entitlements if e.ends > scenario.start and e.starts < scenario.end]
     balances = tuple(_balance(e, run, scenario.end) for e in sorted(shown, key=lambda e: e.order))
     purchases = tuple(
@@ -244,7 +282,7 @@ def estimate_of(
             h.offer,
             h.acquired,
             h.count,
-            sheet.offers[h.offer].price * h.count,
+            q(sheet.offers[h.offer].price) * h.count,
             scenario.start <= h.acquired < scenario.end,
         )
         for h in scenario.holdings
@@ -253,17 +291,15 @@ def estimate_of(
         Bill(m, exact, bill_round(exact, sheet))
         for m, exact in ((m, run.postpaid.get(m, ZERO)) for m in _months(scenario.start, scenario.end))
     )
-    absorbed: dict[Stage, Decimal] = {
+    absorbed: dict[Stage, Fraction] = {
         stage: ZERO for stage in sheet.settings.deduction_order if stage is not Stage.postpaid
     }
-    for c in charges:
-        for a in c.allocations:
-            if a.stage is not Stage.postpaid:
-                absorbed[a.stage] += a.amount
+    for e in run.entitlements:  # what each stage absorbed is what its entitlements gave
+        absorbed[e.stage] += e.absorbed_yuan
     upfront = upfront_paid(scenario, sheet)
     due = sum((b.postpaid_due for b in bills), ZERO)
     totals = Totals(
-        list_price=sum((c.amount for c in charges), ZERO),
+        list_price=priced.list_price,
         absorbed=absorbed,
         postpaid_exact=sum((b.postpaid_exact for b in bills), ZERO),
         postpaid_due=due,
@@ -272,7 +308,7 @@ def estimate_of(
         lapsed_value=sum((b.lapsed_value for b in balances), ZERO),
     )
     used_meters = {c.meter for c in charges}
-    state = State(left=tuple(sorted((e.id, e.left) for e in run.entitlements)), requests_used=requests_used)
+    state = State(left=tuple(sorted((e.id, e.left) for e in run.entitlements)), requests_used=priced.requests_used)
     return Estimate(
         scenario=scenario.name,
         start=scenario.start,

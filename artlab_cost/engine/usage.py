@@ -1,19 +1,25 @@
-"""Usage turned into daily quantities per meter: what a scenario uses on each calendar day.
+"""Usage turned into daily quantities per meter, exactly: what a scenario uses on each calendar day.
 
 A day is the engine's slice of time: every boundary the rules need (a month for bills and
 request allowances, a validity that starts or ends at 00:00, a usage entry's first and last
 day) falls on a midnight, and the one finer boundary, busy and idle traffic hours (B7), is
-handled by splitting a day's traffic in two charges in their order within the day.
+kept by taking a day's idle-hour traffic first and its busy-hour traffic last.
+
+A weekly or monthly figure is spread evenly over the days it covers, exactly (1,200
+GPU-seconds a week is 1,200/7 a day), so a whole week or month adds up to the figure and no
+day is rounded. Days with the same active entries in the same month use the same quantities,
+so they are worked out once (`Segment`).
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_EVEN, Decimal
-from typing import assert_never
+from fractions import Fraction
+from typing import NamedTuple, assert_never
 
-from ..calendar import days_in_month
+from ..money import ZERO, q
 from ..pricing import Increment, MeterId, PriceSheet, dedicated_key
 from ..scenario import (
     DedicatedUsage,
@@ -26,86 +32,90 @@ from ..scenario import (
     Usage,
 )
 
-MICRO = Decimal("0.000001")  # quantities of seconds and GB are spread to a millionth
-ONE = Decimal(1)
-HOUR = Decimal(3600)
-DAY_HOURS = Decimal(24)
+HOUR = 3600
+ONE_DAY = timedelta(days=1)
 
 
-def spread(total: Decimal, parts: int, index: int, quantum: Decimal) -> Decimal:
-    """The index-th of `parts` equal shares of `total`, rounded down to `quantum`; the last share takes the rest.
-
-    So a whole month (or week) adds up to its figure exactly, each calendar day gets the same
-    share whichever days a run covers, and the days before the last are identical, which lets
-    the engine take them in one step.
-    """
-    share = (total / parts).quantize(quantum, ROUND_DOWN)
-    return total - share * (parts - 1) if index == parts - 1 else share
+def dedicated_hours(hours: Fraction, increment: Increment) -> Fraction:
+    """Billable hours of one session (B5): its length rounded up to a whole increment."""
+    step = increment.seconds
+    seconds = hours * HOUR
+    steps = -(-seconds.numerator // (seconds.denominator * step))  # ceiling
+    return q(Fraction(steps * step, HOUR))
 
 
 def _months_between(anchor: date, day: date) -> int:
     return (day.year - anchor.year) * 12 + day.month - anchor.month
 
 
-def _rate(per: Per, day: date, amount: Decimal, quantum: Decimal) -> Decimal:
-    if per is Per.day:
-        return amount
-    if per is Per.week:
-        return spread(amount, 7, day.weekday(), quantum)
-    return spread(amount, days_in_month(day), day.day - 1, quantum)
-
-
-def dedicated_seconds(hours: Decimal, increment: Increment) -> Decimal:
-    """Billable seconds of one session (B5): its length rounded up to the sheet's increment."""
-    step = increment.seconds
-    return (hours * HOUR / step).to_integral_value(ROUND_CEILING) * step
-
-
-def _entry_day(u: Usage, day: date, increment: Increment) -> Iterator[tuple[str, Decimal]]:
-    """(meter key, quantity) of one usage entry on one day."""
+def _entry_day(u: Usage, day: date, days_in_month: int, increment: Increment) -> Iterator[tuple[str, Fraction]]:
+    """(meter key, quantity) of one usage entry on a day of a month of `days_in_month` days."""
     match u:
         case SharedUsage():
-            yield MeterId.shared_gpu, _rate(u.per, day, u.gpu_seconds, MICRO)
+            per = {Per.day: 1, Per.week: 7, Per.month: days_in_month}[u.per]
+            yield MeterId.shared_gpu, q(u.gpu_seconds) / per
         case DedicatedUsage():
-            if day.weekday() in u.weekdays:  # one session on each of its days (B4: billed while it runs)
-                yield dedicated_key(u.spec), dedicated_seconds(u.hours_per_day, increment)
+            yield dedicated_key(u.spec), dedicated_hours(q(u.hours_per_day), increment)
         case StorageUsage():
-            yield MeterId.storage, (u.gb + u.growth * _months_between(u.anchor, day)) * DAY_HOURS
+            yield MeterId.storage, (q(u.gb) + q(u.growth) * _months_between(u.anchor, day)) * 24
         case TrafficUsage():
-            # the month's idle share is fixed first, then both parts are spread over its days,
-            # so a month's idle and busy GB add up to exactly what the entry says (B7)
-            n = days_in_month(day)
-            idle_month = (u.gb_per_month * u.idle_share).quantize(MICRO, ROUND_HALF_EVEN)
-            yield MeterId.traffic_idle, spread(idle_month, n, day.day - 1, MICRO)
-            yield MeterId.traffic_busy, spread(u.gb_per_month - idle_month, n, day.day - 1, MICRO)
+            # each day's traffic split by idle_share: its idle hours (00:00-08:00) come first (B7)
+            daily = q(u.gb_per_month) / days_in_month
+            idle = daily * q(u.idle_share)
+            yield MeterId.traffic_idle, idle
+            yield MeterId.traffic_busy, daily - idle
         case RequestUsage():
-            n = days_in_month(day)
-            yield MeterId.put_requests, spread(u.put_per_month, n, day.day - 1, ONE)
-            yield MeterId.get_requests, spread(u.get_per_month, n, day.day - 1, ONE)
+            yield MeterId.put_requests, q(u.put_per_month) / days_in_month
+            yield MeterId.get_requests, q(u.get_per_month) / days_in_month
         case _:
             assert_never(u)
 
 
-def day_usage(entries: tuple[Usage, ...], day: date, increment: Increment) -> dict[str, Decimal]:
-    """Quantities of one day per meter key: GPU-seconds, dedicated seconds, GB-hours, GB and requests."""
-    out: dict[str, Decimal] = {}
-    for u in entries:
-        if u.start <= day < u.end:
-            for key, qty in _entry_day(u, day, increment):
-                if qty:
-                    out[key] = out.get(key, Decimal(0)) + qty
-    return out
+class Segment(NamedTuple):
+    """Consecutive days of one month on which the same entries are active: each day uses `quantities`."""
+
+    day: date
+    count: int  # type: ignore[assignment]
+    quantities: dict[str, Fraction]  # meter key -> quantity of each day
 
 
-def days(start: date, end: date) -> Iterator[date]:
-    day = start
-    one = timedelta(days=1)
-    while day < end:
-        yield day
-        day += one
+def _active(u: Usage, day: date) -> bool:
+    if not (u.start <= day < u.end):
+        return False
+    return not isinstance(u, DedicatedUsage) or day.weekday() in u.weekdays  # one session on its days (B4)
 
 
-def usage_by_day(scenario: Scenario, sheet: PriceSheet) -> Iterator[tuple[date, dict[str, Decimal]]]:
+def segments(scenario: Scenario, sheet: PriceSheet) -> Iterator[Segment]:
+    """The period's days, in order, as runs of days with the same quantities (days with none are left out)."""
     increment = sheet.settings.dedicated_increment
-    for day in days(scenario.start, scenario.end):
-        yield day, day_usage(scenario.usage, day, increment)
+    entries = scenario.usage
+    cache: dict[tuple[int, int, int], dict[str, Fraction]] = {}
+
+    def quantities(key: tuple[int, int, int], day: date) -> dict[str, Fraction]:
+        if key not in cache:
+            cache[key] = _quantities(entries, key[2], day, increment)
+        return cache[key]
+
+    start, count, key = scenario.start, 0, (0, 0, 0)
+    day = scenario.start
+    while day < scenario.end:
+        today = (day.year, day.month, sum(1 << i for i, u in enumerate(entries) if _active(u, day)))
+        if today != key or not count:
+            if count and quantities(key, start):
+                yield Segment(start, count, cache[key])
+            start, count, key = day, 0, today
+        count += 1
+        day += ONE_DAY
+    if count and quantities(key, start):
+        yield Segment(start, count, cache[key])
+
+
+def _quantities(entries: tuple[Usage, ...], mask: int, day: date, increment: Increment) -> dict[str, Fraction]:
+    """Quantities per meter key of a day on which the entries in `mask` are active."""
+    n = calendar.monthrange(day.year, day.month)[1]
+    out: dict[str, Fraction] = {}
+    for i, u in enumerate(entries):
+        if mask >> i & 1:
+            for key, qty in _entry_day(u, day, n, increment):
+                out[key] = out.get(key, ZERO) + qty
+    return {k: q for k, q in out.items() if q}

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import bisect
 from datetime import date, timedelta
-from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import NamedTuple
 
 from ..calendar import add_months
+from ..money import ZERO, q
 from ..pricing import GrantKind, Offer, PriceSheet, Stage, TieBreak, meter_base
 from ..scenario import Holding, Scenario
-from .charges import PRECISION, DayCharge, Priced, charge_value
-
-ZERO = Decimal(0)
+from .charges import DayCharge, Priced, Pricer
 
 
 def holding_base(hold: Holding, offer: Offer) -> str:
@@ -40,23 +39,25 @@ class Allocation(NamedTuple):
 
     stage: Stage
     entitlement: str
-    amount: Decimal  # yuan
-    quantity: Decimal  # units of the charge's meter
+    amount: Fraction  # yuan
+    quantity: Fraction  # units of the charge's meter
 
 
 class Entitlement:
     """One grant of one holding, and what happens to it during a run."""
 
     __slots__ = (
-        "id", "offer", "name", "stage", "kind", "unit", "covers", "starts", "ends", "size", "left", "order",
-        "assumed", "count", "initial", "absorbed", "absorbed_yuan", "lapsed", "done",
+        "id", "holding", "grant", "offer", "name", "stage", "kind", "unit", "covers", "starts", "ends", "size",
+        "left", "order", "assumed", "count", "initial", "absorbed", "absorbed_yuan", "lapsed", "done",
     )  # fmt: skip
 
     def __init__(
-        self, ident: str, offer: Offer, g: int, hold: Holding, left: Decimal, order: tuple[object, ...]
+        self, ident: str, offer: Offer, g: int, hold: Holding, left: Fraction, order: tuple[object, ...]
     ) -> None:
         grant = offer.grants[g]
         self.id = ident
+        self.holding = hold.index  # which holding of the scenario, and which of its offer's grants
+        self.grant = g
         self.offer = offer.id
         self.name = offer.name
         self.stage = offer.stage
@@ -65,7 +66,7 @@ class Entitlement:
         self.covers = grant.covers
         self.starts = hold.acquired
         self.ends = add_months(hold.acquired, offer.validity_months)
-        self.size = grant.size * hold.count
+        self.size = q(grant.size) * hold.count
         self.left = left
         self.order = order
         self.assumed = bool(offer.assumed)
@@ -81,7 +82,7 @@ class Entitlement:
         return self.kind is not GrantKind.capacity and self.left <= 0
 
 
-def entitlements(scenario: Scenario, sheet: PriceSheet, carried: dict[str, Decimal]) -> list[Entitlement]:
+def entitlements(scenario: Scenario, sheet: PriceSheet, carried: dict[str, Fraction]) -> list[Entitlement]:
     """Every grant of every holding, with its place in the waterfall order and what it holds at the start."""
     rank = {stage: i for i, stage in enumerate(sheet.settings.deduction_order)}
     by_acquired = sheet.settings.tie_break is TieBreak.acquired_then_offer
@@ -97,45 +98,35 @@ def entitlements(scenario: Scenario, sheet: PriceSheet, carried: dict[str, Decim
         # B16: stacked packs of one purchase are used one after another, exactly as one pack of
         # their combined size, so they are one entitlement with a count.
         for g, ident in enumerate(grant_ids(base, offer)):
-            used = hold.used if hold.used is not None and hold.acquired < scenario.start else ZERO
-            left = carried.get(ident, offer.grants[g].size * hold.count - used)
+            used = q(hold.used) if hold.used is not None and hold.acquired < scenario.start else ZERO
+            left = carried.get(ident, q(offer.grants[g].size) * hold.count - used)
             # B13: nearest expiry first; equal expiry: acquired first and lower offer id (a setting), then listed first.
             tie = (hold.acquired, offer.id) if by_acquired else (date.min, "")
             out.append(Entitlement(ident, offer, g, hold, left, (rank[offer.stage], ends, *tie, hold.index, g)))
     return out
 
 
-class _Meter:
-    __slots__ = ("key", "price", "divisor", "active")
-
-    def __init__(self, key: str, price: Decimal, divisor: Decimal) -> None:
-        self.key = key
-        self.price = price
-        self.divisor = divisor
-        self.active: list[Entitlement] = []  # live entitlements covering it, in waterfall order
-
-
 class Step(NamedTuple):
-    """One meter's charge over `days` identical days, and how the waterfall absorbed it."""
+    """One meter's charge on each of `days` identical days, and how the waterfall absorbed each of them."""
 
     meter: str
     day: date
     days: int
-    quantity: Decimal
-    billable: Decimal
-    amount: Decimal
-    allocations: tuple[Allocation, ...]
+    quantity: Fraction  # of one day
+    billable: Fraction
+    amount: Fraction
+    allocations: tuple[Allocation, ...]  # of one day
 
 
 class Waterfall:
     """The mutable state of one simulation: live entitlements per meter, in deduction order."""
 
     def __init__(self, sheet: PriceSheet) -> None:
-        self.places = Decimal(1).scaleb(-sheet.settings.charge_places)
-        self.meters = {k: _Meter(k, m.price, m.divisor) for k, m in sheet.meters.items()}
+        self.pricer = Pricer(sheet)
+        self.active: dict[str, list[Entitlement]] = {k: [] for k in sheet.meters}  # in waterfall order
 
     def _lists(self, e: Entitlement) -> list[list[Entitlement]]:
-        return [m.active for k, m in self.meters.items() if meter_base(k) in e.covers]
+        return [active for k, active in self.active.items() if meter_base(k) in e.covers]
 
     def activate(self, e: Entitlement) -> None:
         for active in self._lists(e):
@@ -146,37 +137,37 @@ class Waterfall:
         for active in self._lists(e):
             active.remove(e)
 
-    def value(self, meter: _Meter, units: Decimal) -> Decimal:
-        return charge_value(units, meter.price, meter.divisor, self.places)
+    def absorb(
+        self, charge: DayCharge, touched: dict[int, tuple[Entitlement, Fraction, Fraction, Fraction]]
+    ) -> tuple[Allocation, ...]:
+        """One day's charge of one meter through its live entitlements in waterfall order; the rest is postpaid.
 
-    def absorb(self, meter: _Meter, units: Decimal, amount: Decimal, days: int) -> tuple[tuple[Allocation, ...], bool]:
-        """Take one charge, `days` identical days of one meter, through the live entitlements in waterfall order.
-
-        What is left is postpaid. Returns the allocations and whether an amount or quantity ran
-        out while part of the charge was still to be absorbed: over several days that means the
-        days must be taken one by one, since it ran out on one of them.
+        An amount gives yuan; the units they buy are recorded exactly (yuan x divisor / price), so a
+        quantity after it covers exactly the units that are left. A quantity gives units and a
+        capacity GB at every hour (B16), each worth their list price (rounded like a charge when the
+        sheet rounds charges). Each entitlement drawn on is noted in `touched`, with its state before.
         """
-        if amount <= 0:
-            return (), False
+        if charge.amount <= 0:
+            return ()
         out: list[Allocation] = []
-        rem_yuan, rem_units = amount, units
-        ran_out = False
-        for e in meter.active:
-            if e.used_up:
-                ran_out = True  # used up by an earlier charge of these same days
-                continue
+        rem_yuan, rem_units = charge.amount, charge.billable
+        for e in self.active[charge.meter]:
             if e.kind is GrantKind.amount:
+                if e.left <= 0:
+                    continue
                 take = min(rem_yuan, e.left)
-                if take == rem_yuan:
-                    took = rem_units
-                else:  # the units this many yuan buy, for the record; money stays exact
-                    took = min(rem_units, (take * meter.divisor / meter.price).quantize(self.places))
+                took = rem_units if take == rem_yuan else min(rem_units, take / self.pricer.rates[charge.meter])
+            else:
+                if rem_units <= 0 or (e.kind is GrantKind.quantity and e.left <= 0):
+                    continue  # a quantity or capacity covers units, and none are left
+                took = min(rem_units, e.left if e.kind is GrantKind.quantity else e.size * 24)
+                take = rem_yuan if took == rem_units else min(rem_yuan, self.pricer.value(charge.meter, took))
+            if id(e) not in touched:
+                touched[id(e)] = (e, e.left, e.absorbed, e.absorbed_yuan)
+            if e.kind is GrantKind.amount:
                 e.left -= take
                 e.absorbed += take
             else:
-                # a quantity is used up; a capacity covers up to `size` GB at every hour (B16)
-                took = min(rem_units, e.left if e.kind is GrantKind.quantity else e.size * 24 * days)
-                take = rem_yuan if took == rem_units else min(rem_yuan, self.value(meter, took))
                 if e.kind is GrantKind.quantity:
                     e.left -= took
                 e.absorbed += took
@@ -186,33 +177,36 @@ class Waterfall:
             out.append(Allocation(e.stage, e.id, take, took))
             if rem_yuan <= 0:
                 break
-            if e.used_up:
-                ran_out = True
         if rem_yuan > 0:
             out.append(Allocation(Stage.postpaid, "", rem_yuan, rem_units))
-        return tuple(out), ran_out
+        return tuple(out)
 
-    def take_days(
-        self, live: list[Entitlement], day: date, charges: tuple[DayCharge, ...], days: int
-    ) -> list[Step] | None:
-        """Absorb `days` identical days at once, or return None (state unchanged) if something ran out among them.
+    def take_days(self, day: date, charges: tuple[DayCharge, ...], days: int) -> list[Step]:
+        """Absorb the first of `days` identical days, then as many more as leave the waterfall unchanged.
 
-        While nothing runs out, every day's charge goes to the same entitlements in the same
-        shares, so one step for the whole run equals the days taken one by one.
+        A day's charges are absorbed one by one; if every amount and quantity they drew on could
+        give the same again on the next days, the next days go exactly the same way, so they are
+        taken at once (what each gave, times the days). The steps returned cover that many days;
+        the caller goes on from the day after with whatever changed.
         """
-        saved = [(e, e.left, e.absorbed, e.absorbed_yuan) for e in live] if days > 1 else []
-        out = []
-        for c in charges:
-            allocs, ran_out = self.absorb(self.meters[c.meter], c.billable * days, c.amount * days, days)
-            if ran_out and days > 1:
-                for e, left, absorbed, absorbed_yuan in saved:
-                    e.left, e.absorbed, e.absorbed_yuan = left, absorbed, absorbed_yuan
-                return None
-            out.append(Step(c.meter, day, days, c.quantity * days, c.billable * days, c.amount * days, allocs))
-        for e in live:
-            if not e.done and e.used_up:
+        touched: dict[int, tuple[Entitlement, Fraction, Fraction, Fraction]] = {}
+        steps = [Step(c.meter, day, 1, c.quantity, c.billable, c.amount, self.absorb(c, touched)) for c in charges]
+        same = days
+        for e, left, _, _ in touched.values():
+            drawn = left - e.left
+            if drawn > 0:
+                same = min(same, left // drawn)  # days it can give as much again, this one included
+        if same > 1:
+            more = same - 1
+            for e, left, absorbed, yuan in touched.values():
+                e.left -= (left - e.left) * more
+                e.absorbed += (e.absorbed - absorbed) * more
+                e.absorbed_yuan += (e.absorbed_yuan - yuan) * more
+            steps = [s._replace(days=same) for s in steps]
+        for e, _, _, _ in touched.values():
+            if e.used_up:
                 self.deactivate(e)
-        return out
+        return steps
 
 
 class Run(NamedTuple):
@@ -221,7 +215,7 @@ class Run(NamedTuple):
     flow: Waterfall
     entitlements: list[Entitlement]
     steps: list[Step]
-    postpaid: dict[str, Decimal]  # month -> exact postpaid
+    postpaid: dict[str, Fraction]  # month -> exact postpaid
 
 
 class _Timeline:
@@ -271,44 +265,40 @@ class _Timeline:
                 e.done = True
 
 
-def run(scenario: Scenario, sheet: PriceSheet, priced: Priced, carried: dict[str, Decimal], keep: bool) -> Run:
+def run(scenario: Scenario, sheet: PriceSheet, priced: Priced, carried: dict[str, Fraction], keep: bool) -> Run:
     """The waterfall itself (B17): every priced day, in time order, through the live entitlements.
 
-    Runs of identical days are taken in one step up to the next start or expiry; when something
-    runs out inside a step, the step is halved until it does not.
+    A run of identical days is taken in as few steps as the waterfall allows: up to the next
+    start or expiry, and up to the day an amount or quantity runs out.
     """
-    with localcontext(prec=PRECISION):
-        flow = Waterfall(sheet)
-        ents = entitlements(scenario, sheet, carried)
-        timeline = _Timeline(flow, ents, scenario)
-        steps: list[Step] = []
-        bills: dict[str, Decimal] = {}
-        for priced_day in priced.days:
-            day, days_left = priced_day.day, priced_day.count
-            postpaid = ZERO
-            while days_left:
-                timeline.advance(day)
-                span = min(days_left, (timeline.quiet_until() - day).days)
-                taken = flow.take_days(timeline.live, day, priced_day.charges, span)
-                while taken is None:  # something runs out within these days: halve the step until it does not
-                    span = max(1, span // 2)
-                    taken = flow.take_days(timeline.live, day, priced_day.charges, span)
-                timeline.prune()
-                for step in taken:
-                    if keep:
-                        steps.append(step)
-                    if step.allocations and step.allocations[-1].stage is Stage.postpaid:
-                        postpaid += step.allocations[-1].amount
-                day += timedelta(span)
-                days_left -= span
-            bills[priced_day.month] = bills.get(priced_day.month, ZERO) + postpaid
-        timeline.close(scenario.end)
-        return Run(flow, ents, steps, bills)
+    flow = Waterfall(sheet)
+    ents = entitlements(scenario, sheet, carried)
+    timeline = _Timeline(flow, ents, scenario)
+    steps: list[Step] = []
+    bills: dict[str, Fraction] = {}
+    for priced_day in priced.days:
+        day, days_left = priced_day.day, priced_day.count
+        postpaid = ZERO
+        while days_left:
+            timeline.advance(day)
+            span = min(days_left, (timeline.quiet_until() - day).days)
+            taken = flow.take_days(day, priced_day.charges, span)
+            timeline.prune()
+            for step in taken:
+                if keep:
+                    steps.append(step)
+                if step.allocations and step.allocations[-1].stage is Stage.postpaid:
+                    rest = step.allocations[-1].amount
+                    postpaid += rest if step.days == 1 else rest * step.days
+            day += timedelta(taken[0].days if taken else span)
+            days_left -= taken[0].days if taken else span
+        bills[priced_day.month] = bills.get(priced_day.month, ZERO) + postpaid
+    timeline.close(scenario.end)
+    return Run(flow, ents, steps, bills)
 
 
-def lapsed_value(e: Entitlement, flow: Waterfall) -> Decimal:
+def lapsed_value(e: Entitlement, flow: Waterfall) -> Fraction:
     """What an entitlement lapsed, in yuan: a quantity at the dearest list price it could have absorbed."""
     if e.kind is GrantKind.amount or not e.lapsed:
         return e.lapsed
-    covered = [m for k, m in flow.meters.items() if meter_base(k) in e.covers]
-    return max(flow.value(m, e.lapsed) for m in covered)
+    return max(flow.pricer.value(k, e.lapsed) for k in flow.active if meter_base(k) in e.covers)

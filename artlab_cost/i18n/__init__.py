@@ -11,17 +11,19 @@ from __future__ import annotations
 import functools
 import gettext
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from ..messages import And, Chain, Msg, Yuan
+from ..money import round_to, to_decimal
+from ..pricing.model import Rounding
 
 LANGS = ("en", "zh")
 DEFAULT = "en"
 HERE = Path(__file__).resolve().parent
-CENT = Decimal("0.01")
 
 
 @functools.cache
@@ -40,9 +42,10 @@ def template(code: str, lang: str = DEFAULT) -> str:
     return found
 
 
-def money(value: Decimal) -> str:
-    """Yuan for people: rounded half up to two decimals, thousands separated (the one display rule)."""
-    return f"{value.quantize(CENT, ROUND_HALF_UP):,.2f}"
+def money(value: Decimal | Fraction) -> str:
+    """Yuan for people: rounded half up to two decimals, thousands separated (the one display rule, everywhere)."""
+    cents = round_to(Fraction(value), 2, Rounding.half_up)
+    return f"{Decimal(cents.numerator) / Decimal(cents.denominator):,.2f}"
 
 
 def value_text(value: Any, lang: str = DEFAULT) -> str:
@@ -52,9 +55,11 @@ def value_text(value: Any, lang: str = DEFAULT) -> str:
     if isinstance(value, Enum):  # a term of the billing domain: stage.free_trial, limit.stackable, ...
         return template(f"{type(value).__name__.lower()}.{value.value}", lang)
     if isinstance(value, Yuan):
-        return money(value)
+        return money(value.value)
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, Fraction):
+        return str(to_decimal(value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Chain):

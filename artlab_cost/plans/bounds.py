@@ -12,14 +12,17 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from fractions import Fraction
 
 from ..calendar import add_months
 from ..engine import Costs, grant_ids
 from ..messages import note
+from ..money import ZERO, q
 from ..pricing import GrantKind, MeterId, PriceSheet, TieBreak
 from ..scenario import Scenario
 from .space import Action, Decision, Space, unit_prices
+
+UNREACHABLE = q(10**60)  # the cost of a plan the rules do not allow: more than any plan's cash
 
 
 def last_pack(result: Costs, action: Action, sheet: PriceSheet) -> tuple[bool, bool]:
@@ -33,20 +36,20 @@ def last_pack(result: Costs, action: Action, sheet: PriceSheet) -> tuple[bool, b
     for grant, ident in zip(offer.grants, grant_ids(action.prefix(), offer), strict=True):
         if ident not in result.absorbed:
             continue
-        absorbed_any |= result.absorbed[ident] > grant.size * (action.count - 1)
+        absorbed_any |= result.absorbed[ident] > q(grant.size) * (action.count - 1)
         unused_any |= result.unused[ident] > 0
     return absorbed_any, unused_any
 
 
-def rounding_slack(sheet: PriceSheet, months: int) -> Decimal:
+def rounding_slack(sheet: PriceSheet, months: int) -> Fraction:
     """(2) How far the billed postpaid of `months` bills can fall below the exact postpaid: one step a month (B20)."""
-    return Decimal(1).scaleb(-sheet.settings.bill_places) * months
+    return q(Fraction(months, 10**sheet.settings.bill_places))
 
 
-def crossing(a: int, b: int, low_a: Decimal, low_b: Decimal, gain: Decimal, price: Decimal) -> list[int]:
+def crossing(a: int, b: int, low_a: Fraction, low_b: Fraction, gain: Fraction, price: Fraction) -> list[int]:
     """Counts next to where low_a - (n - a) gain meets low_b - (b - n) price, inside (a, b)."""
     slope = gain + price
-    if slope <= 0 or not low_a.is_finite() or not low_b.is_finite():
+    if slope <= 0 or max(low_a, low_b) >= UNREACHABLE / 2:
         return []
     n = (low_a - low_b + a * gain + b * price) / slope
     base = int(n)
@@ -54,15 +57,15 @@ def crossing(a: int, b: int, low_a: Decimal, low_b: Decimal, gain: Decimal, pric
 
 
 def count_range_bound(
-    a: int, b: int, tried: dict[int, Decimal], value: Decimal, shift: Decimal, price: Decimal
-) -> Decimal:
+    a: int, b: int, tried: dict[int, Fraction], value: Fraction, shift: Fraction, price: Fraction
+) -> Fraction:
     """(1, 3) No count n strictly between two tried counts a < b costs less than this.
 
     Pack n+1 lowers postpaid by at most its `value`, and all packs after the first by at
     most `shift` more in all; more packs never raise it. So, with E the tried upfront plus exact
     postpaid, count n costs at least max(E(a) - (n - a)(value - price) - shift, E(b) - (b - n) price).
     """
-    gain = max(value - price, Decimal(0))
+    gain = max(value - price, ZERO)
     low_a, low_b = tried[a] - shift, tried[b]
     return min(
         max(low_a - (n - a) * gain, low_b - (b - n) * price)
@@ -70,14 +73,14 @@ def count_range_bound(
     )
 
 
-def min_completion(counts: list[Decision], curves: list[list[Decimal]], picked: list[int]) -> Decimal:
+def min_completion(counts: list[Decision], curves: list[list[Fraction]], picked: list[int]) -> Fraction:
     """(1) The least that the counts still open can add: their price plus the largest curve value, minimised."""
-    floor = max((curves[i][n] for i, n in enumerate(picked)), default=Decimal(0))
+    floor = max((curves[i][n] for i, n in enumerate(picked)), default=ZERO)
     open_ = range(len(picked), len(counts))
     if not open_:
         return floor
     thresholds = sorted({floor, *(v for i in open_ for v in curves[i] if v >= floor)})
-    best: Decimal | None = None
+    best: Fraction | None = None
     for t in thresholds:
         total = t
         for i in open_:
@@ -96,7 +99,7 @@ class Template:
 
     key: tuple[int, date, date, str]  # where it stands in the waterfall: stage, expiry, then the tie-break
     covers: frozenset[MeterId]
-    spread: Decimal  # a quantity over meters of different prices: size x (dearest - cheapest); else 0
+    spread: Fraction  # a quantity over meters of different prices: size x (dearest - cheapest); else 0
     source: Action | None
 
 
@@ -118,13 +121,13 @@ def templates(scenario: Scenario, sheet: PriceSheet, claims: list[Action], varia
         ends = add_months(day, offer.validity_months)
         for g in offer.grants:
             prices = [p for meter in g.covers for p in unit_prices(sheet, meter)]
-            spread = g.size * count * (max(prices) - min(prices)) if g.kind is GrantKind.quantity else Decimal(0)
+            spread = q(g.size) * count * (max(prices) - min(prices)) if g.kind is GrantKind.quantity else ZERO
             tie = (day, offer_id) if by_acquired else (date.min, "")  # B13, as the engine orders them
             out.append(Template((rank[offer.stage], ends, *tie), g.covers, spread, action))
     return out
 
 
-def shift_allowance(var: Decision, all_templates: list[Template]) -> Decimal:
+def shift_allowance(var: Decision, all_templates: list[Template]) -> Fraction:
     """(3) How much more than its own absorption more packs of `var` can lower postpaid, whatever their count.
 
     Charges a pack takes leave every grant after it with less or equal to absorb at each charge
@@ -144,7 +147,7 @@ def shift_allowance(var: Decision, all_templates: list[Template]) -> Decimal:
     start = min(t.key for t in own)
     meters = set().union(*(t.covers for t in own))
     later = sorted((t for t in all_templates if t not in own and t.key >= start), key=lambda t: t.key)
-    shift = Decimal(0)
+    shift = ZERO
     for _, group in itertools.groupby(later, key=lambda t: t.key):
         pending = list(group)
         grew = True

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from ..engine import costs, price_usage
 from ..messages import Note, note, unique
+from ..money import q
 from ..pricing import PriceSheet
 from ..scenario import Scenario
 from .bounds import drop_hopeless, last_pack, rounding_slack
@@ -23,13 +25,13 @@ class Comparison(NamedTuple):
     sheet: str
     plans: tuple[Plan, ...]  # ranked, best first
     baseline: Plan  # nothing more than the scenario holds
-    postpaid_only: Decimal  # cash with nothing claimed, bought or held: every charge postpaid
+    postpaid_only: Fraction  # cash with nothing claimed, bought or held: every charge postpaid
     runs: int  # engine runs made by the search
     space: int  # plans the purchase rules allow within the searched counts
     notes: tuple[Note, ...]
     free: frozenset[str]  # offers that cost nothing: claimed rather than bought
 
-    def saving(self, plan: Plan) -> Decimal:
+    def saving(self, plan: Plan) -> Fraction:
         return self.postpaid_only - plan.costs.cash
 
 
@@ -75,7 +77,8 @@ def compare(
     space.add(offers)
     drop_hopeless(space)
     months = len({pd.month for pd in priced.days}) or 1
-    search = Search(scenario, sheet, priced, max_upfront, top, rounding_slack(sheet, months), base=tuple(space.claims))
+    cap = q(max_upfront) if max_upfront is not None else None
+    search = Search(scenario, sheet, priced, cap, top, rounding_slack(sheet, months), base=tuple(space.claims))
     # Phase 1: every free claim taken. A claim costs nothing and never raises postpaid, so the
     # cheapest plan with all of them is as cheap as the cheapest plan of all.
     proven = True

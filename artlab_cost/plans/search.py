@@ -6,18 +6,18 @@ import heapq
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
 from ..engine import Costs, Priced, costs, upfront_paid
+from ..money import ZERO, q
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
-from .bounds import count_range_bound, generous, last_pack, min_completion
+from .bounds import UNREACHABLE, count_range_bound, generous, last_pack, min_completion
 from .space import Action, Decision, as_holdings
 
 RUN_BUDGET = 2500  # engine runs before the search stops and says its ranking is not proven
-INFINITY = Decimal("Infinity")
 
 
 class OutOfRuns(Exception):
@@ -33,7 +33,7 @@ class Plan:
     def purchases(self) -> int:
         return sum(a.count for a in self.actions)
 
-    def rank_key(self) -> tuple[Decimal, int, Decimal, tuple[Action, ...]]:
+    def rank_key(self) -> tuple[Fraction, int, Fraction, tuple[Action, ...]]:
         # Cheapest out of pocket first; ties: fewer purchases, then lower upfront, then the actions themselves.
         return (self.costs.cash, self.purchases, self.costs.upfront, self.actions)
 
@@ -81,12 +81,12 @@ class Search:
     scenario: Scenario
     sheet: PriceSheet
     priced: Priced
-    max_upfront: Decimal | None
+    max_upfront: Fraction | None
     top: int
-    slack: Decimal  # monthly rounding moves each month's bill by under a step (bounds.rounding_slack)
+    slack: Fraction  # monthly rounding moves each month's bill by under a step (bounds.rounding_slack)
     base: tuple[Action, ...] = ()  # free claims every plan of the first phase includes
     memo: dict[tuple[Action, ...], Costs] = field(default_factory=dict)
-    kept: list[tuple[tuple[Decimal, int, Decimal, _Reversed], int, Plan]] = field(default_factory=list)
+    kept: list[tuple[tuple[Fraction, int, Fraction, _Reversed], int, Plan]] = field(default_factory=list)
     ties: list[Plan] = field(default_factory=list)  # every plan found at the lowest cash so far
     seen: set[tuple[Action, ...]] = field(default_factory=set)  # plans run in full
     budget: int | None = RUN_BUDGET  # engine runs the search may make; None once it is over
@@ -106,26 +106,26 @@ class Search:
         return Plan(key, self.run(key))
 
     @cached_property
-    def held_upfront(self) -> Decimal:
+    def held_upfront(self) -> Fraction:
         """What the scenario's own holdings bought in the period cost: the same for every plan."""
         return upfront_paid(self.scenario, self.sheet)
 
-    def upfront(self, actions: Iterable[Action]) -> Decimal:
+    def upfront(self, actions: Iterable[Action]) -> Fraction:
         """What a plan pays upfront in the period: the holdings bought in it and the plan's purchases."""
         return self.held_upfront + self.extra(actions)
 
-    def extra(self, actions: Iterable[Action]) -> Decimal:
+    def extra(self, actions: Iterable[Action]) -> Fraction:
         """What the plan's own purchases cost: what --max-upfront caps."""
-        return sum((self.sheet.offers[a.offer].price * a.count for a in actions), Decimal(0))
+        return sum((q(self.sheet.offers[a.offer].price) * a.count for a in actions), ZERO)
 
     def too_dear(self, actions: Iterable[Action]) -> bool:
         return self.max_upfront is not None and self.extra(actions) > self.max_upfront
 
-    def bound(self) -> Decimal | None:
+    def bound(self) -> Fraction | None:
         """The cash of the worst plan kept, once `top` are kept: a plan must beat it to be kept."""
         return -self.kept[0][0][0] if len(self.kept) >= self.top else None
 
-    def over(self, lower: Decimal) -> bool:
+    def over(self, lower: Fraction) -> bool:
         bound = self.bound()
         return bound is not None and lower > bound
 
@@ -162,7 +162,7 @@ class Search:
             self.keep(Plan(tuple(sorted(actions)), result))
         return result
 
-    def relaxed_bound(self, chosen: tuple[Action, ...], rest: Sequence[Decision]) -> Decimal:
+    def relaxed_bound(self, chosen: tuple[Action, ...], rest: Sequence[Decision]) -> Fraction:
         """No completion of `chosen` costs less: entitlements added never raise postpaid (the waterfall
         is monotone), what is still to choose costs at least nothing upfront, and rounding is in the slack."""
         return self.upfront(chosen) + self.run(chosen + generous(rest)).postpaid_exact - self.slack
@@ -200,7 +200,7 @@ class Search:
     def _counts(
         self,
         counts: list[Decision],
-        curves: list[list[Decimal]],
+        curves: list[list[Fraction]],
         chosen: tuple[Action, ...],
         picked: list[int],
         depth: int,
@@ -232,14 +232,14 @@ class Search:
         top = len(var.choices) - 1
         while top and self.too_dear(chosen + var.choices[top]):
             top -= 1
-        tried: dict[int, Decimal] = {}
+        tried: dict[int, Fraction] = {}
 
         def attempt(n: int) -> None:
             nonlocal top
             actions = chosen + var.choices[n]
             result = self.leaf(actions)
             if result is None:
-                tried[n] = INFINITY
+                tried[n] = UNREACHABLE
                 return
             tried[n] = self.upfront(actions) + result.postpaid_exact
             if n and last_pack(result, var.choices[n][0], self.sheet)[1]:
@@ -276,12 +276,12 @@ def descend(search: Search, variables: list[Decision], base: tuple[Action, ...])
     """
     pick = [0] * len(variables)
 
-    def cash() -> Decimal:
+    def cash() -> Fraction:
         chosen = base + tuple(a for var, n in zip(variables, pick, strict=True) for a in var.choices[n])
         if search.too_dear(chosen):
-            return INFINITY
+            return UNREACHABLE
         result = search.leaf(chosen)
-        return result.cash if result is not None else INFINITY
+        return result.cash if result is not None else UNREACHABLE
 
     best = cash()
     for _ in range(3):

@@ -11,12 +11,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from fractions import Fraction
 
 from ..calendar import add_months
 from ..engine import Priced
 from ..errors import UsageError
 from ..messages import Note, msg, note
+from ..money import ZERO, q
 from ..pricing import Eligibility, GrantKind, Limit, MeterId, Offer, PriceSheet, meter_base
 from ..scenario import Holding, Scenario
 from ..schema import suggest
@@ -45,9 +46,9 @@ class Decision:
     # every action any choice could add at its largest (for a group: all its members at once,
     # which no plan may hold, but which bounds what any choice absorbs)
     generous: tuple[Action, ...]
-    price: Decimal = Decimal(0)  # a count's price per pack
-    value: Decimal = Decimal(0)  # the most yuan one more pack can absorb
-    shift: Decimal = Decimal(0)  # the most other grants can gain from it in all (bounds.shift_allowance)
+    price: Fraction = ZERO  # a count's price per pack
+    value: Fraction = ZERO  # the most yuan one more pack can absorb
+    shift: Fraction = ZERO  # the most other grants can gain from it in all (bounds.shift_allowance)
 
 
 def as_holdings(scenario: Scenario, actions: Sequence[Action]) -> tuple[Holding, ...]:
@@ -56,9 +57,9 @@ def as_holdings(scenario: Scenario, actions: Sequence[Action]) -> tuple[Holding,
     return tuple(Holding(a.offer, a.date, a.count, None, a.prefix(), start + i) for i, a in enumerate(sorted(actions)))
 
 
-def demand(priced: Priced, covers: frozenset[MeterId], start: date, end: date, kind: GrantKind) -> Decimal:
+def demand(priced: Priced, covers: frozenset[MeterId], start: date, end: date, kind: GrantKind) -> Fraction:
     """Billable units (quantity) or list yuan (amount) of the covered meters between start and end."""
-    total = Decimal(0)
+    total = ZERO
     for pd in priced.days:
         first, last = max(pd.day, start), min(pd.day + timedelta(pd.count), end)
         days = (last - first).days
@@ -107,18 +108,18 @@ def candidate_offers(
     return out, idle
 
 
-def unit_prices(sheet: PriceSheet, meter: MeterId) -> list[Decimal]:
-    return [m.price / m.divisor for k, m in sheet.meters.items() if meter_base(k) is meter]
+def unit_prices(sheet: PriceSheet, meter: MeterId) -> list[Fraction]:
+    return [q(m.price) / q(m.divisor) for k, m in sheet.meters.items() if meter_base(k) is meter]
 
 
-def pack_value(offer: Offer, sheet: PriceSheet) -> Decimal:
+def pack_value(offer: Offer, sheet: PriceSheet) -> Fraction:
     """The most yuan one pack of an offer can absorb: its amounts, and its quantities at their dearest meter."""
-    total = Decimal(0)
+    total = ZERO
     for g in offer.grants:
         if g.kind is GrantKind.amount:
-            total += g.size
+            total += q(g.size)
         else:
-            total += g.size * max(p for meter in g.covers for p in unit_prices(sheet, meter))
+            total += q(g.size) * max(p for meter in g.covers for p in unit_prices(sheet, meter))
     return total
 
 
@@ -169,14 +170,14 @@ class Space:
             need = 0
             for g in offer.grants:
                 kind = GrantKind.amount if g.kind is GrantKind.amount else GrantKind.quantity
-                need = max(need, math.ceil(demand(self.priced, g.covers, slot, until, kind) / g.size))
+                need = max(need, math.ceil(demand(self.priced, g.covers, slot, until, kind) / q(g.size)))
             if need > COUNT_CAP:
                 self.notes.append(note("plans.count-cap", offer=offer.id, cap=COUNT_CAP, need=need))
                 need = COUNT_CAP
             if need:
                 choices: list[tuple[Action, ...]] = [()]
                 choices += [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
-                self.counts.append(Decision(choices, choices[-1], offer.price, pack_value(offer, self.sheet)))
+                self.counts.append(Decision(choices, choices[-1], q(offer.price), pack_value(offer, self.sheet)))
             slot = self.first_use(offer, until) if until < end else None
 
     def _group(self, key: str, members: list[Offer]) -> None:

@@ -60,7 +60,7 @@ def _settings(raw: Obj, src: yamlsrc.Source) -> Settings:
         dedicated_increment=Increment(raw["dedicated_increment"]),
         bill_rounding=Rounding(raw["bill_rounding"]),
         bill_places=int(raw["bill_places"]),
-        charge_places=int(raw["charge_places"]),
+        charge_places=int(raw["charge_places"]) if "charge_places" in raw else None,
         source=raw["source"],
     )
 

@@ -169,7 +169,7 @@ class Settings(NamedTuple):
     dedicated_increment: Increment
     bill_rounding: Rounding
     bill_places: int
-    charge_places: int
+    charge_places: int | None  # each day's charge rounded to this many decimals; None: exact (the default)
     source: str
 
 

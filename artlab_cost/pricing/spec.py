@@ -106,7 +106,13 @@ SHEET_SPEC = Record(
                     "dedicated_increment": Field(Text(choices=tuple(Increment)), required=True),
                     "bill_rounding": Field(Text(choices=tuple(Rounding)), required=True),
                     "bill_places": Field(Num(integer=True, maximum=Decimal(4)), required=True),
-                    "charge_places": Field(Num(minimum=Decimal(2), integer=True, maximum=Decimal(18)), required=True),
+                    "charge_places": Field(
+                        Num(
+                            integer=True,
+                            maximum=Decimal(18),
+                            doc="Round each day's charge to this many decimals (half even); leave out: exact.",
+                        )
+                    ),
                     "source": _SOURCE,
                 }
             ),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from ..engine import Balance, Estimate
+from ..engine import Balance, Charge, Estimate, daily, monthly
 from ..i18n import money, value_text
 from ..messages import Note
-from ..pricing import METER_GROUPS, METERS, GrantKind, Limit, MeterId, PriceSheet, Stage, meter_base
-from . import View
+from ..money import to_decimal
+from ..pricing import METER_GROUPS, METERS, GrantKind, Limit, MeterId, PriceSheet, Rounding, Stage, meter_base
+from . import By, View
 
 if TYPE_CHECKING:
     from ..plans import Action, Comparison, Plan
@@ -19,26 +21,28 @@ if TYPE_CHECKING:
 ONE_DAY = timedelta(days=1)
 
 
-def exact(value: Decimal) -> str:
-    """A decimal as plain text with no exponent and no trailing zeros: the JSON and CSV form."""
+def exact(value: Fraction | Decimal | int) -> str:
+    """An amount or quantity as machine-readable text (JSON, CSV): exact when it is a finite decimal, else to
+    DISPLAY_PLACES decimals (half even); no exponent, no trailing zeros."""
     if value == 0:
         return "0"
-    return format(value.normalize(), "f")
+    text = format(to_decimal(Fraction(value)).normalize(), "f")
+    return text
 
 
-def qty(value: Decimal, unit: str) -> str:
+def qty(value: Fraction, unit: str) -> str:
     """A usage quantity for people, compact from ten thousand up (74.4k GB-h, 25M req)."""
-    for size, suffix in ((Decimal(10) ** 9, "G"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k")):
+    for size, suffix in ((10**9, "G"), (10**6, "M"), (10**3, "k")):
         if abs(value) >= size and abs(value) >= 10_000:
-            scaled = (value / size).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            scaled = to_decimal(Fraction(value) / size, 1, Rounding.half_up)
             return f"{str(scaled).removesuffix('.0')}{suffix} {unit}"
-    if value == value.to_integral_value():
-        return f"{value:,.0f} {unit}"
-    places = 2 if abs(value) >= Decimal("0.01") else 4
-    return f"{value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):,} {unit}"
+    if Fraction(value).denominator == 1:
+        return f"{int(value):,} {unit}"
+    places = 2 if abs(value) >= Fraction(1, 100) else 4
+    return f"{to_decimal(Fraction(value), places, Rounding.half_up):,} {unit}"
 
 
-def cell(value: Decimal) -> str:
+def cell(value: Fraction) -> str:
     """A money cell of a table: '-' where nothing was absorbed, so the eye finds the amounts."""
     return "-" if value == 0 else money(value)
 
@@ -119,17 +123,22 @@ class Row:
         self.period = period
         self.key = key
         self.meter = meter
-        self.quantity = Decimal(0)
+        self.quantity = Fraction(0)
         self.unit = unit
-        self.amount = Decimal(0)
-        self.stages = {s: Decimal(0) for s in stages}
+        self.amount = Fraction(0)
+        self.stages = {s: Fraction(0) for s in stages}
         self.assumed = False
+
+
+def listed_charges(result: Estimate, view: View) -> list[Charge]:
+    """The charges a document lists: one per day with --by day, else joined within each month (a view: sums)."""
+    return daily(result.charges) if view.by is By.day else monthly(result.charges)
 
 
 def charge_rows(result: Estimate, by: str) -> list[Row]:
     """Charges grouped for a table: per month and meter, day and meter, meter, or one total row per meter."""
     rows: dict[tuple[str, str], Row] = {}
-    for c in result.charges:
+    for c in daily(result.charges) if by == "day" else result.charges:
         if by == "month":
             period = c.month
         elif by == "day":
@@ -151,7 +160,7 @@ def charge_rows(result: Estimate, by: str) -> list[Row]:
     return sorted(rows.values(), key=lambda r: (r.period, order[meter_base(r.key)] if r.key else 0, r.key))
 
 
-def stage_totals(result: Estimate) -> dict[Stage, Decimal]:
+def stage_totals(result: Estimate) -> dict[Stage, Fraction]:
     """What each stage absorbed in all, postpaid before rounding included."""
     t = result.totals
     return {s: t.absorbed.get(s, t.postpaid_exact) for s in result.stages}
@@ -170,7 +179,7 @@ def balance_amounts(b: Balance) -> tuple[str, str, str, str]:
     return qty(b.initial, b.unit), qty(b.absorbed, b.unit), qty(b.left, b.unit), qty(b.lapsed, b.unit)
 
 
-def summary_lines(result: Estimate) -> list[tuple[str, Decimal]]:
+def summary_lines(result: Estimate) -> list[tuple[str, Fraction]]:
     t = result.totals
     lines = [("List price of all usage", t.list_price)]
     for stage, amount in t.absorbed.items():
@@ -283,7 +292,7 @@ def setting_rows(sheet: PriceSheet) -> list[list[str]]:
         ["tie_break", str(st.tie_break)],
         ["dedicated_increment", str(st.dedicated_increment)],
         ["bill_rounding", f"{st.bill_rounding} to {st.bill_places} decimals"],
-        ["charge_places", str(st.charge_places)],
+        ["charge_places", "exact" if st.charge_places is None else str(st.charge_places)],
     ]
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..pricing import PriceSheet
 from . import View
-from .common import exact, last_day, plan_name, plan_rows
+from .common import exact, last_day, listed_charges, plan_name, plan_rows
 
 if TYPE_CHECKING:
     from ..plans import Comparison
@@ -30,8 +30,8 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-def _allocations(result: Estimate) -> Iterable[tuple[str, ...]]:
-    for c in result.charges:
+def _allocations(result: Estimate, view: View) -> Iterable[tuple[str, ...]]:
+    for c in listed_charges(result, view):
         base = (c.start.isoformat(), last_day(c.end).isoformat(), c.meter, exact(c.quantity), c.unit, exact(c.amount))
         if c.billable < c.quantity:  # the part inside the monthly free allowance (B6)
             yield (*base, "free_allowance", "", "0", exact(c.quantity - c.billable))
@@ -42,7 +42,7 @@ def _allocations(result: Estimate) -> Iterable[tuple[str, ...]]:
 
 
 def estimate(result: Estimate, view: View) -> str:
-    return _csv(ESTIMATE_HEADER, _allocations(result))
+    return _csv(ESTIMATE_HEADER, _allocations(result, view))
 
 
 def plans(comparison: Comparison, view: View) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine import BudgetCheck, Estimate
 from ..pricing import PriceSheet
 from . import View
-from .common import exact, last_day, notes_text, plan_name, plan_rows, snippet
+from .common import exact, last_day, listed_charges, notes_text, plan_name, plan_rows, snippet
 
 if TYPE_CHECKING:
     from ..plans import Comparison, Plan
@@ -48,7 +48,7 @@ def _totals(result: Estimate) -> dict[str, Any]:
     }
 
 
-def _charges(result: Estimate) -> list[dict[str, Any]]:
+def _charges(result: Estimate, view: View) -> list[dict[str, Any]]:
     return [
         {
             "meter": c.meter,
@@ -69,7 +69,7 @@ def _charges(result: Estimate) -> list[dict[str, Any]]:
                 for a in c.allocations
             ],
         }
-        for c in result.charges
+        for c in listed_charges(result, view)
     ]
 
 
@@ -112,7 +112,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
             {"month": b.month, "postpaid_exact": exact(b.postpaid_exact), "postpaid_due": exact(b.postpaid_due)}
             for b in result.bills
         ],
-        "charges": _charges(result),
+        "charges": _charges(result, view),
         "balances": _balances(result),
         "purchases": [
             {

@@ -8,9 +8,10 @@ structure with simple offers) so the numbers are easy: a shared GPU-second costs
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
-from decimal import ROUND_DOWN
 from decimal import Decimal as D
+from fractions import Fraction
 from textwrap import dedent
 
 import helpers
@@ -19,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from artlab_cost import yamlsrc
-from artlab_cost.engine import Balance, Charge, Estimate, simulate
+from artlab_cost.engine import Balance, Charge, Estimate, daily, monthly, simulate
 from artlab_cost.pricing import PriceSheet, load_sheet
 from artlab_cost.scenario import Scenario, parse_scenario
 
-ZERO = D(0)
+ZERO = Fraction(0)  # the engine computes in exact rationals; expected values are decimals
 
 # ---------------------------------------------------------------------------------------------
 # A small price sheet. Meters: shared 0.01 yuan/GPU-s (so 100 s = 1.00); dedicated specs d36
@@ -84,9 +85,11 @@ def run(body: str, sheet: PriceSheet = SHEET, merge: bool = True) -> Estimate:
     if "account:" not in text:
         text = "account: {new_user: false, student: false}\n" + text
     scenario = parse_scenario(yamlsrc.parse(text, "engine-test-scenario.yaml"), sheet)
-    result = simulate(scenario, sheet, merge=merge)
+    result = simulate(scenario, sheet)
     assert_conserved(result)
-    return result
+    # the charges as a table lists them: joined within a month, or one a day (merge=False)
+    view = monthly(result.charges) if merge else daily(result.charges)
+    return result._replace(charges=tuple(view))
 
 
 def assert_conserved(result: Estimate) -> None:
@@ -256,8 +259,8 @@ def test_dedicated_increment(hours: str, increment: str, expected: D) -> None:
     (c,) = r.charges
     assert c.amount == expected
     assert r.totals.postpaid_due == expected
-    # the billed quantity is in hours: the amount / 36 yuan per hour
-    assert abs(c.billable - expected / 36) < D("1e-11")
+    # the billed quantity is in hours, exactly: the amount / 36 yuan per hour (20.5 min is 41/120 h)
+    assert c.billable == Fraction(expected) / 36
 
 
 def test_dedicated_increment_applies_per_daily_session() -> None:
@@ -698,9 +701,9 @@ def test_pack_expiring_unused_lapses_in_full(usage: str) -> None:
     assert b.lapsed == D(100)
     assert b.lapsed_value == D(100)
     assert r.totals.lapsed_value == D(100)
-    postpaid = D("10.00") if "shared" in usage else ZERO
+    postpaid = Fraction(10) if "shared" in usage else ZERO
     assert r.totals.postpaid_due == postpaid
-    assert r.totals.cash == D(20) + postpaid
+    assert r.totals.cash == 20 + postpaid
 
 
 # ---------------------------------------------------------------------------------------------
@@ -893,7 +896,7 @@ def test_conservation_on_a_mixed_scenario(merge: bool) -> None:
     assert t.list_price == t.absorbed["free_trial"] + t.absorbed["pack"] + t.absorbed["voucher"] + t.postpaid_exact
     # due per month is the exact amount truncated to 0.01 (B20)
     for b in r.bills:
-        assert b.postpaid_due == b.postpaid_exact.quantize(D("0.01"), rounding=ROUND_DOWN)
+        assert b.postpaid_due == Fraction(math.floor(b.postpaid_exact * 100), 100)
     # merging days into charges changes no total
     other = run(MIXED, SHEET, merge=not merge)
     assert other.totals == r.totals

@@ -1,0 +1,87 @@
+"""Exact amounts (money.py): the fast rational Q agrees with Fraction, and the sheet's rounding rules round right."""
+
+from __future__ import annotations
+
+import operator
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from artlab_cost.money import ZERO, Q, is_finite_decimal, q, round_to, to_decimal
+from artlab_cost.pricing import Rounding
+
+rationals = st.fractions(min_value=-(10**9), max_value=10**9, max_denominator=10**6)
+ints = st.integers(-(10**6), 10**6)
+OPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv]
+CMPS = [operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne]
+
+
+@settings(max_examples=150)
+@given(rationals, rationals | ints, st.sampled_from(OPS + CMPS), st.booleans())
+def test_q_agrees_with_fraction(a: Fraction, b: Fraction | int, op: object, swap: bool) -> None:
+    """Every operation on Q gives exactly what Fraction gives, in lowest terms, and stays a Q with Q or int."""
+    qa, qb = q(a), (q(b) if isinstance(b, Fraction) else b)
+    x, y, fx, fy = (qb, qa, b, a) if swap else (qa, qb, a, b)
+    if op in (operator.truediv, operator.floordiv) and fy == 0:
+        with pytest.raises(ZeroDivisionError):
+            op(x, y)  # type: ignore[operator]
+        return
+    got, want = op(x, y), op(fx, fy)  # type: ignore[operator]
+    assert got == want
+    if op in CMPS:
+        assert type(got) is bool
+    elif op is operator.floordiv:
+        assert type(got) is int
+    else:
+        assert type(got) is Q and (got.numerator, got.denominator) == (want.numerator, want.denominator)
+        assert hash(got) == hash(want)
+
+
+@given(rationals)
+def test_q_mixes_with_other_numbers_as_a_fraction(a: Fraction) -> None:
+    qa = q(a)
+    assert qa == a and hash(qa) == hash(a) and str(qa) == str(a)
+    assert qa + Fraction(1, 3) == a + Fraction(1, 3)
+    assert (qa < Decimal("0.5")) == (a < Decimal("0.5"))  # compared exactly with a Decimal, as Fraction is
+    assert -qa == -a and abs(qa) == abs(a) and bool(qa) == bool(a)
+    assert sum([qa, qa], ZERO) == 2 * a
+
+
+@pytest.mark.parametrize(
+    "value, places, rule, expected",
+    [
+        ("1.005", 2, Rounding.truncate, "1.00"),
+        ("1.005", 2, Rounding.half_up, "1.01"),
+        ("1.005", 2, Rounding.half_even, "1.00"),
+        ("1.015", 2, Rounding.half_even, "1.02"),
+        ("-1.005", 2, Rounding.half_up, "-1.01"),
+        ("-1.009", 2, Rounding.truncate, "-1.00"),
+        ("12.5", 0, Rounding.half_even, "12"),
+        ("13.5", 0, Rounding.half_even, "14"),
+        ("0.123456", 4, Rounding.half_up, "0.1235"),
+    ],
+)
+def test_round_to(value: str, places: int, rule: Rounding, expected: str) -> None:
+    """B20: truncate goes toward zero, half up away from zero, half even to the even neighbour."""
+    assert round_to(Fraction(value), places, rule) == Fraction(expected)
+
+
+def test_a_third_rounds_by_each_rule() -> None:
+    third = Fraction(1, 3)
+    assert round_to(third, 2, Rounding.truncate) == Fraction("0.33") == round_to(third, 2, Rounding.half_up)
+    assert round_to(Fraction(2, 3), 2, Rounding.truncate) == Fraction("0.66")
+    assert round_to(Fraction(2, 3), 2, Rounding.half_even) == Fraction("0.67")
+
+
+def test_finite_decimals_and_their_text() -> None:
+    assert (
+        is_finite_decimal(Fraction(1, 8))
+        and is_finite_decimal(Fraction(7, 20))
+        and not is_finite_decimal(Fraction(1, 3))
+    )
+    assert to_decimal(Fraction(1, 8)) == Decimal("0.125")
+    assert to_decimal(Fraction(1, 3)) == Decimal("0.333333333333")  # DISPLAY_PLACES, half even
+    assert to_decimal(Fraction(2, 3), 2, Rounding.truncate) == Decimal("0.66")
