@@ -60,9 +60,14 @@ def scenario_from_text(text: str, sheet: PriceSheet, *, name: str = "<text>") ->
 def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = None) -> Estimate:
     """Every charge of the period through the waterfall: allocations, balances, bills, totals and notes.
 
-    `state` carries balances and request allowances from an estimate of the period before.
+    `state` carries balances and request allowances from an estimate of the period before. When
+    the figures rest on an assumed setting (engine/assumptions.py), the notes give the cash out of
+    pocket under each of its other values.
     """
-    return engine.simulate(scenario, sheet, state)
+    from .engine.alternatives import setting_notes, with_setting_notes
+
+    result = engine.simulate(scenario, sheet, state)
+    return with_setting_notes(result, setting_notes(scenario, sheet, result, state))
 
 
 def compare_plans(

@@ -64,3 +64,14 @@ class InputError(ArtlabCostError):
 
 class UsageError(ArtlabCostError):
     """A command-line option or API argument that cannot be honoured (an unknown offer name, say)."""
+
+
+class AssumedError(ArtlabCostError):
+    """--strict: the result rests on values the price sheet (or the scenario) marks as assumed."""
+
+    def __init__(self, reasons: list[Msg]) -> None:
+        self.reasons = reasons
+        super().__init__(reasons[0])
+
+    def lines(self, lang: str = "en") -> list[str]:
+        return [m.text(lang) for m in self.reasons]

@@ -78,6 +78,13 @@ class Yuan(NamedTuple):
     value: Fraction | Decimal
 
 
+class Qty(NamedTuple):
+    """A quantity worded for people: thousands separated, at most two decimals, then its unit (1,566 h)."""
+
+    value: Fraction | Decimal
+    unit: str
+
+
 class Chain(tuple[Any, ...]):
     """Values worded one after another with ' > ' (a deduction order)."""
 

@@ -8,8 +8,9 @@ traffic with an idle share (one entry limited with from/until), and PUT/GET requ
 the free monthly allowance. Its holdings are packs of every kind: the four trials, the
 starter bundle and the student voucher (a new-user student account), storage packs one after
 another (each bought when its predecessor's 12 months are over, the first before the period),
-and the rest traffic-pack-10 (counts 1-4) and compute-pack-100 (counts 1-2) spread from six
-months before the period to its end.
+and the rest traffic-pack-10 (10 GB a month, counts 1-4) and compute-pack-100 (counts 1-2,
+a quarter used when bought before the period) spread from six months before the period to
+its end.
 
 Sizes: 1, 2, 4 and 8 years with 50 holdings; 1 year with 50, 100, 200 and 400 holdings.
 For each: the median wall time of simulate() over --runs runs, of price_usage() alone (the
@@ -96,12 +97,18 @@ def scenario_yaml(years: int, packs: int) -> str:
     for i in range(rest):
         when = first + timedelta(days=span * i // max(rest, 1))
         if i % 2 == 0:
-            count = 1 + (i // 2) % 4
-            used = ", used: 2.5" if count == 1 and when < START else ""
-            holds.append(f"  - {{offer: traffic-pack-10, date: {_day(when)}, count: {count}{used}}}")
+            holds.append(f"  - {{offer: traffic-pack-10, date: {_day(when)}, count: {1 + (i // 2) % 4}}}")
         else:
-            holds.append(f"  - {{offer: compute-pack-100, date: {_day(when)}, count: {1 + (i // 2) % 2}}}")
+            count = 1 + (i // 2) % 2
+            used = ", used: 25" if count == 1 and when < START else ""
+            holds.append(f"  - {{offer: compute-pack-100, date: {_day(when)}, count: {count}{used}}}")
     return "\n".join(lines + holds) + "\n"
+
+
+def months(start: date, end: date) -> int:
+    """The calendar months a validity reaches into: the most monthly quotas it can be given."""
+    last = end - timedelta(days=1)
+    return (last.year - start.year) * 12 + last.month - start.month + 1
 
 
 def sanity(result) -> list[str]:  # type: ignore[no-untyped-def]
@@ -118,8 +125,10 @@ def sanity(result) -> list[str]:  # type: ignore[no-untyped-def]
     for b in result.balances:
         if b.left < 0 or b.lapsed < 0 or b.absorbed < 0:
             out.append(f"balance {b.id}: left {b.left}, lapsed {b.lapsed}, absorbed {b.absorbed}")
-        if b.kind != "capacity" and b.absorbed > b.initial:
+        if b.kind in ("amount", "quantity") and b.absorbed > b.initial:
             out.append(f"balance {b.id} absorbed {b.absorbed} of {b.initial}")
+        if b.kind == "monthly" and b.absorbed + b.lapsed + b.left > b.per_month * months(b.starts, b.ends):
+            out.append(f"balance {b.id}: absorbed, lapsed and left are more than its monthly quotas")
     for c in result.charges:
         if sum((a.amount for a in c.allocations), Fraction(0)) != c.amount:
             out.append(f"charge {c.meter} {c.start}: allocations do not add up to {c.amount}")

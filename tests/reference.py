@@ -174,6 +174,12 @@ def entitlements(scenario: Scenario, sheet: PriceSheet) -> dict[tuple[int, int],
         for gi, g in enumerate(offer.grants):
             size = Fraction(g.size) * h.count
             left = size
+            if str(g.kind) == "monthly" and sheet.settings.partial_month == "prorated":
+                # bought after the 1st of the month it starts being used in: that month's days left / its days
+                first = max(h.acquired, scenario.start)
+                if (h.acquired.year, h.acquired.month) == (first.year, first.month) and h.acquired.day > 1:
+                    dim = days_in_month(h.acquired)
+                    left = size * (dim - h.acquired.day + 1) / dim
             if h.used is not None and h.acquired < scenario.start:
                 left -= Fraction(h.used)
             out[(hi, gi)] = Entitlement(

@@ -195,6 +195,16 @@ def test_student_trial_by_hand() -> None:
     # 1.5 GB of traffic a month for 3 months, a fifth in idle hours: 0.9 GB x 0.25 + 3.6 GB x 0.50 = 2.025.
     assert _sum(r, "quantity", "traffic_idle") == D("0.9") and _sum(r, "quantity", "traffic_busy") == D("3.6")
     assert _sum(r, "amount", "traffic_idle") + _sum(r, "amount", "traffic_busy") == D("2.025")
+    # The traffic trial gives 2 GB each month (OSS 包月周期型): each month's 1.5 GB is all its own,
+    # and 0.5 GB lapses at the end of each of the 3 months, worth 1.5 x 0.50 = 0.75 at busy price.
+    traffic = _balance(r, "trial-traffic")
+    assert (traffic.absorbed, traffic.absorbed_yuan, traffic.lapsed, traffic.left) == (
+        D("4.5"),
+        D("2.025"),
+        D("1.5"),
+        0,
+    )
+    assert traffic.lapsed_value == D("0.75")
     # Everything is absorbed: nothing postpaid, nothing upfront (trials and the voucher are free);
     # list price 159.94 + 2.944 + 2.025 = 164.909, exactly.
     assert r.totals.cash == 0 == r.totals.postpaid_exact
@@ -281,12 +291,25 @@ def test_studio_dedicated_comfyui_by_hand() -> None:
     # 237.24, of which the pack pays the 88.45 left).
     assert _allocated(r, "shared_gpu", "pack") == D("11.55")
     assert _allocated(r, "dedicated:ded-39.54", "pack") == D("88.45")
-    # The traffic packs: 10 GB bought in October 2026 with 3.5 GB used enters with 6.5 GB; the
-    # campaign pack holds 10 GB. Both are used up (300 GB a month of traffic).
-    assert sorted(b.absorbed for b in r.balances if b.offer == "traffic-pack-10") == [D("6.5"), D("10")]
-    # Upfront: the compute pack (100) and the campaign traffic pack (4), bought in the period;
+    # The traffic packs are monthly quotas (OSS 包月周期型): 100 GB a month from the pack bought on
+    # 15 October 2026 (valid to 15 October 2027: January to October, 10 months) and 10 GB a month
+    # from the campaign pack bought on 1 June 2027 (June to December, 7 months). 300 GB a month
+    # uses up both quotas every month: 1,000 and 70 GB absorbed, nothing lapses.
+    october = _balance(r, "traffic-pack-100")
+    campaign = _balance(r, "traffic-pack-10")
+    assert (october.per_month, october.absorbed, october.lapsed) == (100, 1000, 0)
+    assert (campaign.per_month, campaign.absorbed, campaign.lapsed) == (10, 70, 0)
+    # January, 31 days: 300/31 GB a day, 90/31 idle (taken first, B7) and 210/31 busy. Ten days
+    # take 3,000/31 GB, worth 10 x (90/31 x 0.25 + 210/31 x 0.50) = 1,275/31; on the 11th the
+    # 100/31 GB left take the idle 90/31 (22.5/31) and 10/31 busy (5/31): 1,302.5/31 yuan in all.
+    january = sum(
+        (a.amount for c in r.charges if c.month == "2027-01" for a in c.allocations if a.entitlement == october.id),
+        Fraction(0),
+    )
+    assert january == Fraction(13025, 310)
+    # Upfront: the compute pack (100) and the campaign traffic pack (40), bought in the period;
     # the October 2026 pack was paid before it.
-    assert r.totals.upfront == 104
+    assert r.totals.upfront == 140
     # Traffic 300 GB a month, 30% idle: 1,080 GB x 0.25 + 2,520 GB x 0.50 = 1,530, exactly.
     assert _sum(r, "amount", "traffic_idle") + _sum(r, "amount", "traffic_busy") == 1530
     assert r.totals.list_price == D("61919.64") + D("6987.75") + D("453.36") + 1530 == D("70890.75")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from helpers import expect_one as expect_problem
 
 from artlab_cost import pricing, yamlsrc
@@ -125,7 +127,7 @@ def test_bundled_offers(bundled: PriceSheet) -> None:
     ]
     assert [(g.kind, g.size, g.unit) for g in o["trial-storage"].grants] == [("capacity", Decimal(20), "GB")]
     assert [(g.kind, g.unit, g.covers) for g in o["trial-traffic"].grants] == [
-        ("quantity", "GB", frozenset({"traffic_busy", "traffic_idle"}))
+        ("monthly", "GB", frozenset({"traffic_busy", "traffic_idle"}))
     ]
     assert [(g.kind, g.size, g.unit) for g in o["trial-requests"].grants] == [("quantity", Decimal(200000), "req")]
     voucher = o["student-voucher"]  # B11
@@ -135,6 +137,11 @@ def test_bundled_offers(bundled: PriceSheet) -> None:
     assert starter.price == Decimal(59) and starter.grants[0].size == Decimal(200)
     assert o["storage-pack-40"].limit == "once_per_validity" and o["storage-pack-40"].group == "storage-pack"  # B16
     assert o["traffic-pack-10"].limit == "stackable"  # B16
+    # OSS resource plans: downstream traffic packs are 包月周期型, storage packs 总量恒定型
+    assert (
+        [g.kind for g in o["traffic-pack-10"].grants] == [g.kind for g in o["traffic-pack-100"].grants] == ["monthly"]
+    )
+    assert [g.kind for g in o["storage-pack-40"].grants] == ["capacity"]
 
 
 def test_bundled_amounts_are_all_decimals(bundled: PriceSheet) -> None:
@@ -148,10 +155,64 @@ def test_bundled_amounts_are_all_decimals(bundled: PriceSheet) -> None:
 
 
 def test_bundled_assumptions_are_listed(bundled: PriceSheet) -> None:
-    assumed = {(kind, ident, field) for kind, ident, field, _ in bundled.assumptions()}
-    assert ("offer", "student-voucher", "validity_months") in assumed
-    assert ("offer", "storage-pack-40", "price") in assumed
-    assert not any(kind == "meter" for kind, _, _ in assumed)
+    assumed = {a.field for a in bundled.assumptions()}
+    assert {"offers.student-voucher.validity_months", "offers.student-voucher.limit"} <= assumed
+    assert {"offers.storage-pack-40.price", "offers.compute-pack-100.limit", "offers.starter-bundle.grants"} <= assumed
+    assert {"settings.deduction_order", "settings.tie_break", "settings.dedicated_increment"} <= assumed
+    assert not any(f.startswith("meters.") for f in assumed)  # every meter price is published (B3-B7)
+    assert {a.file for a in bundled.assumptions()} == {"bundled pricing.yaml"}
+
+
+# --- every value sourced or marked --------------------------------------------------------
+
+LABELS = {"name", "note", "source", "assumed"}  # what an entry says of itself, not a value of the model
+
+
+def uncovered(raw: dict[str, Any], *, per_field: tuple[str, ...] = ("settings", "offers")) -> list[str]:
+    """Every value of a raw price sheet (numbers and rules, not names) that neither its entry's `source` covers
+    (one text for the entry, or a mapping naming the field) nor its `assumed` lists; and every entry of the
+    `per_field` parts whose source is one text rather than one per field."""
+    out: list[str] = []
+
+    def walk(entry: dict[str, Any], path: str, part: str) -> None:
+        source, assumed = entry.get("source"), entry.get("assumed") or {}
+        if part in per_field and not isinstance(source, dict):
+            out.append(f"{path}.source")
+        for key, value in entry.items():
+            if key in LABELS or (key == "specs" and isinstance(value, dict)):
+                continue
+            covered = isinstance(source, str) or (isinstance(source, dict) and key in source) or key in assumed
+            if not covered:
+                out.append(f"{path}.{key}")
+        for spec_id, spec in (entry.get("specs") or {}).items():
+            walk(spec, f"{path}.specs.{spec_id}", "specs")
+
+    walk({k: v for k, v in raw["sheet"].items() if k != "version"}, "sheet", "sheet")
+    walk(raw["settings"], "settings", "settings")
+    for key, meter in raw["meters"].items():
+        walk(meter, f"meters.{key}", "meters")
+    for key, offer in raw["offers"].items():
+        walk(offer, f"offers.{key}", "offers")
+    return out
+
+
+def test_every_value_of_the_bundled_sheet_is_sourced_or_marked_assumed() -> None:
+    raw = yaml.safe_load((ROOT / "pricing.yaml").read_text(encoding="utf-8"))
+    assert uncovered(raw) == []
+
+
+def test_the_walk_finds_an_unmarked_value() -> None:
+    raw = yaml.safe_load((ROOT / "pricing.yaml").read_text(encoding="utf-8"))
+    del raw["offers"]["student-voucher"]["assumed"]["limit"]
+    del raw["settings"]["assumed"]["tie_break"]
+    raw["offers"]["compute-pack-100"]["source"] = "B14"
+    raw["meters"]["storage"]["source"] = {"price": "B7"}
+    assert uncovered(raw) == [
+        "settings.tie_break",
+        "meters.storage.days_per_month",
+        "offers.student-voucher.limit",
+        "offers.compute-pack-100.source",
+    ]
 
 
 # --- choosing the sheet ------------------------------------------------------------------
@@ -187,7 +248,7 @@ def test_ok_sheet_values(tmp_path: Path) -> None:
         ("amount", Decimal(40), "yuan"),
         ("quantity", Decimal(5), "GB"),
     ]
-    assert sheet.assumptions() == [("offer", "student-voucher", "validity_months", "B11 states none")]
+    assert sheet.assumptions() == [("offers.student-voucher.validity_months", "B11 states none", "p.yaml")]
 
 
 def test_expand_covers() -> None:
@@ -387,7 +448,7 @@ def test_grant_with_two_kinds_is_refused(tmp_path: Path) -> None:
         err,
         at(text, "amount: 500"),
         "offers.trial-compute.grants[0]",
-        "give exactly one of amount, quantity, capacity (got both amount and quantity)",
+        "give exactly one of amount, quantity, capacity, monthly (got both amount and quantity)",
     )
 
 
@@ -465,7 +526,7 @@ def test_assumed_naming_the_source_is_refused(tmp_path: Path) -> None:
 
 def test_assumed_on_a_meter_is_listed(tmp_path: Path) -> None:
     text = edited(("    source: B3\n", "    source: B3\n    assumed:\n      price: a guess\n"))
-    assert ("meter", "shared_gpu", "price", "a guess") in load_text(tmp_path, text).assumptions()
+    assert ("meters.shared_gpu.price", "a guess", "p.yaml") in load_text(tmp_path, text).assumptions()
 
 
 # --- settings and offer rules --------------------------------------------------------------

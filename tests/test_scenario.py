@@ -379,8 +379,74 @@ def test_unknown_dedicated_spec_suggests(tmp_path: Path) -> None:
         11,
         "usage[0].spec",
         "unknown dedicated spec 'ded-8.7'; did you mean 'ded-8.07'?",
-        "add it to the price sheet",
+        "price your own under specs",
     )
+
+
+# --- the scenario's own dedicated specs ---------------------------------------------------
+
+
+def test_a_scenario_prices_its_own_specs(tmp_path: Path) -> None:
+    """Under `specs`, or on the usage entry: a meter like the sheet's, its price an assumption only without a
+    source, and written where the scenario wrote it."""
+    s = load(
+        tmp_path,
+        ACCOUNT
+        + PERIOD
+        + """\
+specs:
+  my-a10: {price: 15.20, source: "console, 2026-11", name: A10 24 GB}
+usage:
+  - {kind: dedicated, spec: my-a10, hours_per_day: 2}
+  - {kind: dedicated, spec: my-t4, hours_per_day: 1, price: 9.5}
+  - {kind: dedicated, spec: my-t4, hours_per_day: 1, price: 9.50, from: 2026-02-01}
+""",
+    )
+    a10, t4 = s.specs
+    assert (a10.id, a10.name, a10.price, a10.unit, a10.source, a10.assumed) == (
+        "dedicated:my-a10",
+        "A10 24 GB",
+        Decimal("15.20"),
+        "h",
+        "console, 2026-11",
+        (),
+    )
+    assert (a10.origin, a10.field) == ("s.yaml", "specs.my-a10")
+    assert (t4.id, t4.price, t4.field) == ("dedicated:my-t4", Decimal("9.5"), "usage[1]")
+    assert [f for f, _ in t4.assumed] == ["price"]  # no source: an assumption, which --strict refuses
+    assert [u.spec for u in s.usage] == ["my-a10", "my-t4", "my-t4"]  # type: ignore[union-attr]
+    merged = SHEET.with_specs(s.specs)
+    assert [a.field for a in merged.meter_assumptions("dedicated:my-t4")] == ["usage[1].price"]
+    assert merged.meter_assumptions("dedicated:my-t4")[0].file == "s.yaml"
+
+
+def test_own_specs_never_replace_the_sheets_nor_each_other(tmp_path: Path) -> None:
+    err = refused(
+        tmp_path,
+        ACCOUNT
+        + PERIOD
+        + """\
+specs:
+  ded-8.07: {price: 7}
+usage:
+  - {kind: dedicated, spec: ded-39.54, hours_per_day: 1, price: 30}
+  - {kind: dedicated, spec: mine, hours_per_day: 1, price: 10}
+  - {kind: dedicated, spec: mine, hours_per_day: 1, price: 11}
+  - {kind: dedicated, spec: ded-8.07, hours_per_day: 1, source: console}
+""",
+    )
+    has(err, "s.yaml", 4, 3, "specs.ded-8.07", "the price sheet already prices spec 'ded-8.07'")
+    has(err, "s.yaml", 6, 65, "usage[0].price", "the price sheet already prices spec 'ded-39.54'")
+    has(err, "s.yaml", 8, 60, "usage[2].price", "spec 'mine' is priced twice: 10 yuan/h elsewhere")
+    has(err, "s.yaml", 9, 65, "usage[3].source", "source is for a price given here")
+    assert len(err.problems) == 4
+
+
+def test_an_own_spec_price_is_checked_like_the_sheets(tmp_path: Path) -> None:
+    text = ACCOUNT + PERIOD + "specs:\n  mine: {price: 0, sorce: x}\n"
+    err = refused(tmp_path, text)
+    has(err, "s.yaml", 4, 17, "specs.mine.price", "greater than 0")
+    has(err, "s.yaml", 4, 20, "specs.mine.sorce", "did you mean 'source'")
 
 
 def test_shared_usage_with_seconds_and_images_is_refused(tmp_path: Path) -> None:

@@ -12,7 +12,10 @@ from .. import __version__
 from ..errors import EXIT_BUG, EXIT_INPUT, EXIT_OK
 from .output import err
 
-EXIT_CODES = "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage."
+EXIT_CODES = (
+    "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
+    "an assumed value."
+)
 EXIT_CODES_NO_BUDGET = "Exit codes: 0 done; 2 bad input or usage."
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
 

@@ -21,8 +21,10 @@ from .options import (
     OutputOpt,
     PricingOpt,
     ScenarioArg,
+    StrictOpt,
     load_sheet,
     measure,
+    refuse_assumed,
     sheet_path,
     yuan,
 )
@@ -52,6 +54,7 @@ def estimate(
     ] = By.month,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = "cash",
+    strict: StrictOpt = False,
 ) -> None:
     """Estimate a scenario: each charge through free trial, packs, vouchers and postpaid, and what you pay."""
 
@@ -61,7 +64,9 @@ def estimate(
         limit, on = yuan(budget, "--budget"), measure(budget_on)
         sheet = load_sheet(pricing)
         scen = api.load_scenario(scenario, sheet)
-        result = engine.simulate(scen, sheet)
+        result = api.estimate(scen, sheet)
+        if strict:
+            refuse_assumed(result.assumptions)
         check = engine.check_budget(result.totals, limit, on) if limit is not None else None
         view = _view(format, output, by=by, budget=check)
         verdict = check.verdict().text() if check is not None else None
@@ -92,6 +97,7 @@ def compare_plans(
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many ranked plans to show.")] = 10,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = "cash",
+    strict: StrictOpt = False,
 ) -> None:
     """Rank the ways to pay for the same usage: which trials to claim and packs to buy, cheapest first."""
 
@@ -103,6 +109,8 @@ def compare_plans(
         sheet = load_sheet(pricing)
         scen = api.load_scenario(scenario, sheet)
         comparison = api.compare_plans(scen, sheet, only=only or (), exclude=exclude or (), max_upfront=cap, top=top)
+        if strict:
+            refuse_assumed(comparison.assumptions)
         check = engine.check_budget(comparison.plans[0].costs, limit, on) if limit is not None else None
         view = _view(format, output, budget=check, scenario_path=str(scenario))
         verdict = f"{check.verdict().text()} (best plan)" if check is not None else None

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import UsageError
+from ..errors import AssumedError, UsageError
 from ..messages import msg
 from ..render import OutputFormat
 
 if TYPE_CHECKING:
     from ..engine import Measure
-    from ..pricing import PriceSheet
+    from ..pricing import Assumption, PriceSheet
 
 PRICING_ENV = "ARTLAB_COST_PRICING"
 
@@ -38,6 +39,14 @@ BudgetOpt = Annotated[
 ]
 BudgetOnOpt = Annotated[
     str, typer.Option("--budget-on", metavar="cash|postpaid|list", help="What --budget is measured on.")
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit 2, with one line per assumption and no result, if any figure rests on an assumed price, "
+        "amount or rule.",
+    ),
 ]
 ScenarioArg = Annotated[
     Path, typer.Argument(metavar="SCENARIO", help="A usage scenario YAML file.", show_default=False)
@@ -74,3 +83,9 @@ def load_sheet(option: str | None) -> PriceSheet:
     from ..api import load_sheet
 
     return load_sheet(sheet_path(option))
+
+
+def refuse_assumed(assumed: Sequence[Assumption]) -> None:
+    """--strict: no result that rests on an assumption; each one named by its file and field."""
+    if assumed:
+        raise AssumedError([msg("cli.strict", file=a.file, field=a.field, why=a.why) for a in assumed])

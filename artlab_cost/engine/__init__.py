@@ -38,8 +38,10 @@ def simulate(scenario: Scenario, sheet: PriceSheet, state: State | None = None) 
 
     Usage outside the period is not billed; a holding enters the period with its full grant
     (less `used`, or what `state` carries) and covers usage from 00:00 on the day it was
-    acquired, never before; it expires at 00:00 on the day its validity ends (half-open).
+    acquired, never before; it expires at 00:00 on the day its validity ends (half-open). The
+    dedicated specs the scenario prices itself are added to the sheet's.
     """
+    sheet = sheet.with_specs(scenario.specs)
     priced = price_usage(scenario, sheet, state.requests_used if state else ())
     done = run(scenario, sheet, priced, dict(state.left) if state else {}, keep=True)
     return estimate_of(scenario, sheet, done, priced)
@@ -47,6 +49,7 @@ def simulate(scenario: Scenario, sheet: PriceSheet, state: State | None = None) 
 
 def costs(scenario: Scenario, sheet: PriceSheet, priced: Priced) -> Costs:
     """The money of a run, for a plan search: the same waterfall, without building the full result."""
+    sheet = sheet.with_specs(scenario.specs)
     return costs_of(run(scenario, sheet, priced, {}, keep=False), scenario, sheet, priced.list_price)
 
 

@@ -109,6 +109,7 @@ def price_usage(scenario: Scenario, sheet: PriceSheet, requests_used: tuple[tupl
 
     `requests_used` carries the free request allowance already used in a month by an earlier run.
     """
+    sheet = sheet.with_specs(scenario.specs)
     pricer = Pricer(sheet)
     allowances = {k: q(m.free_per_month) for k, m in sheet.meters.items() if m.free_per_month}
     used: dict[str, Fraction] = dict(requests_used)

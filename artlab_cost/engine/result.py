@@ -9,8 +9,9 @@ from typing import NamedTuple
 from ..calendar import add_months, month_key
 from ..messages import Chain, Note, note
 from ..money import ZERO, q, round_to
-from ..pricing import GrantKind, MeterId, PriceSheet, Stage, meter_base
+from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base
 from ..scenario import Scenario
+from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from .charges import Priced, meter_order
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value
 
@@ -58,6 +59,9 @@ class Balance(NamedTuple):
     lapsed: Fraction  # left unused at an expiry inside the period
     lapsed_value: Fraction  # lapsed in yuan at the highest list price it could absorb
     assumed: bool  # rests on a value the price sheet marks as an assumption
+    # A monthly quota (OSS 包月周期型): its quota each month; `left` is then what the period's last
+    # month has left, `lapsed` what the months before left unused. 0 for the other kinds.
+    per_month: Fraction = ZERO
 
 
 class Purchase(NamedTuple):
@@ -108,6 +112,7 @@ class Estimate(NamedTuple):
     notes: tuple[Note, ...]
     assumed_meters: frozenset[str]  # meter keys whose price is an assumption
     state: State
+    assumptions: tuple[Assumption, ...] = ()  # every assumed value the figures rest on (engine/assumptions.py)
 
 
 class Costs(NamedTuple):
@@ -118,8 +123,11 @@ class Costs(NamedTuple):
     postpaid_due: Fraction
     cash: Fraction
     lapsed_value: Fraction
-    unused: dict[str, Fraction]  # entitlement id -> not used up (in its unit), whether it lapsed or is still valid
-    absorbed: dict[str, Fraction]  # entitlement id -> absorbed, in its unit
+    # entitlement id -> not used up (in its unit), whether it lapsed or is still valid; a monthly
+    # grant: what its fullest month left, scaled to a whole month's quota
+    unused: dict[str, Fraction]
+    # entitlement id -> absorbed, in its unit; a monthly grant: its fullest month, scaled alike
+    absorbed: dict[str, Fraction]
     list_price: Fraction
 
 
@@ -140,6 +148,14 @@ def upfront_paid(scenario: Scenario, sheet: PriceSheet) -> Fraction:
     )
 
 
+def _unused(e: Entitlement) -> Fraction:
+    if e.kind is GrantKind.capacity:
+        return e.size
+    if e.kind is GrantKind.monthly:
+        return e.size * (1 - e.fullest)  # what its fullest month left, in a whole month's quota
+    return e.left
+
+
 def costs_of(run: Run, scenario: Scenario, sheet: PriceSheet, list_price: Fraction) -> Costs:
     due = sum((bill_round(v, sheet) for v in run.postpaid.values()), ZERO)
     upfront = upfront_paid(scenario, sheet)
@@ -149,8 +165,8 @@ def costs_of(run: Run, scenario: Scenario, sheet: PriceSheet, list_price: Fracti
         postpaid_due=due,
         cash=upfront + due,
         lapsed_value=sum((lapsed_value(e, run.flow) for e in run.entitlements), ZERO),
-        unused={e.id: (e.size if e.kind is GrantKind.capacity else e.left) for e in run.entitlements},
-        absorbed={e.id: e.absorbed for e in run.entitlements},
+        unused={e.id: _unused(e) for e in run.entitlements},
+        absorbed={e.id: e.size * e.fullest if e.kind is GrantKind.monthly else e.absorbed for e in run.entitlements},
         list_price=list_price,
     )
 
@@ -223,9 +239,16 @@ def daily(charges: tuple[Charge, ...]) -> list[Charge]:
     return out
 
 
-def notes_of(scenario: Scenario, sheet: PriceSheet, meters_used: set[str], ents: list[Entitlement]) -> list[Note]:
+def notes_of(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    charges: list[Charge],
+    ents: list[Entitlement],
+    assumed: tuple[Assumption, ...],
+) -> list[Note]:
     """Which price sheet and which defaults an estimate used, what rests on an assumption, and the warnings."""
     st = sheet.settings
+    meters_used = {c.meter for c in charges}
     out = [
         note(
             "note.prices",
@@ -250,15 +273,13 @@ def notes_of(scenario: Scenario, sheet: PriceSheet, meters_used: set[str], ents:
         out.append(note("note.dedicated-increment", "B5", increment=st.dedicated_increment))
     if ents:
         out.append(note("note.tie-break", "B13", tie_break=st.tie_break))
+    if any(e.kind is GrantKind.monthly for e in ents):
+        out.append(note("note.partial-month", partial=st.partial_month))
     if any(h.acquired < scenario.start for h in scenario.holdings):
         out.append(note("note.prepaid-holdings"))
-    for key in sorted(meters_used):
-        out += [note("note.assumed-meter", meter=key, field=f, why=why) for f, why in sheet.meters[key].assumed]
-    for offer_id in sorted({e.offer for e in ents}):
-        out += [
-            note("note.assumed-offer", offer=offer_id, field=f, why=why) for f, why in sheet.offers[offer_id].assumed
-        ]
-    return out + list(scenario.warnings)
+    out += spec_notes(sheet, *dedicated_hours(charges))
+    out += [note("note.assumed", field=a.field, why=a.why) for a in assumed]
+    return out + sheet_age(scenario.start, sheet) + list(scenario.warnings)
 
 
 def _balance(e: Entitlement, run: Run, end: date) -> Balance:
@@ -268,6 +289,7 @@ def _balance(e: Entitlement, run: Run, end: date) -> Balance:
         kind=e.kind, unit=e.unit, covers=e.covers, starts=e.starts, ends=e.ends, initial=e.initial,
         absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan, left=left, lapsed=e.lapsed,
         lapsed_value=lapsed_value(e, run.flow), assumed=e.assumed,
+        per_month=e.size if e.kind is GrantKind.monthly else ZERO,
     )  # fmt: skip
 
 
@@ -307,7 +329,8 @@ def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced)
         cash=upfront + due,
         lapsed_value=sum((b.lapsed_value for b in balances), ZERO),
     )
-    used_meters = {c.meter for c in charges}
+    used_meters = {c.meter for c in charges if c.amount > 0}
+    assumed = relied_on(scenario, sheet, used_meters, shown)
     state = State(left=tuple(sorted((e.id, e.left) for e in run.entitlements)), requests_used=priced.requests_used)
     return Estimate(
         scenario=scenario.name,
@@ -320,7 +343,8 @@ def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced)
         bills=bills,
         totals=totals,
         stages=sheet.settings.deduction_order,
-        notes=tuple(notes_of(scenario, sheet, used_meters, shown)),
+        notes=tuple(notes_of(scenario, sheet, charges, shown, assumed)),
         assumed_meters=frozenset(k for k in used_meters if sheet.meters[k].assumed),
+        assumptions=assumed,
         state=state,
     )

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import NamedTuple
 
-from ..calendar import add_months
+from ..calendar import add_months, days_in_month
 from ..money import ZERO, q
-from ..pricing import GrantKind, Offer, PriceSheet, Stage, TieBreak, meter_base
+from ..pricing import GrantKind, Offer, PartialMonth, PriceSheet, Stage, TieBreak, meter_base
 from ..scenario import Holding, Scenario
 from .charges import DayCharge, Priced, Pricer
 
@@ -48,7 +48,7 @@ class Entitlement:
 
     __slots__ = (
         "id", "holding", "grant", "offer", "name", "stage", "kind", "unit", "covers", "starts", "ends", "size",
-        "left", "order", "assumed", "count", "initial", "absorbed", "absorbed_yuan", "lapsed", "done",
+        "left", "order", "assumed", "count", "initial", "absorbed", "absorbed_yuan", "lapsed", "done", "quota", "peak",
     )  # fmt: skip
 
     def __init__(
@@ -76,10 +76,35 @@ class Entitlement:
         self.absorbed_yuan = ZERO
         self.lapsed = ZERO  # left unused at an expiry inside the period
         self.done = False
+        self.quota = ZERO  # a monthly grant's quota this month
+        self.peak = ZERO  # a monthly grant's fullest month so far: the share of its quota it gave
 
     @property
     def used_up(self) -> bool:
-        return self.kind is not GrantKind.capacity and self.left <= 0
+        """An amount or quantity with nothing left: it absorbs nothing more (a monthly quota is restored on the 1st)."""
+        return self.kind in (GrantKind.amount, GrantKind.quantity) and self.left <= 0
+
+    def lapse(self) -> None:
+        """What is left lapses: at expiry (B12), and a monthly quota at each month's end (OSS 包月周期型)."""
+        if self.quota:
+            self.peak = self.fullest
+            self.quota = ZERO
+        if self.kind is not GrantKind.capacity:
+            self.lapsed += self.left
+            self.left = ZERO
+
+    @property
+    def fullest(self) -> Fraction:
+        """A monthly grant's fullest month, this one included: the share of the month's quota it gave (1: all)."""
+        return max(self.peak, (self.quota - self.left) / self.quota) if self.quota else self.peak
+
+    def quota_from(self, day: date, partial: PartialMonth) -> Fraction:
+        """A monthly grant's quota for the rest of the month of `day`: all of it, or in the month it is bought
+        after the 1st, the part for the days left when the sheet says prorated."""
+        if partial is PartialMonth.prorated and (self.starts.year, self.starts.month) == (day.year, day.month):
+            days = days_in_month(day)
+            return self.size * (days - self.starts.day + 1) / days
+        return self.size
 
 
 def entitlements(scenario: Scenario, sheet: PriceSheet, carried: dict[str, Fraction]) -> list[Entitlement]:
@@ -123,6 +148,7 @@ class Waterfall:
 
     def __init__(self, sheet: PriceSheet) -> None:
         self.pricer = Pricer(sheet)
+        self.partial = sheet.settings.partial_month
         self.active: dict[str, list[Entitlement]] = {k: [] for k in sheet.meters}  # in waterfall order
 
     def _lists(self, e: Entitlement) -> list[list[Entitlement]]:
@@ -158,9 +184,9 @@ class Waterfall:
                 take = min(rem_yuan, e.left)
                 took = rem_units if take == rem_yuan else min(rem_units, take / self.pricer.rates[charge.meter])
             else:
-                if rem_units <= 0 or (e.kind is GrantKind.quantity and e.left <= 0):
+                if rem_units <= 0 or (e.kind is not GrantKind.capacity and e.left <= 0):
                     continue  # a quantity or capacity covers units, and none are left
-                took = min(rem_units, e.left if e.kind is GrantKind.quantity else e.size * 24)
+                took = min(rem_units, e.size * 24 if e.kind is GrantKind.capacity else e.left)
                 take = rem_yuan if took == rem_units else min(rem_yuan, self.pricer.value(charge.meter, took))
             if id(e) not in touched:
                 touched[id(e)] = (e, e.left, e.absorbed, e.absorbed_yuan)
@@ -168,7 +194,7 @@ class Waterfall:
                 e.left -= take
                 e.absorbed += take
             else:
-                if e.kind is GrantKind.quantity:
+                if e.kind is not GrantKind.capacity:
                     e.left -= took
                 e.absorbed += took
             e.absorbed_yuan += take
@@ -219,9 +245,11 @@ class Run(NamedTuple):
 
 
 class _Timeline:
-    """The entitlements that start and expire as the days go by."""
+    """The entitlements that start, turn a month and expire as the days go by."""
 
-    def __init__(self, flow: Waterfall, ents: list[Entitlement], scenario: Scenario) -> None:
+    def __init__(
+        self, flow: Waterfall, ents: list[Entitlement], scenario: Scenario, carried: dict[str, Fraction]
+    ) -> None:
         self.flow = flow
         self.pending = sorted(
             (e for e in ents if e.ends > scenario.start and e.starts < scenario.end), key=lambda e: e.starts
@@ -229,39 +257,68 @@ class _Timeline:
         self.next = 0  # index of the next entitlement to start
         self.live: list[Entitlement] = []
         self.next_expiry = date.max
+        self.month = date(scenario.start.year, scenario.start.month, 1)  # the month being billed
+        self.start, self.end = scenario.start, scenario.end
+        self.partial = flow.partial
+        self.carried = carried
 
     def advance(self, day: date) -> None:
-        """Start what starts by `day`, expire what ends by it (half-open validity, B12)."""
-        while self.next < len(self.pending) and self.pending[self.next].starts <= day:
-            e = self.pending[self.next]
-            self.next += 1
-            if e.used_up:  # used up before the period (`used`, or a carried state)
-                e.done = True
-                continue
-            self.live.append(e)
-            self.flow.activate(e)
-            self.next_expiry = min(self.next_expiry, e.ends)
-        if self.next_expiry <= day:
-            for e in self.live:
-                if not e.done and e.ends <= day:
-                    e.lapsed = ZERO if e.kind is GrantKind.capacity else e.left
-                    self.flow.deactivate(e)
-            self.prune()
+        """Bring the waterfall to 00:00 of `day`: every expiry, month turn and start up to it, in date order."""
+        while True:
+            start = self.pending[self.next].starts if self.next < len(self.pending) else date.max
+            turn = add_months(self.month, 1)
+            when = min(start, turn, self.next_expiry)
+            if when > day:
+                return
+            if self.next_expiry <= when:  # validity is half-open: it ends at 00:00 (B12)
+                for e in self.live:
+                    if e.ends <= when:
+                        e.lapse()
+                        self.flow.deactivate(e)
+                self.prune()
+            if turn <= when:
+                self.turn(turn)
+            while self.next < len(self.pending) and self.pending[self.next].starts <= when:
+                self.begin(self.pending[self.next], max(when, self.start))
+                self.next += 1
+
+    def turn(self, month: date) -> None:
+        """The 1st of a month: monthly quotas lapse what they left and are restored while valid (OSS 包月周期型)."""
+        self.month = month
+        for e in self.live:
+            if e.kind is GrantKind.monthly:
+                e.lapse()
+                if e.ends > month and month < self.end:
+                    e.left = e.quota = e.size
+
+    def begin(self, e: Entitlement, day: date) -> None:
+        if e.kind is GrantKind.monthly:
+            e.quota = e.quota_from(day, self.partial)  # this month's
+            if e.id not in self.carried or day.day == 1:
+                e.left = e.initial = e.quota
+        if e.used_up:  # used up before the period (`used`, or a carried state)
+            e.done = True
+            return
+        self.live.append(e)
+        self.flow.activate(e)
+        self.next_expiry = min(self.next_expiry, e.ends)
 
     def prune(self) -> None:
         self.live = [e for e in self.live if not e.done]
         self.next_expiry = min((e.ends for e in self.live), default=date.max)
 
     def quiet_until(self) -> date:
-        """The next day something starts or expires."""
+        """The next day something starts, turns a month or expires."""
         upcoming = self.pending[self.next].starts if self.next < len(self.pending) else date.max
-        return min(self.next_expiry, upcoming)
+        return min(self.next_expiry, upcoming, add_months(self.month, 1))
 
     def close(self, end: date) -> None:
-        """What expires by the end lapses, including a holding acquired after the last day of usage."""
+        """Everything up to the end of the period: what expires by then lapses, and so does what a monthly
+        quota leaves when the period ends with its month."""
+        self.advance(end)
         for e in self.pending:
             if not e.done and e.ends <= end:
-                e.lapsed = ZERO if e.kind is GrantKind.capacity else e.left
+                e.lapse()
                 e.done = True
 
 
@@ -273,7 +330,7 @@ def run(scenario: Scenario, sheet: PriceSheet, priced: Priced, carried: dict[str
     """
     flow = Waterfall(sheet)
     ents = entitlements(scenario, sheet, carried)
-    timeline = _Timeline(flow, ents, scenario)
+    timeline = _Timeline(flow, ents, scenario, carried)
     steps: list[Step] = []
     bills: dict[str, Fraction] = {}
     for priced_day in priced.days:

@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..messages import And, Chain, Msg, Yuan
+from ..messages import And, Chain, Msg, Qty, Yuan
 from ..money import round_to, to_decimal
 from ..pricing.model import Rounding
 
@@ -56,6 +56,9 @@ def value_text(value: Any, lang: str = DEFAULT) -> str:
         return template(f"{type(value).__name__.lower()}.{value.value}", lang)
     if isinstance(value, Yuan):
         return money(value.value)
+    if isinstance(value, Qty):
+        amount = to_decimal(Fraction(value.value), 2, Rounding.half_up).normalize()
+        return f"{amount:,f} {value.unit}"
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Fraction):

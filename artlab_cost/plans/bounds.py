@@ -20,16 +20,18 @@ from ..messages import note
 from ..money import ZERO, q
 from ..pricing import GrantKind, MeterId, PriceSheet, TieBreak
 from ..scenario import Scenario
-from .space import Action, Decision, Space, unit_prices
+from .space import Action, Decision, Space, months_touched, unit_prices
 
 UNREACHABLE = q(10**60)  # the cost of a plan the rules do not allow: more than any plan's cash
+SPENT = (GrantKind.quantity, GrantKind.monthly)  # grants of units, spent on dearer or cheaper charges
 
 
 def last_pack(result: Costs, action: Action, sheet: PriceSheet) -> tuple[bool, bool]:
     """Whether the last of an action's stacked packs absorbed anything, and whether it was left unused in part.
 
     Stacked packs are used one after another (B16), so the last one absorbed something only if
-    the whole stack absorbed more than count - 1 packs hold.
+    the whole stack absorbed more than count - 1 packs hold (a monthly quota: in its fullest month,
+    which `Costs` gives scaled to a whole month).
     """
     absorbed_any, unused_any = False, False
     offer = sheet.offers[action.offer]
@@ -99,7 +101,7 @@ class Template:
 
     key: tuple[int, date, date, str]  # where it stands in the waterfall: stage, expiry, then the tie-break
     covers: frozenset[MeterId]
-    spread: Fraction  # a quantity over meters of different prices: size x (dearest - cheapest); else 0
+    spread: Fraction  # units spent over meters of different prices: all it can give x (dearest - cheapest); else 0
     source: Action | None
 
 
@@ -121,7 +123,9 @@ def templates(scenario: Scenario, sheet: PriceSheet, claims: list[Action], varia
         ends = add_months(day, offer.validity_months)
         for g in offer.grants:
             prices = [p for meter in g.covers for p in unit_prices(sheet, meter)]
-            spread = q(g.size) * count * (max(prices) - min(prices)) if g.kind is GrantKind.quantity else ZERO
+            months = months_touched(day, min(ends, scenario.end)) if g.kind is GrantKind.monthly else 1
+            units = q(g.size) * count * months
+            spread = units * (max(prices) - min(prices)) if g.kind in SPENT else ZERO
             tie = (day, offer_id) if by_acquired else (date.min, "")  # B13, as the engine orders them
             out.append(Template((rank[offer.stage], ends, *tie), g.covers, spread, action))
     return out

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from ..engine import costs, price_usage
+from ..engine import Priced, costs, price_usage
+from ..engine.assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
+from ..engine.charges import DayCharge, PricedDay
+from ..engine.waterfall import run
 from ..messages import Note, note, unique
 from ..money import q
-from ..pricing import PriceSheet
+from ..pricing import Assumption, PriceSheet
 from ..scenario import Scenario
 from .bounds import drop_hopeless, last_pack, rounding_slack
 from .search import RUN_BUDGET, OutOfRuns, Plan, Search, descend, fewest_claims, undominated
-from .space import Action, Space, candidate_offers
+from .space import Action, Space, as_holdings, candidate_offers
 
 
 class Comparison(NamedTuple):
@@ -30,9 +33,23 @@ class Comparison(NamedTuple):
     space: int  # plans the purchase rules allow within the searched counts
     notes: tuple[Note, ...]
     free: frozenset[str]  # offers that cost nothing: claimed rather than bought
+    # the assumed values each listed plan (and the baseline) rests on, by the plan's actions
+    assumed_by: dict[tuple[Action, ...], tuple[Assumption, ...]] = {}
 
     def saving(self, plan: Plan) -> Fraction:
         return self.postpaid_only - plan.costs.cash
+
+    def assumptions_of(self, plan: Plan) -> tuple[Assumption, ...]:
+        return self.assumed_by.get(plan.actions, ())
+
+    @property
+    def assumptions(self) -> tuple[Assumption, ...]:
+        """Every assumed value some listed plan rests on, each once."""
+        return tuple(_each_once(self.assumed_by.values()))
+
+    def assumed_offer(self, plan: Plan, offer: str) -> bool:
+        """Whether the plan's figures rest on an assumed term of this offer (marked * in the outputs)."""
+        return any(a.field.startswith(f"offers.{offer}.") for a in self.assumptions_of(plan))
 
 
 def _trim_claims(search: Search, kept: list[Plan], claims: list[Action]) -> list[Plan]:
@@ -54,6 +71,23 @@ def _trim_claims(search: Search, kept: list[Plan], claims: list[Action]) -> list
     return trimmed
 
 
+def _relied_on(scenario: Scenario, sheet: PriceSheet, priced: Priced, plan: Plan) -> tuple[Assumption, ...]:
+    """The assumed values a plan's figures rest on: one more run of the waterfall, for its entitlements."""
+    with_plan = scenario.with_holdings(as_holdings(scenario, plan.actions))
+    done = run(with_plan, sheet, priced, {}, keep=False)
+    charged = {c.meter for pd in priced.days for c in pd.charges if c.amount > 0}
+    return relied_on(with_plan, sheet, charged, done.entitlements)
+
+
+def _each_once(groups: Iterable[tuple[Assumption, ...]]) -> list[Assumption]:
+    return list(dict.fromkeys(a for group in groups for a in group))
+
+
+def _times(pd: PricedDay) -> list[DayCharge]:
+    """A run of identical priced days as one charge per meter, for the whole run."""
+    return [c._replace(billable=c.billable * pd.count, amount=c.amount * pd.count) for c in pd.charges]
+
+
 def _search_note(proven: bool, space: int, search: Search) -> Note:
     if not proven:
         return note("plans.search-stopped", budget=RUN_BUDGET, seen=len(search.seen), space=space)
@@ -71,6 +105,7 @@ def compare(
     top: int = 10,
 ) -> Comparison:
     """Rank the plans the purchase rules allow for this scenario, cheapest out of pocket first."""
+    sheet = sheet.with_specs(scenario.specs)
     priced = price_usage(scenario, sheet)
     offers, idle = candidate_offers(scenario, sheet, priced, only, exclude)
     space = Space(scenario, sheet, priced)
@@ -97,18 +132,23 @@ def compare(
     if not ranked:
         ranked = [baseline]
     everything_postpaid = costs(scenario._replace(holdings=()), sheet, priced)
-    assumed = sorted({a.offer for p in ranked for a in p.actions if sheet.offers[a.offer].assumed})
+    assumed_by = {p.actions: _relied_on(scenario, sheet, priced, p) for p in [*ranked, baseline]}
     notes = [
         note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin),
         _search_note(proven, space.size, search),
         note("plans.dating", "B12"),
-        *(note("note.assumed-offer", offer=o, field=f, why=why) for o in assumed for f, why in sheet.offers[o].assumed),
+        *spec_notes(sheet, *dedicated_hours(c for pd in priced.days for c in _times(pd))),
+        *(
+            note("note.assumed", field=a.field, why=a.why)
+            for a in dict.fromkeys(a for v in assumed_by.values() for a in v)
+        ),
     ]
     if idle:
         notes.append(note("plans.idle-offers", offers=tuple(idle)))
     if max_upfront is not None:
         notes.append(note("plans.max-upfront", limit=max_upfront))
     notes += unique(space.notes)  # one note per offer, whatever the number of its slots
+    notes += sheet_age(scenario.start, sheet) + list(scenario.warnings)
     return Comparison(
         scenario=scenario.name,
         start=scenario.start,
@@ -121,4 +161,5 @@ def compare(
         space=space.size,
         notes=tuple(notes),
         free=frozenset(o.id for o in sheet.offers.values() if o.price == 0),
+        assumed_by=assumed_by,
     )

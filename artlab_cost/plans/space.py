@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from ..calendar import add_months
+from ..calendar import add_months, days_in_month
 from ..engine import Priced
 from ..errors import UsageError
 from ..messages import Note, msg, note
 from ..money import ZERO, q
-from ..pricing import Eligibility, GrantKind, Limit, MeterId, Offer, PriceSheet, meter_base
+from ..pricing import Eligibility, Grant, GrantKind, Limit, MeterId, Offer, PartialMonth, PriceSheet, meter_base
 from ..scenario import Holding, Scenario
 from ..schema import suggest
 
@@ -112,14 +112,23 @@ def unit_prices(sheet: PriceSheet, meter: MeterId) -> list[Fraction]:
     return [q(m.price) / q(m.divisor) for k, m in sheet.meters.items() if meter_base(k) is meter]
 
 
-def pack_value(offer: Offer, sheet: PriceSheet) -> Fraction:
-    """The most yuan one pack of an offer can absorb: its amounts, and its quantities at their dearest meter."""
+def months_touched(start: date, end: date) -> int:
+    """The calendar months a validity from `start` reaches into before `end` (the period's end, or its own)."""
+    last = end - timedelta(1)
+    return max(0, (last.year - start.year) * 12 + last.month - start.month + 1)
+
+
+def pack_value(offer: Offer, sheet: PriceSheet, bought: date, end: date) -> Fraction:
+    """The most yuan one pack of an offer bought on `bought` can absorb before `end`: its amounts, and its
+    quantities at their dearest meter (a monthly quota once in every month it reaches into)."""
     total = ZERO
+    months = months_touched(bought, min(add_months(bought, offer.validity_months), end))
     for g in offer.grants:
         if g.kind is GrantKind.amount:
             total += q(g.size)
         else:
-            total += q(g.size) * max(p for meter in g.covers for p in unit_prices(sheet, meter))
+            units = q(g.size) * (months if g.kind is GrantKind.monthly else 1)
+            total += units * max(p for meter in g.covers for p in unit_prices(sheet, meter))
     return total
 
 
@@ -167,18 +176,34 @@ class Space:
         slot = self.first_use(offer, self.scenario.start)
         while slot is not None:
             until = min(add_months(slot, offer.validity_months), end)
-            need = 0
-            for g in offer.grants:
-                kind = GrantKind.amount if g.kind is GrantKind.amount else GrantKind.quantity
-                need = max(need, math.ceil(demand(self.priced, g.covers, slot, until, kind) / q(g.size)))
+            need = max(self._need(g, slot, until) for g in offer.grants)
             if need > COUNT_CAP:
                 self.notes.append(note("plans.count-cap", offer=offer.id, cap=COUNT_CAP, need=need))
                 need = COUNT_CAP
             if need:
                 choices: list[tuple[Action, ...]] = [()]
                 choices += [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
-                self.counts.append(Decision(choices, choices[-1], q(offer.price), pack_value(offer, self.sheet)))
+                self.counts.append(
+                    Decision(choices, choices[-1], q(offer.price), pack_value(offer, self.sheet, slot, end))
+                )
             slot = self.first_use(offer, until) if until < end else None
+
+    def _need(self, g: Grant, slot: date, until: date) -> int:
+        """How many packs bought on `slot` the usage up to `until` could draw on: its billed usage over the
+        size; for a monthly quota, its fullest month over that month's quota."""
+        if g.kind is not GrantKind.monthly:
+            kind = GrantKind.amount if g.kind is GrantKind.amount else GrantKind.quantity
+            return math.ceil(demand(self.priced, g.covers, slot, until, kind) / q(g.size))
+        need, day = 0, slot
+        while day < until:
+            turn = add_months(day.replace(day=1), 1)
+            quota = q(g.size)
+            if day == slot and day.day > 1 and self.sheet.settings.partial_month is PartialMonth.prorated:
+                quota = quota * (days_in_month(day) - day.day + 1) / days_in_month(day)
+            used = demand(self.priced, g.covers, day, min(turn, until), GrantKind.quantity)
+            need = max(need, math.ceil(used / quota))
+            day = turn
+        return need
 
     def _group(self, key: str, members: list[Offer]) -> None:
         sheet, end = self.sheet, self.scenario.end

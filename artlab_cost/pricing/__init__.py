@@ -2,9 +2,11 @@
 
 from .load import BUNDLED_NAME, bundled_path, load_sheet, parse_sheet
 from .model import (
+    DEDICATED_PREFIX,
     METER_GROUPS,
     METERS,
     UNITS,
+    Assumption,
     Eligibility,
     Grant,
     GrantKind,
@@ -13,6 +15,7 @@ from .model import (
     Meter,
     MeterId,
     Offer,
+    PartialMonth,
     PriceSheet,
     Rounding,
     Settings,
@@ -21,15 +24,18 @@ from .model import (
     dedicated_key,
     expand_covers,
     meter_base,
+    meter_path,
 )
 from .spec import SHEET_SPEC
 
 __all__ = [
     "BUNDLED_NAME",
+    "DEDICATED_PREFIX",
     "METER_GROUPS",
     "METERS",
     "SHEET_SPEC",
     "UNITS",
+    "Assumption",
     "Eligibility",
     "Grant",
     "GrantKind",
@@ -38,6 +44,7 @@ __all__ = [
     "Meter",
     "MeterId",
     "Offer",
+    "PartialMonth",
     "PriceSheet",
     "Rounding",
     "Settings",
@@ -48,5 +55,6 @@ __all__ = [
     "expand_covers",
     "load_sheet",
     "meter_base",
+    "meter_path",
     "parse_sheet",
 ]

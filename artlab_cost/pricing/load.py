@@ -20,6 +20,7 @@ from .model import (
     Meter,
     MeterId,
     Offer,
+    PartialMonth,
     PriceSheet,
     Rounding,
     Settings,
@@ -32,6 +33,13 @@ from .spec import SHEET_SPEC
 
 BUNDLED_NAME = "bundled pricing.yaml"
 ONE = Decimal(1)
+
+
+def source_text(source: str | Obj) -> str:
+    """A source as one line: the text, or each field's source after the field's name."""
+    if isinstance(source, str):
+        return source
+    return "; ".join(f"{field}: {cite}" for field, cite in source.items())
 
 
 def _assumed(obj: Obj, path: str, src: yamlsrc.Source) -> Assumed:
@@ -61,7 +69,9 @@ def _settings(raw: Obj, src: yamlsrc.Source) -> Settings:
         bill_rounding=Rounding(raw["bill_rounding"]),
         bill_places=int(raw["bill_places"]),
         charge_places=int(raw["charge_places"]) if "charge_places" in raw else None,
-        source=raw["source"],
+        partial_month=PartialMonth(raw["partial_month"]),
+        source=source_text(raw["source"]),
+        assumed=_assumed(raw, "settings", src),
     )
 
 
@@ -79,7 +89,7 @@ def _meters(raw: Obj, src: yamlsrc.Source) -> dict[str, Meter]:
             m["price"],
             divisor,
             price_unit,
-            m["source"],
+            source_text(m["source"]),
             _assumed(m, path, src),
             free,
         )
@@ -113,7 +123,7 @@ def _grant(g: Obj, gpath: str, o: Obj, path: str, src: yamlsrc.Source) -> Grant:
     covers = expand_covers(g["covers"])
     units = {UNITS[c] for c in covers}
     unit = "yuan"
-    if kind is GrantKind.quantity:
+    if kind in (GrantKind.quantity, GrantKind.monthly):
         if len(units) != 1:
             src.problems.append(src.problem(g.at("covers"), f"{gpath}.covers", msg("sheet.quantity-one-unit")))
         unit = units.pop() if len(units) == 1 else "?"
@@ -145,26 +155,43 @@ def _offers(raw: Obj, order: tuple[Stage, ...], src: yamlsrc.Source) -> dict[str
             limit=Limit(o["limit"]),
             group=o.get("group") or "",
             grants=grants,
-            source=o["source"],
+            source=source_text(o["source"]),
             assumed=_assumed(o, path, src),
             note=o.get("note") or "",
         )
     return offers
 
 
+def _range(raw: Obj, meters: dict[str, Meter], src: yamlsrc.Source) -> tuple[str, str] | None:
+    """The specs at the two ends of the published range (B4), checked to be specs of the sheet."""
+    ends = raw["dedicated"].get("range")
+    if ends is None:
+        return None
+    specs = tuple(k.removeprefix("dedicated:") for k in meters if k.startswith("dedicated:"))
+    for end in ("low", "high"):
+        if ends[end] not in specs:
+            hint = suggest(ends[end], specs)
+            where = f"meters.dedicated.range.{end}"
+            src.problems.append(src.problem(ends.at(end), where, msg("sheet.unknown-spec", spec=ends[end], hint=hint)))
+    return ends["low"], ends["high"]
+
+
 def _build(raw: Obj, src: yamlsrc.Source) -> PriceSheet:
     settings = _settings(raw["settings"], src)
     info = raw["sheet"]
+    meters = _meters(raw["meters"], src)
     return PriceSheet(
         name=info["name"],
         version=info["version"],
         effective=info["effective"],
         currency=info["currency"],
-        source=info["source"],
+        source=source_text(info["source"]),
         settings=settings,
-        meters=_meters(raw["meters"], src),
+        meters=meters,
         offers=_offers(raw["offers"], settings.deduction_order, src),
         origin=src.name,
+        spec_range=_range(raw["meters"], meters, src),
+        assumed=_assumed(info, "sheet", src),
     )
 
 

@@ -34,9 +34,12 @@ class MeterId(StrEnum):
 
 
 class GrantKind(StrEnum):
+    """How a grant is drawn down: OSS's three offset methods for resource plans, and amounts of yuan (B16)."""
+
     amount = "amount"  # yuan, used up
-    quantity = "quantity"  # units of the covered meters, used up
-    capacity = "capacity"  # GB of storage covered at every hour, not used up (B16)
+    quantity = "quantity"  # units of the covered meters, drawn down until used up (总量递减型)
+    capacity = "capacity"  # GB of storage covered at every hour, not used up (总量恒定型)
+    monthly = "monthly"  # units of the covered meters each calendar month, restored on the 1st (包月周期型)
 
 
 class Limit(StrEnum):
@@ -79,6 +82,13 @@ class TieBreak(StrEnum):
     listed = "listed"
 
 
+class PartialMonth(StrEnum):
+    """A monthly quota in the month a pack is bought, when it is bought after the 1st."""
+
+    full = "full"  # the whole quota for the rest of that month
+    prorated = "prorated"  # the quota x the days left / the days of the month
+
+
 METERS = tuple(MeterId)
 UNITS = {
     MeterId.shared_gpu: "GPU-s",
@@ -119,6 +129,23 @@ def expand_covers(names: list[str] | tuple[str, ...]) -> frozenset[MeterId]:
 Assumed = tuple[tuple[str, str], ...]  # (field, why) of every value no source gives
 
 
+class Assumption(NamedTuple):
+    """A value no source gives: the file and field it is written in, and why it was chosen."""
+
+    field: str  # its field path in that file: settings.tie_break, offers.storage-pack-40.price
+    why: str
+    file: str  # the price sheet it is in (its origin), or the scenario that priced its own spec
+
+
+def meter_path(key: str) -> str:
+    """A meter's field path in the sheet: meters.storage, meters.dedicated.specs.ded-8.07."""
+    return (
+        f"meters.dedicated.specs.{key.removeprefix(DEDICATED_PREFIX)}"
+        if key.startswith(DEDICATED_PREFIX)
+        else f"meters.{key}"
+    )
+
+
 class Meter(NamedTuple):
     """A billable meter: yuan = units x price / divisor."""
 
@@ -131,6 +158,8 @@ class Meter(NamedTuple):
     source: str
     assumed: Assumed = ()
     free_per_month: Decimal = Decimal(0)
+    origin: str = ""  # the scenario file of a spec a scenario prices itself; "" for the sheet's own meters
+    field: str = ""  # where in that scenario: specs.my-a10, usage[2]
 
     @property
     def base(self) -> MeterId:
@@ -170,7 +199,9 @@ class Settings(NamedTuple):
     bill_rounding: Rounding
     bill_places: int
     charge_places: int | None  # each day's charge rounded to this many decimals; None: exact (the default)
+    partial_month: PartialMonth
     source: str
+    assumed: Assumed = ()
 
 
 class PriceSheet(NamedTuple):
@@ -183,6 +214,8 @@ class PriceSheet(NamedTuple):
     meters: dict[str, Meter]  # key -> meter; dedicated specs are "dedicated:<spec>"
     offers: dict[str, Offer]
     origin: str  # the file it was read from, or "bundled pricing.yaml"
+    spec_range: tuple[str, str] | None = None  # the specs at the low and high end of the published range (B4)
+    assumed: Assumed = ()
 
     @property
     def label(self) -> str:
@@ -192,8 +225,27 @@ class PriceSheet(NamedTuple):
     def spec_ids(self) -> tuple[str, ...]:
         return tuple(k.removeprefix(DEDICATED_PREFIX) for k in self.meters if k.startswith(DEDICATED_PREFIX))
 
-    def assumptions(self) -> list[tuple[str, str, str, str]]:
-        """Every value of the sheet that no source gives: (meter or offer, id, field, why)."""
-        out = [("meter", m.id, f, why) for m in self.meters.values() for f, why in m.assumed]
-        out += [("offer", o.id, f, why) for o in self.offers.values() for f, why in o.assumed]
+    def assumptions(self) -> list[Assumption]:
+        """Every value of the sheet that no source gives, by its field path."""
+        out = [Assumption(f"sheet.{f}", why, self.origin) for f, why in self.assumed]
+        out += [Assumption(f"settings.{f}", why, self.origin) for f, why in self.settings.assumed]
+        out += [a for key in self.meters for a in self.meter_assumptions(key)]
+        out += [a for oid in self.offers for a in self.offer_assumptions(oid)]
         return out
+
+    def meter_assumptions(self, key: str) -> list[Assumption]:
+        m = self.meters[key]
+        where = m.field or meter_path(key)
+        return [Assumption(f"{where}.{f}", why, m.origin or self.origin) for f, why in m.assumed]
+
+    def offer_assumptions(self, offer: str) -> list[Assumption]:
+        return [Assumption(f"offers.{offer}.{f}", why, self.origin) for f, why in self.offers[offer].assumed]
+
+    def setting_assumption(self, name: str) -> Assumption | None:
+        why = dict(self.settings.assumed).get(name)
+        return Assumption(f"settings.{name}", why, self.origin) if why is not None else None
+
+    def with_specs(self, specs: tuple[Meter, ...]) -> PriceSheet:
+        """The sheet with a scenario's own dedicated specs added (the scenario's loader made sure they never
+        replace one of the sheet's)."""
+        return self._replace(meters={**self.meters, **{m.id: m for m in specs}}) if specs else self

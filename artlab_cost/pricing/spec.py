@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..schema import Day, Field, ListOf, MapOf, Num, Record, Text
-from .model import METER_GROUPS, METERS, Eligibility, GrantKind, Increment, Limit, Rounding, Stage, TieBreak
+from ..schema import Day, Field, ListOf, MapOf, Num, Record, Text, TextOrMap
+from .model import (
+    METER_GROUPS,
+    METERS,
+    Eligibility,
+    GrantKind,
+    Increment,
+    Limit,
+    PartialMonth,
+    Rounding,
+    Stage,
+    TieBreak,
+)
 
 GRANT_KINDS = tuple(GrantKind)
 
 _SOURCE = Field(
-    Text(max_length=300, doc="Where the numbers come from: a billing-facts rule id (B3) or a public page."),
+    TextOrMap(
+        Text(max_length=300),
+        MapOf(Text(max_length=300), key_pattern=r"[a-z_]{1,40}"),
+        doc=(
+            "Where the values come from: a billing-facts rule id (B3) or a public page's title and address; "
+            "one text for the whole entry, or one per field (price: ..., validity_months: ...)."
+        ),
+    ),
     required=True,
 )
 _ASSUMED = Field(
@@ -60,6 +78,12 @@ _GRANT = Record(
             Num(exclusive_minimum=True, doc="Units of the covered meters (GB, requests) that are used up.")
         ),
         "capacity": Field(Num(exclusive_minimum=True, doc="GB of storage covered at every hour; not used up (B16).")),
+        "monthly": Field(
+            Num(
+                exclusive_minimum=True,
+                doc="Units of the covered meters each calendar month, restored on the 1st; what a month leaves lapses.",
+            )
+        ),
         "covers": Field(
             ListOf(Text(choices=METERS + tuple(METER_GROUPS)), min_items=1, max_items=20),
             required=True,
@@ -92,6 +116,7 @@ SHEET_SPEC = Record(
                     "effective": Field(Day(), required=True),
                     "currency": Field(Text(choices=("CNY",)), required=True),
                     "source": _SOURCE,
+                    "assumed": _ASSUMED,
                 }
             ),
             required=True,
@@ -113,7 +138,15 @@ SHEET_SPEC = Record(
                             doc="Round each day's charge to this many decimals (half even); leave out: exact.",
                         )
                     ),
+                    "partial_month": Field(
+                        Text(
+                            choices=tuple(PartialMonth),
+                            doc="A monthly quota in a month the pack is bought after the 1st: full, or prorated.",
+                        ),
+                        default=PartialMonth.full.value,
+                    ),
                     "source": _SOURCE,
+                    "assumed": _ASSUMED,
                 }
             ),
             required=True,
@@ -123,7 +156,18 @@ SHEET_SPEC = Record(
                 {
                     "shared_gpu": Field(_METER, required=True),
                     "dedicated": Field(
-                        Record({"specs": Field(MapOf(_SPEC, min_items=1), required=True), "source": _SOURCE}),
+                        Record(
+                            {
+                                "specs": Field(MapOf(_SPEC, min_items=1), required=True),
+                                "range": Field(
+                                    Record(
+                                        {"low": Field(Text(), required=True), "high": Field(Text(), required=True)},
+                                        doc="The specs at the two ends of the published price range (B4).",
+                                    )
+                                ),
+                                "source": _SOURCE,
+                            }
+                        ),
                         required=True,
                     ),
                     "storage": Field(_STORAGE, required=True),

@@ -171,12 +171,29 @@ def balance_label(b: Balance) -> str:
 
 
 def balance_amounts(b: Balance) -> tuple[str, str, str, str]:
-    """Held, absorbed, left and lapsed of an entitlement, in its own unit."""
+    """Held, absorbed, left and lapsed of an entitlement, in its own unit.
+
+    A monthly quota holds its quota a month; what is left is this month's, what lapsed is what the
+    months before left unused.
+    """
     if b.kind is GrantKind.amount:
         return money(b.initial), money(b.absorbed), money(b.left), money(b.lapsed)
     if b.kind is GrantKind.capacity:
         return qty(b.initial, "GB"), qty(b.absorbed, "GB-h"), qty(b.left, "GB"), "-"
+    if b.kind is GrantKind.monthly:
+        return qty(b.per_month, b.unit) + "/mo", qty(b.absorbed, b.unit), qty(b.left, b.unit), qty(b.lapsed, b.unit)
     return qty(b.initial, b.unit), qty(b.absorbed, b.unit), qty(b.left, b.unit), qty(b.lapsed, b.unit)
+
+
+MONTHLY_KEY = (
+    "/mo: a monthly quota (OSS 包月周期型), restored on the 1st of each month; what a month leaves unused lapses. "
+    "Left is what the period's last month has left, while still valid."
+)
+
+
+def monthly_key(result: Estimate) -> list[str]:
+    """The line that explains /mo, when a balance is a monthly quota."""
+    return [MONTHLY_KEY] if any(b.kind is GrantKind.monthly for b in result.balances) else []
 
 
 def summary_lines(result: Estimate) -> list[tuple[str, Fraction]]:
@@ -213,9 +230,13 @@ def plan_name(plan: Plan, free: frozenset[str]) -> str:
 
 
 def plan_lines(plan: Plan, comparison: Comparison) -> list[str]:
+    """A plan's actions, one a line; * marks one whose figures rest on an assumed term of its offer."""
     if not plan.actions:
         return ["nothing more"]
-    return [action_text(a, comparison.free, comparison.start) for a in plan.actions]
+    return [
+        action_text(a, comparison.free, comparison.start) + (" *" if comparison.assumed_offer(plan, a.offer) else "")
+        for a in plan.actions
+    ]
 
 
 def snippet(plan: Plan) -> str:
@@ -258,7 +279,12 @@ def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:
 
 METER_HEADER = ["Meter", "Price (yuan)", "Source"]
 OFFER_HEADER = ["Offer", "Stage, price", "Gives, valid for", "Limit"]
-GRANT_SUFFIX = {GrantKind.amount: "", GrantKind.quantity: ", used up", GrantKind.capacity: " at every hour"}
+GRANT_SUFFIX = {
+    GrantKind.amount: "",
+    GrantKind.quantity: ", used up",
+    GrantKind.capacity: " at every hour",
+    GrantKind.monthly: " every month",
+}
 WHO = {"new_user": "new users", "student": "students"}
 
 
@@ -293,9 +319,10 @@ def setting_rows(sheet: PriceSheet) -> list[list[str]]:
         ["dedicated_increment", str(st.dedicated_increment)],
         ["bill_rounding", f"{st.bill_rounding} to {st.bill_places} decimals"],
         ["charge_places", "exact" if st.charge_places is None else str(st.charge_places)],
+        ["partial_month", str(st.partial_month)],
     ]
 
 
 def sheet_notes(sheet: PriceSheet) -> list[str]:
-    notes = [f"* Assumed: {kind} {ident}: {field} ({why})" for kind, ident, field, why in sheet.assumptions()]
+    notes = [f"* Assumed: {a.field} ({a.why})" for a in sheet.assumptions()]
     return notes + [f"Note on {o.id}: {o.note}" for o in sheet.offers.values() if o.note]

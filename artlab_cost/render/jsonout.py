@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..engine import BudgetCheck, Estimate
-from ..pricing import PriceSheet
+from ..pricing import Assumption, GrantKind, PriceSheet
 from . import View
 from .common import exact, last_day, listed_charges, notes_text, plan_name, plan_rows, snippet
 
@@ -87,6 +87,7 @@ def _balances(result: Estimate) -> list[dict[str, Any]]:
             "valid_from": b.starts.isoformat(),
             "expires": b.ends.isoformat(),
             "initial": exact(b.initial),
+            "per_month": exact(b.per_month) if b.kind is GrantKind.monthly else None,
             "absorbed": exact(b.absorbed),
             "absorbed_yuan": exact(b.absorbed_yuan),
             "left": exact(b.left),
@@ -124,8 +125,14 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
             }
             for p in result.purchases
         ],
+        "assumptions": assumptions_data(result.assumptions),
         "notes": notes_text(result.notes, view),
     }
+
+
+def assumptions_data(assumed: tuple[Assumption, ...]) -> list[dict[str, str]]:
+    """The assumed values a result rests on: the file, the field in it, and why (what --strict refuses)."""
+    return [{"file": a.file, "field": a.field, "why": a.why} for a in assumed]
 
 
 def estimate(result: Estimate, view: View) -> str:
@@ -145,6 +152,7 @@ def _plan(rank: str, plan: Plan, comparison: Comparison) -> dict[str, Any]:
         "cash": exact(plan.costs.cash),
         "saving": exact(comparison.saving(plan)),
         "lapsed_value": exact(plan.costs.lapsed_value),
+        "assumptions": [a.field for a in comparison.assumptions_of(plan)],
     }
 
 
@@ -166,6 +174,7 @@ def plans(comparison: Comparison, view: View) -> str:
         },
         "budget": _budget(view.budget),
         "search": {"plans_allowed": comparison.space, "engine_runs": comparison.runs},
+        "assumptions": assumptions_data(comparison.assumptions),
         "notes": notes_text(comparison.notes, view),
     }
     return dump(data)
@@ -186,6 +195,7 @@ def pricing(sheet: PriceSheet, view: View) -> str:
             "currency": sheet.currency,
             "source": sheet.source,
             "origin": sheet.origin,
+            "assumed": dict(sheet.assumed),
         },
         "settings": {
             "deduction_order": list(st.deduction_order),
@@ -194,8 +204,11 @@ def pricing(sheet: PriceSheet, view: View) -> str:
             "bill_rounding": st.bill_rounding,
             "bill_places": st.bill_places,
             "charge_places": st.charge_places,
+            "partial_month": st.partial_month,
             "source": st.source,
+            "assumed": dict(st.assumed),
         },
+        "dedicated_range": dict(zip(("low", "high"), sheet.spec_range, strict=True)) if sheet.spec_range else None,
         "meters": [
             {
                 "id": m.id,
@@ -227,6 +240,7 @@ def pricing(sheet: PriceSheet, view: View) -> str:
             }
             for o in sheet.offers.values()
         ],
+        "assumptions": assumptions_data(tuple(sheet.assumptions())),
     }
 
     return dump(data)

@@ -17,6 +17,7 @@ from .common import (
     charge_rows,
     last_day,
     meter_rows,
+    monthly_key,
     notes_text,
     offer_rows,
     plan_lines,
@@ -79,6 +80,7 @@ def estimate(result: Estimate, view: View) -> str:
         ]
         out += ["", "### Trials, packs and vouchers", ""]
         out += table(["Entitlement", "Stage", "Valid", "Held", "Absorbed", "Left", "Lapsed"], rows, 3)
+        out += [line for key in monthly_key(result) for line in ("", key)]
     if result.bills:
         out += ["", "### Monthly postpaid bills", ""]
         out += table(["Month", "Postpaid due"], [[b.month, money(b.postpaid_due)] for b in result.bills], 1)
@@ -107,7 +109,7 @@ def plans(comparison: Comparison, view: View) -> str:
         for rank, p in plan_rows(comparison)
     ]
     out += table(["#", "Plan", "Upfront", "Postpaid", "Cash", "Saving", "Lapsed"], rows, 2)
-    out += ["", f"**{recommendation(comparison)}**"]
+    out += ["", f"**{_escape(recommendation(comparison))}**"]
     if view.budget is not None:
         out += ["", f"**{budget_text(view, best_plan=True)}**"]
     best = comparison.plans[0]

@@ -30,6 +30,7 @@ from .common import (
     charge_rows,
     last_day,
     meter_rows,
+    monthly_key,
     notes_text,
     offer_rows,
     plan_lines,
@@ -94,12 +95,16 @@ class Sheet:
                 justify=justify,  # type: ignore[arg-type]
                 footer=self.footer[i] if self.footer else "",
                 width=widths[i] if fixed else None,
-                min_width=None if fixed else words[i],
+                min_width=None if fixed else min(words[i], LONG_WORD),
                 no_wrap=fixed,
+                overflow="ellipsis" if fixed else "fold",  # a word too long for its column is folded, never cut
             )
         for cells, style, end in self.rows:  # Text, not str: user text is never read as Rich markup
             table.add_row(*(Text(c) for c in cells), style=style or None, end_section=end)
         return table
+
+
+LONG_WORD = 24  # a wrapped column is at least as wide as its longest word, up to this; longer words fold
 
 
 def _console(color: bool, width: int) -> tuple[Console, io.StringIO]:
@@ -195,6 +200,7 @@ def estimate(result: Estimate, view: View) -> str:
     blocks.append(_charges(result, view.by))
     if result.balances:
         blocks.append(_balances(result))
+        blocks += [block for line in monthly_key(result) for block in ((line, "dim"), ("", ""))]
     blocks.append(_summary(result, view))
     return write(_with_notes(blocks, notes_text(result.notes, view), view), view)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from .. import yamlsrc
 from ..calendar import add_months
 from ..errors import InputError
 from ..messages import Level, msg, note
-from ..pricing import Eligibility, GrantKind, Limit, PriceSheet
+from ..pricing import UNITS, Eligibility, GrantKind, Limit, Meter, MeterId, PriceSheet, dedicated_key
 from ..schema import INVALID, Obj, check, suggest
 from .model import (
     DedicatedUsage,
@@ -74,7 +75,7 @@ def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsr
         return SharedUsage(label, *span, seconds, Per(entry["per"]), Tool(entry["tool"]))  # type: ignore[arg-type]
     if kind is UsageKind.dedicated:
         specs = sheet.spec_ids()
-        if entry["spec"] not in specs:
+        if entry["spec"] not in specs and "price" not in entry:
             hint = suggest(entry["spec"], specs)
             src.problems.append(
                 src.problem(
@@ -89,6 +90,55 @@ def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsr
     if kind is UsageKind.traffic:
         return TrafficUsage(label, *span, entry["gb_per_month"], entry["idle_share"])
     return RequestUsage(label, *span, entry["put_per_month"], entry["get_per_month"])
+
+
+def _spec(spec_id: str, price: Decimal, source: str | None, name: str | None, field: str, origin: str) -> Meter:
+    """A dedicated spec the scenario prices itself: a meter like the sheet's, its price an assumption without a
+    source."""
+    return Meter(
+        dedicated_key(spec_id),
+        name or f"dedicated {spec_id}",
+        UNITS[MeterId.dedicated],
+        price,
+        Decimal(1),
+        "hour",
+        source or "",
+        () if source else (("price", "the scenario gives no source for its own price"),),
+        origin=origin,
+        field=field,
+    )
+
+
+def _own_specs(raw: Obj, sheet: PriceSheet, src: yamlsrc.Source) -> tuple[Meter, ...]:
+    """The specs a scenario prices: under `specs`, and on dedicated usage entries with a `price`. One price per
+    spec, and never a spec the price sheet already prices."""
+    out: dict[str, Meter] = {}
+    listed = raw.get("specs") or Obj()
+    for spec_id, spec in listed.items():
+        if dedicated_key(spec_id) in sheet.meters:
+            src.problems.append(
+                src.problem(listed.marks[spec_id], f"specs.{spec_id}", msg("scenario.spec-in-sheet", spec=spec_id))
+            )
+            continue
+        out[spec_id] = _spec(spec_id, spec["price"], spec.get("source"), spec.get("name"), f"specs.{spec_id}", src.name)
+    for entry in raw["usage"]:
+        if entry["kind"] != UsageKind.dedicated.value:
+            continue
+        if "price" not in entry:
+            if "source" in entry:
+                src.problems.append(
+                    src.problem(entry.at("source"), f"{entry.path}.source", msg("scenario.source-alone"))
+                )
+            continue
+        spec_id, where = entry["spec"], entry.at("price")
+        if dedicated_key(spec_id) in sheet.meters:
+            src.problems.append(src.problem(where, f"{entry.path}.price", msg("scenario.spec-in-sheet", spec=spec_id)))
+        elif spec_id in out and out[spec_id].price != entry["price"]:
+            problem = msg("scenario.spec-priced-twice", spec=spec_id, price=out[spec_id].price)
+            src.problems.append(src.problem(where, f"{entry.path}.price", problem))
+        elif spec_id not in out:
+            out[spec_id] = _spec(spec_id, entry["price"], entry.get("source"), None, entry.path, src.name)
+    return tuple(out.values())
 
 
 def _holding(
@@ -115,7 +165,7 @@ def _holding(
     used = h.get("used")
     if used is not None:
         where, grant = h.at("used"), offer.grants[0]
-        if len(offer.grants) != 1 or grant.kind is GrantKind.capacity:
+        if len(offer.grants) != 1 or grant.kind not in (GrantKind.amount, GrantKind.quantity):
             src.problems.append(src.problem(where, f"{path}.used", msg("scenario.used-kind")))
         elif h["date"] >= period_start:
             src.problems.append(src.problem(where, f"{path}.used", msg("scenario.used-before-period")))
@@ -192,6 +242,8 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
         raise InputError(src.problems or [src.problem(None, "", msg("scenario.invalid"))])
     period = _period(raw["period"], src)
     account = raw["account"]
+    specs = _own_specs(raw, sheet, src)
+    sheet = sheet.with_specs(specs)
     usage = [_usage(e, period, sheet, src) for e in raw["usage"]]
     holdings = [_holding(h, i, account, period[0], sheet, src) for i, h in enumerate(raw["holdings"])]
     known = [h for h in holdings if h is not None]
@@ -209,6 +261,7 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
         holdings=tuple(known),
         origin=src.name,
         warnings=tuple(_warnings(checked, known, period, sheet, src.name)),
+        specs=specs,
     )
 
 

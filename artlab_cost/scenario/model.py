@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ..calendar import add_months
 from ..messages import Note
-from ..pricing import Limit, PriceSheet
+from ..pricing import Limit, Meter, PriceSheet
 
 
 class UsageKind(StrEnum):
@@ -109,6 +109,7 @@ class Scenario(NamedTuple):
     holdings: tuple[Holding, ...]
     origin: str
     warnings: tuple[Note, ...] = ()
+    specs: tuple[Meter, ...] = ()  # dedicated specs the scenario prices itself (PriceSheet.with_specs)
 
     def with_holdings(self, extra: tuple[Holding, ...]) -> Scenario:
         return self._replace(holdings=self.holdings + extra)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..schema import Day, Field, Flag, ListOf, Num, Record, Tagged, Text
+from ..schema import Day, Field, Flag, ListOf, MapOf, Num, Record, Tagged, Text
 from .model import Per, Tool, UsageKind
 
 MAX_PERIOD_MONTHS = 120
@@ -36,7 +36,14 @@ USAGE_KINDS = {
         {
             **_RANGE,
             "tool": _TOOL,
-            "spec": Field(Text(doc="A dedicated spec id of the price sheet."), required=True),
+            "spec": Field(
+                Text(doc="A dedicated spec id of the price sheet or of `specs`, or your own with `price`."),
+                required=True,
+            ),
+            "price": Field(
+                Num(exclusive_minimum=True, doc="Yuan per hour of this spec, when the price sheet does not list it.")
+            ),
+            "source": Field(Text(max_length=300, doc="Where `price` comes from: the console page and its date.")),
             "hours_per_day": Field(Num(exclusive_minimum=True, maximum=Decimal(24)), required=True),
             "days_per_week": Field(
                 Num(minimum=Decimal(1), maximum=Decimal(7), integer=True, doc="Monday first: 5 means Monday to Friday.")
@@ -99,6 +106,21 @@ SCENARIO_SPEC = Record(
                 one_of=(("months", "end"),),
             ),
             required=True,
+        ),
+        "specs": Field(
+            MapOf(
+                Record(
+                    {
+                        "price": Field(Num(exclusive_minimum=True, doc="Yuan per hour."), required=True),
+                        "source": Field(
+                            Text(max_length=300, doc="Where the price comes from; without one it is an assumption.")
+                        ),
+                        "name": Field(Text()),
+                    }
+                ),
+                max_items=50,
+                doc="Dedicated specs the price sheet does not list, with your price per hour (the console's).",
+            )
         ),
         "usage": Field(ListOf(Tagged(USAGE_KINDS), max_items=200), default=()),
         "holdings": Field(

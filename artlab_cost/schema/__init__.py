@@ -6,7 +6,7 @@ containers.py  ListOf, Record (with Field), MapOf, Tagged
 """
 
 from .base import INVALID, Items, Obj, Spec, check, describe, join, suggest
-from .containers import Field, ListOf, MapOf, Record, Tagged
+from .containers import Field, ListOf, MapOf, Record, Tagged, TextOrMap
 from .scalars import Day, Flag, Num, Text
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Spec",
     "Tagged",
     "Text",
+    "TextOrMap",
     "check",
     "describe",
     "join",

@@ -209,3 +209,24 @@ class Tagged(Spec):
             schema["required"] = [self.tag, *schema.get("required", [])]
             variants.append(schema)
         return self._with_doc({"oneOf": variants})
+
+
+class TextOrMap(Spec):
+    """Either one text, or a mapping of names to texts (a source for a whole entry, or one per field)."""
+
+    __slots__ = ("text", "mapping", "doc")
+
+    def __init__(self, text: Text, mapping: MapOf, doc: str = "") -> None:
+        self.text = text
+        self.mapping = mapping
+        self.doc = doc
+
+    def check(self, node: Node, path: str, src: Source) -> Any:
+        if isinstance(node, Map):
+            return self.mapping.check(node, path, src)
+        if isinstance(node, Seq):
+            return self._wrong(node, path, src, msg("expected.text-or-mapping"))
+        return self.text.check(node, path, src)
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_doc({"oneOf": [self.text.json_schema(), self.mapping.json_schema()]})

@@ -36,7 +36,10 @@ ANSI = "\x1b["
 STUDENT = "examples/student-trial.yaml"
 NEW_USER = "examples/new-user-starter.yaml"
 STUDIO = "examples/studio-dedicated-comfyui.yaml"
-BUDGET_CODES = "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage."
+BUDGET_CODES = (
+    "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
+    "an assumed value."
+)
 PLAIN_CODES = "Exit codes: 0 done; 2 bad input or usage."
 
 
@@ -368,12 +371,29 @@ def test_compare_plans_only_and_exclude() -> None:
     data = plans_json(NEW_USER, "--only", "starter-bundle")
     assert data["plans"][0]["actions"] == [{"offer": "starter-bundle", "date": "2027-01-01", "count": 1}]
     assert all(_offers(p) <= {"starter-bundle"} for p in data["plans"])
-    both = plans_json(NEW_USER, "--only", "starter-bundle", "--only", "traffic-pack-10")
-    assert all(_offers(p) <= {"starter-bundle", "traffic-pack-10"} for p in both["plans"])
-    assert any("traffic-pack-10" in _offers(p) for p in both["plans"])
+    both = plans_json(NEW_USER, "--only", "starter-bundle", "--only", "storage-pack-40")
+    assert all(_offers(p) <= {"starter-bundle", "storage-pack-40"} for p in both["plans"])
+    assert any("storage-pack-40" in _offers(p) for p in both["plans"])
     assert any("starter-bundle" in _offers(p) for p in plans_json(NEW_USER)["plans"])
     without = plans_json(NEW_USER, "--exclude", "starter-bundle", "--exclude", "storage-pack-40")
     assert without["plans"] and all(not _offers(p) & {"starter-bundle", "storage-pack-40"} for p in without["plans"])
+
+
+def test_strict_refuses_a_result_resting_on_an_assumption() -> None:
+    """--strict: exit 2, no result, one error line per assumed value the JSON lists (file and field named)."""
+    listed = estimate_json(STUDIO)["assumptions"]
+    assert {"offers.compute-pack-100.price", "offers.traffic-pack-10.price"} <= {a["field"] for a in listed}
+    assert {a["file"] for a in listed} == {"bundled pricing.yaml"}
+    strict = cli("estimate", STUDIO, "--format", "json", "--strict")
+    assert (strict.exit_code, strict.stdout) == (2, "")
+    assert strict.errors == [
+        f"error: --strict: the result rests on an assumed value: {a['file']}: {a['field']}: {a['why']}" for a in listed
+    ]
+    plans = cli("compare-plans", STUDENT, "--strict")
+    assert (plans.exit_code, plans.stdout) == (2, "")
+    assert len(plans.errors) == len(plans_json(STUDENT)["assumptions"]) > 0
+    # shared usage alone rests on published prices only (B3, B6, B7, B20)
+    assert cli("estimate", "examples/indie-shared-sd.yaml", "--strict").exit_code == 0
 
 
 @pytest.mark.parametrize(
@@ -423,8 +443,9 @@ def test_validate_reports_the_good_files_beside_a_bad_one(tmp_path: Path) -> Non
 
 
 def _sheet_without_spec(tmp_path: Path, spec: str) -> Path:
-    """The bundled sheet without one dedicated spec, so a scenario that uses it is wrong against this sheet only."""
-    text = PRICING.read_text(encoding="utf-8")
+    """The bundled sheet without one dedicated spec (nor its published range), so a scenario that uses it is wrong
+    against this sheet only."""
+    text = re.sub(r"\n    range: .*\n", "\n", PRICING.read_text(encoding="utf-8"))
     block = re.search(rf"\n      {re.escape(spec)}:\n(        .*\n)+", text)
     assert block
     path = tmp_path / f"without-{spec}.yaml"

@@ -46,6 +46,8 @@ OFFERS: dict[str, tuple[str, str, int, str, str, str]] = {
     "pack-2.37": ("pack", "2", 12, "stackable", "amount: 2.37, covers: [compute]", ""),
     "storage-40": ("pack", "9", 12, "once_per_validity", "capacity: 40, covers: [storage]", "storage-pack"),
     "traffic-10.4": ("pack", "4", 12, "stackable", "quantity: 10.4, covers: [traffic]", ""),
+    "traffic-m10": ("pack", "40", 12, "stackable", "monthly: 10, covers: [traffic]", ""),
+    "traffic-m2": ("pack", "5", 2, "stackable", "monthly: 2, covers: [traffic]", ""),
 }
 
 
@@ -786,6 +788,99 @@ def test_traffic_pack_runs_out_on_idle_hours_first() -> None:
     assert r.totals.absorbed["pack"] == D("3.85")
     assert r.totals.postpaid_exact == D("7.40")
     assert r.totals.list_price == D("11.25")
+
+
+# ---------------------------------------------------------------------------------------------
+# OSS 包月周期型: a monthly quota, restored on the 1st, the unused part lapsing.
+# ---------------------------------------------------------------------------------------------
+
+
+def test_monthly_traffic_pack_over_three_months() -> None:
+    """A 10 GB monthly pack over months of 8, 12 and 10 GB: it absorbs 8, 10 and 10 GB and lapses 2, 0, 0."""
+    r = run(
+        """\
+        period: {start: 2026-04-01, months: 3}
+        usage:
+          - {kind: traffic, gb_per_month: 8, until: 2026-04-30}
+          - {kind: traffic, gb_per_month: 12, from: 2026-05-01, until: 2026-05-31}
+          - {kind: traffic, gb_per_month: 10, from: 2026-06-01}
+        holdings:
+          - {offer: traffic-m10, date: 2026-04-01, label: t}
+        """
+    )
+    # April: 8 GB of the 10 (4.00 yuan at 0.50), 2 GB lapse on 1 May. May: 12 GB, 10 from the
+    # pack, 2 GB postpaid = 1.00. June: 10 GB, all from the pack, 0 left. Upfront 40.
+    absorbed = dict.fromkeys(("2026-04", "2026-05", "2026-06"), ZERO)
+    for c in r.charges:
+        absorbed[c.month] += sum((a.quantity for a in c.allocations if a.stage == "pack"), ZERO)
+    assert absorbed == {"2026-04": 8, "2026-05": 10, "2026-06": 10}
+    assert [bill(r, m) for m in ("2026-04", "2026-05", "2026-06")] == [(0, 0), (D("1.00"), D("1.00")), (0, 0)]
+    b = balance(r, "t")
+    # lapsed so far: April's 2 GB (at 0.50: 1.00). Left this month: June's quota is used up.
+    assert (b.absorbed, b.absorbed_yuan, b.left, b.lapsed, b.lapsed_value) == (28, 14, 0, 2, 1)
+    assert b.initial == 10  # a month's quota
+    assert r.totals.cash == D("41.00")
+
+
+def test_monthly_quota_at_the_end_of_the_period() -> None:
+    """What a monthly quota has left when the period ends mid-month is left (this month); at a month's end
+    it lapses then, like a pack that expires on the period's last day (B12)."""
+    text = """\
+        period: {start: 2026-05-01, %s}
+        usage:
+          - {kind: traffic, gb_per_month: 7.5}
+        holdings:
+          - {offer: traffic-m10, date: 2026-05-01, label: t}
+        """
+    # May: 7.5 GB of the 10, the other 2.5 lapse on 1 June.
+    # To 15 June: 15 of June's 30 days, 3.75 GB; 6.25 GB of June's quota left, pack valid to 2027-05-01.
+    b = balance(run(text % "end: 2026-06-15"), "t")
+    assert (b.absorbed, b.left, b.lapsed) == (D("11.25"), D("6.25"), D("2.5"))
+    # To 30 June: 7.5 GB in June, and June's other 2.5 GB lapse at 00:00 on 1 July, when the period ends.
+    b = balance(run(text % "months: 2"), "t")
+    assert (b.absorbed, b.left, b.lapsed) == (15, 0, 5)
+
+
+def test_monthly_pack_expiring_mid_month_lapses_what_is_left() -> None:
+    """A 2-month pack bought on 15 April gets full quotas in April, May and June (setting partial_month:
+    full) and lapses on 15 June with what June's quota has left."""
+    r = run(
+        """\
+        period: {start: 2026-04-01, months: 3}
+        usage:
+          - {kind: traffic, gb_per_month: 1}
+        holdings:
+          - {offer: traffic-m2, date: 2026-04-15, label: t}
+        """
+    )
+    # 1 GB a month, 1/30 GB a day in April and June. April 15-30: 16/30 GB of the 2, 44/30 lapse on
+    # 1 May; May: 1 GB, 1 lapses on 1 June; June 1-14: 14/30 GB, 46/30 lapse at the expiry. Absorbed
+    # 2 GB of the 6, lapsed 4 (2.00 yuan at 0.50); postpaid April 1-14 and June 15-30, 1 GB = 0.50.
+    b = balance(r, "t")
+    assert (b.absorbed, b.lapsed, b.left, b.lapsed_value) == (2, 4, 0, 2)
+    assert r.totals.postpaid_exact == D("0.50")
+
+
+def test_monthly_quota_prorated_in_the_month_bought() -> None:
+    """Setting partial_month: prorated: bought on 21 April (10 of April's 30 days left) a 10 GB quota gives
+    10 x 10 / 30 = 10/3 GB that month, then 10 GB in May."""
+    sheet = helpers.make_sheet(_offers_yaml(), name="engine test sheet", settings={"partial_month": "prorated"})
+    r = run(
+        """\
+        period: {start: 2026-04-01, months: 2}
+        usage:
+          - {kind: traffic, gb_per_month: 30}
+        holdings:
+          - {offer: traffic-m10, date: 2026-04-21, label: t}
+        """,
+        sheet,
+    )
+    # April 21-30: 10 GB used, 10/3 from the pack, 20/3 GB postpaid; 1-20 April 20 GB postpaid.
+    # May: 30 GB, 10 from the pack, 20 postpaid. Postpaid (20 + 20/3 + 20) x 0.50 = 70/3.
+    b = balance(r, "t")
+    assert b.absorbed == Fraction(10, 3) + 10
+    assert r.totals.postpaid_exact == Fraction(70, 3)
+    assert bill(r, "2026-04")[1] == D("13.33")  # (20 + 20/3) / 2 = 13.333..., truncated
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from reference import reference
 from artlab_cost import api
 from artlab_cost.calendar import add_months
 from artlab_cost.engine import Estimate, daily, monthly, simulate
-from artlab_cost.pricing import GrantKind, Increment, PriceSheet, Rounding, Stage, TieBreak
+from artlab_cost.pricing import GrantKind, Increment, PartialMonth, PriceSheet, Rounding, Stage, TieBreak
 from artlab_cost.render import By, OutputFormat, View, renderer
 from artlab_cost.scenario import (
     DedicatedUsage,
@@ -162,6 +162,8 @@ BASE = make_sheet(
       grants: [{quantity: 1, covers: [requests]}], source: t}
     store: {name: s, stage: pack, price: 1, validity_months: 1, limit: once_per_validity,
       grants: [{capacity: 1, covers: [storage]}], source: t}
+    gb-month: {name: m, stage: pack, price: 1, validity_months: 1, limit: stackable,
+      grants: [{monthly: 1, covers: [traffic]}], source: t}
     """,
     name="random sheet",
 )
@@ -181,6 +183,7 @@ def sheets(draw: st.DrawFn) -> PriceSheet:
         bill_places=draw(st.integers(0, 4)),
         dedicated_increment=draw(st.sampled_from(list(Increment))),
         tie_break=draw(st.sampled_from(list(TieBreak))),
+        partial_month=draw(st.sampled_from(list(PartialMonth))),
     )
     meters = {}
     for key, m in BASE.meters.items():
@@ -193,7 +196,7 @@ def sheets(draw: st.DrawFn) -> PriceSheet:
     offers = {}
     for oid, o in BASE.offers.items():
         grant = o.grants[0]._replace(size=draw(SIZES) * SCALE.get(oid, 1))
-        stage = draw(st.sampled_from([Stage.free_trial, Stage.pack])) if oid == "gb" else o.stage
+        stage = draw(st.sampled_from([Stage.free_trial, Stage.pack])) if oid in ("gb", "gb-month") else o.stage
         offers[oid] = o._replace(grants=(grant,), stage=stage, validity_months=draw(st.integers(1, 3)))
     return BASE._replace(settings=settings_, meters=meters, offers=offers)
 
@@ -279,7 +282,7 @@ def test_exact_on_random_sheets(case: tuple[Scenario, PriceSheet]) -> None:
             ref.lapsed_value,
         ), b.id
         assert b.absorbed >= 0 and b.left >= 0 and b.lapsed >= 0
-        if b.kind is not GrantKind.capacity:
+        if b.kind in (GrantKind.amount, GrantKind.quantity):
             assert b.absorbed + b.left + b.lapsed == b.initial, b  # conserved, so never more than it holds
     for c in got.charges:
         assert sum((a.amount for a in c.allocations), F(0)) == c.amount

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 import pytest
@@ -16,6 +17,7 @@ from artlab_cost.calendar import add_months
 from artlab_cost.engine import costs, price_usage, simulate
 from artlab_cost.errors import UsageError
 from artlab_cost.plans import Action, compare
+from artlab_cost.pricing import PriceSheet
 from artlab_cost.scenario import Holding, Per, Scenario, SharedUsage, StorageUsage, TrafficUsage, Usage, overlaps
 
 SHEET = make_sheet(
@@ -163,9 +165,10 @@ class Candidate(NamedTuple):
         return (self.cash, sum(a.count for a in self.actions), self.upfront, self.actions)
 
 
-def brute_force(s: Scenario, max_count: int) -> list[Candidate]:
+def brute_force(s: Scenario, max_count: int, sheet: PriceSheet = SHEET) -> list[Candidate]:
     """Every plan the purchase rules allow, free claims all taken (they cost nothing and never raise postpaid),
     each run through the engine without any pruning; counts up to `max_count` of each stackable pack."""
+    SHEET = sheet  # noqa: N806
     options: list[list[tuple[Action, ...]]] = []
     claims: list[Action] = []
     held = {h.offer for h in s.holdings}
@@ -197,11 +200,27 @@ def brute_force(s: Scenario, max_count: int) -> list[Candidate]:
         result = costs(s.with_holdings(holdings), SHEET, priced)
         useless = any(
             SHEET.offers[a.offer].price > 0
-            and result.absorbed[f"b{i}"] <= SHEET.offers[a.offer].grants[0].size * (a.count - 1)
+            and (
+                last_pack_idle(s.with_holdings(holdings), SHEET, a, f"b{i}")
+                if SHEET.offers[a.offer].grants[0].kind == "monthly"
+                else result.absorbed[f"b{i}"] <= SHEET.offers[a.offer].grants[0].size * (a.count - 1)
+            )
             for i, a in enumerate(actions)
         )
         out.append(Candidate(actions, result.cash, result.upfront, useless))
     return out
+
+
+def last_pack_idle(s: Scenario, sheet: PriceSheet, action: Action, ident: str) -> bool:
+    """Whether the last of a monthly quota's stacked packs absorbed nothing: in no month did the stack give more
+    than count - 1 packs hold (counted from the charges' allocations of a full run)."""
+    grant = sheet.offers[action.offer].grants[0]
+    given: dict[str, Fraction] = {}
+    for c in simulate(s, sheet).charges:
+        for a in c.allocations:
+            if a.entitlement == ident:
+                given[c.month] = given.get(c.month, Fraction(0)) + a.quantity
+    return all(v <= grant.size * (action.count - 1) for v in given.values())
 
 
 def listed(candidates: list[Candidate]) -> list[Candidate]:
@@ -246,6 +265,113 @@ def test_the_ranking_is_the_brute_force_ranking(s: Scenario, top: int) -> None:
     assert keys == sorted(keys)
     again = compare(s, SHEET, top=top)
     assert [p.actions for p in again.plans] == [p.actions for p in result.plans]
+
+
+MONTHLY = make_sheet(
+    """
+  traffic-10:
+    {name: traffic 10 GB, stage: pack, price: 4, validity_months: 2, limit: stackable,
+     grants: [{quantity: 10, covers: [traffic]}], source: test}
+  traffic-m:
+    {name: traffic 4 GB a month, stage: pack, price: 1.5, validity_months: 2, limit: stackable,
+     grants: [{monthly: 4, covers: [traffic]}], source: test}
+  trial-m:
+    {name: trial 1 GB a month, stage: free_trial, price: 0, validity_months: 3, eligible: [new_user],
+     limit: once_per_user, grants: [{monthly: 1, covers: [traffic_busy]}], source: test}
+""",
+    name="monthly sheet",
+)
+
+
+@st.composite
+def monthly_scenarios(draw: st.DrawFn) -> Scenario:
+    """Up to 9 GB of traffic each month for 1 to 3 months, part of it idle: three monthly packs or three
+    10 GB packs per validity cover any of it, so brute force up to 3 covers the space. The first month
+    has some, so that packs are bought on the first day, as brute force buys them."""
+    months = draw(st.integers(1, 3))
+    usage: list[Usage] = [
+        TrafficUsage(
+            f"m{k}",
+            add_months(START, k),
+            add_months(START, k + 1),
+            Decimal(draw(st.integers(0 if k else 1, 9))),
+            Decimal(draw(st.sampled_from(["0", "0.5"]))),
+        )
+        for k in range(months)
+    ]
+    return scenario(usage, months=months, new_user=draw(st.booleans()))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(monthly_scenarios(), st.sampled_from([1, 5]))
+def test_monthly_packs_rank_as_brute_force_ranks_them(s: Scenario, top: int) -> None:
+    """Monthly quotas beside used-up quantities: every rank is the brute-force one (OSS 包月周期型 vs 总量递减型).
+
+    With the monthly trial to claim, only the first rank is compared: brute force takes every free
+    claim, while compare-plans also lists a plan without a claim it does not need at the same cash."""
+    result = compare(s, MONTHLY, top=top)
+    expected = listed(brute_force(s, max_count=3, sheet=MONTHLY))[:top]
+    ranks = 1 if s.new_user else top
+    assert [p.costs.cash for p in result.plans][:ranks] == [c.cash for c in expected][:ranks]
+
+
+def test_monthly_packs_are_counted_by_the_fullest_month() -> None:
+    """3, 9 and 5 GB in three months: 4 GB monthly packs at 1.50 for two months, 10 GB packs at 4.00.
+
+    By hand: March-April need 3 and 9 GB; two monthly packs (3.00) cover both months (8 GB a month:
+    April's 1 GB postpaid 0.50): 3.50; three monthly packs 4.50 cover all: 4.50; one 10 GB pack (4.00)
+    covers 10 of 12 GB, 2 GB postpaid 1.00: 5.00; one 10 GB and one monthly pack (5.50) cover all.
+    So March-April: two monthly packs, 3.50. May (5 GB), a new slot: one monthly pack and 1 GB postpaid,
+    2.00, or two packs, 3.00, or 2.50 all postpaid: one monthly pack. Cheapest: 3.00 + 0.50 + 1.50 + 0.50
+    = 5.50."""
+    usage: list[Usage] = [
+        TrafficUsage(f"m{k}", add_months(START, k), add_months(START, k + 1), Decimal(gb))
+        for k, gb in enumerate((3, 9, 5))
+    ]
+    best = compare(scenario(usage, months=3), MONTHLY).plans[0]
+    assert best.costs.cash == Decimal("5.50")
+    assert [(a.offer, a.date, a.count) for a in best.actions] == [
+        ("traffic-m", START, 2),
+        ("traffic-m", add_months(START, 2), 1),
+    ]
+
+
+def test_a_quota_left_in_a_quiet_month_does_not_stop_the_count() -> None:
+    """9 GB in March, 3 GB in April: a pack's quota left over in April says nothing of March.
+
+    By hand: one 4 GB monthly pack leaves 1 GB in April but covers only 4 of March's 9 GB (cash
+    1.50 + 2.50 = 4.00); two cover all but 1 GB of March (3.00 + 0.50 = 3.50); three cover all (4.50,
+    not listed: it only adds to the first plan and costs more); one 10 GB pack covers 10 of 12 GB
+    (4.00 + 1.00)."""
+    usage: list[Usage] = [
+        TrafficUsage(f"m{k}", add_months(START, k), add_months(START, k + 1), Decimal(gb))
+        for k, gb in enumerate((9, 3))
+    ]
+    plans = compare(scenario(usage, months=2), MONTHLY, top=3).plans
+    assert [(p.costs.cash, [(a.offer, a.count) for a in p.actions]) for p in plans] == [
+        (Decimal("3.50"), [("traffic-m", 2)]),
+        (Decimal("4.00"), [("traffic-m", 1)]),
+        (Decimal("5.00"), [("traffic-10", 1)]),
+    ]
+
+
+def test_a_monthly_pack_is_judged_by_its_fullest_month() -> None:
+    """What the search reads of a run: a monthly quota that ran dry in March is not "left unused" because
+    April had spare, and the last pack of a stack absorbed something if any month needed it.
+
+    9 GB in March, 3 GB in April. One 4 GB pack: March takes all 4 (fullest month 4 of 4, nothing
+    unused). Three packs (12 GB a month): March takes 9 of 12, April 3 of 12: fullest month 9, 3 unused
+    even there, so a fourth pack would absorb nothing; and 9 > 8 = what two packs hold, so the third did."""
+    usage: list[Usage] = [
+        TrafficUsage(f"m{k}", add_months(START, k), add_months(START, k + 1), Decimal(gb))
+        for k, gb in enumerate((9, 3))
+    ]
+    s = scenario(usage, months=2)
+    for count, absorbed, unused in ((1, 4, 0), (3, 9, 3)):
+        run = costs(
+            s.with_holdings((Holding("traffic-m", START, count, None, "m", 0),)), MONTHLY, price_usage(s, MONTHLY)
+        )
+        assert (run.absorbed["m"], run.unused["m"]) == (absorbed, unused)
 
 
 def test_brute_force_agrees_on_a_mixed_case() -> None:

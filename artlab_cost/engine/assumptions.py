@@ -1,0 +1,185 @@
+"""What a result rests on that no source gives: the assumed values it used, and what the open settings change.
+
+A price sheet marks each value no source gives (`assumed`). A result rests on one when it uses
+it: the price of a meter it charged, the terms of an offer it holds (the price only when bought
+within the period), a setting whose other values would move a figure. `--strict` refuses a
+result that rests on any; the notes and the JSON list them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from itertools import combinations
+from typing import Any
+
+from ..calendar import add_months
+from ..messages import Level, Note, Qty, Yuan, note
+from ..money import q
+from ..pricing import (
+    DEDICATED_PREFIX,
+    Assumption,
+    GrantKind,
+    Increment,
+    MeterId,
+    PartialMonth,
+    PriceSheet,
+    Stage,
+    TieBreak,
+    meter_base,
+)
+from ..scenario import DedicatedUsage, Scenario
+from .charges import price_usage
+from .waterfall import Entitlement
+
+STALE_MONTHS = 12  # a sheet older than this when the period starts is said to be stale
+
+
+def _live_together(a: Entitlement, b: Entitlement) -> bool:
+    return bool(a.covers & b.covers) and max(a.starts, b.starts) < min(a.ends, b.ends)
+
+
+def _dedicated_only(scenario: Scenario) -> Scenario:
+    return scenario._replace(usage=tuple(u for u in scenario.usage if isinstance(u, DedicatedUsage)), holdings=())
+
+
+def with_setting(sheet: PriceSheet, name: str, value: Any) -> PriceSheet:
+    return sheet._replace(settings=sheet.settings._replace(**{name: value}))
+
+
+def alternatives(sheet: PriceSheet, name: str) -> list[Any]:
+    """The other values an assumed setting could take: what a reader should see the result under."""
+    current = getattr(sheet.settings, name)
+    if name == "deduction_order":  # B17 leaves open only whether packs or vouchers come first
+        order = list(current)
+        if Stage.pack in order and Stage.voucher in order:
+            i, j = order.index(Stage.pack), order.index(Stage.voucher)
+            order[i], order[j] = order[j], order[i]
+            return [tuple(order)]
+        return []
+    kinds: dict[str, Iterable[Any]] = {
+        "dedicated_increment": Increment,
+        "partial_month": PartialMonth,
+        "tie_break": TieBreak,
+    }
+    return [v for v in kinds.get(name, ()) if v != current]
+
+
+def _increment_matters(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement]) -> bool:
+    """Dedicated sessions that are not whole increments: the list price moves with the increment (B5)."""
+    dedicated = _dedicated_only(scenario)
+    if not dedicated.usage:
+        return False
+    prices = {price_usage(dedicated, with_setting(sheet, "dedicated_increment", i)).list_price for i in Increment}
+    return len(prices) > 1
+
+
+def _partial_matters(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement]) -> bool:
+    """A monthly quota that starts after the 1st of a month of the period."""
+    first = date(scenario.start.year, scenario.start.month, 1)
+    return any(e.kind is GrantKind.monthly and e.starts.day > 1 and e.starts >= first for e in ents)
+
+
+def _tie_matters(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement]) -> bool:
+    """Two grants of one stage that expire together, share a meter, and that the tie-break rules order
+    differently (B13)."""
+    for a, b in combinations(ents, 2):
+        if a.stage is b.stage and a.ends == b.ends and _live_together(a, b):
+            by_acquired = (a.starts, a.offer) < (b.starts, b.offer)
+            by_listing = (a.holding, a.grant) < (b.holding, b.grant)
+            if (a.starts, a.offer) != (b.starts, b.offer) and by_acquired != by_listing:
+                return True
+    return False
+
+
+def _order_matters(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement]) -> bool:
+    """A pack and a voucher that could absorb the same charge (B17)."""
+    packs = [e for e in ents if e.stage is Stage.pack]
+    return any(_live_together(p, v) for p in packs for v in ents if v.stage is Stage.voucher)
+
+
+MATTERS: dict[str, Callable[[Scenario, PriceSheet, Sequence[Entitlement]], bool]] = {
+    "dedicated_increment": _increment_matters,
+    "partial_month": _partial_matters,
+    "tie_break": _tie_matters,
+    "deduction_order": _order_matters,
+}
+
+
+def relied_on(
+    scenario: Scenario, sheet: PriceSheet, meters_used: Iterable[str], ents: Sequence[Entitlement]
+) -> tuple[Assumption, ...]:
+    """The assumed values a result rests on, in the sheet's order: the sheet's own, the settings that
+    matter here, the prices of the meters charged, and the terms of the offers held in the period."""
+    held = [e for e in ents if e.ends > scenario.start and e.starts < scenario.end]
+    out = [a for a in sheet.assumptions() if a.field.startswith("sheet.")]
+    for name, _ in sheet.settings.assumed:
+        check = MATTERS.get(name)
+        if check is None or check(scenario, sheet, held):
+            found = sheet.setting_assumption(name)
+            if found is not None:
+                out.append(found)
+    for key in sorted(set(meters_used)):
+        out += sheet.meter_assumptions(key)
+    bought = {h.offer for h in scenario.holdings if scenario.start <= h.acquired < scenario.end}
+    for offer in dict.fromkeys(e.offer for e in held):
+        out += [a for a in sheet.offer_assumptions(offer) if offer in bought or not a.field.endswith(".price")]
+    return tuple(out)
+
+
+def sheet_age(start: date, sheet: PriceSheet) -> list[Note]:
+    """A warning when the period starts before the sheet's prices took effect, or long after (B21, B22)."""
+    if start < sheet.effective:
+        return [note("warning.sheet-not-in-force", level=Level.warning, start=start, effective=sheet.effective)]
+    if start >= add_months(sheet.effective, STALE_MONTHS):
+        return [
+            note(
+                "warning.sheet-stale",
+                level=Level.warning,
+                start=start,
+                effective=sheet.effective,
+                months=STALE_MONTHS,
+            )
+        ]
+    return []
+
+
+def spec_notes(sheet: PriceSheet, hours: dict[str, Any], amounts: dict[str, Any]) -> list[Note]:
+    """For each dedicated spec charged: the scenario's own price and where it comes from, or, for a spec at an
+    end of the published range (B4), what the same hours would list at the other end."""
+    out = []
+    low_high = sheet.spec_range
+    for key in sorted(hours):
+        spec = key.removeprefix(DEDICATED_PREFIX)
+        meter = sheet.meters[key]
+        if meter.origin:
+            code = "note.user-spec" if meter.source else "note.user-spec-unsourced"
+            out.append(note(code, "B4", spec=spec, price=meter.price, source=meter.source))
+        elif low_high is not None and spec in low_high:
+            low, high = (sheet.meters[DEDICATED_PREFIX + s] for s in low_high)
+            other = high if spec == low_high[0] else low
+            out.append(
+                note(
+                    "note.spec-range-low" if spec == low_high[0] else "note.spec-range-high",
+                    "B4",
+                    spec=spec,
+                    low=low.price,
+                    high=high.price,
+                    hours=Qty(hours[key], "h"),
+                    other=other.id.removeprefix(DEDICATED_PREFIX),
+                    cost=Yuan(hours[key] * q(other.price)),
+                    list=Yuan(amounts[key]),
+                )
+            )
+    return out
+
+
+def dedicated_hours(charges: Iterable[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Billed hours and list price of each dedicated spec charged."""
+    hours: dict[str, Any] = {}
+    amounts: dict[str, Any] = {}
+    for c in charges:
+        if meter_base(c.meter) is MeterId.dedicated and c.amount > 0:
+            hours[c.meter] = hours.get(c.meter, 0) + c.billable
+            amounts[c.meter] = amounts.get(c.meter, 0) + c.amount
+    return hours, amounts
