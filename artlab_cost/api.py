@@ -24,7 +24,7 @@ weekly figure is not a finite decimal), `to_decimal` turns one into a `Decimal`;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +39,7 @@ from .scenario import Scenario, parse_scenario
 if TYPE_CHECKING:
     from .engine import BudgetCheck
     from .plans import Comparison
+    from .plans import Status as SearchStatus
     from .render import By, OutputFormat
 
 
@@ -78,15 +79,32 @@ def compare_plans(
     exclude: Sequence[str] = (),
     max_upfront: Decimal | None = None,
     top: int = 10,
+    exclude_assumed: bool = False,
+    time_limit: float | None = 60.0,
+    progress: Callable[[SearchStatus], None] | None = None,
 ) -> Comparison:
-    """The ways to pay for the scenario's usage (what to claim or buy), cheapest out of pocket first.
+    """The distinct ways to pay for the scenario's usage (which sets of offers to claim or buy, each at its
+    cheapest counts), cheapest out of pocket first, with a lower bound on what any plan could cost.
 
-    `only` and `exclude` limit the offers a plan may add, `max_upfront` caps what its purchases
-    cost, `top` is how many plans to rank.
+    `only` and `exclude` limit the offers a plan may add, `exclude_assumed` leaves out offers whose
+    price or size the sheet marks assumed, `max_upfront` caps what a plan's purchases cost, `top`
+    is how many sets to rank. The search stops after `time_limit` seconds (None: when it is done)
+    and then says what it has not proven (`Comparison.proven`, `lower_bound`); `progress` is called
+    now and then with where it stands. Importing HiGHS, the solver of its bounds, happens here.
     """
-    from .plans import compare
+    from .plans import Limits, compare
 
-    return compare(scenario, sheet, only=only, exclude=exclude, max_upfront=max_upfront, top=top)
+    return compare(
+        scenario,
+        sheet,
+        only=only,
+        exclude=exclude,
+        max_upfront=max_upfront,
+        top=top,
+        exclude_assumed=exclude_assumed,
+        limits=Limits(time_limit, None),
+        progress=progress,
+    )
 
 
 def check_budget(result: Estimate, limit: Decimal, measure: str = "cash") -> BudgetCheck:

@@ -1,281 +1,191 @@
-"""How long the plan search (`compare-plans`) takes, against a plain `estimate`.
+"""How long the plan search (`compare-plans`) takes against a plain `estimate`, and whether it proves its answer.
 
-Part 1, the examples: for each file in examples/, `artlab-cost compare-plans FILE --format json`
-and `artlab-cost estimate FILE --format json` run side by side, interleaved, --runs times each;
-the report gives the medians and their ratio (goal: compare-plans at most 3x estimate), with
-the engine runs and plans allowed the search reports in its JSON.
+Every figure is the wall time of the command line, spawn to exit (`--format json`), so start-up
+and the solver's import count. Three parts:
 
-Part 2, a generated scenario where every offer of the bundled price sheet is eligible (a new
-user and a student, holding nothing) for a year, with usage of every meter sized so that about
-20 compute-pack-100 could absorb it, and two traffic-pack-10 (10 GB a month each) the traffic.
-It is written as YAML, loaded with `artlab_cost.scenario.load_scenario`, and
-`artlab_cost.plans.compare` is timed in-process (goal: under 2 seconds), with the number of
-engine runs (`Comparison.runs`).
+1. The examples: compare-plans and estimate side by side, interleaved, --runs times each.
+   Goal: compare-plans at most 3x estimate, every ranking proven.
+2. Heavy use of every meter on the bundled sheet (bench/scenarios/heavy-*.yaml: every offer
+   eligible) over 12, 24, 36 and 120 months. Goals: 12, 24 and 36 months proven, each in at
+   most 10x the time of estimate on the same scenario; 120 months proven, or an answer with a
+   proven gap under 0.5%, within 60 s. Given for --top 10 (the default) and --top 1.
+3. A studio's sheet with a dozen pack sizes, a stackable voucher and a bundle
+   (bench/rich-pricing.yaml), a heavy and a moderate year (bench/scenarios/rich-*.yaml).
+   Goal: both proven (within the default time limit of 60 s).
 
 It reports and never gates: the exit status is 0 whatever the numbers.
 
-    python bench/plans.py [--runs 9] [--compare-runs 3] [--cmd "artlab-cost"]
+    python bench/plans.py [--runs 5] [--heavy-runs 1] [--cmd "artlab-cost"] [--skip PART]
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import math
-import sys
-import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
 import _util as u
 
-u.use_checkout()
-
-from artlab_cost.engine import price_usage  # noqa: E402
-from artlab_cost.plans import compare  # noqa: E402
-from artlab_cost.pricing import load_sheet  # noqa: E402
-from artlab_cost.render.common import plan_name  # noqa: E402
-from artlab_cost.scenario import load_scenario  # noqa: E402
-
-RATIO_GOAL = 3.0
-COMPARE_GOAL = 2.0  # seconds
-
-# About 20 packs of each: compute about 1,920 yuan at list price a year (20 x 100 yuan packs),
-# traffic 198 GB a year (20 x 10 GB packs).
-GENERATED = """\
-name: generated, every offer eligible, about 20 traffic and 20 compute packs of usage
-account:
-  new_user: true
-  student: true
-period:
-  start: 2027-01-01
-  months: 12
-usage:
-  - {kind: shared, label: daily drafts, gpu_seconds: 585, per: day}
-  - {kind: shared, label: review weeks, tool: comfyui, images: 100, seconds_per_image: 10, per: week,
-     from: 2027-03-01, until: 2027-04-30}
-  - {kind: dedicated, label: LoRA training, spec: ded-8.07, hours_per_day: 0.5, days_per_week: 1}
-  - {kind: storage, label: models and outputs, gb: 20, growth_gb_per_month: 3}
-  - {kind: traffic, label: downloads, gb_per_month: 16.5, idle_share: 0.25}
-  - {kind: requests, label: gallery, put_per_month: 5200000, get_per_month: 21000000}
-holdings: []
-"""
+HERE = Path(__file__).resolve().parent
+EXAMPLE_RATIO = 3.0
+HORIZON_RATIO = 10.0
+LONG_SECONDS = 60.0
+LONG_GAP = Decimal("0.005")
 
 
-def absorbable(scenario, sheet) -> dict[str, tuple[Decimal, int]]:  # type: ignore[no-untyped-def]
-    """List-price compute yuan and billable traffic GB of the period, and how many packs they would fill."""
-    priced = price_usage(scenario, sheet)
-    compute = sum(
-        (
-            amount * pd.count
-            for pd in priced.days
-            for key, _, _, amount in pd.charges
-            if key.split(":")[0] in ("shared_gpu", "dedicated")
-        ),
-        Decimal(0),
-    )
-    monthly: dict[str, Decimal] = {}
-    for pd in priced.days:
-        for key, _, billable, _ in pd.charges:
-            if key in ("traffic_busy", "traffic_idle"):
-                monthly[pd.month] = monthly.get(pd.month, Decimal(0)) + billable * pd.count
-    fullest = max(monthly.values(), default=Decimal(0))  # traffic-pack-10 is 10 GB a month (OSS 包月周期型)
-    return {
-        "compute-pack-100": (compute, math.ceil(compute / 100)),
-        "traffic-pack-10": (fullest, math.ceil(fullest / 10)),
-    }
+class Result:
+    """One timed command: seconds, and the JSON it printed (search facts for compare-plans)."""
+
+    def __init__(self, seconds: list[float], data: dict | None, error: str) -> None:  # type: ignore[type-arg]
+        self.seconds = seconds
+        self.data = data or {}
+        self.error = error
+
+    @property
+    def median(self) -> float:
+        return u.median(self.seconds)
+
+    @property
+    def search(self) -> dict:  # type: ignore[type-arg]
+        return dict(self.data.get("search", {}))
 
 
-def part_examples(tool: list[str], runs: int) -> tuple[list[str], list[str]]:
-    files = u.examples()
-    kinds = {"compare": "compare-plans", "estimate": "estimate"}
-    times: dict[tuple[str, str], list[float]] = {}
-    problems: dict[tuple[str, str], str] = {}
-    search: dict[str, dict] = {}
-
-    def once(kind: str, path: Path) -> float:
-        t = u.run_timed([*tool, kinds[kind], str(path), "--format", "json"])
+def timed(tool: list[str], argv: list[str], runs: int) -> Result:
+    seconds, data, error = [], None, ""
+    for _ in range(runs):
+        t = u.run_timed([*tool, *argv, "--format", "json"])
+        seconds.append(t.seconds)
         if t.returncode != 0:
-            problems.setdefault((path.name, kind), f"exit {t.returncode}: {u.first_error(t.stderr)}")
-        else:
-            try:
-                data = json.loads(t.stdout)
-                if kind == "compare":
-                    search[path.name] = data.get("search", {})
-            except ValueError as exc:
-                problems.setdefault((path.name, kind), f"stdout is not JSON: {exc}")
-        return t.seconds
+            error = f"exit {t.returncode}: {u.first_error(t.stderr)}"
+            continue
+        try:
+            data = json.loads(t.stdout)
+        except ValueError as exc:
+            error = f"stdout is not JSON: {exc}"
+    return Result(seconds, data, error)
 
-    for path in files:  # warm-up
-        for kind in kinds:
-            once(kind, path)
-    order = list(kinds)
-    for r in range(runs):
-        for i, path in enumerate(files):
-            for kind in order if (r + i) % 2 == 0 else order[::-1]:
-                times.setdefault((path.name, kind), []).append(once(kind, path))
 
-    rows, misses = [], []
-    for path in files:
-        c, e = u.median(times[(path.name, "compare")]), u.median(times[(path.name, "estimate")])
-        ratio = c / e
-        ok = ratio <= RATIO_GOAL
+def proof(search: dict) -> str:  # type: ignore[type-arg]
+    if not search:
+        return "?"
+    if search.get("proven"):
+        return "proven"
+    return f"not proven ({search.get('stopped')}; gap {search.get('gap')})"
+
+
+def part_examples(tool: list[str], runs: int) -> list[str]:
+    misses, rows = [], []
+    for path in u.examples():
+        rel = str(path.relative_to(u.ROOT))
+        timed(tool, ["estimate", rel], 1)  # warm-up (bytecode cache)
+        timed(tool, ["compare-plans", rel], 1)
+        e, c = [], []
+        for r in range(runs):  # interleaved, so a busy moment weighs on both
+            pair = [("estimate", e), ("compare-plans", c)]
+            for cmd, out in pair if r % 2 == 0 else pair[::-1]:
+                out.append(timed(tool, [cmd, rel], 1))
+        est = Result([x.seconds[0] for x in e], e[-1].data, e[-1].error)
+        cmp = Result([x.seconds[0] for x in c], c[-1].data, c[-1].error)
+        ratio = cmp.median / est.median
+        ok = ratio <= EXAMPLE_RATIO and bool(cmp.search.get("proven"))
         if not ok:
-            misses.append(f"{path.name}: compare-plans {ratio:.2f}x estimate (goal: at most {RATIO_GOAL:.0f}x)")
-        s = search.get(path.name, {})
+            misses.append(f"{path.name}: compare-plans {ratio:.2f}x estimate, {proof(cmp.search)}")
         rows.append(
-            [
-                path.name,
-                u.fmt_s(e),
-                u.fmt_s(c),
-                f"{u.fmt_ratio(ratio)} {u.verdict(ok)}",
-                u.spread(times[(path.name, "compare")]),
-                str(s.get("engine_runs", "?")),
-                str(s.get("plans_allowed", "?")),
-            ]
-        )
-    print(f"Part 1: examples, median of {runs} interleaved runs each (after one warm-up), wall time spawn to exit")
+            [path.name, u.fmt_s(est.median), u.fmt_s(cmp.median), f"{u.fmt_ratio(ratio)} {u.verdict(ok)}",
+             proof(cmp.search), str(cmp.search.get("engine_runs", "?"))]
+        )  # fmt: skip
+    print(f"Part 1: examples, median of {runs} interleaved runs each, wall time spawn to exit")
     print(
         u.table(
-            [
-                "example",
-                "estimate",
-                "compare-plans",
-                f"ratio (<= {RATIO_GOAL:.0f})",
-                "compare min-max",
-                "engine runs",
-                "plans allowed",
-            ],
-            rows,
+            ["example", "estimate", "compare-plans", f"ratio (<= {EXAMPLE_RATIO:.0f})", "search", "engine runs"], rows
         )
     )
-    odd = [f"{name} [{kinds[kind]}]: {err}" for (name, kind), err in sorted(problems.items())]
-    return misses, odd
+    return misses
 
 
-def discounted_sheet():  # type: ignore[no-untyped-def]
-    """The bundled sheet with compute-pack-100 at 90 yuan, so two stackable offers are searched at once."""
-    from artlab_cost import yamlsrc
-    from artlab_cost.pricing import bundled_path, parse_sheet
+def part_horizons(tool: list[str], runs: int) -> list[str]:
+    misses, rows = [], []
+    for months in (12, 24, 36, 120):
+        rel = f"bench/scenarios/heavy-{months}.yaml"
+        timed(tool, ["estimate", rel], 1)  # warm-up
+        est = timed(tool, ["estimate", rel], runs)
+        for top in ("10", "1"):
+            cmp = timed(tool, ["compare-plans", rel, "--top", top], runs)
+            s = cmp.search
+            ratio = cmp.median / est.median
+            if months < 120:
+                ok = bool(s.get("proven")) and ratio <= HORIZON_RATIO
+                goal = f"proven, <= {HORIZON_RATIO:.0f}x"
+            else:
+                cash = Decimal(cmp.data["plans"][0]["cash"]) if cmp.data.get("plans") else Decimal(0)
+                gap = Decimal(s.get("gap", "0")) / cash if cash else Decimal(1)
+                ok = cmp.median <= LONG_SECONDS and (bool(s.get("proven")) or gap < LONG_GAP)
+                goal = f"proven or gap < {LONG_GAP:%} in {LONG_SECONDS:.0f} s"
+            if not ok:
+                misses.append(f"heavy {months} months, --top {top}: {u.fmt_s(cmp.median)}, {ratio:.1f}x, {proof(s)}")
+            rows.append(
+                [f"{months} months", top, u.fmt_s(est.median), u.fmt_s(cmp.median), u.fmt_ratio(ratio),
+                 proof(s), str(s.get("engine_runs", "?")), str(s.get("bound_solves", "?")), f"{goal}: {u.verdict(ok)}"]
+            )  # fmt: skip
+    print(f"Part 2: heavy use of every meter, bundled sheet (bench/scenarios/heavy-*.yaml), median of {runs}")
+    head = ["horizon", "--top", "estimate", "compare-plans", "ratio", "search", "engine runs", "bounds", "goal"]
+    print(u.table(head, rows, right={2, 3, 4, 6, 7}))
+    return misses
 
-    text = bundled_path().read_text(encoding="utf-8")
-    start = text.index("  compute-pack-100:")
-    text = text[:start] + text[start:].replace("    price: 100\n", "    price: 90\n", 1)
-    return parse_sheet(yamlsrc.parse(text, "bundled pricing.yaml, compute-pack-100 at 90 (bench variant)"))
 
-
-def part_generated(runs: int, keep: Path | None, sheet=None) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
-    sheet = sheet or load_sheet()
-    misses, odd = [], []
-    with tempfile.TemporaryDirectory(prefix="artlab-bench-") as tmp:
-        path = Path(tmp) / "every-offer.yaml"
-        path.write_text(GENERATED, encoding="utf-8")
-        if keep:
-            keep.mkdir(parents=True, exist_ok=True)
-            (keep / path.name).write_text(GENERATED, encoding="utf-8")
-        scenario = load_scenario(path, sheet, path.name)
-    ineligible = [
-        o.id
-        for o in sheet.offers.values()
-        if ("new_user" in o.eligible and not scenario.new_user) or ("student" in o.eligible and not scenario.student)
-    ]
-    times, comparison = [], None
-    for _ in range(runs):
-        gc.collect()
-        t0 = time.perf_counter()
-        comparison = compare(scenario, sheet)
-        times.append(time.perf_counter() - t0)
-    assert comparison is not None
-    med = u.median(times)
-    ok = med < COMPARE_GOAL
-    if not ok:
-        misses.append(f"generated scenario: compare() took {u.fmt_s(med)} (goal: under {COMPARE_GOAL:.0f} s)")
-
-    print(
-        f"Part 2: generated scenario, every offer eligible ({len(sheet.offers)} offers in {sheet.origin}"
-        + (f"; NOT eligible: {', '.join(ineligible)}" if ineligible else ", all eligible")
-        + ")"
-    )
-    for offer, (amount, n) in absorbable(scenario, sheet).items():
-        unit = "yuan of compute at list price" if offer.startswith("compute") else "GB of billable traffic"
-        print(f"  usage: {amount:.2f} {unit}: {n} x {offer} could absorb it")
-    print(
-        f"  compare(): median {u.fmt_s(med)} of {runs} runs (min-max {u.spread(times)}) {u.verdict(ok)} "
-        f"(goal: under {COMPARE_GOAL:.0f} s)"
-    )
-    print(
-        f"  engine runs (Comparison.runs): {comparison.runs}; plans the rules allow (Comparison.space): "
-        f"{comparison.space}; {comparison.runs / max(comparison.space, 1):.2%} of them run"
-    )
-    print(f"  time per engine run: {u.fmt_s(med / max(comparison.runs, 1))}")
-    print(
-        f"  everything postpaid: {comparison.postpaid_only} yuan; nothing more than held: "
-        f"{comparison.baseline.costs.cash} yuan"
-    )
-    print("  ranked plans:")
-    for i, plan in enumerate(comparison.plans, 1):
-        name = plan_name(plan, comparison.free)
-        print(f"    {i:2}. {plan.costs.cash:>10.2f} yuan cash ({plan.costs.upfront} upfront): {name}")
-    print("  notes:")
-    for note in comparison.notes:
-        print(f"    - {note}")
-    # Plausibility: the best plan is no dearer than holding nothing more, nor than everything postpaid.
-    best = comparison.plans[0]
-    cash = best.costs.cash
-    if cash > comparison.baseline.costs.cash:
-        odd.append(f"generated: best plan {cash} costs more than the baseline {comparison.baseline.costs.cash}")
-    if cash > comparison.postpaid_only:
-        odd.append(f"generated: best plan {cash} costs more than everything postpaid {comparison.postpaid_only}")
-    if max(times) > 3 * min(times):
-        odd.append(f"generated: compare() times vary a lot ({u.spread(times)}): the machine was busy?")
-    return misses, odd
+def part_rich(tool: list[str], runs: int) -> list[str]:
+    misses, rows = [], []
+    for kind in ("heavy", "moderate"):
+        rel = f"bench/scenarios/rich-{kind}.yaml"
+        pricing = ["--pricing", "bench/rich-pricing.yaml"]
+        est = timed(tool, ["estimate", rel, *pricing], runs)
+        cmp = timed(tool, ["compare-plans", rel, *pricing], runs)
+        s = cmp.search
+        ok = bool(s.get("proven"))
+        if not ok:
+            misses.append(f"rich sheet, {kind}: {proof(s)} after {u.fmt_s(cmp.median)}")
+        best = cmp.data["plans"][0] if cmp.data.get("plans") else {}
+        rows.append(
+            [kind, u.fmt_s(est.median), u.fmt_s(cmp.median), proof(s), str(best.get("cash", "?")),
+             str(s.get("engine_runs", "?")), str(s.get("bound_solves", "?")), f"{s.get('plans_allowed', '?'):.3g}"
+             if isinstance(s.get("plans_allowed"), int) else "?"]
+        )  # fmt: skip
+        if cmp.error:
+            misses.append(f"rich sheet, {kind}: {cmp.error}")
+    print(f"Part 3: a studio's sheet, 12+ pack sizes, a stackable voucher, a bundle (median of {runs})")
+    head = ["year", "estimate", "compare-plans", "search", "best cash", "engine runs", "bounds", "plans allowed"]
+    print(u.table(head, rows))
+    return misses
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description="compare-plans against estimate, and the plan search on a big scenario.")
-    p.add_argument("--runs", type=int, default=9, help="timed runs of each command per example (default 9)")
-    p.add_argument("--compare-runs", type=int, default=3, help="timed compare() runs, generated scenario (default 3)")
-    p.add_argument(
-        "--cmd",
-        default=None,
-        help="the artlab-cost command, split like a shell would (default: this interpreter -m artlab_cost)",
-    )
-    p.add_argument("--keep", type=Path, default=None, help="also write the generated scenario to this directory")
-    p.add_argument("--skip-examples", action="store_true", help="only part 2")
+    p = argparse.ArgumentParser(description="compare-plans against estimate, and whether it proves its ranking.")
+    p.add_argument("--runs", type=int, default=5, help="timed runs of each command per example (default 5)")
+    p.add_argument("--heavy-runs", type=int, default=1, help="timed runs of parts 2 and 3 (default 1)")
+    p.add_argument("--cmd", default=None, help="the artlab-cost command (default: this interpreter -m artlab_cost)")
+    p.add_argument("--skip", action="append", default=[], choices=["examples", "horizons", "rich"])
     args = p.parse_args()
     tool = u.tool_command(args.cmd)
-
     print("artlab-cost plan search benchmark")
     print("=" * 33)
     print(u.machine())
     print(f"tool: {' '.join(tool)}")
+    misses: list[str] = []
+    for name, part, runs in (
+        ("examples", part_examples, args.runs),
+        ("horizons", part_horizons, args.heavy_runs),
+        ("rich", part_rich, args.heavy_runs),
+    ):
+        if name not in args.skip:
+            print()
+            misses += part(tool, runs)
     print()
-    misses, odd = [], []
-    if not args.skip_examples:
-        m, o = part_examples(tool, args.runs)
-        misses += m
-        odd += o
-        print()
-    for sheet in (load_sheet(), discounted_sheet()):
-        m, o = part_generated(args.compare_runs, args.keep, sheet)
-        misses += m
-        odd += o
-        print()
-    if misses:
-        print("Goals missed:")
-        for line in misses:
-            print(f"  - {line}")
-    else:
-        print("Goals: all met")
-    if odd:
-        print()
-        print("Odd:")
-        for line in odd:
-            print(f"  - {line}")
+    print("Goals missed:" if misses else "Every goal met.")
+    for m in misses:
+        print(f"  - {m}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

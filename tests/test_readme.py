@@ -40,8 +40,9 @@ def test_the_readme_scenario_is_valid_and_estimates() -> None:
 
 
 def test_documented_exit_codes_match_the_code() -> None:
-    from artlab_cost.errors import EXIT_BUDGET, EXIT_BUG, EXIT_INPUT, EXIT_OK
+    from artlab_cost.errors import EXIT_BUDGET, EXIT_BUG, EXIT_INPUT, EXIT_OK, EXIT_UNPROVEN
 
     table = dict(re.findall(r"^\| (\d) \| (.+?) \|$", README, re.M))
-    assert set(table) == {str(EXIT_OK), str(EXIT_BUDGET), str(EXIT_INPUT), str(EXIT_BUG)}
+    assert set(table) == {str(EXIT_OK), str(EXIT_BUDGET), str(EXIT_INPUT), str(EXIT_BUG), str(EXIT_UNPROVEN)}
+    assert "--require-proven" in table[str(EXIT_UNPROVEN)]
     assert "budget" in table[str(EXIT_BUDGET)] and "bad input" in table[str(EXIT_INPUT)]

@@ -16,12 +16,13 @@ EXIT_CODES = (
     "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
     "an assumed value."
 )
+EXIT_CODES_PLANS = EXIT_CODES[:-1] + "; 4 with --require-proven, a ranking not proven."
 EXIT_CODES_NO_BUDGET = "Exit codes: 0 done; 2 bad input or usage."
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
 
 app = typer.Typer(
     name="artlab-cost",
-    help="Estimate what Alibaba Cloud PAI ArtLab will cost, and the cheapest way to pay for it.\n\n" + EXIT_CODES,
+    help="Estimate what Alibaba Cloud PAI ArtLab will cost, and the cheapest way to pay for it.\n\n" + EXIT_CODES_PLANS,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from ..errors import EXIT_INPUT, EXIT_OK, InputError, UsageError
+from ..errors import EXIT_INPUT, EXIT_OK, EXIT_UNPROVEN, InputError, UsageError
 from ..messages import msg
 from ..render import By, OutputFormat, View, renderer
-from .app import EXIT_CODES_NO_BUDGET, app, epilog
+from .app import EXIT_CODES_NO_BUDGET, EXIT_CODES_PLANS, app, epilog
 from .options import (
     BudgetOnOpt,
     BudgetOpt,
@@ -78,7 +78,7 @@ def estimate(
 
 @app.command(
     "compare-plans",
-    epilog=epilog("artlab-cost compare-plans examples/student-trial.yaml --exclude compute-pack-100"),
+    epilog=epilog("artlab-cost compare-plans examples/student-trial.yaml --exclude compute-pack-100", EXIT_CODES_PLANS),
 )
 def compare_plans(
     scenario: ScenarioArg,
@@ -94,7 +94,25 @@ def compare_plans(
     max_upfront: Annotated[
         str | None, typer.Option("--max-upfront", metavar="YUAN", help="Most the plan's own purchases may cost.")
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many ranked plans to show.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", min=1, max=100, help="How many distinct ways to pay (sets of offers) to rank.")
+    ] = 10,
+    exclude_assumed: Annotated[
+        bool,
+        typer.Option("--exclude-assumed", help="Leave out offers whose price or size the price sheet marks assumed."),
+    ] = False,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit", metavar="SECONDS", min=0.0, help="Stop the search after this long and say what is unproven."
+        ),
+    ] = 60.0,
+    require_proven: Annotated[
+        bool,
+        typer.Option(
+            "--require-proven", help="Exit 4 when the ranking is not proven (the output is written all the same)."
+        ),
+    ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = "cash",
     strict: StrictOpt = False,
@@ -103,19 +121,32 @@ def compare_plans(
 
     def run() -> int:
         from .. import api, engine
+        from .progress import SearchProgress
 
         limit, on = yuan(budget, "--budget"), measure(budget_on)
         cap = yuan(max_upfront, "--max-upfront")
         sheet = load_sheet(pricing)
         scen = api.load_scenario(scenario, sheet)
-        comparison = api.compare_plans(scen, sheet, only=only or (), exclude=exclude or (), max_upfront=cap, top=top)
+        with SearchProgress() as progress:
+            comparison = api.compare_plans(
+                scen,
+                sheet,
+                only=only or (),
+                exclude=exclude or (),
+                max_upfront=cap,
+                top=top,
+                exclude_assumed=exclude_assumed,
+                time_limit=time_limit,
+                progress=progress,
+            )
         if strict:
             refuse_assumed(comparison.assumptions)
         check = engine.check_budget(comparison.plans[0].costs, limit, on) if limit is not None else None
         view = _view(format, output, budget=check, scenario_path=str(scenario))
         verdict = f"{check.verdict().text()} (best plan)" if check is not None else None
         text = renderer(format).plans(comparison, view)
-        return finish(text, output, comparison.notes, view.notes, verdict, bool(check and check.exceeded))
+        code = finish(text, output, comparison.notes, view.notes, verdict, bool(check and check.exceeded))
+        return EXIT_UNPROVEN if require_proven and not comparison.proven else code
 
     guard(run)
 

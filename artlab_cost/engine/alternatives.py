@@ -18,7 +18,7 @@ from .waterfall import run
 
 
 def setting_notes(scenario: Scenario, sheet: PriceSheet, result: Estimate, state: State | None = None) -> list[Note]:
-    """One note per other value of each assumed setting the result rests on: the cash it would give."""
+    """One note per other value of each assumed setting the result rests on that gives another cash."""
     sheet = sheet.with_specs(scenario.specs)
     out = []
     for a in result.assumptions:
@@ -30,6 +30,8 @@ def setting_notes(scenario: Scenario, sheet: PriceSheet, result: Estimate, state
             priced = price_usage(scenario, other, state.requests_used if state else ())
             done = run(scenario, other, priced, dict(state.left) if state else {}, keep=False)
             cash = costs_of(done, scenario, other, priced.list_price).cash
+            if cash == result.totals.cash:
+                continue  # the same cash: nothing a reader acts on (the assumption is still listed)
             out.append(
                 note(
                     "note.setting-alternative",

@@ -107,10 +107,15 @@ MATTERS: dict[str, Callable[[Scenario, PriceSheet, Sequence[Entitlement]], bool]
 
 
 def relied_on(
-    scenario: Scenario, sheet: PriceSheet, meters_used: Iterable[str], ents: Sequence[Entitlement]
+    scenario: Scenario,
+    sheet: PriceSheet,
+    meters_used: Iterable[str],
+    ents: Sequence[Entitlement],
+    meters_free: Iterable[str] = (),
 ) -> tuple[Assumption, ...]:
     """The assumed values a result rests on, in the sheet's order: the sheet's own, the settings that
-    matter here, the prices of the meters charged, and the terms of the offers held in the period."""
+    matter here, the meters charged (and the free allowance of meters used within it), and the terms
+    of the offers held in the period."""
     held = [e for e in ents if e.ends > scenario.start and e.starts < scenario.end]
     out = [a for a in sheet.assumptions() if a.field.startswith("sheet.")]
     for name, _ in sheet.settings.assumed:
@@ -119,8 +124,10 @@ def relied_on(
             found = sheet.setting_assumption(name)
             if found is not None:
                 out.append(found)
-    for key in sorted(set(meters_used)):
-        out += sheet.meter_assumptions(key)
+    charged = set(meters_used)
+    for key in sorted(charged | set(meters_free)):
+        # a meter used only within its free allowance is billed nothing: only the allowance is a figure of it
+        out += [a for a in sheet.meter_assumptions(key) if key in charged or a.field.endswith(".free_per_month")]
     bought = {h.offer for h in scenario.holdings if scenario.start <= h.acquired < scenario.end}
     for offer in dict.fromkeys(e.offer for e in held):
         out += [a for a in sheet.offer_assumptions(offer) if offer in bought or not a.field.endswith(".price")]

@@ -13,7 +13,7 @@ from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_b
 from ..scenario import Scenario
 from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from .charges import Priced, meter_order
-from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value
+from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
 
 
 class Charge(NamedTuple):
@@ -92,7 +92,7 @@ class Totals(NamedTuple):
 class State(NamedTuple):
     """What carries from one run to the next: balances left and request allowances used this month."""
 
-    left: tuple[tuple[str, Fraction], ...]
+    left: tuple[tuple[str, Fraction], ...]  # a monthly quota's under "<id>@YYYY-MM": this month's remainder
     requests_used: tuple[tuple[str, Fraction], ...]  # ("put_requests@2026-03", count)
 
 
@@ -330,8 +330,12 @@ def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced)
         lapsed_value=sum((b.lapsed_value for b in balances), ZERO),
     )
     used_meters = {c.meter for c in charges if c.amount > 0}
-    assumed = relied_on(scenario, sheet, used_meters, shown)
-    state = State(left=tuple(sorted((e.id, e.left) for e in run.entitlements)), requests_used=priced.requests_used)
+    free = {c.meter for c in charges if c.quantity > c.billable}  # used within a free allowance (B6)
+    assumed = relied_on(scenario, sheet, used_meters, shown, free)
+    last = scenario.end - timedelta(1)
+    carried = [(e.id, e.left) for e in run.entitlements if e.kind is not GrantKind.monthly]
+    carried += [(month_state(e.id, last), e.left) for e in run.entitlements if e.kind is GrantKind.monthly and e.quota]
+    state = State(left=tuple(sorted(carried)), requests_used=priced.requests_used)
     return Estimate(
         scenario=scenario.name,
         start=scenario.start,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import NamedTuple
 
-from ..calendar import add_months, days_in_month
+from ..calendar import add_months, days_in_month, month_key
 from ..money import ZERO, q
 from ..pricing import GrantKind, Offer, PartialMonth, PriceSheet, Stage, TieBreak, meter_base
 from ..scenario import Holding, Scenario
@@ -105,6 +105,12 @@ class Entitlement:
             days = days_in_month(day)
             return self.size * (days - self.starts.day + 1) / days
         return self.size
+
+
+def month_state(ident: str, day: date) -> str:
+    """The key a monthly quota's remainder is carried under (State.left): its month, since a quota is restored
+    on the 1st and a remainder belongs to its month only."""
+    return f"{ident}@{month_key(day)}"
 
 
 def entitlements(scenario: Scenario, sheet: PriceSheet, carried: dict[str, Fraction]) -> list[Entitlement]:
@@ -293,9 +299,8 @@ class _Timeline:
 
     def begin(self, e: Entitlement, day: date) -> None:
         if e.kind is GrantKind.monthly:
-            e.quota = e.quota_from(day, self.partial)  # this month's
-            if e.id not in self.carried or day.day == 1:
-                e.left = e.initial = e.quota
+            e.quota = e.quota_from(day, self.partial)  # this month's, or what a run before left of it
+            e.left = e.initial = self.carried.get(month_state(e.id, day), e.quota)
         if e.used_up:  # used up before the period (`used`, or a carried state)
             e.done = True
             return

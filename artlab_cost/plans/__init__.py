@@ -1,15 +1,17 @@
-"""Plan comparison: the ways to pay for one scenario's usage, searched exhaustively with sound pruning.
+"""Plan comparison: the distinct ways to pay for one scenario's usage, the cheapest proven by branch and bound.
 
     space.py    the plans the purchase rules allow, as decisions
-    bounds.py   why a part of the space can be skipped (docs/plans.md)
-    search.py   the depth-first search and the plans it keeps
+    relax.py    the linear relaxation that bounds a region of plans from below (HiGHS)
+    search.py   branch and bound over sets of offers, then over each set's counts
     compare.py  compare(): candidates, search, trimming, ranking and notes
 
-Every plan that is ranked is run through the same engine as `estimate`.
+Every plan that is ranked is run through the same engine as `estimate`; the relaxation only
+decides which plans need not be. Importing this package imports HiGHS (through relax.py, when
+a comparison is made), which `estimate` never does.
 """
 
 from .compare import Comparison, compare
-from .search import Plan
+from .search import Limits, Plan, Status
 from .space import Action
 
-__all__ = ["Action", "Comparison", "Plan", "compare"]
+__all__ = ["Action", "Comparison", "Limits", "Plan", "Status", "compare"]

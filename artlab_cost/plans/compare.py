@@ -1,8 +1,9 @@
-"""compare-plans: rank the ways to pay for one scenario's usage, cheapest out of pocket first."""
+"""compare-plans: rank the distinct ways to pay for one scenario's usage, cheapest out of pocket first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -11,14 +12,16 @@ from typing import NamedTuple
 from ..engine import Priced, costs, price_usage
 from ..engine.assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from ..engine.charges import DayCharge, PricedDay
-from ..engine.waterfall import run
+from ..engine.waterfall import entitlements
 from ..messages import Note, note, unique
 from ..money import q
 from ..pricing import Assumption, PriceSheet
 from ..scenario import Scenario
-from .bounds import drop_hopeless, last_pack, rounding_slack
-from .search import RUN_BUDGET, OutOfRuns, Plan, Search, descend, fewest_claims, undominated
-from .space import Action, Space, as_holdings, candidate_offers
+from .relax import Relaxation
+from .search import FEN, Limits, Plan, Search, SetResult, Status, last_pack, rounding_slack, undominated
+from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless
+
+CountRange = tuple[int, int]  # the counts of a purchase whose plans cost within a fen of the plan's
 
 
 class Comparison(NamedTuple):
@@ -26,18 +29,29 @@ class Comparison(NamedTuple):
     start: date
     end: date
     sheet: str
-    plans: tuple[Plan, ...]  # ranked, best first
+    plans: tuple[Plan, ...]  # ranked, best first, each a different set of offers
     baseline: Plan  # nothing more than the scenario holds
     postpaid_only: Fraction  # cash with nothing claimed, bought or held: every charge postpaid
     runs: int  # engine runs made by the search
-    space: int  # plans the purchase rules allow within the searched counts
+    space: int  # plans the purchase rules allow
     notes: tuple[Note, ...]
     free: frozenset[str]  # offers that cost nothing: claimed rather than bought
     # the assumed values each listed plan (and the baseline) rests on, by the plan's actions
     assumed_by: dict[tuple[Action, ...], tuple[Assumption, ...]] = {}
+    proven: bool = True  # no plan costs less than the first, and each rank is proven in its place
+    lower_bound: Fraction = Fraction(0)  # no plan can cost less than this
+    stopped: str = ""  # why the search stopped before proving: "time-limit", "run-limit"; "" when it finished
+    ranks_proven: tuple[bool, ...] = ()  # for each ranked plan: no plan outside the list could come before it
+    ranges: tuple[dict[tuple[str, date], CountRange], ...] = ()  # for each ranked plan, its purchases' ranges
+    bound_solves: int = 0  # linear programs solved for the bounds
 
     def saving(self, plan: Plan) -> Fraction:
         return self.postpaid_only - plan.costs.cash
+
+    @property
+    def gap(self) -> Fraction:
+        """How much cheaper than the first plan some plan might still be: 0 when proven."""
+        return max(self.plans[0].costs.cash - self.lower_bound, Fraction(0)) if self.plans else Fraction(0)
 
     def assumptions_of(self, plan: Plan) -> tuple[Assumption, ...]:
         return self.assumed_by.get(plan.actions, ())
@@ -52,31 +66,59 @@ class Comparison(NamedTuple):
         return any(a.field.startswith(f"offers.{offer}.") for a in self.assumptions_of(plan))
 
 
-def _trim_claims(search: Search, kept: list[Plan], claims: list[Action]) -> list[Plan]:
-    """Phase 2: drop the claims a plan does not need.
-
-    For the cheapest plans every smaller set of claims is tried; from the others, a claim that
-    absorbed nothing goes at no cost.
-    """
-    best_cash = kept[0].costs.cash if kept else None
-    trimmed = []
-    for plan in kept:
+def _trim_claims(search: Search, plans: list[Plan], claims: Sequence[Action]) -> list[Plan]:
+    """Drop the free claims a plan does not need: a claim that absorbed nothing goes at no cost; from the cheapest
+    plans, each other claim is tried without, and left out when the plan costs the same (fewer claims rank first)."""
+    best_cash = plans[0].costs.cash if plans else None
+    out = []
+    for plan in plans:
+        idle = {a for a in plan.actions if a in claims and not last_pack(plan.costs, a, search.sheet)[0]}
+        if idle:
+            plan = search.plan(a for a in plan.actions if a not in idle)
         if plan.costs.cash == best_cash:
-            plan = fewest_claims(search, plan, claims)
-        else:
-            idle = {a for a in plan.actions if a in claims and not last_pack(plan.costs, a, search.sheet)[0]}
-            if idle:
-                plan = search.plan(a for a in plan.actions if a not in idle)
-        trimmed.append(plan)
-    return trimmed
+            for claim in [a for a in plan.actions if a in claims]:
+                without = search.plan(a for a in plan.actions if a != claim)
+                if without.costs.cash == plan.costs.cash:
+                    plan = without
+        out.append(plan)
+    return out
+
+
+def _ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, date], CountRange]:
+    """For each stacked purchase of a plan, the counts (others kept) whose cash is within a fen of the plan's.
+
+    A neighbour is priced only when the bound says it could be within a fen; a count of 0 that would
+    leave the plan without the offer is another set, not a neighbour."""
+    out: dict[tuple[str, date], CountRange] = {}
+    paid = [a for a in plan.actions if a not in search.claims]
+    for a in paid:
+        if a.count == 1 and search.sheet.offers[a.offer].limit != "stackable":
+            continue
+        others = [b for b in plan.actions if b != a]
+        lo = hi = a.count
+        for step in (-1, 1):
+            n = a.count
+            for _ in range(steps):
+                n += step
+                if n < 1 and not any(b.offer == a.offer for b in others):
+                    break
+                actions = others + ([replace(a, count=n)] if n > 0 else [])
+                offers = frozenset(b.offer for b in actions if b not in search.claims)
+                if not search.could_beat(search.point_of(actions), offers, plan.costs.cash + FEN + FEN / 2):
+                    break
+                if search.plan(actions).costs.cash > plan.costs.cash + FEN:
+                    break
+                lo, hi = min(lo, n), max(hi, n)
+        out[(a.offer, a.date)] = (lo, hi)
+    return out
 
 
 def _relied_on(scenario: Scenario, sheet: PriceSheet, priced: Priced, plan: Plan) -> tuple[Assumption, ...]:
-    """The assumed values a plan's figures rest on: one more run of the waterfall, for its entitlements."""
+    """The assumed values a plan's figures rest on: its grants, as the waterfall would hold them."""
     with_plan = scenario.with_holdings(as_holdings(scenario, plan.actions))
-    done = run(with_plan, sheet, priced, {}, keep=False)
     charged = {c.meter for pd in priced.days for c in pd.charges if c.amount > 0}
-    return relied_on(with_plan, sheet, charged, done.entitlements)
+    free = {c.meter for pd in priced.days for c in pd.charges if c.quantity > c.billable}
+    return relied_on(with_plan, sheet, charged, entitlements(with_plan, sheet, {}), free)
 
 
 def _each_once(groups: Iterable[tuple[Assumption, ...]]) -> list[Assumption]:
@@ -88,12 +130,14 @@ def _times(pd: PricedDay) -> list[DayCharge]:
     return [c._replace(billable=c.billable * pd.count, amount=c.amount * pd.count) for c in pd.charges]
 
 
-def _search_note(proven: bool, space: int, search: Search) -> Note:
-    if not proven:
-        return note("plans.search-stopped", budget=RUN_BUDGET, seen=len(search.seen), space=space)
-    if space <= len(search.seen):
-        return note("plans.search-all", space=space)
-    return note("plans.search-bounded", space=space, seen=len(search.seen), runs=len(search.memo))
+def _assumed_offers(sheet: PriceSheet) -> list[str]:
+    """Offers whose price or grants the sheet marks as assumed (--exclude-assumed leaves them out)."""
+    return [o.id for o in sheet.offers.values() if {f for f, _ in o.assumed} & {"price", "grants"}]
+
+
+def _ranked(search: Search, results: list[SetResult], top: int) -> list[Plan]:
+    plans = sorted((r.plan for r in results if r.plan is not None and search.listable(r.plan)), key=Plan.rank_key)
+    return undominated(plans)[:top]
 
 
 def compare(
@@ -103,48 +147,55 @@ def compare(
     exclude: Sequence[str] = (),
     max_upfront: Decimal | None = None,
     top: int = 10,
+    *,
+    exclude_assumed: bool = False,
+    limits: Limits | None = None,
+    progress: Callable[[Status], None] | None = None,
 ) -> Comparison:
-    """Rank the plans the purchase rules allow for this scenario, cheapest out of pocket first."""
+    """Rank the distinct sets of offers the purchase rules allow for this scenario, each at its cheapest counts
+    and dates, cheapest out of pocket first; with a lower bound on what any plan could cost."""
     sheet = sheet.with_specs(scenario.specs)
     priced = price_usage(scenario, sheet)
-    offers, idle = candidate_offers(scenario, sheet, priced, only, exclude)
+    skipped = _assumed_offers(sheet) if exclude_assumed else []
+    offers, idle = candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])
     space = Space(scenario, sheet, priced)
     space.add(offers)
     drop_hopeless(space)
     months = len({pd.month for pd in priced.days}) or 1
     cap = q(max_upfront) if max_upfront is not None else None
-    search = Search(scenario, sheet, priced, cap, top, rounding_slack(sheet, months), base=tuple(space.claims))
-    # Phase 1: every free claim taken. A claim costs nothing and never raises postpaid, so the
-    # cheapest plan with all of them is as cheap as the cheapest plan of all.
-    proven = True
-    try:
-        descend(search, space.fixed + space.counts, tuple(space.claims))
-        search.search(space.fixed, space.counts, 0, tuple(space.claims))
-    except OutOfRuns:
-        proven = False
-    search.budget = None  # trimming the claims below is a handful of runs more
-    kept = sorted(
-        {p.actions: p for p in [*(item[2] for item in search.kept), *search.ties]}.values(), key=Plan.rank_key
-    )
-    distinct = {plan.actions: plan for plan in _trim_claims(search, kept, space.claims)}
-    ranked = undominated(sorted(distinct.values(), key=Plan.rank_key))[:top]
+    claims = tuple(space.claims)
+    relax = Relaxation(scenario, sheet, priced, space, claims, cap)
+    slack = rounding_slack(sheet, months)
+    search = Search(scenario, sheet, priced, relax, claims, cap, top, slack, limits or Limits(), progress)
+    search.search()
+    ranked = _ranked(search, search.results, top)
+    search.limits = Limits(None, None)  # trimming and the ranges below are a handful of runs more
     baseline = search.plan(())
     if not ranked:
-        ranked = [baseline]
+        ranked = [search.plan(claims)]
+    ranked = sorted(_trim_claims(search, ranked, claims), key=Plan.rank_key)
+    best = ranked[0].costs.cash
+    open_bound = min(search.open, default=None)
+    lower = best if open_bound is None else min(best, open_bound)
+    proven_sets = {r.offers for r in search.results if r.proven}
+    ranks_proven = tuple(
+        (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
+    )
+    ranges = tuple(_ranges(search, p) for p in ranked)
     everything_postpaid = costs(scenario._replace(holdings=()), sheet, priced)
     assumed_by = {p.actions: _relied_on(scenario, sheet, priced, p) for p in [*ranked, baseline]}
+    proven = not search.stopped and all(ranks_proven)
     notes = [
         note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin),
-        _search_note(proven, space.size, search),
+        _search_note(search, space, proven, lower, ranked[0]),
         note("plans.dating", "B12"),
         *spec_notes(sheet, *dedicated_hours(c for pd in priced.days for c in _times(pd))),
-        *(
-            note("note.assumed", field=a.field, why=a.why)
-            for a in dict.fromkeys(a for v in assumed_by.values() for a in v)
-        ),
+        *(note("note.assumed", field=a.field, why=a.why) for a in _each_once(assumed_by.values())),
     ]
     if idle:
         notes.append(note("plans.idle-offers", offers=tuple(idle)))
+    if skipped:
+        notes.append(note("plans.excluded-assumed", offers=tuple(skipped)))
     if max_upfront is not None:
         notes.append(note("plans.max-upfront", limit=max_upfront))
     notes += unique(space.notes)  # one note per offer, whatever the number of its slots
@@ -162,4 +213,26 @@ def compare(
         notes=tuple(notes),
         free=frozenset(o.id for o in sheet.offers.values() if o.price == 0),
         assumed_by=assumed_by,
+        proven=proven,
+        lower_bound=lower,
+        stopped=search.stopped,
+        ranks_proven=ranks_proven,
+        ranges=ranges,
+        bound_solves=relax.solves,
+    )
+
+
+def _offers(plan: Plan, claims: Sequence[Action]) -> frozenset[str]:
+    return frozenset(a.offer for a in plan.actions if a not in claims)
+
+
+def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan) -> Note:
+    if proven:
+        return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.relax.solves)
+    return note(
+        "plans.search-unproven",
+        reason=search.stopped or "unproven",
+        lower=lower,
+        gap=best.costs.cash - lower,
+        runs=len(search.memo),
     )

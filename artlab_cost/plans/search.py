@@ -1,27 +1,39 @@
-"""The exhaustive search over a plan space: depth first, skipping what the bounds prove cannot rank."""
+"""The search: the cheapest plans of each distinct set of offers, in the order of a bound no plan can beat.
+
+Two levels of branch and bound share one relaxation (relax.py):
+
+- over sets of offers: a region is the sets that must contain some offers and must not contain
+  others; its bound is the relaxation with those rules. A region is split on the offer the
+  relaxation's optimum buys most of; a set with every offer decided is searched on its own.
+- over a set's counts and choices: a region is a range of each variable; its bound is the
+  relaxation over it. The relaxation's point, rounded, is priced by the engine; a region is split
+  on a variable the point leaves fractional, or, when it is whole but the engine's cash is above
+  the bound, around that variable's value.
+
+A region whose bound is at or above what it would have to beat (the set's best plan so far, and
+the last of the `top` sets kept) is closed. Every plan ranked is priced by the engine; the bound
+only decides what need not be. When time runs out, what is still open gives the lower bound.
+"""
 
 from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import cached_property
-from typing import Any
+from typing import NamedTuple
 
-from ..engine import Costs, Priced, costs, upfront_paid
+from ..engine import Costs, Priced, costs, grant_ids, upfront_paid
 from ..money import ZERO, q
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
-from .bounds import UNREACHABLE, count_range_bound, generous, last_pack, min_completion
-from .space import Action, Decision, as_holdings
+from .relax import Bound, Relaxation
+from .space import Action, as_holdings
 
-RUN_BUDGET = 2500  # engine runs before the search stops and says its ranking is not proven
-
-
-class OutOfRuns(Exception):
-    pass
+FEN = Fraction(1, 100)
+WHOLE_AFTER = 10**9  # linear bounds solved for one set before its regions are bounded over whole counts too
 
 
 @dataclass(frozen=True)
@@ -38,19 +50,54 @@ class Plan:
         return (self.costs.cash, self.purchases, self.costs.upfront, self.actions)
 
 
-class _Reversed:
-    """A key that sorts backwards, so the heap of kept plans drops the worst tie first."""
+class Status(NamedTuple):
+    """Where a search stands, for a progress display."""
 
-    __slots__ = ("key",)
+    elapsed: float  # seconds
+    runs: int  # plans priced by the engine
+    best: Fraction | None  # the cheapest cash found
+    bound: Fraction | None  # no plan costs less than this
 
-    def __init__(self, key: Any) -> None:
-        self.key = key
 
-    def __lt__(self, other: _Reversed) -> bool:
-        return bool(self.key > other.key)
+class Limits(NamedTuple):
+    seconds: float | None = 60.0  # wall time before the search stops and says what it has not proven
+    runs: int | None = None  # engine runs before it stops (for tests: a limit that does not depend on speed)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Reversed) and self.key == other.key
+
+class Stop(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "time-limit" or "run-limit"
+
+
+class SetResult(NamedTuple):
+    """The cheapest plan found that buys exactly a set of offers, and whether it is proven the cheapest such."""
+
+    offers: frozenset[str]
+    plan: Plan | None  # None: none cheaper than what it had to beat
+    proven: bool
+
+
+def last_pack(result: Costs, action: Action, sheet: PriceSheet) -> tuple[bool, bool]:
+    """Whether the last of an action's stacked packs absorbed anything, and whether it was left unused in part.
+
+    Stacked packs are used one after another (B16), so the last one absorbed something only if
+    the whole stack absorbed more than count - 1 packs hold (a monthly quota: in its fullest month,
+    which `Costs` gives scaled to a whole month).
+    """
+    absorbed_any, unused_any = False, False
+    offer = sheet.offers[action.offer]
+    for grant, ident in zip(offer.grants, grant_ids(action.prefix(), offer), strict=True):
+        if ident not in result.absorbed:
+            continue
+        absorbed_any |= result.absorbed[ident] > q(grant.size) * (action.count - 1)
+        unused_any |= result.unused[ident] > 0
+    return absorbed_any, unused_any
+
+
+def rounding_slack(sheet: PriceSheet, months: int) -> Fraction:
+    """How far the billed postpaid of `months` bills can fall below the exact postpaid: one step a month (B20)."""
+    return q(Fraction(months, 10**sheet.settings.bill_places))
 
 
 def contains(big: Sequence[Action], small: Sequence[Action]) -> bool:
@@ -59,21 +106,25 @@ def contains(big: Sequence[Action], small: Sequence[Action]) -> bool:
     return all(have.get((a.offer, a.date), 0) >= a.count for a in small)
 
 
-def dominates(better: Plan, other: Plan) -> bool:
-    return (
-        better.actions != other.actions
-        and contains(other.actions, better.actions)
-        and better.costs.cash <= other.costs.cash
-    )
-
-
 def undominated(plans: list[Plan]) -> list[Plan]:
     """Drop a plan that only adds to a plan ranked above it and costs no less."""
     out: list[Plan] = []
     for plan in plans:
-        if not any(dominates(p, plan) for p in out):
+        if not any(contains(plan.actions, p.actions) and p.costs.cash <= plan.costs.cash for p in out):
             out.append(plan)
     return out
+
+
+@dataclass(order=True)
+class _Region:
+    bound: Fraction
+    seq: int
+    lo: tuple[int, ...] = field(compare=False)
+    hi: tuple[int, ...] = field(compare=False)
+    point: tuple[float, ...] = field(compare=False)
+    required: frozenset[str] = field(compare=False, default=frozenset())
+    excluded: frozenset[str] = field(compare=False, default=frozenset())
+    tight: bool = field(compare=False, default=False)  # bounded over whole counts (Search.whole)
 
 
 @dataclass
@@ -81,238 +132,263 @@ class Search:
     scenario: Scenario
     sheet: PriceSheet
     priced: Priced
+    relax: Relaxation
+    claims: tuple[Action, ...]  # free claims every plan takes (a claim never raises postpaid, B17)
     max_upfront: Fraction | None
     top: int
-    slack: Fraction  # monthly rounding moves each month's bill by under a step (bounds.rounding_slack)
-    base: tuple[Action, ...] = ()  # free claims every plan of the first phase includes
+    slack: Fraction  # monthly rounding moves each month's bill by under a step (rounding_slack)
+    limits: Limits = Limits()
+    progress: Callable[[Status], None] | None = None
     memo: dict[tuple[Action, ...], Costs] = field(default_factory=dict)
-    kept: list[tuple[tuple[Fraction, int, Fraction, _Reversed], int, Plan]] = field(default_factory=list)
-    ties: list[Plan] = field(default_factory=list)  # every plan found at the lowest cash so far
-    seen: set[tuple[Action, ...]] = field(default_factory=set)  # plans run in full
-    budget: int | None = RUN_BUDGET  # engine runs the search may make; None once it is over
+    results: list[SetResult] = field(default_factory=list)
+    open: list[Fraction] = field(default_factory=list)  # bounds of regions left open when the search stopped
+    stopped: str = ""  # why it stopped early; "" when it finished
+    unseen: Fraction = ZERO  # no set not yet searched has a plan below this (the last set's bound)
+    started: float = field(default_factory=time.perf_counter)
+    _seq: itertools.count = field(default_factory=itertools.count)  # type: ignore[type-arg]
+    _shown: float = 0.0
+
+    # --- pricing a plan ----------------------------------------------------------------------
 
     def run(self, actions: Iterable[Action]) -> Costs:
         key = tuple(sorted(actions))
         hit = self.memo.get(key)
         if hit is None:
-            if self.budget is not None and len(self.memo) >= self.budget:
-                raise OutOfRuns
+            self.check()
             extra = as_holdings(self.scenario, key)
             hit = self.memo[key] = costs(self.scenario.with_holdings(extra), self.sheet, self.priced)
+            self.report()
         return hit
 
     def plan(self, actions: Iterable[Action]) -> Plan:
         key = tuple(sorted(actions))
         return Plan(key, self.run(key))
 
-    @cached_property
     def held_upfront(self) -> Fraction:
-        """What the scenario's own holdings bought in the period cost: the same for every plan."""
         return upfront_paid(self.scenario, self.sheet)
 
-    def upfront(self, actions: Iterable[Action]) -> Fraction:
-        """What a plan pays upfront in the period: the holdings bought in it and the plan's purchases."""
-        return self.held_upfront + self.extra(actions)
+    def actions(self, values: Sequence[int]) -> tuple[Action, ...]:
+        """The purchases of a point of the variables (and the free claims)."""
+        out = list(self.claims)
+        for v, n in zip(self.relax.vars, values, strict=True):
+            if n:
+                out += [replace(a, count=n) for a in v.actions] if v.count else list(v.actions)
+        return tuple(sorted(out))
 
-    def extra(self, actions: Iterable[Action]) -> Fraction:
-        """What the plan's own purchases cost: what --max-upfront caps."""
-        return sum((q(self.sheet.offers[a.offer].price) * a.count for a in actions), ZERO)
-
-    def too_dear(self, actions: Iterable[Action]) -> bool:
-        return self.max_upfront is not None and self.extra(actions) > self.max_upfront
-
-    def bound(self) -> Fraction | None:
-        """The cash of the worst plan kept, once `top` are kept: a plan must beat it to be kept."""
-        return -self.kept[0][0][0] if len(self.kept) >= self.top else None
-
-    def over(self, lower: Fraction) -> bool:
-        bound = self.bound()
-        return bound is not None and lower > bound
-
-    def keep(self, plan: Plan) -> None:
-        """Keep a plan among the best `top`, unless a kept plan it only adds to costs no more.
-
-        Plans at the lowest cash are all remembered apart (`ties`), whatever `top` is: which of
-        them needs the fewest purchases is known only once their claims are trimmed.
-        """
-        if not self.ties or plan.costs.cash < self.ties[0].costs.cash:
-            self.ties = [plan]
-        elif plan.costs.cash == self.ties[0].costs.cash:
-            self.ties.append(plan)
-        if any(contains(plan.actions, q.actions) and q.costs.cash <= plan.costs.cash for _, _, q in self.kept):
-            return
-        kept = [item for item in self.kept if not dominates(plan, item[2])]
-        if len(kept) != len(self.kept):
-            self.kept = kept
-            heapq.heapify(self.kept)
-        cash, purchases, upfront, actions = plan.rank_key()
-        item = ((-cash, -purchases, -upfront, _Reversed(actions)), id(plan), plan)
-        if len(self.kept) < self.top:
-            heapq.heappush(self.kept, item)
-        elif item[0] > self.kept[0][0]:
-            heapq.heapreplace(self.kept, item)
-
-    def leaf(self, actions: tuple[Action, ...]) -> Costs | None:
+    def price(self, values: Sequence[int]) -> Plan | None:
+        """The engine's plan at a point, or None when the rules forbid it (--max-upfront, B16 overlaps)."""
+        extra = sum((v.price * n for v, n in zip(self.relax.vars, values, strict=True)), ZERO)
+        if self.max_upfront is not None and extra > self.max_upfront:
+            return None
+        actions = self.actions(values)
         if overlaps(self.scenario.holdings + as_holdings(self.scenario, actions), self.sheet):
             return None
-        self.seen.add(tuple(sorted(actions)))
-        result = self.run(actions)
-        # A paid action whose last pack absorbed nothing: the plan without it is cheaper.
-        if all(last_pack(result, a, self.sheet)[0] for a in actions if a not in self.base):
-            self.keep(Plan(tuple(sorted(actions)), result))
-        return result
+        return self.plan(actions)
 
-    def relaxed_bound(self, chosen: tuple[Action, ...], rest: Sequence[Decision]) -> Fraction:
-        """No completion of `chosen` costs less: entitlements added never raise postpaid (the waterfall
-        is monotone), what is still to choose costs at least nothing upfront, and rounding is in the slack."""
-        return self.upfront(chosen) + self.run(chosen + generous(rest)).postpaid_exact - self.slack
+    # --- limits and progress -----------------------------------------------------------------
 
-    def search(
-        self, fixed: list[Decision], counts: list[Decision], i: int = 0, chosen: tuple[Action, ...] = ()
-    ) -> None:
-        """Depth first over the non-count decisions, then over the counts."""
-        if i == len(fixed):
-            self.search_counts(counts, chosen)
+    def check(self) -> None:
+        seconds, runs = self.limits
+        if seconds is not None and time.perf_counter() - self.started > seconds:
+            raise Stop("time-limit")
+        if runs is not None and len(self.memo) >= runs:
+            raise Stop("run-limit")
+
+    def report(self, bound: Fraction | None = None) -> None:
+        now = time.perf_counter()
+        if self.progress is None or now - self._shown < 0.2:
             return
-        for choice in fixed[i].choices:
-            actions = chosen + choice
-            if self.too_dear(actions):
-                continue
-            if self.bound() is not None and self.over(self.relaxed_bound(actions, fixed[i + 1 :] + counts)):
-                continue
-            self.search(fixed, counts, i + 1, actions)
+        self._shown = now
+        best = min((r.plan.costs.cash for r in self.results if r.plan), default=None)
+        self.progress(Status(now - self.started, len(self.memo), best, bound))
 
-    def search_counts(self, counts: list[Decision], chosen: tuple[Action, ...]) -> None:
-        if not counts:
-            self.leaf(chosen)
-            return
-        if len(counts) == 1:
-            self.last_count(counts[0], chosen)
-            return
-        # curves[i][n]: postpaid with count i at its n-th choice and every other count at its largest.
-        # Any completion's postpaid is at least the largest of its counts' curve values (monotone).
-        curves = []
-        for i, var in enumerate(counts):
-            others = generous(counts[:i] + counts[i + 1 :])
-            curves.append([self.run(chosen + choice + others).postpaid_exact for choice in var.choices])
-        self._counts(counts, curves, chosen, [], 0)
+    def bound(self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str]) -> Bound | None:
+        self.check()
+        return self.relax.bound(lo, hi, required)
 
-    def _counts(
-        self,
-        counts: list[Decision],
-        curves: list[list[Fraction]],
-        chosen: tuple[Action, ...],
-        picked: list[int],
-        depth: int,
-    ) -> None:
-        var = counts[depth]
-        innermost_open = False
-        for n, choice in enumerate(var.choices):
-            actions = chosen + choice
-            if self.too_dear(actions):
-                break  # counts only grow from here
-            if self.bound() is not None:
-                lower = self.upfront(actions) + min_completion(counts, curves, picked + [n]) - self.slack
-                if self.over(lower):
+    def whole(self, region: _Region) -> _Region | None:
+        """The region with HiGHS's bound over whole counts (at least its own bound), and the point it found."""
+        self.check()
+        seconds = self.limits.seconds
+        left = None if seconds is None else seconds - (time.perf_counter() - self.started)
+        found = self.relax.whole(region.lo, region.hi, region.required, left)
+        if found is None:
+            return None
+        bound = max(region.bound, self.cash_bound(found))
+        return replace(region, bound=bound, point=found.point, seq=next(self._seq), tight=True)
+
+    def cash_bound(self, found: Bound) -> Fraction:
+        """The least cash of any plan in a region: its bound, the holdings' own upfront, less rounding."""
+        return found.value + self.held_upfront() - self.slack
+
+    # --- the sets of offers ------------------------------------------------------------------
+
+    def threshold(self) -> Fraction | None:
+        """What a set must beat to be kept: the cash of the `top`-th plan that would be listed, once there are `top`.
+
+        Regions are taken in the order of their bounds, so when one is closed by this, every set whose
+        cheapest plan costs less has been found, and with it every plan that could make one not listed."""
+        plans = sorted(
+            (r.plan for r in self.results if r.plan is not None and self.listable(r.plan)), key=Plan.rank_key
+        )
+        kept = undominated(plans)  # a plan that only adds to a cheaper one is not listed: it cannot count
+        return kept[self.top - 1].costs.cash if len(kept) >= self.top else None
+
+    def listable(self, plan: Plan) -> bool:
+        """A plan whose last pack of some purchase absorbed nothing is never listed: without it, it costs less."""
+        return all(last_pack(plan.costs, a, self.sheet)[0] for a in plan.actions if a not in self.claims)
+
+    def search(self) -> None:
+        """Every set of offers, best bound first, until no set left can beat the `top`-th set found.
+
+        Each round asks the relaxation, over whole counts and with the sets seen so far excluded, for
+        the set with the least bound; that bound holds for every set not seen yet, so once it reaches
+        the `top`-th listed plan's cash, the ranking is complete."""
+        seen: list[frozenset[str]] = []
+        n = len(self.relax.vars)
+        try:
+            while True:
+                self.check()
+                seconds = self.limits.seconds
+                left = None if seconds is None else seconds - (time.perf_counter() - self.started)
+                limit = self.threshold()
+                cutoff = None if limit is None else limit - self.held_upfront() + self.slack  # as a Bound.value
+                found = self.relax.next_set(seen, left, cutoff)
+                if found is None:
+                    return  # every set the rules allow has been seen
+                bound, offers = found
+                lower = self.cash_bound(bound)
+                if limit is not None and lower >= limit:
+                    return
+                self.report(lower)
+                if offers is None:
+                    raise Stop("time-limit")
+                self.unseen = lower
+                hi = tuple(v.hi if v.offer in offers else 0 for v in self.relax.vars)
+                region = _Region(lower, next(self._seq), (0,) * n, hi, bound.point, offers, tight=True)
+                seen.append(offers)
+                self.results.append(self.best_of(region, limit))
+        except Stop as stop:
+            self.stopped = stop.reason
+            self.open.append(self.unseen)
+
+    # --- one set's counts and choices ----------------------------------------------------------
+
+    def best_of(self, region: _Region, limit: Fraction | None) -> SetResult:
+        """The cheapest plan that buys exactly the region's set of offers, cheaper than `limit` if one is."""
+        offers = region.required
+        best: Plan | None = None
+        regions = [region]
+        start = self.relax.solves
+        try:
+            while regions:
+                r = heapq.heappop(regions)
+                beat = (
+                    min(x for x in (limit, best.costs.cash if best else None) if x is not None)
+                    if (limit is not None or best is not None)
+                    else None
+                )
+                if beat is not None and r.bound >= beat:
+                    break
+                if not r.tight and self.relax.solves - start > WHOLE_AFTER:
+                    # linear bounds have not closed the set quickly: bound its regions over whole counts too
+                    tight = self.whole(r)
+                    if tight is not None and (beat is None or tight.bound < beat):
+                        heapq.heappush(regions, tight)
                     continue
-            if depth < len(counts) - 1:
-                self._counts(counts, curves, actions, picked + [n], depth + 1)
+                point = self.rounded(r, offers)
+                whole = all(abs(x - round(x)) <= 1e-6 for x in r.point)
+                if point is not None and whole and self.could_beat(point, offers, beat):
+                    found = self.price(point)
+                    if found is not None and (best is None or found.rank_key() < best.rank_key()):
+                        best = found
+                        if beat is None or found.costs.cash < beat:
+                            beat = found.costs.cash
+                if beat is not None and r.bound >= beat:
+                    continue
+                for child in self.branch(r, point):
+                    if beat is None or child.bound < beat:
+                        heapq.heappush(regions, child)
+        except Stop:
+            self.open += [r.bound for r in regions]
+            if best is not None:
+                self.results.append(SetResult(offers, best, False))
+            raise
+        return SetResult(offers, best, True)
+
+    def could_beat(self, point: tuple[int, ...], offers: frozenset[str], beat: Fraction | None) -> bool:
+        """Whether a plan is worth pricing: the bound at that very point is below what it has to beat (a
+        program solved in milliseconds spares an engine run of the whole period)."""
+        if beat is None or self.actions(point) in self.memo:
+            return True
+        found = self.bound(point, point, offers)
+        return found is not None and self.cash_bound(found) < beat
+
+    def point_of(self, actions: Sequence[Action]) -> tuple[int, ...]:
+        """The variables' values of a plan's purchases (claims are no variables)."""
+        have = {(a.offer, a.date): a.count for a in actions}
+        out = []
+        for v in self.relax.vars:
+            first = v.actions[0]
+            if v.count:
+                out.append(have.get((first.offer, first.date), 0))
             else:
-                innermost_open = True
-        if innermost_open:  # the innermost count is searched as a whole, with its own bounds
-            self.last_count(var, chosen)
+                out.append(int(all(have.get((a.offer, a.date), 0) >= a.count for a in v.actions)))
+        return tuple(out)
 
-    def last_count(self, var: Decision, chosen: tuple[Action, ...]) -> None:
-        """Every count of the innermost pack that could rank among the kept plans, the others fixed.
+    def rounded(self, region: _Region, offers: frozenset[str]) -> tuple[int, ...] | None:
+        """The region's optimum rounded to whole counts and one option per choice, buying each offer of the set."""
+        vars_ = self.relax.vars
+        point = [min(max(round(x), lo), hi) for x, lo, hi in zip(region.point, region.lo, region.hi, strict=True)]
+        by_decision: dict[int, list[int]] = {}
+        for j, v in enumerate(vars_):
+            if not v.count:
+                by_decision.setdefault(v.decision, []).append(j)
+        for js in by_decision.values():
+            chosen = [j for j in js if point[j]]
+            if len(chosen) > 1:
+                keep = max(chosen, key=lambda j: (region.lo[j], region.point[j]))
+                for j in chosen:
+                    point[j] = 1 if j == keep else region.lo[j]
+        for o in offers:
+            js = self.relax.offer_vars[o]
+            if not any(point[j] for j in js):
+                open_ = [j for j in js if region.hi[j] > 0 and not self.taken(point, j)]
+                if not open_:
+                    return None
+                point[max(open_, key=lambda j: region.point[j])] = 1
+        return tuple(point)
 
-        Tries the smallest and the largest count and halves the range between; a range whose
-        bound (bounds.count_range_bound) is above the kept plans is skipped. Counts past one whose
-        last pack is left unused are skipped too, since one more pack there absorbs nothing.
-        """
-        top = len(var.choices) - 1
-        while top and self.too_dear(chosen + var.choices[top]):
-            top -= 1
-        tried: dict[int, Fraction] = {}
+    def taken(self, point: list[int], j: int) -> bool:
+        """Whether another option of j's decision is chosen already."""
+        v = self.relax.vars[j]
+        return not v.count and any(
+            point[k] for k, w in enumerate(self.relax.vars) if k != j and not w.count and w.decision == v.decision
+        )
 
-        def attempt(n: int) -> None:
-            nonlocal top
-            actions = chosen + var.choices[n]
-            result = self.leaf(actions)
-            if result is None:
-                tried[n] = UNREACHABLE
-                return
-            tried[n] = self.upfront(actions) + result.postpaid_exact
-            if n and last_pack(result, var.choices[n][0], self.sheet)[1]:
-                top = min(top, n)
-
-        attempt(0)
-        if top:
-            attempt(top)
-        ranges = [(0, top)]
-        while ranges:
-            a, b = ranges.pop()
-            b = min(b, top)
-            if b - a <= 1:
-                continue
-            if b not in tried:
-                attempt(b)
-                ranges.append((a, b))
-                continue
-            if self.bound() is not None:
-                lower = count_range_bound(a, b, tried, var.value, var.shift, var.price)
-                if self.over(lower - self.slack):
-                    continue
-            mid = (a + b) // 2
-            attempt(mid)
-            ranges += [(a, mid), (mid, b)]
-
-
-def descend(search: Search, variables: list[Decision], base: tuple[Action, ...]) -> None:
-    """A good plan to start from, by improving one decision at a time (a few rounds).
-
-    Nothing here is needed for the result to be right: it only gives the search a low bound
-    early, so that the branches it then skips are many. Large counts are stepped through by
-    halving steps rather than one by one.
-    """
-    pick = [0] * len(variables)
-
-    def cash() -> Fraction:
-        chosen = base + tuple(a for var, n in zip(variables, pick, strict=True) for a in var.choices[n])
-        if search.too_dear(chosen):
-            return UNREACHABLE
-        result = search.leaf(chosen)
-        return result.cash if result is not None else UNREACHABLE
-
-    best = cash()
-    for _ in range(3):
-        moved = False
-        for i, var in enumerate(variables):
-            size = len(var.choices)
-            steps = [1] if size <= 8 else [max(1, size // 2**k) for k in range(1, 12)]
-            for step in dict.fromkeys(steps):
-                for n in range(size) if size <= 8 else (pick[i] - step, pick[i] + step):
-                    if not 0 <= n < size or n == pick[i]:
-                        continue
-                    old, pick[i] = pick[i], n
-                    value = cash()
-                    if value < best:
-                        best, moved = value, True
-                    else:
-                        pick[i] = old
-        if not moved:
-            break
-
-
-def fewest_claims(search: Search, plan: Plan, claims: list[Action]) -> Plan:
-    """The same plan with the fewest free claims that keep its cash (and then the least upfront, actions)."""
-    paid = tuple(a for a in plan.actions if a not in claims)
-    held = [a for a in plan.actions if a in claims]
-    for size in range(len(held) + 1):
-        found = []
-        for subset in itertools.combinations(held, size):
-            candidate = search.plan(paid + subset)
-            if candidate.costs.cash == plan.costs.cash:
-                found.append(candidate)
-        if found:
-            return min(found, key=Plan.rank_key)
-    return plan
+    def branch(self, region: _Region, point: tuple[int, ...] | None) -> list[_Region]:
+        """Split a region: on the most fractional variable, else around a variable the point sets whole."""
+        free = [j for j in range(len(region.lo)) if region.lo[j] < region.hi[j]]
+        if not free:
+            return []
+        frac = {j: abs(region.point[j] - round(region.point[j])) for j in free}
+        j = max(free, key=lambda k: (frac[k], region.hi[k] - region.lo[k]))
+        x = region.point[j]
+        if frac[j] > 1e-6:
+            cut = int(x // 1)
+            parts = [(region.lo[j], cut), (cut + 1, region.hi[j])]
+        else:
+            v = min(max(round(x), region.lo[j]), region.hi[j])
+            parts = [(lo, hi) for lo, hi in ((region.lo[j], v - 1), (v, v), (v + 1, region.hi[j])) if lo <= hi]
+        out = []
+        for lo_j, hi_j in parts:
+            lo = region.lo[:j] + (lo_j,) + region.lo[j + 1 :]
+            hi = region.hi[:j] + (hi_j,) + region.hi[j + 1 :]
+            found = self.bound(lo, hi, region.required)
+            if found is not None:
+                out.append(
+                    _Region(
+                        self.cash_bound(found), next(self._seq), lo, hi, found.point, region.required, region.excluded
+                    )
+                )
+        return out

@@ -7,6 +7,7 @@ validity slot; each stackable offer (B16) a count at the start of each validity 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,11 +19,22 @@ from ..engine import Priced
 from ..errors import UsageError
 from ..messages import Note, msg, note
 from ..money import ZERO, q
-from ..pricing import Eligibility, Grant, GrantKind, Limit, MeterId, Offer, PartialMonth, PriceSheet, meter_base
+from ..pricing import (
+    Eligibility,
+    Grant,
+    GrantKind,
+    Limit,
+    MeterId,
+    Offer,
+    PartialMonth,
+    PriceSheet,
+    TieBreak,
+    meter_base,
+)
 from ..scenario import Holding, Scenario
 from ..schema import suggest
 
-COUNT_CAP = 1000  # stackable counts beyond this are not searched (said in the notes when it bites)
+COUNT_CAP = 10_000  # stackable counts beyond this are not searched (said in the notes when it bites)
 
 
 @dataclass(frozen=True, order=True)
@@ -229,3 +241,69 @@ class Space:
         for decision in self.fixed + self.counts:
             size *= len(decision.choices)
         return size
+
+
+def _grants_in_order(space: Space) -> list[tuple[tuple[int, date, date, str], frozenset[MeterId], bool, Action | None]]:
+    """Every grant any plan may hold, with its place in the waterfall (stage, expiry, tie-break), what it covers,
+    whether it spends units over meters of different prices (busy and idle traffic), and its action."""
+    sheet, scenario = space.sheet, space.scenario
+    rank = {stage: i for i, stage in enumerate(sheet.settings.deduction_order)}
+    by_acquired = sheet.settings.tie_break is TieBreak.acquired_then_offer
+    actions: list[tuple[str, date, Action | None]] = [(h.offer, h.acquired, None) for h in scenario.holdings]
+    actions += [(a.offer, a.date, a) for a in space.claims]
+    actions += [(a.offer, a.date, a) for d in space.fixed + space.counts for choice in d.choices for a in choice]
+    out = []
+    for offer_id, day, action in dict.fromkeys(actions):
+        offer = sheet.offers[offer_id]
+        ends = add_months(day, offer.validity_months)
+        tie = (day, offer_id) if by_acquired else (date.min, "")  # B13, as the engine orders them
+        for g in offer.grants:
+            prices = {p for meter in g.covers for p in unit_prices(sheet, meter)}
+            mixed = g.kind in (GrantKind.quantity, GrantKind.monthly) and len(prices) > 1
+            out.append(((rank[offer.stage], ends, *tie), g.covers, mixed, action))
+    return out
+
+
+def drop_hopeless(space: Space) -> None:
+    """Counts of offers that cannot pay for themselves are not searched (docs/plans.md: the one inexact cut).
+
+    A pack absorbs at most its value; what it absorbs leaves every grant after it in the waterfall
+    with no more to absorb at any charge, so amounts, capacities and quantities over meters of one
+    price absorb no more yuan than before. A pack whose price is at least its value, and whose
+    effect reaches (through grants after it sharing a meter) no grant spending units over meters of
+    different prices, can lower cash only through monthly rounding, under one rounding step a
+    month: with bill_places of 2 or more, under a fen. Such packs are left out, and said; searching
+    them would weigh counts that differ in cash by fractions of a fen.
+    """
+    if space.sheet.settings.bill_places < 2:
+        return
+    grants = _grants_in_order(space)
+    kept, dropped = [], set()
+    for var in space.counts:
+        first = var.choices[1][0]
+        own = [g for g in grants if g[3] is not None and (g[3].offer, g[3].date) == (first.offer, first.date)]
+        start = min(g[0] for g in own)
+        meters = set().union(*(g[1] for g in own))
+        reaches_mixed = False
+        for _, group in itertools.groupby(
+            sorted((g for g in grants if g not in own and g[0] >= start), key=lambda g: g[0]), key=lambda g: g[0]
+        ):
+            pending = list(group)
+            grew = True
+            while grew:  # within one place in the order, reach in any direction
+                grew = False
+                for g in list(pending):
+                    if g[1] & meters:
+                        meters |= g[1]
+                        reaches_mixed |= g[2]
+                        pending.remove(g)
+                        grew = True
+        if not reaches_mixed and var.price >= var.value:
+            dropped.add(first.offer)
+            continue
+        kept.append(var)
+    space.counts = kept
+    for offer in sorted(dropped):
+        space.notes = [n for n in space.notes if not (n.code == "plans.count-cap" and n.args["offer"] == offer)]
+        price = q(space.sheet.offers[offer].price)
+        space.notes.append(note("plans.never-worth", offer=offer, price=price))

@@ -187,7 +187,7 @@ def balance_amounts(b: Balance) -> tuple[str, str, str, str]:
 
 MONTHLY_KEY = (
     "/mo: a monthly quota (OSS 包月周期型), restored on the 1st of each month; what a month leaves unused lapses. "
-    "Left is what the period's last month has left, while still valid."
+    "Left is what the last month has left when the period ends inside it."
 )
 
 
@@ -230,13 +230,37 @@ def plan_name(plan: Plan, free: frozenset[str]) -> str:
 
 
 def plan_lines(plan: Plan, comparison: Comparison) -> list[str]:
-    """A plan's actions, one a line; * marks one whose figures rest on an assumed term of its offer."""
+    """A plan's actions, one a line: the counts within a fen of its cash, and * on one whose figures rest on an
+    assumed term of its offer."""
     if not plan.actions:
         return ["nothing more"]
-    return [
-        action_text(a, comparison.free, comparison.start) + (" *" if comparison.assumed_offer(plan, a.offer) else "")
-        for a in plan.actions
-    ]
+    ranges = plan_ranges(plan, comparison)
+    out = []
+    for a in plan.actions:
+        lo, hi = ranges.get((a.offer, a.date), (a.count, a.count))
+        within = f" ({lo}-{hi} within a fen)" if lo < hi else ""
+        out.append(
+            action_text(a, comparison.free, comparison.start)
+            + within
+            + (" *" if comparison.assumed_offer(plan, a.offer) else "")
+        )
+    return out
+
+
+def plan_ranges(plan: Plan, comparison: Comparison) -> dict[tuple[str, date], tuple[int, int]]:
+    """The counts of each purchase of a listed plan whose cash is within a fen of its own ({} for the baseline)."""
+    for p, ranges in zip(comparison.plans, comparison.ranges, strict=False):
+        if p.actions == plan.actions:
+            return ranges
+    return {}
+
+
+def rank_label(rank: str, plan: Plan, comparison: Comparison) -> str:
+    """A rank, with ? when a plan outside the list might come before it (the search stopped before proving)."""
+    if not rank.isdigit():
+        return rank
+    proven = comparison.ranks_proven[int(rank) - 1] if comparison.ranks_proven else True
+    return rank if proven else rank + "?"
 
 
 def snippet(plan: Plan) -> str:
@@ -249,11 +273,22 @@ def snippet(plan: Plan) -> str:
 
 
 def recommendation(comparison: Comparison) -> str:
+    """The headline: the first plan, whether it is proven the cheapest (else the bound), and its assumptions."""
     best = comparison.plans[0]
     what = "claim or buy nothing more" if not best.actions else "; ".join(plan_lines(best, comparison))
+    if comparison.proven:
+        head = "Proven cheapest"
+    else:
+        head = f"Best found (not proven; no plan can cost less than {money(comparison.lower_bound)})"
+    assumed = (
+        " * rests on assumed prices or sizes: see the notes."
+        if any(comparison.assumed_offer(best, a.offer) for a in best.actions)
+        else ""
+    )
     return (
-        f"Cheapest: {what}: {money(best.costs.cash)} yuan out of pocket, "
+        f"{head}: {what}: {money(best.costs.cash)} yuan out of pocket, "
         f"{money(comparison.saving(best))} less than paying everything postpaid ({money(comparison.postpaid_only)})."
+        + assumed
     )
 
 

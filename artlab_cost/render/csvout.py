@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..pricing import PriceSheet
 from . import View
-from .common import exact, last_day, listed_charges, plan_name, plan_rows
+from .common import exact, last_day, listed_charges, plan_name, plan_rows, rank_label
 
 if TYPE_CHECKING:
     from ..plans import Comparison
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ESTIMATE_HEADER = (
     "from", "until", "meter", "quantity", "unit", "list_amount", "stage", "entitlement", "amount", "absorbed_quantity",
 )  # fmt: skip
-PLANS_HEADER = ("rank", "plan", "upfront", "postpaid_due", "cash", "saving", "lapsed_value")
+PLANS_HEADER = ("rank", "plan", "upfront", "postpaid_due", "cash", "saving", "lapsed_value", "proven")
 PRICING_HEADER = ("kind", "id", "name", "stage", "price", "per", "source", "assumed")
 
 
@@ -55,6 +55,7 @@ def plans(comparison: Comparison, view: View) -> str:
             exact(p.costs.cash),
             exact(comparison.saving(p)),
             exact(p.costs.lapsed_value),
+            "true" if rank_label(rank, p, comparison) == rank else "false",
         )
         for rank, p in plan_rows(comparison)
     )

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any
 from ..engine import BudgetCheck, Estimate
 from ..pricing import Assumption, GrantKind, PriceSheet
 from . import View
-from .common import exact, last_day, listed_charges, notes_text, plan_name, plan_rows, snippet
+from .common import (
+    exact,
+    last_day,
+    listed_charges,
+    notes_text,
+    plan_name,
+    plan_ranges,
+    plan_rows,
+    rank_label,
+    snippet,
+)
 
 if TYPE_CHECKING:
     from ..plans import Comparison, Plan
@@ -143,16 +153,26 @@ def estimate(result: Estimate, view: View) -> str:
 
 
 def _plan(rank: str, plan: Plan, comparison: Comparison) -> dict[str, Any]:
+    ranges = plan_ranges(plan, comparison)
     return {
         "rank": int(rank) if rank.isdigit() else None,
+        "proven": rank_label(rank, plan, comparison) == rank,
         "name": plan_name(plan, comparison.free),
-        "actions": [{"offer": a.offer, "date": a.date.isoformat(), "count": a.count} for a in plan.actions],
+        "actions": [
+            {
+                "offer": a.offer,
+                "date": a.date.isoformat(),
+                "count": a.count,
+                "within_a_fen": list(ranges.get((a.offer, a.date), (a.count, a.count))),
+            }
+            for a in plan.actions
+        ],
         "upfront": exact(plan.costs.upfront),
         "postpaid_due": exact(plan.costs.postpaid_due),
         "cash": exact(plan.costs.cash),
         "saving": exact(comparison.saving(plan)),
         "lapsed_value": exact(plan.costs.lapsed_value),
-        "assumptions": [a.field for a in comparison.assumptions_of(plan)],
+        "assumed": [a.field for a in comparison.assumptions_of(plan)],
     }
 
 
@@ -173,7 +193,15 @@ def plans(comparison: Comparison, view: View) -> str:
             "holdings": snippet(best) if best.actions else "",
         },
         "budget": _budget(view.budget),
-        "search": {"plans_allowed": comparison.space, "engine_runs": comparison.runs},
+        "search": {
+            "proven": comparison.proven,
+            "lower_bound": exact(comparison.lower_bound),
+            "gap": exact(comparison.gap),
+            "stopped": comparison.stopped or None,
+            "plans_allowed": comparison.space,
+            "engine_runs": comparison.runs,
+            "bound_solves": comparison.bound_solves,
+        },
         "assumptions": assumptions_data(comparison.assumptions),
         "notes": notes_text(comparison.notes, view),
     }

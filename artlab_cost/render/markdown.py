@@ -23,6 +23,7 @@ from .common import (
     plan_lines,
     plan_rows,
     qty,
+    rank_label,
     recommendation,
     setting_rows,
     sheet_notes,
@@ -98,7 +99,7 @@ def plans(comparison: Comparison, view: View) -> str:
     ]
     rows = [
         [
-            rank,
+            rank_label(rank, p, comparison),
             "<br>".join(plan_lines(p, comparison)),
             money(p.costs.upfront),
             money(p.costs.postpaid_due),

@@ -36,6 +36,7 @@ from .common import (
     plan_lines,
     plan_rows,
     qty,
+    rank_label,
     recommendation,
     reproduce,
     setting_rows,
@@ -214,7 +215,8 @@ def plans(comparison: Comparison, view: View) -> str:
     sheet = Sheet(f"Ways to pay, cheapest first (yuan; bought {comparison.start} unless dated)", columns)
     for rank, p in plan_rows(comparison):
         style = "bold" if rank == "1" else ("dim" if rank == "ref" else "")
-        cells = [rank, "\n".join(plan_lines(p, comparison)), money(p.costs.upfront), money(p.costs.postpaid_due)]
+        label = rank_label(rank, p, comparison)
+        cells = [label, "\n".join(plan_lines(p, comparison)), money(p.costs.upfront), money(p.costs.postpaid_due)]
         cells += [money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
         sheet.add(cells, style=style, end_section=True)
     blocks: list[Sheet | tuple[str, str]] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from ..errors import InputError
 from ..messages import Level, msg, note
 from ..pricing import UNITS, Eligibility, GrantKind, Limit, Meter, MeterId, PriceSheet, dedicated_key
 from ..schema import INVALID, Obj, check, suggest
+from ..schema.containers import ID_PATTERN as SPEC_ID
 from .model import (
     DedicatedUsage,
     Holding,
@@ -131,12 +133,15 @@ def _own_specs(raw: Obj, sheet: PriceSheet, src: yamlsrc.Source) -> tuple[Meter,
                 )
             continue
         spec_id, where = entry["spec"], entry.at("price")
-        if dedicated_key(spec_id) in sheet.meters:
+        if not re.fullmatch(SPEC_ID, spec_id):
+            src.problems.append(src.problem(entry.at("spec"), f"{entry.path}.spec", msg("spec.id-pattern")))
+        elif dedicated_key(spec_id) in sheet.meters:
             src.problems.append(src.problem(where, f"{entry.path}.price", msg("scenario.spec-in-sheet", spec=spec_id)))
         elif spec_id in out and out[spec_id].price != entry["price"]:
             problem = msg("scenario.spec-priced-twice", spec=spec_id, price=out[spec_id].price)
             src.problems.append(src.problem(where, f"{entry.path}.price", problem))
-        elif spec_id not in out:
+        elif spec_id not in out or (entry.get("source") and not out[spec_id].source):
+            # the first price given, or the same price where a source is given for it
             out[spec_id] = _spec(spec_id, entry["price"], entry.get("source"), None, entry.path, src.name)
     return tuple(out.values())
 

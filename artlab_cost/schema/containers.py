@@ -118,6 +118,9 @@ class Record(Spec):
         return self._with_doc(schema)
 
 
+ID_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"  # ids a user chooses: specs, offers
+
+
 class MapOf(Spec):
     """A mapping from ids the user chooses to values of one spec."""
 
@@ -126,7 +129,7 @@ class MapOf(Spec):
     def __init__(
         self,
         value: Spec,
-        key_pattern: str = r"[a-z0-9][a-z0-9._-]{0,63}",
+        key_pattern: str = ID_PATTERN,
         min_items: int = 0,
         max_items: int = 500,
         doc: str = "",

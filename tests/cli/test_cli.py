@@ -38,8 +38,8 @@ NEW_USER = "examples/new-user-starter.yaml"
 STUDIO = "examples/studio-dedicated-comfyui.yaml"
 BUDGET_CODES = (
     "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
-    "an assumed value."
-)
+    "an assumed value"
+)  # compare-plans and the top level go on: "; 4 with --require-proven, a ranking not proven."
 PLAIN_CODES = "Exit codes: 0 done; 2 bad input or usage."
 
 
@@ -369,7 +369,9 @@ def _offers(plan: dict[str, Any]) -> set[str]:
 
 def test_compare_plans_only_and_exclude() -> None:
     data = plans_json(NEW_USER, "--only", "starter-bundle")
-    assert data["plans"][0]["actions"] == [{"offer": "starter-bundle", "date": "2027-01-01", "count": 1}]
+    assert data["plans"][0]["actions"] == [
+        {"offer": "starter-bundle", "date": "2027-01-01", "count": 1, "within_a_fen": [1, 1]}
+    ]
     assert all(_offers(p) <= {"starter-bundle"} for p in data["plans"])
     both = plans_json(NEW_USER, "--only", "starter-bundle", "--only", "storage-pack-40")
     assert all(_offers(p) <= {"starter-bundle", "storage-pack-40"} for p in both["plans"])
@@ -377,6 +379,26 @@ def test_compare_plans_only_and_exclude() -> None:
     assert any("starter-bundle" in _offers(p) for p in plans_json(NEW_USER)["plans"])
     without = plans_json(NEW_USER, "--exclude", "starter-bundle", "--exclude", "storage-pack-40")
     assert without["plans"] and all(not _offers(p) & {"starter-bundle", "storage-pack-40"} for p in without["plans"])
+
+
+def test_an_unproven_ranking_is_said_and_require_proven_exits_4() -> None:
+    """With no time to search, the first plan is the best found, said so in the headline and the JSON; the
+    output is written either way, and --require-proven makes the exit code say it (4)."""
+    data = plans_json(NEW_USER, "--time-limit", "0")
+    assert (data["search"]["proven"], data["search"]["stopped"]) == (False, "time-limit")
+    assert Decimal(data["search"]["gap"]) == Decimal(data["plans"][0]["cash"]) - Decimal(data["search"]["lower_bound"])
+    assert [p["proven"] for p in data["plans"]] == [False] * len(data["plans"])
+    table = cli("compare-plans", NEW_USER, "--time-limit", "0", "--require-proven")
+    assert table.exit_code == 4 and "Best found (not proven; no plan can cost less than" in squash(table.stdout)
+    assert cli("compare-plans", NEW_USER, "--require-proven").exit_code == 0
+    assert "Proven cheapest:" in squash(cli("compare-plans", NEW_USER).stdout)
+
+
+def test_exclude_assumed_ranks_only_plans_of_sourced_offers() -> None:
+    data = plans_json(NEW_USER, "--exclude-assumed")
+    bought = {a["offer"] for p in data["plans"] for a in p["actions"]}
+    assert not bought & {"starter-bundle", "storage-pack-40", "trial-compute", "trial-traffic"}
+    assert any("--exclude-assumed" in n for n in data["notes"])
 
 
 def test_strict_refuses_a_result_resting_on_an_assumption() -> None:

@@ -245,7 +245,7 @@ def cases(draw: st.DrawFn) -> tuple[Scenario, PriceSheet]:
     return Scenario("random", True, True, start, end, usage, tuple(holdings), "random"), sheet
 
 
-RANDOM = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+RANDOM = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @RANDOM

@@ -47,8 +47,9 @@ def test_estimate_csv_allocations_add_up_to_each_charge(stem: str) -> None:
 def test_plans_csv(stem: str) -> None:
     c = comparison(stem)
     rows = _rows(csvout.plans(c, View()))
-    assert rows[0] == ["rank", "plan", "upfront", "postpaid_due", "cash", "saving", "lapsed_value"]
+    assert rows[0] == ["rank", "plan", "upfront", "postpaid_due", "cash", "saving", "lapsed_value", "proven"]
     assert [r[0] for r in rows[1:] if r[0] != "ref"] == [str(i) for i in range(1, len(c.plans) + 1)]
+    assert [r[7] for r in rows[1:] if r[0] != "ref"] == ["true"] * len(c.plans)  # every example is proven
     for row in rows[1:]:
         upfront, postpaid, cash, saving = (Decimal(v) for v in row[2:6])
         assert upfront + postpaid == cash  # bills are whole fen: exact
