@@ -1,7 +1,7 @@
 """artlab-cost: what PAI ArtLab will cost you, and the cheapest way to pay for it.
 
 The library API (`artlab_cost.api`) is importable from the package itself: `load_sheet`,
-`load_scenario`, `estimate`, `compare_plans`, `to_text`. It is imported on first use, so the
+`load_scenario`, `estimate`, `compare_plans`, `diff`, `to_text`. It is imported on first use, so the
 command line does not pay for what it does not run.
 """
 
@@ -17,6 +17,7 @@ API = (
     "scenario_from_text",
     "estimate",
     "compare_plans",
+    "diff",
     "check_budget",
     "to_text",
     "to_decimal",

@@ -37,6 +37,7 @@ from .pricing import load_sheet as _load_sheet
 from .scenario import Scenario, parse_scenario
 
 if TYPE_CHECKING:
+    from .changes import Diff
     from .engine import BudgetCheck
     from .plans import Comparison
     from .plans import Status as SearchStatus
@@ -107,13 +108,21 @@ def compare_plans(
     )
 
 
+def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: str = "new") -> Diff:
+    """What changes from one estimate to another (two scenarios, or one under two price sheets): per month,
+    per meter and in total, before and after, and the trials, packs and vouchers whose balance moves."""
+    from .changes import diff as make
+
+    return make(base, new, base_label, new_label)
+
+
 def check_budget(result: Estimate, limit: Decimal, measure: str = "cash") -> BudgetCheck:
     """An estimate's cash (or `postpaid` due, or `list` price) against a limit in yuan."""
     return engine.check_budget(result.totals, limit, engine.Measure(measure))
 
 
 def to_text(
-    result: Estimate | Comparison | PriceSheet,
+    result: Estimate | Comparison | PriceSheet | Diff,
     fmt: OutputFormat | str = "table",
     *,
     by: By | str = "month",
@@ -131,4 +140,8 @@ def to_text(
         return module.estimate(result, view)
     if isinstance(result, PriceSheet):
         return module.pricing(result, view)
+    from .changes import Diff
+
+    if isinstance(result, Diff):
+        return module.diff(result, view)
     return module.plans(result, view)

@@ -93,6 +93,11 @@ def read_text(path: Path, display: str | None = None) -> str:
         raise InputError([Problem(name, 0, 0, "", msg("file.directory"))]) from None
     except OSError as exc:
         raise InputError([Problem(name, 0, 0, "", msg("file.unreadable", reason=exc.strerror or str(exc)))]) from None
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes read from a file, stdin or git as UTF-8 text, refusing what is too big, binary or not UTF-8."""
     if len(data) > MAX_BYTES:
         raise InputError([Problem(name, 0, 0, "", msg("file.too-big", kib=MAX_BYTES // 1024))])
     if b"\x00" in data:

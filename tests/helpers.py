@@ -8,6 +8,7 @@ from textwrap import dedent, indent
 from typing import NamedTuple
 
 from artlab_cost import api, yamlsrc
+from artlab_cost.changes import Diff
 from artlab_cost.engine import Estimate
 from artlab_cost.errors import InputError, Problem
 from artlab_cost.plans import Comparison
@@ -117,15 +118,17 @@ def cli(*args: str | Path, env: dict[str, str | None] | None = None, stdin: str 
     return _RUNS[key]
 
 
-def cli_uncached(*args: str | Path, env: dict[str, str | None] | None = None, stdin: str | None = None) -> Run:
-    """A run that must happen again (it writes a file, or reads one that changes)."""
-    return _invoke(tuple(str(a) for a in args), {**BASE_ENV, **(env or {})}, stdin)
+def cli_uncached(
+    *args: str | Path, env: dict[str, str | None] | None = None, stdin: str | None = None, cwd: Path = ROOT
+) -> Run:
+    """A run that must happen again (it writes a file, or reads one that changes), from `cwd`."""
+    return _invoke(tuple(str(a) for a in args), {**BASE_ENV, **(env or {})}, stdin, cwd)
 
 
 _RUNS: dict[tuple[object, ...], Run] = {}
 
 
-def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None) -> Run:
+def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None, cwd: Path = ROOT) -> Run:
     """Run the console script's main() with these arguments, stdin, streams and environment, as a user would."""
     import contextlib
     import sys
@@ -135,7 +138,7 @@ def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None
     from artlab_cost.cli import main
 
     code: object = 0
-    with contextlib.chdir(ROOT), CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+    with contextlib.chdir(cwd), CliRunner().isolation(input=stdin, env=env) as (out, err, _):
         argv, sys.argv = sys.argv, ["artlab-cost", *args]
         try:
             main()
@@ -178,3 +181,14 @@ def example(stem: str) -> Example:
 @cache
 def comparison(stem: str) -> Comparison:
     return api.compare_plans(example(stem).scenario, bundled_sheet())
+
+
+@cache
+def diff_result() -> Diff:
+    """The diff of the golden files: the new-user example against tests/data/new-user-grown.yaml."""
+    sheet = bundled_sheet()
+    grown = api.load_scenario(ROOT / "tests/data/new-user-grown.yaml", sheet, name="tests/data/new-user-grown.yaml")
+    base = example("new-user-starter")
+    return api.diff(
+        base.estimate, api.estimate(grown, sheet), base_label=base.path, new_label="tests/data/new-user-grown.yaml"
+    )

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 FORMATS = ("table", "json", "csv", "markdown")
+DIFF_BASE = "new-user-starter"  # diff goldens: this example against the same user grown (tests/data)
+DIFF_NEW = "tests/data/new-user-grown.yaml"
 
 
 @dataclass(frozen=True)
@@ -31,18 +33,20 @@ class Case:
     """One golden file: which command, on which example (none for `pricing`), in which format."""
 
     stem: str
-    command: str  # "estimate", "compare-plans" or "pricing"
+    command: str  # "estimate", "compare-plans", "diff" or "pricing"
     format: str
 
     @property
     def path(self) -> Path:
-        middle = {"estimate": "", "compare-plans": "plans.", "pricing": ""}[self.command]
+        middle = {"estimate": "", "compare-plans": "plans.", "diff": "diff.", "pricing": ""}[self.command]
         return GOLDEN / f"{self.stem}.{middle}{self.format}"
 
     @property
     def args(self) -> list[str]:
         if self.command == "pricing":
             return ["pricing", "--format", self.format]
+        if self.command == "diff":
+            return ["diff", f"examples/{self.stem}.yaml", DIFF_NEW, "--format", self.format]
         return [self.command, f"examples/{self.stem}.yaml", "--format", self.format]
 
 
@@ -52,6 +56,7 @@ def cases() -> list[Case]:
         out += [Case(example.stem, "estimate", fmt) for fmt in FORMATS]
         out += [Case(example.stem, "compare-plans", fmt) for fmt in FORMATS]
     out += [Case("pricing", "pricing", fmt) for fmt in FORMATS]
+    out += [Case(DIFF_BASE, "diff", fmt) for fmt in FORMATS]
     return out
 
 
@@ -67,6 +72,10 @@ def run(case: Case) -> str:
         return module.estimate(example(case.stem).estimate, view)
     if case.command == "compare-plans":
         return module.plans(comparison(case.stem), view)
+    if case.command == "diff":
+        from helpers import diff_result
+
+        return module.diff(diff_result(), view)
     return module.pricing(bundled_sheet(), view)
 
 

@@ -76,7 +76,7 @@ def test_every_golden_belongs_to_a_case() -> None:
     """No stale golden is left behind when an example is renamed or removed."""
     on_disk = {p.name for p in regen_golden.GOLDEN.iterdir()}
     assert on_disk == {c.path.name for c in CASES}
-    assert len(CASES) == 8 * len(regen_golden.EXAMPLES) + 4 > 4
+    assert len(CASES) == 8 * len(regen_golden.EXAMPLES) + 4 + 4 > 8  # + pricing, + diff
 
 
 def _golden_json(stem: str, plans: bool = False) -> dict[str, Any]:

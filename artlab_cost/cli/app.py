@@ -17,13 +17,32 @@ EXIT_CODES = (
     "an assumed value."
 )
 EXIT_CODES_PLANS = EXIT_CODES[:-1] + "; 4 with --require-proven, a ranking not proven."
+EXIT_CODES_DIFF = "Exit codes: 0 done; 1 cash rises more than --fail-on-increase allows; 2 bad input or usage."
 EXIT_CODES_NO_BUDGET = "Exit codes: 0 done; 2 bad input or usage."
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
+
+
+def _plain_arguments() -> None:
+    """Arguments shown as their names (`SCENARIO`, `FILE...`), not `{SCENARIO}` with a Python type after it:
+    Typer's help marks required arguments with braces and prints `<str>`, `<list[Path]>`."""
+    from typer.core import TyperArgument
+
+    def usage_name(self: TyperArgument) -> str:
+        name = self.display_name_raw
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 and not name.endswith("...") else "")
+
+    TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+    TyperArgument.display_type = lambda self, ctx: ""  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = lambda self, ctx: ""  # type: ignore[method-assign]
+
+
+_plain_arguments()
 
 app = typer.Typer(
     name="artlab-cost",
     help="Estimate what Alibaba Cloud PAI ArtLab will cost, and the cheapest way to pay for it.\n\n" + EXIT_CODES_PLANS,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish (imported when asked)
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -65,7 +84,8 @@ def main() -> None:
         if isinstance(exc, click.ClickException):
             ctx = getattr(exc, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            err(f"error: {exc.format_message()}{hint}")
+            text = exc.format_message().replace("Value error, ", "")  # Typer's coercion prefix says nothing
+            err(f"error: {text}{hint}")
             sys.exit(exc.exit_code)
         # a bug of ours: one line, and a code no script mistakes for a budget verdict
         err(f"internal error: {type(exc).__name__}: {exc} (please report it with the input that caused it)")

@@ -13,22 +13,26 @@ import typer
 from ..errors import EXIT_INPUT, EXIT_OK, EXIT_UNPROVEN, InputError, UsageError
 from ..messages import msg
 from ..render import By, OutputFormat, View, renderer
-from .app import EXIT_CODES_NO_BUDGET, EXIT_CODES_PLANS, app, epilog
+from .app import EXIT_CODES_DIFF, EXIT_CODES_NO_BUDGET, EXIT_CODES_PLANS, app, epilog
 from .options import (
     BudgetOnOpt,
     BudgetOpt,
     FormatOpt,
     OutputOpt,
     PricingOpt,
+    QuietOpt,
     ScenarioArg,
     StrictOpt,
+    fail_limit,
     load_sheet,
     measure,
+    read_scenario,
+    read_stdin,
     refuse_assumed,
     sheet_path,
     yuan,
 )
-from .output import color, err, finish, guard, to_terminal, width
+from .output import color, err, finish, guard, refuse_inputs, to_terminal, width
 
 if TYPE_CHECKING:
     from .. import yamlsrc
@@ -37,9 +41,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _view(fmt: OutputFormat, output: Path | None, **more: object) -> View:
-    """How to show a result: tables on a terminal get colour and the notes inline."""
-    inline = fmt is OutputFormat.table and to_terminal(output)
+def _view(fmt: OutputFormat, output: Path | None, quiet: bool = False, **more: object) -> View:
+    """How to show a result: tables on a terminal get colour and the notes inline (none with --quiet)."""
+    inline = fmt is OutputFormat.table and to_terminal(output) and not quiet
     return View(color=color(output), width=width(output), notes=inline, **more)  # type: ignore[arg-type]
 
 
@@ -53,25 +57,27 @@ def estimate(
         By, typer.Option("--by", help="Rows of the charges table: per month, day, meter or one total.")
     ] = By.month,
     budget: BudgetOpt = None,
-    budget_on: BudgetOnOpt = "cash",
+    budget_on: BudgetOnOpt = None,
     strict: StrictOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Estimate a scenario: each charge through free trial, packs, vouchers and postpaid, and what you pay."""
 
     def run() -> int:
         from .. import api, engine
 
-        limit, on = yuan(budget, "--budget"), measure(budget_on)
+        limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
+        refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
-        scen = api.load_scenario(scenario, sheet)
+        scen = read_scenario(scenario, sheet)
         result = api.estimate(scen, sheet)
         if strict:
             refuse_assumed(result.assumptions)
         check = engine.check_budget(result.totals, limit, on) if limit is not None else None
-        view = _view(format, output, by=by, budget=check)
+        view = _view(format, output, quiet, by=by, budget=check)
         verdict = check.verdict().text() if check is not None else None
         text = renderer(format).estimate(result, view)
-        return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded))
+        return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
     guard(run)
 
@@ -95,7 +101,10 @@ def compare_plans(
         str | None, typer.Option("--max-upfront", metavar="YUAN", help="Most the plan's own purchases may cost.")
     ] = None,
     top: Annotated[
-        int, typer.Option("--top", min=1, max=100, help="How many distinct ways to pay (sets of offers) to rank.")
+        int,
+        typer.Option(
+            "--top", metavar="N", min=1, max=100, help="How many distinct ways to pay (sets of offers) to rank, 1-100."
+        ),
     ] = 10,
     exclude_assumed: Annotated[
         bool,
@@ -114,8 +123,9 @@ def compare_plans(
         ),
     ] = False,
     budget: BudgetOpt = None,
-    budget_on: BudgetOnOpt = "cash",
+    budget_on: BudgetOnOpt = None,
     strict: StrictOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Rank the ways to pay for the same usage: which trials to claim and packs to buy, cheapest first."""
 
@@ -123,10 +133,14 @@ def compare_plans(
         from .. import api, engine
         from .progress import SearchProgress
 
-        limit, on = yuan(budget, "--budget"), measure(budget_on)
+        limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
         cap = yuan(max_upfront, "--max-upfront")
+        both = sorted(set(only or ()) & set(exclude or ()))
+        if both:
+            raise UsageError(msg("cli.only-and-exclude", offers=tuple(both)))
+        refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
-        scen = api.load_scenario(scenario, sheet)
+        scen = read_scenario(scenario, sheet)
         with SearchProgress() as progress:
             comparison = api.compare_plans(
                 scen,
@@ -142,11 +156,80 @@ def compare_plans(
         if strict:
             refuse_assumed(comparison.assumptions)
         check = engine.check_budget(comparison.plans[0].costs, limit, on) if limit is not None else None
-        view = _view(format, output, budget=check, scenario_path=str(scenario))
+        view = _view(format, output, quiet, budget=check, scenario_path=str(scenario))
         verdict = f"{check.verdict().text()} (best plan)" if check is not None else None
         text = renderer(format).plans(comparison, view)
-        code = finish(text, output, comparison.notes, view.notes, verdict, bool(check and check.exceeded))
+        exceeded = bool(check and check.exceeded)
+        code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
         return EXIT_UNPROVEN if require_proven and not comparison.proven else code
+
+    guard(run)
+
+
+@app.command(
+    epilog=epilog(
+        "artlab-cost diff examples/new-user-starter.yaml tests/data/new-user-grown.yaml --fail-on-increase 30%",
+        EXIT_CODES_DIFF,
+    )
+)
+def diff(
+    base: Annotated[
+        str,
+        typer.Argument(
+            metavar="BASE",
+            help="The scenario before: a file, - for stdin, or git:REF:PATH (the file at a git revision).",
+            show_default=False,
+        ),
+    ],
+    new: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="NEW", help="The scenario after (default: BASE, with --base-pricing).", show_default=False
+        ),
+    ] = None,
+    pricing: PricingOpt = None,
+    base_pricing: Annotated[
+        str | None,
+        typer.Option("--base-pricing", metavar="FILE", help="Price sheet for BASE (default: the one for NEW)."),
+    ] = None,
+    format: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+    fail_on_increase: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on-increase",
+            metavar="YUAN|PCT%",
+            help="Exit 1 if cash out of pocket rises by more than YUAN over the period, or PCT% of BASE's.",
+        ),
+    ] = None,
+) -> None:
+    """Show what changes from one scenario to another (or under another price sheet): per month, per meter and
+    in total, before and after."""
+
+    def run() -> int:
+        from .. import api
+        from ..changes import Increase
+        from ..render.common import increase_text
+
+        limit = fail_limit(fail_on_increase)
+        if base == "-" and new == "-":
+            raise UsageError(msg("cli.stdin-twice"))
+        refuse_inputs(output, [base, new, sheet_path(pricing), base_pricing])
+        sheet = load_sheet(pricing)
+        base_sheet = load_sheet(base_pricing) if base_pricing else sheet
+        stdin = read_stdin() if "-" in (base, new) else None
+        before = api.estimate(read_scenario(base, base_sheet, stdin), base_sheet)
+        after = api.estimate(read_scenario(new or base, sheet, stdin), sheet)
+        labels = {"-": "<stdin>"}
+        result = api.diff(
+            before, after, base_label=labels.get(base, base), new_label=labels.get(new or base, new or base)
+        )
+        check = Increase(limit[0], limit[1], result.exceeds(*limit)) if limit is not None else None
+        view = _view(format, output, quiet, increase=check)
+        text = renderer(format).diff(result, view)
+        verdict = increase_text(check) if check is not None else None
+        return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
     guard(run)
 

@@ -11,11 +11,14 @@ from typing import NoReturn
 import typer
 
 from ..errors import EXIT_BUDGET, EXIT_OK, ArtlabCostError, UsageError
-from ..messages import Note, msg
+from ..messages import Level, Note, msg
 
 
 def err(text: str) -> None:
-    sys.stderr.write(text.rstrip("\n") + "\n")
+    """A line (or lines) on stderr; control characters in it (from a name or label) are shown, not obeyed."""
+    from ..render.common import visible_lines
+
+    sys.stderr.write(visible_lines(text.rstrip("\n")) + "\n")
 
 
 def to_terminal(output: Path | None) -> bool:
@@ -23,8 +26,8 @@ def to_terminal(output: Path | None) -> bool:
 
 
 def color(output: Path | None) -> bool:
-    """Colour only on a terminal, and never with NO_COLOR."""
-    return to_terminal(output) and "NO_COLOR" not in os.environ
+    """Colour only on a terminal, and never with NO_COLOR set to something (no-color.org: an empty value is unset)."""
+    return to_terminal(output) and not os.environ.get("NO_COLOR")
 
 
 def width(output: Path | None) -> int:
@@ -40,14 +43,33 @@ def width(output: Path | None) -> int:
 
 
 def emit(text: str, output: Path | None) -> None:
+    """The result on stdout, or in a file written whole or not at all (a temporary file beside it, renamed)."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import tempfile
+
+    temp = None
     try:
-        output.write_text(text, encoding="utf-8")
+        fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path("."))
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, output)
     except OSError as exc:
+        if temp is not None and os.path.exists(temp):
+            os.unlink(temp)
         raise UsageError(msg("cli.cannot-write", path=str(output), reason=exc.strerror or str(exc))) from None
+
+
+def refuse_inputs(output: Path | None, inputs: Sequence[str | None]) -> None:
+    """-o must not name a file the command reads: the result would overwrite its own input."""
+    if output is None:
+        return
+    for name in inputs:
+        if name and name != "-" and not name.startswith("git:") and Path(name).exists():
+            if Path(name).resolve() == output.resolve():
+                raise UsageError(msg("cli.output-is-input", path=str(output)))
 
 
 def finish(
@@ -58,11 +80,15 @@ def finish(
     verdict: str | None = None,
     exceeded: bool = False,
     lang: str = "en",
+    quiet: bool = False,
 ) -> int:
-    """Write the result, then the notes (unless the output already shows them) and the budget verdict on stderr."""
+    """Write the result, then on stderr the warnings, the notes (unless the output shows them, or --quiet) and
+    the verdict."""
     emit(text, output)
-    if not inline_notes:
-        for n in notes:
+    for n in notes:
+        if n.level is Level.warning:
+            err(f"warning: {n.text(lang)}")
+        elif not inline_notes and not quiet:
             err(f"note: {n.text(lang)}")
     if verdict is None:
         return EXIT_OK

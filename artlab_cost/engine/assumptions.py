@@ -8,6 +8,7 @@ result that rests on any; the notes and the JSON list them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import combinations
@@ -29,7 +30,6 @@ from ..pricing import (
     meter_base,
 )
 from ..scenario import DedicatedUsage, Scenario
-from .charges import price_usage
 from .waterfall import Entitlement
 
 STALE_MONTHS = 12  # a sheet older than this when the period starts is said to be stale
@@ -66,12 +66,15 @@ def alternatives(sheet: PriceSheet, name: str) -> list[Any]:
 
 
 def _increment_matters(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement]) -> bool:
-    """Dedicated sessions that are not whole increments: the list price moves with the increment (B5)."""
-    dedicated = _dedicated_only(scenario)
-    if not dedicated.usage:
-        return False
-    prices = {price_usage(dedicated, with_setting(sheet, "dedicated_increment", i)).list_price for i in Increment}
-    return len(prices) > 1
+    """A dedicated session that is not a whole number of each increment: its billed length, and so the list
+    price, moves with the increment (B5)."""
+    for u in scenario.usage:
+        if isinstance(u, DedicatedUsage) and u.start < u.end:
+            seconds = q(u.hours_per_day) * 3600
+            billed = {math.ceil(seconds / i.seconds) * i.seconds for i in Increment}
+            if len(billed) > 1:
+                return True
+    return False
 
 
 def _partial_matters(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement]) -> bool:

@@ -1,10 +1,11 @@
 """Renderers: pure functions from a result to text, one module per output format, one function per result.
 
-Every format module (`table`, `jsonout`, `csvout`, `markdown`) has the same three functions,
+Every format module (`table`, `jsonout`, `csvout`, `markdown`) has the same four functions,
 
     estimate(result: Estimate, view: View) -> str
     plans(comparison: Comparison, view: View) -> str
     pricing(sheet: PriceSheet, view: View) -> str
+    diff(d: Diff, view: View) -> str
 
 and `renderer(fmt)` picks the module for an OutputFormat with an exhaustive match: a format that
 is added to the enum but not wired here, or a module that lacks a function, fails type checking.
@@ -16,6 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple, Protocol, assert_never
 
 if TYPE_CHECKING:
+    from ..changes import Diff, Increase
     from ..engine import BudgetCheck, Estimate
     from ..plans import Comparison
     from ..pricing import PriceSheet
@@ -47,6 +49,7 @@ class View(NamedTuple):
     notes: bool = True  # notes inside the output (tables put them under the table on a terminal only)
     scenario_path: str = ""  # the scenario as the user named it, for the reproduce command
     lang: str = "en"
+    increase: Increase | None = None  # diff --fail-on-increase: the limit and its verdict
 
 
 class Renderer(Protocol):
@@ -55,6 +58,8 @@ class Renderer(Protocol):
     def plans(self, comparison: Comparison, view: View) -> str: ...
 
     def pricing(self, sheet: PriceSheet, view: View) -> str: ...
+
+    def diff(self, d: Diff, view: View) -> str: ...
 
 
 def renderer(fmt: OutputFormat) -> Renderer:

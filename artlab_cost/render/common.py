@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,9 +17,32 @@ from ..pricing import METER_GROUPS, METERS, GrantKind, Limit, MeterId, PriceShee
 from . import By, View
 
 if TYPE_CHECKING:
+    from ..changes import Diff, Increase
     from ..plans import Action, Comparison, Plan
 
 ONE_DAY = timedelta(days=1)
+
+# Characters that steer a terminal rather than show: C0 and C1 controls, DEL, and the bidirectional
+# overrides that reorder what is shown. In user text (names, labels, sources) they are written as
+# visible escapes, so a scenario's name can never clear a screen or recolour an output (issue: user
+# text is data).
+_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+VISIBLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _CONTROLS}
+LINE_VISIBLE = {c: v for c, v in VISIBLE.items() if c != 0x0A}  # keeps line breaks (ours, between lines)
+
+
+_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROLS) + "]")
+_CONTROL_BUT_NEWLINE = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROLS if c != 0x0A) + "]")
+
+
+def visible(text: str) -> str:
+    """Text with every control character escaped visibly (\\x1b), line breaks included."""
+    return text.translate(VISIBLE) if _CONTROL.search(text) else text
+
+
+def visible_lines(text: str) -> str:
+    """Text with every control character but the line break escaped visibly."""
+    return text.translate(LINE_VISIBLE) if _CONTROL_BUT_NEWLINE.search(text) else text
 
 
 def exact(value: Fraction | Decimal | int) -> str:
@@ -361,3 +385,103 @@ def setting_rows(sheet: PriceSheet) -> list[list[str]]:
 def sheet_notes(sheet: PriceSheet) -> list[str]:
     notes = [f"* Assumed: {a.field} ({a.why})" for a in sheet.assumptions()]
     return notes + [f"Note on {o.id}: {o.note}" for o in sheet.offers.values() if o.note]
+
+
+# --- diff ---------------------------------------------------------------------------------------
+
+MEASURE_NAMES = {
+    "list": "List price of all usage",
+    "postpaid_exact": "Postpaid, before monthly rounding",
+    "postpaid_due": "Postpaid due, each month rounded",
+    "upfront": "Paid upfront for packs",
+    "cash": "Cash out of pocket",
+    "lapsed_value": "Value lapsed unused",
+}
+
+
+def measures(d: Diff) -> list[tuple[str, str]]:
+    """The measures of a diff's total, in the summary's order: (code, name)."""
+    out = [("list", MEASURE_NAMES["list"])]
+    out += [(str(s), f"Absorbed by {stage_name(s)}") for s in d.stages]
+    out += [(m, MEASURE_NAMES[m]) for m in ("postpaid_exact", "postpaid_due", "upfront", "cash", "lapsed_value")]
+    return out
+
+
+def signed(value: Fraction) -> str:
+    """A change of money for people: +312.40, -12.00, 0.00."""
+    text = money(value)
+    return text if text.startswith("-") or text == "0.00" else "+" + text
+
+
+def percent(value: Fraction | None) -> str:
+    """A change as a percentage of what it was: +18%, -3.5%; empty when there was nothing before."""
+    if value is None:
+        return ""
+    places = 0 if abs(value) >= 10 else 1
+    text = format(to_decimal(Fraction(value), places, Rounding.half_up), "f")
+    return ("+" if not text.startswith("-") and text.strip("0.") else "") + text + "%"
+
+
+def diff_headline(d: Diff) -> str:
+    """One sentence for a pull request: how cash out of pocket moves, on average a month."""
+    change = d.monthly_change
+    months = d.month_count
+    before = d.total.before.get("cash", Fraction(0)) / months
+    after = d.total.after.get("cash", Fraction(0)) / months
+    pct = percent(d.total.percent("cash"))
+    if money(change) in ("0.00", "-0.00"):
+        return f"Cash out of pocket does not change: {money(after)} yuan a month on average."
+    verb = "rises" if change > 0 else "falls"
+    size = f"{money(abs(change))} yuan" + (f" ({pct})" if pct else "")
+    return f"Cash out of pocket {verb} {size} a month on average, from {money(before)} to {money(after)} yuan."
+
+
+def diff_total_rows(d: Diff) -> list[list[str]]:
+    """Measure, before, after, change, change %: the total of the period."""
+    t = d.total
+    return [
+        [name, money(t.before.get(code, Fraction(0))), money(t.after.get(code, Fraction(0))), signed(t.change(code)),
+         percent(t.percent(code))]
+        for code, name in measures(d)
+    ]  # fmt: skip
+
+
+def diff_month_rows(d: Diff) -> list[list[str]]:
+    """Month, list before and after, postpaid due before and after, cash before, after, change, change %."""
+    return [
+        [line.key, money(line.before.get("list", Fraction(0))), money(line.after.get("list", Fraction(0))),
+         money(line.before.get("cash", Fraction(0))), money(line.after.get("cash", Fraction(0))),
+         signed(line.change("cash")), percent(line.percent("cash"))]
+        for line in d.months
+    ]  # fmt: skip
+
+
+def diff_meter_rows(d: Diff) -> list[list[str]]:
+    """Meter, list before and after, postpaid before and after (exact: rounding is per month), change."""
+    return [
+        [meter_name(line.key), money(line.before.get("list", Fraction(0))), money(line.after.get("list", Fraction(0))),
+         money(line.before.get("postpaid_exact", Fraction(0))), money(line.after.get("postpaid_exact", Fraction(0))),
+         signed(line.change("postpaid_exact"))]
+        for line in d.meters
+    ]  # fmt: skip
+
+
+def _maybe(value: Fraction | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    return money(value) if unit == "yuan" else qty(value, unit)
+
+
+def diff_grant_rows(d: Diff) -> list[list[str]]:
+    """Entitlement, left before and after, value lapsed before and after."""
+    return [
+        [g.id, _maybe(g.left[0], g.unit), _maybe(g.left[1], g.unit), _maybe(g.lapsed_value[0], "yuan"),
+         _maybe(g.lapsed_value[1], "yuan")]
+        for g in d.grants
+    ]  # fmt: skip
+
+
+def increase_text(check: Increase) -> str:
+    """The --fail-on-increase verdict."""
+    limit = f"{to_decimal(check.limit)}%" if check.percent else f"{money(check.limit)} yuan"
+    return f"{'Over' if check.exceeded else 'Within'} the limit of --fail-on-increase {limit}"

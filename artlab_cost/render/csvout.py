@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..pricing import PriceSheet
 from . import View
-from .common import exact, last_day, listed_charges, plan_name, plan_rows, rank_label
+from .common import exact, last_day, listed_charges, plan_name, plan_rows, rank_label, visible
 
 if TYPE_CHECKING:
+    from ..changes import Diff
     from ..plans import Comparison
 
 ESTIMATE_HEADER = (
@@ -26,7 +27,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([visible(str(c)) for c in row] for row in rows)  # no control character in a cell
     return out.getvalue()
 
 
@@ -72,3 +73,25 @@ def pricing(sheet: PriceSheet, view: View) -> str:
         for o in sheet.offers.values()
     ]
     return _csv(PRICING_HEADER, rows)
+
+
+DIFF_HEADER = ("section", "key", "measure", "before", "after", "change", "change_percent")
+
+
+def diff(d: Diff, view: View) -> str:
+    """One row per measure of the total, each month and each meter, then each entitlement that changes."""
+    rows: list[tuple[str, ...]] = []
+    for section, lines in (("total", (d.total,)), ("month", d.months), ("meter", d.meters)):
+        for line in lines:
+            for measure in dict.fromkeys([*line.before, *line.after]):
+                pct = line.percent(measure)
+                rows.append(
+                    (section, line.key, measure, exact(line.before.get(measure, 0)), exact(line.after.get(measure, 0)),
+                     exact(line.change(measure)), "" if pct is None else exact(pct))
+                )  # fmt: skip
+    for g in d.grants:
+        for measure, (before, after) in (("left", g.left), ("lapsed_value", g.lapsed_value)):
+            change = "" if before is None or after is None else exact(after - before)
+            show = ["" if v is None else exact(v) for v in (before, after)]
+            rows.append(("entitlement", g.id, measure, *show, change, ""))
+    return _csv(DIFF_HEADER, rows)

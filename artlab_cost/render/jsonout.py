@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..engine import BudgetCheck, Estimate
+from ..messages import Level, Note
 from ..pricing import Assumption, GrantKind, PriceSheet
 from . import View
 from .common import (
+    diff_headline,
     exact,
     last_day,
     listed_charges,
+    measures,
     notes_text,
     plan_name,
     plan_ranges,
@@ -21,13 +26,61 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from ..changes import Diff, Line
     from ..plans import Comparison, Plan
 
 SCHEMA_VERSION = 1
+_string = json.encoder.encode_basestring  # the C encoder of a string, as json.dumps uses it (ensure_ascii=False)
+
+
+# JSON escapes C0 controls itself; DEL, C1 controls and bidirectional overrides it leaves raw. They are
+# written as \\u escapes too, so a terminal showing the document is never steered by it.
+_UNSAFE = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_UNSAFE_CHAR = re.compile("[" + "".join(chr(c) for c in _UNSAFE) + "]")
 
 
 def dump(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """The document as `json.dumps(data, indent=2, ensure_ascii=False)` writes it, twice as fast: the standard
+    library's indented encoder is pure Python, while its string encoder (used here) is C."""
+    out: list[str] = []
+    _write(data, "", out.append)
+    text = "".join(out)
+    if _UNSAFE_CHAR.search(text):  # rare: a scan in C first, the translation only when needed
+        text = text.translate(_UNSAFE)
+    return text + "\n"
+
+
+def _write(value: Any, indent: str, put: Any) -> None:
+    kind = type(value)
+    if kind is str:
+        put(_string(value))
+    elif kind is dict:
+        if not value:
+            put("{}")
+            return
+        inner = indent + "  "
+        put("{\n" + inner)
+        for i, (key, item) in enumerate(value.items()):
+            if i:
+                put(",\n" + inner)
+            put(_string(key) + ": ")
+            _write(item, inner, put)
+        put("\n" + indent + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            put("[]")
+            return
+        inner = indent + "  "
+        put("[\n" + inner)
+        for i, item in enumerate(value):
+            if i:
+                put(",\n" + inner)
+            _write(item, inner, put)
+        put("\n" + indent + "]")
+    elif value is True or value is False or value is None:
+        put({True: "true", False: "false", None: "null"}[value])
+    else:
+        put(json.dumps(value))  # an int (never a float: amounts are exact decimal strings)
 
 
 def _budget(check: BudgetCheck | None) -> dict[str, Any] | None:
@@ -136,8 +189,14 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
             for p in result.purchases
         ],
         "assumptions": assumptions_data(result.assumptions),
-        "notes": notes_text(result.notes, view),
+        "warnings": warnings_data(result.notes, view),
+        "notes": notes_text([n for n in result.notes if n.level is Level.note], view),
     }
+
+
+def warnings_data(notes: tuple[Note, ...], view: View) -> list[dict[str, str]]:
+    """The warnings, for a script to react to by code (docs/json.md lists them), worded in the view's language."""
+    return [{"code": n.code, "message": n.text(view.lang), "rule": n.rule} for n in notes if n.level is Level.warning]
 
 
 def assumptions_data(assumed: tuple[Assumption, ...]) -> list[dict[str, str]]:
@@ -203,7 +262,8 @@ def plans(comparison: Comparison, view: View) -> str:
             "bound_solves": comparison.bound_solves,
         },
         "assumptions": assumptions_data(comparison.assumptions),
-        "notes": notes_text(comparison.notes, view),
+        "warnings": warnings_data(comparison.notes, view),
+        "notes": notes_text([n for n in comparison.notes if n.level is Level.note], view),
     }
     return dump(data)
 
@@ -271,4 +331,73 @@ def pricing(sheet: PriceSheet, view: View) -> str:
         "assumptions": assumptions_data(tuple(sheet.assumptions())),
     }
 
+    return dump(data)
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+
+def _side(result: Estimate, label: str) -> dict[str, Any]:
+    return {
+        "label": label,
+        "scenario": result.scenario,
+        "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
+        "price_sheet": result.sheet,
+    }
+
+
+def _line(line: Line, key: str) -> dict[str, Any]:
+    keys = list(dict.fromkeys([*line.before, *line.after]))
+    return {
+        key: line.key,
+        "before": {k: exact(line.before.get(k, 0)) for k in keys},
+        "after": {k: exact(line.after.get(k, 0)) for k in keys},
+        "change": {k: exact(line.change(k)) for k in keys},
+    }
+
+
+def _maybe(value: Fraction | None) -> str | None:
+    return None if value is None else exact(value)
+
+
+def diff(d: Diff, view: View) -> str:
+    pct = d.total.percent("cash")
+    check = view.increase
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "diff",
+        "base": _side(d.base, d.base_label),
+        "new": _side(d.new, d.new_label),
+        "headline": diff_headline(d),
+        "cash_change": exact(d.cash_change),
+        "cash_change_percent": None if pct is None else exact(pct),
+        "monthly_change": exact(d.monthly_change),
+        "totals": [
+            {
+                "measure": code,
+                "before": exact(d.total.before.get(code, 0)),
+                "after": exact(d.total.after.get(code, 0)),
+                "change": exact(d.total.change(code)),
+                "change_percent": _maybe(d.total.percent(code)),
+            }
+            for code, _ in measures(d)
+        ],
+        "months": [_line(line, "month") for line in d.months],
+        "meters": [_line(line, "meter") for line in d.meters],
+        "entitlements": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "unit": g.unit,
+                "left": {"before": _maybe(g.left[0]), "after": _maybe(g.left[1])},
+                "lapsed_value": {"before": _maybe(g.lapsed_value[0]), "after": _maybe(g.lapsed_value[1])},
+            }
+            for g in d.grants
+        ],
+        "fail_on_increase": None
+        if check is None
+        else {"limit": exact(check.limit), "percent": check.percent, "exceeded": check.exceeded},
+        "warnings": warnings_data(d.notes, view),
+        "notes": notes_text([n for n in d.notes if n.level is Level.note], view),
+    }
     return dump(data)

@@ -15,6 +15,12 @@ from .common import (
     balance_label,
     budget_text,
     charge_rows,
+    diff_grant_rows,
+    diff_headline,
+    diff_meter_rows,
+    diff_month_rows,
+    diff_total_rows,
+    increase_text,
     last_day,
     meter_rows,
     monthly_key,
@@ -33,19 +39,42 @@ from .common import (
     stage_name,
     stage_totals,
     summary_lines,
+    visible_lines,
 )
 
 if TYPE_CHECKING:
+    from ..changes import Diff
     from ..plans import Comparison
 
 
+# Markdown and HTML metacharacters in text that is data: escaped, so a name renders as written and
+# never as emphasis, a link, a heading or a tag (a pull-request comment renders both).
+_MARKUP = str.maketrans(
+    {
+        **{c: "\\" + c for c in "\\`*_[]|~"},  # a line's start is always this renderer's own
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+    }
+)
+
+
+class Raw(str):
+    """Markdown of this renderer's own (a bold total row): written as it is."""
+
+    __slots__ = ()
+
+
 def _escape(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").replace("*", "\\*").split("\n"))
+    """Text as Markdown that shows it literally: controls made visible, markup escaped, one line."""
+    if isinstance(text, Raw):
+        return str(text)
+    return " ".join(visible_lines(text).translate(_MARKUP).split("\n"))
 
 
 def table(header: list[str], rows: list[list[str]], right_from: int) -> list[str]:
     align = ["---" if i < right_from else "---:" for i in range(len(header))]
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines = ["| " + " | ".join(_escape(h) for h in header) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(_escape(cell) for cell in row) + " |" for row in rows]
     return lines
 
@@ -58,7 +87,8 @@ def estimate(result: Estimate, view: View) -> str:
     out = [
         f"## artlab-cost estimate: {_escape(result.scenario)}",
         "",
-        f"{result.start.isoformat()} to {last_day(result.end).isoformat()}, prices: {result.sheet}. Amounts in yuan.",
+        f"{result.start.isoformat()} to {last_day(result.end).isoformat()}, "
+        f"prices: {_escape(result.sheet)}. Amounts in yuan.",
         "",
     ]
     out += table(["", "yuan"], [[label, money(v)] for label, v in summary_lines(result)], 1)
@@ -72,7 +102,10 @@ def estimate(result: Estimate, view: View) -> str:
         for r in charge_rows(result, view.by)
     ]
     totals = stage_totals(result)
-    body.append(["**Total**", "", "", money(result.totals.list_price)] + [money(totals[s]) for s in stages])
+    body.append(
+        [Raw("**Total**"), "", "", Raw(f"**{money(result.totals.list_price)}**")]
+        + [Raw(f"**{money(totals[s])}**") for s in stages]
+    )
     out += ["", "### Charges", ""] + table(header, body, 2)
     if result.balances:
         rows = [
@@ -93,7 +126,8 @@ def plans(comparison: Comparison, view: View) -> str:
     out = [
         f"## artlab-cost plans: {_escape(comparison.scenario)}",
         "",
-        f"{comparison.start.isoformat()} to {last_day(comparison.end).isoformat()}, prices: {comparison.sheet}. "
+        f"{comparison.start.isoformat()} to {last_day(comparison.end).isoformat()}, "
+        f"prices: {_escape(comparison.sheet)}. "
         f"Amounts in yuan; purchases on {comparison.start.isoformat()} unless a date is shown.",
         "",
     ]
@@ -134,4 +168,34 @@ def pricing(sheet: PriceSheet, view: View) -> str:
     out += ["", "### Offers", ""] + table(OFFER_HEADER, list(offer_rows(sheet)), 9)
     out += ["", "### Settings", ""] + table(["Setting", "Value"], setting_rows(sheet), 9)
     out += ["", *[f"- {_escape(n)}" for n in sheet_notes(sheet)]]
+    return "\n".join(out) + "\n"
+
+
+def _details(summary: str, body: list[str]) -> list[str]:
+    """A collapsed section of a pull-request comment (GitHub and GitLab render <details>)."""
+    return ["", "<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>"]
+
+
+def diff(d: Diff, view: View) -> str:
+    out = [
+        f"## artlab-cost diff: {_escape(d.base_label)} → {_escape(d.new_label)}",
+        "",
+        f"**{_escape(diff_headline(d))}**",
+        "",
+        f"{d.new.start.isoformat()} to {last_day(d.new.end).isoformat()}; amounts in yuan.",
+        "",
+    ]
+    out += table(["", "Before", "After", "Change", "%"], diff_total_rows(d), 1)
+    if view.increase is not None:
+        out += ["", f"**{_escape(increase_text(view.increase))}**"]
+    header = ["Month", "List before", "List after", "Cash before", "Cash after", "Change", "%"]
+    out += _details("By month", table(header, diff_month_rows(d), 1))
+    header = ["Meter", "List before", "List after", "Postpaid before", "Postpaid after", "Change"]
+    out += _details("By meter, whole period", table(header, diff_meter_rows(d), 1))
+    if d.grants:
+        header = ["Entitlement", "Left before", "Left after", "Lapsed before", "Lapsed after"]
+        out += _details("Trials, packs and vouchers that change", table(header, diff_grant_rows(d), 1))
+    notes = notes_text(d.notes, view)
+    if notes:
+        out += _details("Notes", [f"- {_escape(n)}" for n in notes])
     return "\n".join(out) + "\n"

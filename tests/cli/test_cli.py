@@ -41,6 +41,7 @@ BUDGET_CODES = (
     "an assumed value"
 )  # compare-plans and the top level go on: "; 4 with --require-proven, a ranking not proven."
 PLAIN_CODES = "Exit codes: 0 done; 2 bad input or usage."
+DIFF_CODES = "Exit codes: 0 done; 1 cash rises more than --fail-on-increase allows; 2 bad input or usage."
 
 
 def squash(text: str) -> str:
@@ -70,7 +71,7 @@ COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
 
 def test_the_commands_are_the_documented_ones() -> None:
-    assert COMMANDS == ["compare-plans", "estimate", "pricing", "schema", "validate"]
+    assert COMMANDS == ["compare-plans", "diff", "estimate", "pricing", "schema", "validate"]
 
 
 def test_version() -> None:
@@ -93,7 +94,8 @@ def test_command_help_has_text_an_example_and_the_exit_codes(name: str) -> None:
     command = get_command(app).commands[name]  # type: ignore[attr-defined]
     assert command.help and squash(command.help.split("\n\n")[0]) in text
     assert f"Example: artlab-cost {name} " in text
-    assert (BUDGET_CODES if name in ("estimate", "compare-plans") else PLAIN_CODES) in text
+    codes = {"estimate": BUDGET_CODES, "compare-plans": BUDGET_CODES, "diff": DIFF_CODES}
+    assert codes.get(name, PLAIN_CODES) in text
     for param in command.params:
         assert param.name == "help" or getattr(param, "help", None), f"{name}: {param.name} has no help text"
 
@@ -199,12 +201,15 @@ def test_pricing_option_and_environment(tmp_path: Path) -> None:
 
 
 def test_missing_price_sheet() -> None:
-    for result in (
-        cli("estimate", STUDENT, "--pricing", "no-such-sheet.yaml"),
-        cli("estimate", STUDENT, env={"ARTLAB_COST_PRICING": "no-such-sheet.yaml"}),
+    for result, named in (
+        (cli("estimate", STUDENT, "--pricing", "no-such-sheet.yaml"), ""),
+        (
+            cli("estimate", STUDENT, env={"ARTLAB_COST_PRICING": "no-such-sheet.yaml"}),
+            " (named by $ARTLAB_COST_PRICING)",
+        ),
     ):
         assert (result.exit_code, result.stdout) == (2, "")
-        assert result.errors == ["error: no-such-sheet.yaml: no such file"]
+        assert result.errors == [f"error: no-such-sheet.yaml: no such file{named}"]
 
 
 def test_a_file_of_the_wrong_kind_is_named_as_such() -> None:
@@ -268,7 +273,7 @@ def test_budget_exceeded_still_writes_the_output(tmp_path: Path) -> None:
         (["--budget", "Infinity"], "--budget"),
         (["--budget", ""], "--budget"),
         (["--budget", "100", "--budget-on", "net"], "--budget-on"),
-        (["--budget-on", "CASH"], "--budget-on"),
+        (["--budget", "100", "--budget-on", "CASH"], "--budget-on"),
     ],
 )
 @pytest.mark.parametrize("command", ["estimate", "compare-plans"])

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from helpers import bundled_sheet, comparison, example
+from helpers import bundled_sheet, comparison, diff_result, example
 
 from artlab_cost.render import OutputFormat, View, renderer
 
@@ -15,28 +15,34 @@ STEM = "new-user-starter"
 
 
 def test_every_format_has_a_renderer_for_every_result() -> None:
-    """A member added to OutputFormat must be wired in renderer() with all three functions (mypy checks it too)."""
+    """A member added to OutputFormat must be wired in renderer() with all four functions (mypy checks it too)."""
     for fmt in OutputFormat:
         module = renderer(fmt)
-        for name in ("estimate", "plans", "pricing"):
+        for name in ("estimate", "plans", "pricing", "diff"):
             assert callable(getattr(module, name)), (fmt, name)
 
 
 SHAPES = {
     OutputFormat.table: lambda text, kind: {"estimate": "Charges and how they are absorbed", "plans": "Ways to pay",
-                                            "pricing": "Offers"}[kind] in text,
+                                            "pricing": "Offers", "diff": "What changes"}[kind] in text,
     OutputFormat.json: lambda text, kind: json.loads(text)["kind"] == kind,
     OutputFormat.csv: lambda text, kind: next(csv.reader(io.StringIO(text)))[0] == {"estimate": "from", "plans": "rank",
-                                                                                     "pricing": "kind"}[kind],
+                                                                                     "pricing": "kind",
+                                                                                     "diff": "section"}[kind],
     OutputFormat.markdown: lambda text, kind: text.startswith("## ") and "\n| --- |" in text,
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("kind", ["estimate", "plans", "pricing"])
+@pytest.mark.parametrize("kind", ["estimate", "plans", "pricing", "diff"])
 def test_each_format_renders_its_own_way(kind: str) -> None:
     """Each format has its own shape; a format that falls through to another's renderer is half-wired."""
     assert set(SHAPES) == set(OutputFormat)
-    result = {"estimate": example(STEM).estimate, "plans": comparison(STEM), "pricing": bundled_sheet()}[kind]
+    result = {
+        "estimate": example(STEM).estimate,
+        "plans": comparison(STEM),
+        "pricing": bundled_sheet(),
+        "diff": diff_result(),
+    }[kind]
     outputs = {}
     for fmt in OutputFormat:
         text = getattr(renderer(fmt), kind)(result, View())

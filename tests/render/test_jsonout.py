@@ -102,3 +102,18 @@ def test_pricing_json_is_the_sheet_as_data() -> None:
 def test_json_output_is_one_document_with_a_final_newline() -> None:
     text = jsonout.estimate(example("student-trial").estimate, View())
     assert text.endswith("}\n") and text.count("\n}\n") == 1
+
+
+def test_diff_json_matches_its_schema() -> None:
+    from helpers import diff_result
+
+    data = json.loads(jsonout.diff(diff_result(), View()))
+    _check(data, "diff")
+    assert [p for p, leaf in walk(data) if isinstance(leaf, float)] == []
+
+
+def test_json_is_what_the_standard_encoder_writes() -> None:
+    """The fast writer prints the same document, byte for byte, as json.dumps(indent=2, ensure_ascii=False)."""
+    data = jsonout.estimate_data(example("studio-dedicated-comfyui").estimate, View())
+    data["odd"] = ['\u00e9 "q" \\ \n', 0, -3, True, False, None, [], {}, [[]], {"k": {}}]
+    assert jsonout.dump(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -46,4 +46,4 @@ def test_pricing_markdown() -> None:
     for heading in ("### Meters", "### Offers", "### Settings"):
         assert heading in text
     _tables_are_well_formed(text)
-    assert "| deduction_order | free_trial > pack > voucher > postpaid |" in text
+    assert "| deduction\\_order | free\\_trial &gt; pack &gt; voucher &gt; postpaid |" in text  # as Markdown shows it
