@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 
 from . import engine, yamlsrc
 from .engine import Estimate, State
+from .errors import UsageError
+from .messages import LANGS, msg
 from .money import to_decimal as to_decimal  # an exact amount as a Decimal
 from .pricing import PriceSheet
 from .pricing import load_sheet as _load_sheet
@@ -134,6 +136,8 @@ def to_text(
     """A result as text in one of the output formats (table, json, csv, markdown)."""
     from .render import By, OutputFormat, View, renderer
 
+    if lang not in LANGS:
+        raise UsageError(msg("api.unknown-lang", value=lang, languages=LANGS))
     module = renderer(OutputFormat(fmt))
     view = View(by=By(by), budget=budget, width=width, lang=lang, scenario_path=scenario_path)
     if isinstance(result, Estimate):

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .calendar import month_key
 from .engine import Estimate
 from .engine.charges import meter_order
-from .messages import Note, unique
+from .messages import Note, Words, unique
 from .money import ZERO
 from .pricing import Stage
 
@@ -41,7 +41,7 @@ class GrantChange(NamedTuple):
     """A trial, pack or voucher whose left or lapsed value differs (None: not held on that side)."""
 
     id: str
-    name: str
+    name: Words
     unit: str
     left: tuple[Fraction | None, Fraction | None]
     lapsed_value: tuple[Fraction | None, Fraction | None]

@@ -12,6 +12,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+LANGS = ("en", "zh")  # the languages artlab-cost speaks; en is the default and the fallback
+
 
 class Msg(NamedTuple):
     """A message: its catalogue code and the values the wording needs (text, numbers, dates, terms, Msgs)."""
@@ -89,6 +91,24 @@ class Chain(tuple[Any, ...]):
     """Values worded one after another with ' > ' (a deduction order)."""
 
     __slots__ = ()
+
+
+class Words(NamedTuple):
+    """Prose a file gives in one language or several (a price sheet's names, notes and reasons): the text for
+    a language, else the text given without one, else the English, else the first."""
+
+    texts: tuple[tuple[str, str], ...]  # (language, text); "" is text given without naming a language
+
+    @classmethod
+    def plain(cls, text: str) -> Words:
+        return cls((("", text),))
+
+    def text(self, lang: str = "en") -> str:
+        found = dict(self.texts)
+        return found.get(lang) or found.get("") or found.get("en") or self.texts[0][1]
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 class And(tuple[Any, ...]):

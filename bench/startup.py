@@ -5,11 +5,14 @@ For every example in examples/, three commands run side by side, interleaved, --
     floor  python floor_app.py estimate FILE --format json    (reads YAML, prints JSON)
     json   artlab-cost estimate FILE --format json
     table  artlab-cost estimate FILE --format table
+    zh     artlab-cost estimate FILE --format table --lang zh
 
-and the report gives median wall times and the ratios json/floor (goal: at most 1.15) and
-table/floor (goal: at most 1.45). It also says what shell completion costs a run that does not
-ask for it (the modules it imports, and whether the floor imports them too). Then `-X importtime`
-(as PYTHONPROFILEIMPORTTIME=1, so it works with --cmd too) shows the top 10 imports by cumulative time for the json run.
+and the report gives median wall times and the ratios json/floor (goal: at most 1.15),
+table/floor (goal: at most 1.45) and zh/table (what Chinese costs beside English). It times
+loading the message catalogues too, in fresh processes (goal: under 5 ms). It also says what
+shell completion costs a run that does not ask for it (the modules it imports, and whether the
+floor imports them too). Then `-X importtime` (as PYTHONPROFILEIMPORTTIME=1, so it works with
+--cmd too) shows the top 10 imports by cumulative time for the json run.
 
 It reports and never gates: the exit status is 0 whatever the numbers.
 
@@ -27,6 +30,15 @@ from pathlib import Path
 import _util as u
 
 GOALS = {"json": 1.15, "table": 1.45}
+CATALOGUE_GOAL_MS = 5.0
+CATALOGUE_PROBE = """
+import time
+import artlab_cost.i18n as i18n
+t = time.perf_counter()
+i18n.catalogue("en"), i18n.catalogue("zh"), i18n.help_catalogue("zh")
+i18n.tr("zh", "summary.cash")
+print((time.perf_counter() - t) * 1000)
+"""
 IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
 
 
@@ -111,6 +123,7 @@ def main() -> int:
         "floor": [sys.executable, str(floor), "estimate", "{}", "--format", "json"] if floor.is_file() else None,
         "json": [*tool, "estimate", "{}", "--format", "json"],
         "table": [*tool, "estimate", "{}", "--format", "table"],
+        "zh": [*tool, "estimate", "{}", "--format", "table", "--lang", "zh"],
     }
     kinds = [k for k, v in commands.items() if v is not None]
 
@@ -137,9 +150,9 @@ def main() -> int:
     ratios: dict[str, list[float]] = {"json": [], "table": []}
     misses = []
     for path in files:
-        med = {k: u.median(times.get((path.name, k), [])) for k in ("floor", "json", "table")}
+        med = {k: u.median(times.get((path.name, k), [])) for k in ("floor", "json", "table", "zh")}
         row = [path.name]
-        for k in ("floor", "json", "table"):
+        for k in ("floor", "json", "table", "zh"):
             row.append(u.fmt_s(med[k]))
         for k in ("json", "table"):
             ratio = med[k] / med["floor"] if "floor" in kinds else float("nan")
@@ -148,12 +161,16 @@ def main() -> int:
             row.append(f"{u.fmt_ratio(ratio)} {u.verdict(ok)}")
             if ok is False:
                 misses.append(f"{path.name}: {k}/floor {ratio:.2f}x > {GOALS[k]}x")
+        row.append(u.fmt_ratio(med["zh"] / med["table"]))
         rows.append(row)
-    allmed = {k: u.median([x for p in files for x in times.get((p.name, k), [])]) for k in ("floor", "json", "table")}
-    total_row = ["all examples (median of all runs)"] + [u.fmt_s(allmed[k]) for k in ("floor", "json", "table")]
+    allmed = {
+        k: u.median([x for p in files for x in times.get((p.name, k), [])]) for k in ("floor", "json", "table", "zh")
+    }
+    total_row = ["all examples (median of all runs)"] + [u.fmt_s(allmed[k]) for k in ("floor", "json", "table", "zh")]
     for k in ("json", "table"):
         ratio = allmed[k] / allmed["floor"] if "floor" in kinds else float("nan")
         total_row.append(f"{u.fmt_ratio(ratio)} {u.verdict(None if ratio != ratio else ratio <= GOALS[k])}")
+    total_row.append(u.fmt_ratio(allmed["zh"] / allmed["table"]))
     rows.append(total_row)
     print("Median wall time (spawn to exit)")
     print(
@@ -163,8 +180,10 @@ def main() -> int:
                 "floor",
                 "json",
                 "table",
+                "zh",
                 f"json/floor (<= {GOALS['json']})",
                 f"table/floor (<= {GOALS['table']})",
+                "zh/table",
             ],
             rows,
         )
@@ -173,10 +192,24 @@ def main() -> int:
     print("Spread (min-max) of the samples")
     print(
         u.table(
-            ["example", "floor", "json", "table"],
-            [[p.name] + [u.spread(times.get((p.name, k), [])) for k in ("floor", "json", "table")] for p in files],
+            ["example", "floor", "json", "table", "zh"],
+            [
+                [p.name] + [u.spread(times.get((p.name, k), [])) for k in ("floor", "json", "table", "zh")]
+                for p in files
+            ],
         )
     )
+    print()
+    probe = [sys.executable, "-c", CATALOGUE_PROBE]
+    loads = [float(u.run_timed(probe).stdout) for _ in range(max(5, args.importtime_runs))]
+    load_ms = u.median(loads)
+    ok = load_ms < CATALOGUE_GOAL_MS
+    print(
+        f"Loading the message catalogues (en, zh and the zh --help), fresh process, median of {len(loads)}: "
+        f"{load_ms:.2f} ms (goal < {CATALOGUE_GOAL_MS:g} ms) {u.verdict(ok)}"
+    )
+    if not ok:
+        misses.append(f"catalogue load {load_ms:.2f} ms >= {CATALOGUE_GOAL_MS:g} ms")
     print()
     if misses:
         print("Goals missed:")

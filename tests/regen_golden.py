@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 FORMATS = ("table", "json", "csv", "markdown")
+ZH = ("table", "markdown")  # the formats with text for people, in Chinese too
 DIFF_BASE = "new-user-starter"  # diff goldens: this example against the same user grown (tests/data)
 DIFF_NEW = "tests/data/new-user-grown.yaml"
 
@@ -35,19 +36,22 @@ class Case:
     stem: str
     command: str  # "estimate", "compare-plans", "diff" or "pricing"
     format: str
+    lang: str = "en"
 
     @property
     def path(self) -> Path:
         middle = {"estimate": "", "compare-plans": "plans.", "diff": "diff.", "pricing": ""}[self.command]
-        return GOLDEN / f"{self.stem}.{middle}{self.format}"
+        lang = "" if self.lang == "en" else f"{self.lang}."
+        return GOLDEN / f"{self.stem}.{middle}{lang}{self.format}"
 
     @property
     def args(self) -> list[str]:
+        lang = [] if self.lang == "en" else ["--lang", self.lang]
         if self.command == "pricing":
-            return ["pricing", "--format", self.format]
+            return ["pricing", "--format", self.format, *lang]
         if self.command == "diff":
-            return ["diff", f"examples/{self.stem}.yaml", DIFF_NEW, "--format", self.format]
-        return [self.command, f"examples/{self.stem}.yaml", "--format", self.format]
+            return ["diff", f"examples/{self.stem}.yaml", DIFF_NEW, "--format", self.format, *lang]
+        return [self.command, f"examples/{self.stem}.yaml", "--format", self.format, *lang]
 
 
 def cases() -> list[Case]:
@@ -57,6 +61,11 @@ def cases() -> list[Case]:
         out += [Case(example.stem, "compare-plans", fmt) for fmt in FORMATS]
     out += [Case("pricing", "pricing", fmt) for fmt in FORMATS]
     out += [Case(DIFF_BASE, "diff", fmt) for fmt in FORMATS]
+    # Chinese (--lang zh): the formats people read, for every example and command
+    for example in EXAMPLES:
+        out += [Case(example.stem, command, fmt, "zh") for command in ("estimate", "compare-plans") for fmt in ZH]
+    out += [Case("pricing", "pricing", fmt, "zh") for fmt in ZH]
+    out += [Case(DIFF_BASE, "diff", fmt, "zh") for fmt in ZH]
     return out
 
 
@@ -67,7 +76,7 @@ def run(case: Case) -> str:
     from artlab_cost.render import OutputFormat, View, renderer
 
     module = renderer(OutputFormat(case.format))
-    view = View(notes=False, scenario_path=f"examples/{case.stem}.yaml")
+    view = View(notes=False, scenario_path=f"examples/{case.stem}.yaml", lang=case.lang)
     if case.command == "estimate":
         return module.estimate(example(case.stem).estimate, view)
     if case.command == "compare-plans":

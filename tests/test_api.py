@@ -95,3 +95,11 @@ def test_notes_are_data() -> None:
     assert (first.code, first.rule, first.level) == ("note.prices", "B21", "note")
     assert first.args["version"] == "2026.11"
     assert first.text().startswith("Prices: PAI ArtLab, China mainland, version 2026.11")
+    assert first.text("zh").startswith("价格：PAI ArtLab（中国内地），版本 2026.11，2026-11-01 起生效")
+
+
+def test_text_in_a_language_artlab_cost_does_not_speak_is_refused() -> None:
+    sheet = api.load_sheet()
+    with pytest.raises(UsageError, match="unknown language 'fr': artlab-cost speaks en, zh"):
+        api.to_text(sheet, "table", lang="fr")
+    assert api.to_text(sheet, "markdown", lang="zh").startswith("## PAI ArtLab（中国内地），版本 2026.11")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import string
 from pathlib import Path
@@ -26,35 +27,77 @@ def test_every_mo_is_compiled_from_its_po() -> None:
         assert po.with_suffix(".mo").read_bytes() == mo_bytes(read_po(po)), f"recompile {po.name}"
 
 
-def _codes_in_source() -> set[str]:
-    """Message codes the package passes to msg(), note() and Msg(): literal first arguments."""
+@functools.cache
+def _nodes() -> list[ast.AST]:
+    """Every node of the package's source."""
+    return [node for path in PACKAGE.rglob("*.py") for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))]
+
+
+def _literal_codes() -> set[str]:
+    """Message codes the package passes to msg(), note(), Msg() (first argument) and tr() (second): literals."""
     codes = set()
-    for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("msg", "note", "Msg")
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                codes.add(node.args[0].value)
-    # codes chosen at run time: a Num bound's wording and a one-of's count
-    return codes | {"expected.number", "spec.at-least", "spec.greater-than", "spec.negative", "spec.one-of-none"}
+    for node in _nodes():
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        position = {"msg": 0, "note": 0, "Msg": 0, "tr": 1}.get(name)
+        if position is None or len(node.args) <= position:
+            continue
+        arg = node.args[position]
+        for choice in (arg.body, arg.orelse) if isinstance(arg, ast.IfExp) else (arg,):
+            if isinstance(choice, ast.Constant) and isinstance(choice.value, str):
+                codes.add(choice.value)
+    return codes
 
 
-def test_every_code_the_package_uses_is_in_the_english_catalogue() -> None:
+def _strings_in_source() -> set[str]:
+    """Every string literal of the package (a code chosen into a variable before it is worded is among them)."""
+    return {node.value for node in _nodes() if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+
+
+def _codes_in_use() -> set[str]:
+    """Every code the package can ask for: the literal ones, and those it builds from a domain term or a column
+    name at run time (each family listed here, so that a code no one uses is noticed too)."""
+    from artlab_cost.cli.help import CLICK_MESSAGES
+    from artlab_cost.pricing import METER_GROUPS, UNITS, Eligibility, GrantKind, Limit, MeterId, PartialMonth, Stage
+
+    built = {"expected.number", "spec.at-least", "spec.greater-than", "spec.negative", "spec.one-of-none"}
+    built |= {f"meter.{m.value}" for m in MeterId} | {f"meter.short.{m.value}" for m in MeterId}
+    built |= {f"group.{g}" for g in METER_GROUPS} | {f"unit.{u}" for u in {*UNITS.values(), "yuan"}}
+    built |= {f"column.{s.value}" for s in Stage} | {f"stage.short.{s.value}" for s in Stage}
+    built |= {f"pricing.grant.{k.value}" for k in GrantKind} | {f"pricing.limit.{x.value}" for x in Limit}
+    built |= {f"pricing.who.{e.value}" for e in Eligibility} | {f"partialmonth.{p.value}" for p in PartialMonth}
+    built |= {f"pricing.per.{m.value}" for m in MeterId if m not in (MeterId.put_requests, MeterId.get_requests)}
+    built |= {f"plans.stopped.{r}" for r in ("time-limit", "run-limit", "unproven")}
+    built |= {f"table.column.{c}" for c in ("meter", "usage", "list", "held", "absorbed", "left", "lapsed")}
+    built |= {f"plans.column.{c}" for c in ("upfront", "postpaid", "cash", "saving", "lapsed")}
+    built |= {f"pricing.column.{c}" for c in ("offer", "stage-price", "gives", "limit")}
+    built |= {f"markdown.column.{c}" for c in ("period", "meter", "usage", "list", "entitlement", "stage", "valid")}
+    built |= {f"markdown.column.{c}" for c in ("held", "absorbed", "left", "lapsed")}
+    built |= {f"diff.column.{c}" for c in ("before", "after", "change", "percent", "month", "list-before")}
+    built |= {f"diff.column.{c}" for c in ("list-after", "cash-before", "cash-after", "meter", "postpaid-before")}
+    built |= {f"diff.column.{c}" for c in ("postpaid-after", "entitlement", "left-before", "left-after")}
+    built |= {f"diff.column.{c}" for c in ("lapsed-before", "lapsed-after")}
+    return _literal_codes() | built | set(CLICK_MESSAGES)
+
+
+def test_every_code_the_package_uses_is_in_the_english_catalogue_and_no_other() -> None:
+    """A code used but not worded fails at run time; a code worded but never used is a translation wasted."""
     english = read_po(HERE / "en.po")
-    codes = _codes_in_source()
-    assert len(codes) > 80
+    codes = _codes_in_use()
+    assert len(codes) > 300
     assert sorted(c for c in codes if c not in english) == []
+    from artlab_cost.pricing import Increment, Limit, Rounding, Stage, TieBreak
+
+    terms = {f"{e.__name__.lower()}.{m.value}" for e in (Stage, Rounding, Increment, TieBreak, Limit) for m in e}
+    terms |= {f"measure.{m}" for m in ("cash", "postpaid", "list")} | {"list.separator", "list.and"}
+    known = codes | terms | _strings_in_source()
+    assert sorted(c for c in english if c not in known) == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_each_catalogue_has_every_message_with_the_same_placeholders(lang: str) -> None:
     english = read_po(HERE / "en.po")
-    if not (HERE / f"{lang}.po").exists():
-        pytest.skip(f"no {lang} catalogue yet")
     other = read_po(HERE / f"{lang}.po")
     assert sorted(set(english) - set(other)) == [], f"{lang} lacks these"
     assert sorted(set(other) - set(english)) == [], f"{lang} has codes English does not"
@@ -81,3 +124,35 @@ def test_po_files_are_plain_and_placeholders_are_named() -> None:
         for code, text in read_po(po).items():
             assert "{}" not in text and not re.search(r"\{\d", text), (po.name, code)
     assert Path(HERE / "en.mo").is_file()
+
+
+def test_every_help_text_has_a_translation_that_keeps_its_options_and_examples() -> None:
+    """--help is written in English beside each option; each other language translates every text of it, none
+    stale, and keeps what a reader types as written: options, variables, metavars, example commands."""
+    from typer._click import Context
+    from typer.main import get_command
+
+    from artlab_cost.cli import app
+    from artlab_cost.cli.help import TYPER_WORDS, help_strings
+
+    command = get_command(app)
+    english = [*help_strings(command, Context(command, info_name="artlab-cost")), *TYPER_WORDS]
+    assert len(english) > 40 and "Output format." in english
+    literal = re.compile(r"--[a-z][a-z-]*|\$[A-Z_]+|\b[A-Z][A-Z_]{2,}\b%?|artlab-cost [^\n]+|\{[a-z]+\}|git:REF:PATH")
+    for lang in LANGS[1:]:
+        translated = read_po(HERE / f"help-{lang}.po")
+        assert sorted(set(english) - set(translated)) == [], f"help-{lang}.po lacks these"
+        assert sorted(set(translated) - set(english)) == [], f"help-{lang}.po has texts no longer in the help"
+        for text in english:
+            kept = [token for token in literal.findall(text) if token not in translated[text]]
+            assert kept == [], (lang, text)
+            assert translated[text].startswith("\b") == text.startswith("\b"), text  # Click's keep-as-is mark
+
+
+def test_words_pick_the_language_then_the_plain_text_then_english() -> None:
+    from artlab_cost.messages import Words
+
+    both = Words((("en", "storage pack"), ("zh", "存储包")))
+    assert (both.text("en"), both.text("zh"), str(both)) == ("storage pack", "存储包", "storage pack")
+    assert Words.plain("A10 24 GB").text("zh") == "A10 24 GB"
+    assert Words((("zh", "仅中文"),)).text("en") == "仅中文"  # the only text there is, rather than nothing

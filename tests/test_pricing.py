@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from helpers import expect_one as expect_problem
 
 from artlab_cost import pricing, yamlsrc
 from artlab_cost.errors import InputError, Problem
+from artlab_cost.messages import Words
 from artlab_cost.pricing import METERS, PriceSheet
 
 DATA = Path(__file__).parent / "data"
@@ -221,14 +223,14 @@ def test_the_walk_finds_an_unmarked_value() -> None:
 def test_a_path_names_the_sheet() -> None:
     path = str(DATA / "ok-sheet.yaml")
     sheet = pricing.load_sheet(path)
-    assert sheet.origin == path and sheet.name == "Test sheet"
+    assert sheet.origin == path and str(sheet.name) == "Test sheet"
 
 
 def test_the_core_never_reads_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """$ARTLAB_COST_PRICING is the command line's to read (tests/cli): the library loads what it is told to."""
     monkeypatch.setenv("ARTLAB_COST_PRICING", str(tmp_path / "missing.yaml"))
     assert pricing.load_sheet().origin == "bundled pricing.yaml"
-    assert pricing.load_sheet(str(DATA / "ok-sheet.yaml")).name == "Test sheet"
+    assert str(pricing.load_sheet(str(DATA / "ok-sheet.yaml")).name) == "Test sheet"
 
 
 # --- a small valid sheet -------------------------------------------------------------------
@@ -238,17 +240,17 @@ def test_ok_sheet_values(tmp_path: Path) -> None:
     sheet = load_text(tmp_path, OK_SHEET)
     assert sheet.origin == "p.yaml"
     assert sheet.version == "2026.10"
-    assert sheet.meters["dedicated:ded-8.07"].name == "lowest spec"
-    assert sheet.meters["dedicated:ded-39.54"].name == "dedicated ded-39.54"  # default name
-    assert sheet.meters["shared_gpu"].name == "shared GPU"
+    assert sheet.meters["dedicated:ded-8.07"].name == Words.plain("lowest spec")
+    assert sheet.meters["dedicated:ded-39.54"].name is None  # no name given: each output words its own
+    assert sheet.meters["shared_gpu"].name is None
     assert sheet.offers["storage-pack-40"].eligible == frozenset()  # default: anyone
-    assert sheet.offers["trial-compute"].group == "" and sheet.offers["trial-compute"].note == ""
+    assert sheet.offers["trial-compute"].group == "" and sheet.offers["trial-compute"].note is None
     bundle = sheet.offers["bundle"]
     assert [(g.kind, g.size, g.unit) for g in bundle.grants] == [
         ("amount", Decimal(40), "yuan"),
         ("quantity", Decimal(5), "GB"),
     ]
-    assert sheet.assumptions() == [("offers.student-voucher.validity_months", "B11 states none", "p.yaml")]
+    assert sheet.assumptions() == [("offers.student-voucher.validity_months", Words.plain("B11 states none"), "p.yaml")]
 
 
 def test_expand_covers() -> None:
@@ -526,7 +528,7 @@ def test_assumed_naming_the_source_is_refused(tmp_path: Path) -> None:
 
 def test_assumed_on_a_meter_is_listed(tmp_path: Path) -> None:
     text = edited(("    source: B3\n", "    source: B3\n    assumed:\n      price: a guess\n"))
-    assert ("meters.shared_gpu.price", "a guess", "p.yaml") in load_text(tmp_path, text).assumptions()
+    assert ("meters.shared_gpu.price", Words.plain("a guess"), "p.yaml") in load_text(tmp_path, text).assumptions()
 
 
 # --- settings and offer rules --------------------------------------------------------------
@@ -661,3 +663,57 @@ def test_every_rule_problem_of_a_sheet_is_reported(tmp_path: Path) -> None:
         "offers.student-voucher.stage",
         "offers.traffic-pack-10.grants[0].covers",
     ]
+
+
+# --- text for people, in one language or several ------------------------------------------------------------
+
+
+def test_names_notes_and_reasons_may_be_given_per_language(tmp_path: Path) -> None:
+    """A name, an offer's note and an assumed reason are one text, or one per language; each output picks its
+    language's, and the other when it lacks one."""
+    text = edited(
+        ("    name: Storage pack 40 GB\n", "    name: {en: Storage pack 40 GB, zh: 存储包 40 GB}\n"),
+        ("    name: Free trial, compute\n", "    name: {zh: 免费试用：算力}\n    note: {en: claim it first}\n"),
+        ("  name: Test sheet\n", '  name:\n    en: Test sheet\n    zh: "测试价目表"\n'),
+    )
+    sheet = load_text(tmp_path, text)
+    pack, trial = sheet.offers["storage-pack-40"], sheet.offers["trial-compute"]
+    assert (pack.name.text("en"), pack.name.text("zh")) == ("Storage pack 40 GB", "存储包 40 GB")
+    assert (trial.name.text("en"), trial.name.text("zh")) == ("免费试用：算力", "免费试用：算力")
+    assert trial.note is not None and trial.note.text("zh") == "claim it first"
+    assert (sheet.name.text("zh"), str(sheet.name)) == ("测试价目表", "Test sheet")
+
+
+def test_a_language_we_do_not_speak_or_none_at_all_is_refused(tmp_path: Path) -> None:
+    text = edited(("    name: Storage pack 40 GB\n", "    name: {en: Storage pack 40 GB, zn: 存储包}\n"))
+    expect_one(
+        refused(tmp_path, text),
+        at(text, "zn:"),
+        "offers.storage-pack-40.name.zn",
+        "unknown key 'zn'; expected one of: en, zh",
+    )
+    text = edited(("    name: Storage pack 40 GB\n", "    name: {}\n"))
+    expect_one(
+        refused(tmp_path, text),
+        at(text, "{}"),
+        "offers.storage-pack-40.name",
+        "give the text in at least one of en, zh",
+    )
+    text = edited(("    name: Storage pack 40 GB\n", "    name: [Storage pack]\n"))
+    expect_one(
+        refused(tmp_path, text),
+        at(text, "[Storage"),
+        "offers.storage-pack-40.name",
+        "expected text, or a mapping of languages",
+    )
+
+
+def test_the_bundled_sheet_speaks_both_languages_wherever_it_speaks_at_all(bundled: PriceSheet) -> None:
+    """Every name, note and reason of the bundled sheet has a Chinese text (the Chinese output reads it) and an
+    English one."""
+    prose = [bundled.name, *(o.name for o in bundled.offers.values()), *(a.why for a in bundled.assumptions())]
+    prose += [m.name for m in bundled.meters.values() if m.name is not None]
+    assert len(prose) > 30
+    for words in prose:
+        assert isinstance(words, Words) and {lang for lang, _ in words.texts} == {"en", "zh"}, words
+        assert re.search(r"[\u4e00-\u9fff]", words.text("zh")), words

@@ -46,3 +46,15 @@ def test_documented_exit_codes_match_the_code() -> None:
     assert set(table) == {str(EXIT_OK), str(EXIT_BUDGET), str(EXIT_INPUT), str(EXIT_BUG), str(EXIT_UNPROVEN)}
     assert "--require-proven" in table[str(EXIT_UNPROVEN)]
     assert "budget" in table[str(EXIT_BUDGET)] and "bad input" in table[str(EXIT_INPUT)]
+
+
+def test_the_chinese_section_gives_the_same_set_up() -> None:
+    """中文: the same two set-up commands (the first in Chinese), and examples that exist."""
+    section = README[README.index("## 中文") : README.index("## Commands")]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    english = re.findall(r"```sh\n(.*?)```", README, re.S)
+    assert blocks[0].strip() == english[0].strip() + " --lang zh"
+    assert blocks[1].strip() == english[1].strip()
+    for path in re.findall(r"artlab-cost \S+ (examples/\S+\.yaml)", section):
+        assert (ROOT / path).is_file(), path
+    assert (ROOT / "docs" / "glossary.md").is_file() and "docs/zh/scenario.md" in section

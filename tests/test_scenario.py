@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from artlab_cost import pricing, scenario, yamlsrc
 from artlab_cost.calendar import add_months
 from artlab_cost.errors import InputError
+from artlab_cost.messages import Words
 from artlab_cost.pricing import PriceSheet
 from artlab_cost.scenario import (
     DedicatedUsage,
@@ -405,7 +406,7 @@ usage:
     a10, t4 = s.specs
     assert (a10.id, a10.name, a10.price, a10.unit, a10.source, a10.assumed) == (
         "dedicated:my-a10",
-        "A10 24 GB",
+        Words.plain("A10 24 GB"),
         Decimal("15.20"),
         "h",
         "console, 2026-11",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -9,8 +10,12 @@ import typer
 from typer._click import exceptions as click  # Typer vendors Click (0.29 on); its errors carry exit codes
 
 from .. import __version__
-from ..errors import EXIT_BUG, EXIT_INPUT, EXIT_OK
-from .output import err
+from ..errors import EXIT_BUG, EXIT_INPUT, EXIT_OK, ArtlabCostError
+from ..i18n import tr
+from .help import LocalGroup, click_message
+from .lang import LANG_ENV, current, from_arguments, from_environment, use
+from .options import LangOpt
+from .output import err, fail_line
 
 EXIT_CODES = (
     "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
@@ -40,6 +45,7 @@ def _plain_arguments() -> None:
 _plain_arguments()
 
 app = typer.Typer(
+    cls=LocalGroup,
     name="artlab-cost",
     help="Estimate what Alibaba Cloud PAI ArtLab will cost, and the cheapest way to pay for it.\n\n" + EXIT_CODES_PLANS,
     add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish (imported when asked)
@@ -66,28 +72,41 @@ def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     pass
 
 
 def main() -> None:
-    """The console script: Click's usage errors become one `error:` line too, exit 2; a bug is one line, exit 3."""
+    """The console script: Click's usage errors become one `error:` line too, exit 2; a bug is one line, exit 3.
+
+    The language is settled first (--lang, $ARTLAB_COST_LANG, the locale), so that --help and Click's own
+    errors are worded in it too."""
+    try:
+        use(from_arguments(sys.argv[1:]) or from_environment(os.environ))
+    except ArtlabCostError as error:  # a $ARTLAB_COST_LANG that names no language: said in the locale's
+        lang = from_environment({k: v for k, v in os.environ.items() if k != LANG_ENV})
+        for line in error.lines(lang):
+            err(fail_line(line, lang))
+        sys.exit(error.exit_code)
     try:
         code = app(standalone_mode=False, prog_name="artlab-cost")
     except Exception as exc:
+        lang = current()
         if isinstance(exc, typer.Abort):  # Ctrl-C (Click turns KeyboardInterrupt into Abort)
-            err("interrupted")
+            err(tr(lang, "cli.interrupted"))
             sys.exit(INTERRUPTED)
         if isinstance(exc, click.NoArgsIsHelpError):  # plain `artlab-cost`: the help, on stderr
             err(exc.format_message())
             sys.exit(EXIT_INPUT)
         if isinstance(exc, click.ClickException):
             ctx = getattr(exc, "ctx", None)
-            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            text = exc.format_message().replace("Value error, ", "")  # Typer's coercion prefix says nothing
-            err(f"error: {text}{hint}")
+            text = click_message(exc.format_message().replace("Value error, ", ""), lang)  # Typer's prefix says nothing
+            if ctx is not None:
+                text = tr(lang, "cli.see-help", message=text, command=ctx.command_path)
+            err(fail_line(text, lang))
             sys.exit(exc.exit_code)
         # a bug of ours: one line, and a code no script mistakes for a budget verdict
-        err(f"internal error: {type(exc).__name__}: {exc} (please report it with the input that caused it)")
+        err(tr(lang, "cli.internal-error", kind=type(exc).__name__, detail=str(exc)))
         sys.exit(EXIT_BUG)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

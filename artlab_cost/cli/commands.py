@@ -11,13 +11,17 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from ..errors import EXIT_INPUT, EXIT_OK, EXIT_UNPROVEN, InputError, UsageError
+from ..i18n import tr
 from ..messages import msg
 from ..render import By, OutputFormat, View, renderer
 from .app import EXIT_CODES_DIFF, EXIT_CODES_NO_BUDGET, EXIT_CODES_PLANS, app, epilog
+from .help import LocalCommand
+from .lang import current
 from .options import (
     BudgetOnOpt,
     BudgetOpt,
     FormatOpt,
+    LangOpt,
     OutputOpt,
     PricingOpt,
     QuietOpt,
@@ -32,7 +36,7 @@ from .options import (
     sheet_path,
     yuan,
 )
-from .output import color, err, finish, guard, refuse_inputs, to_terminal, width
+from .output import color, err, fail_line, finish, guard, refuse_inputs, to_terminal, width
 
 if TYPE_CHECKING:
     from .. import yamlsrc
@@ -44,10 +48,12 @@ T = TypeVar("T")
 def _view(fmt: OutputFormat, output: Path | None, quiet: bool = False, **more: object) -> View:
     """How to show a result: tables on a terminal get colour and the notes inline (none with --quiet)."""
     inline = fmt is OutputFormat.table and to_terminal(output) and not quiet
-    return View(color=color(output), width=width(output), notes=inline, **more)  # type: ignore[arg-type]
+    return View(color=color(output), width=width(output), notes=inline, lang=current(), **more)  # type: ignore[arg-type]
 
 
-@app.command(epilog=epilog("artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 2000"))
+@app.command(
+    cls=LocalCommand, epilog=epilog("artlab-cost estimate examples/indie-shared-sd.yaml --format json --budget 2000")
+)
 def estimate(
     scenario: ScenarioArg,
     pricing: PricingOpt = None,
@@ -60,6 +66,7 @@ def estimate(
     budget_on: BudgetOnOpt = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Estimate a scenario: each charge through free trial, packs, vouchers and postpaid, and what you pay."""
 
@@ -75,7 +82,7 @@ def estimate(
             refuse_assumed(result.assumptions)
         check = engine.check_budget(result.totals, limit, on) if limit is not None else None
         view = _view(format, output, quiet, by=by, budget=check)
-        verdict = check.verdict().text() if check is not None else None
+        verdict = check.verdict().text(view.lang) if check is not None else None
         text = renderer(format).estimate(result, view)
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
@@ -84,6 +91,7 @@ def estimate(
 
 @app.command(
     "compare-plans",
+    cls=LocalCommand,
     epilog=epilog("artlab-cost compare-plans examples/student-trial.yaml --exclude compute-pack-100", EXIT_CODES_PLANS),
 )
 def compare_plans(
@@ -126,6 +134,7 @@ def compare_plans(
     budget_on: BudgetOnOpt = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Rank the ways to pay for the same usage: which trials to claim and packs to buy, cheapest first."""
 
@@ -141,7 +150,7 @@ def compare_plans(
         refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
         scen = read_scenario(scenario, sheet)
-        with SearchProgress() as progress:
+        with SearchProgress(current()) as progress:
             comparison = api.compare_plans(
                 scen,
                 sheet,
@@ -157,7 +166,7 @@ def compare_plans(
             refuse_assumed(comparison.assumptions)
         check = engine.check_budget(comparison.plans[0].costs, limit, on) if limit is not None else None
         view = _view(format, output, quiet, budget=check, scenario_path=str(scenario))
-        verdict = f"{check.verdict().text()} (best plan)" if check is not None else None
+        verdict = tr(view.lang, "budget.best-plan", verdict=check.verdict()) if check is not None else None
         text = renderer(format).plans(comparison, view)
         exceeded = bool(check and check.exceeded)
         code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
@@ -167,10 +176,11 @@ def compare_plans(
 
 
 @app.command(
+    cls=LocalCommand,
     epilog=epilog(
         "artlab-cost diff examples/new-user-starter.yaml tests/data/new-user-grown.yaml --fail-on-increase 30%",
         EXIT_CODES_DIFF,
-    )
+    ),
 )
 def diff(
     base: Annotated[
@@ -203,6 +213,7 @@ def diff(
             help="Exit 1 if cash out of pocket rises by more than YUAN over the period, or PCT% of BASE's.",
         ),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Show what changes from one scenario to another (or under another price sheet): per month, per meter and
     in total, before and after."""
@@ -228,7 +239,7 @@ def diff(
         check = Increase(limit[0], limit[1], result.exceeds(*limit)) if limit is not None else None
         view = _view(format, output, quiet, increase=check)
         text = renderer(format).diff(result, view)
-        verdict = increase_text(check) if check is not None else None
+        verdict = increase_text(check, view.lang) if check is not None else None
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
     guard(run)
@@ -240,10 +251,11 @@ def _looks_like_sheet(src: yamlsrc.Source) -> bool:
     return isinstance(src.root, yamlsrc.Map) and "sheet" in src.root.items and "meters" in src.root.items
 
 
-@app.command(epilog=epilog("artlab-cost validate examples/*.yaml pricing.yaml", EXIT_CODES_NO_BUDGET))
+@app.command(cls=LocalCommand, epilog=epilog("artlab-cost validate examples/*.yaml pricing.yaml", EXIT_CODES_NO_BUDGET))
 def validate(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Scenario or price sheet files.")],
     pricing: PricingOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Check scenarios and price sheets; print one line per problem (FILE:LINE:COLUMN: field: what is wrong).
 
@@ -257,6 +269,7 @@ def validate(
         from ..scenario import parse_scenario
 
         failed = False
+        lang = current()
 
         def attempt(check: Callable[[], T]) -> T | None:
             nonlocal failed
@@ -264,8 +277,8 @@ def validate(
                 return check()
             except InputError as error:
                 failed = True
-                for line in error.lines():
-                    err(f"error: {line}")
+                for line in error.lines(lang):
+                    err(fail_line(line, lang))
                 return None
 
         sources = [src for path in files if (src := attempt(partial(yamlsrc.load, path, str(path)))) is not None]
@@ -273,7 +286,7 @@ def validate(
         for src in filter(_looks_like_sheet, sources):
             sheets[src.name] = attempt(partial(parse_sheet, src))
             if sheets[src.name] is not None:
-                sys.stdout.write(f"{src.name}: valid price sheet\n")
+                sys.stdout.write(tr(lang, "cli.valid-sheet", file=src.name) + "\n")
         scenarios = [src for src in sources if not _looks_like_sheet(src)]
         if scenarios:
             against = _validation_sheet(pricing, sheets)
@@ -281,7 +294,7 @@ def validate(
                 return EXIT_INPUT
             for src in scenarios:
                 if attempt(partial(parse_scenario, src, against)) is not None:
-                    sys.stdout.write(f"{src.name}: valid scenario\n")
+                    sys.stdout.write(tr(lang, "cli.valid-scenario", file=src.name) + "\n")
         return EXIT_INPUT if failed else EXIT_OK
 
     guard(run)
@@ -296,23 +309,28 @@ def _validation_sheet(pricing: str | None, named: dict[str, PriceSheet | None]) 
     if pricing:
         return load_sheet(pricing)
     if len(named) > 1:
-        err(f"error: {msg('validate.two-sheets', sheets=tuple(named)).text()}")
+        err(fail_line(msg("validate.two-sheets", sheets=tuple(named)).text(current()), current()))
         return None
     if named:
         ((name, sheet),) = named.items()
         if sheet is None:
-            err(f"error: {msg('validate.broken-sheet', sheet=name).text()}")
+            err(fail_line(msg("validate.broken-sheet", sheet=name).text(current()), current()))
         return sheet
     from ..api import load_sheet as load
 
     return load(sheet_path(None))
 
 
-@app.command("pricing", epilog=epilog("artlab-cost pricing --format json | jq '.offers[].id'", EXIT_CODES_NO_BUDGET))
+@app.command(
+    "pricing",
+    cls=LocalCommand,
+    epilog=epilog("artlab-cost pricing --format json | jq '.offers[].id'", EXIT_CODES_NO_BUDGET),
+)
 def pricing_cmd(
     pricing: PricingOpt = None,
     format: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Show the price sheet in use: meters, offers, settings, and which values are assumptions."""
 
@@ -323,10 +341,11 @@ def pricing_cmd(
     guard(run)
 
 
-@app.command(epilog=epilog("artlab-cost schema > artlab-scenario.schema.json", EXIT_CODES_NO_BUDGET))
+@app.command(cls=LocalCommand, epilog=epilog("artlab-cost schema > artlab-scenario.schema.json", EXIT_CODES_NO_BUDGET))
 def schema(
     kind: Annotated[str, typer.Option("--kind", metavar="scenario|pricing", help="Which file format.")] = "scenario",
     output: OutputOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (or of the price sheet), for editors to complete and check."""
 

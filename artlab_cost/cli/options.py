@@ -15,6 +15,7 @@ import typer
 from ..errors import AssumedError, UsageError
 from ..messages import msg
 from ..render import OutputFormat
+from .lang import Lang, use
 
 if TYPE_CHECKING:
     from ..engine import Measure
@@ -60,6 +61,27 @@ ScenarioArg = Annotated[
     typer.Argument(
         metavar="SCENARIO",
         help="A usage scenario YAML file; - reads it from stdin; git:REF:PATH reads PATH as of the git revision REF.",
+        show_default=False,
+    ),
+]
+
+
+def _use_lang(value: Lang | None) -> Lang | None:
+    """--lang takes effect as soon as it is read (it is eager): --help and the errors after it use it."""
+    if value is not None:
+        use(value.value)
+    return value
+
+
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        metavar="zh|en",
+        callback=_use_lang,
+        is_eager=True,
+        help="Language of the output and messages (default: $ARTLAB_COST_LANG, else the locale: LC_ALL, "
+        "LC_MESSAGES, LANG; zh* gives Chinese). JSON keys, CSV headers, codes and exit codes never change.",
         show_default=False,
     ),
 ]

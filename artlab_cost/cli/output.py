@@ -11,7 +11,9 @@ from typing import NoReturn
 import typer
 
 from ..errors import EXIT_BUDGET, EXIT_OK, ArtlabCostError, UsageError
+from ..i18n import tr
 from ..messages import Level, Note, msg
+from .lang import current
 
 
 def err(text: str) -> None:
@@ -19,6 +21,11 @@ def err(text: str) -> None:
     from ..render.common import visible_lines
 
     sys.stderr.write(visible_lines(text.rstrip("\n")) + "\n")
+
+
+def fail_line(text: str, lang: str = "en") -> str:
+    """An error as the line a user reads: `error: ...` (错误：... in Chinese)."""
+    return tr(lang, "cli.error", text=text)
 
 
 def to_terminal(output: Path | None) -> bool:
@@ -79,26 +86,28 @@ def finish(
     inline_notes: bool,
     verdict: str | None = None,
     exceeded: bool = False,
-    lang: str = "en",
     quiet: bool = False,
 ) -> int:
     """Write the result, then on stderr the warnings, the notes (unless the output shows them, or --quiet) and
-    the verdict."""
+    the verdict, in the run's language."""
     emit(text, output)
+    lang = current()
     for n in notes:
         if n.level is Level.warning:
-            err(f"warning: {n.text(lang)}")
+            err(tr(lang, "cli.warning", text=n.msg))
         elif not inline_notes and not quiet:
-            err(f"note: {n.text(lang)}")
+            err(tr(lang, "cli.note", text=n.msg))
     if verdict is None:
         return EXIT_OK
     err(verdict)
     return EXIT_BUDGET if exceeded else EXIT_OK
 
 
-def fail(error: ArtlabCostError, lang: str = "en") -> NoReturn:
+def fail(error: ArtlabCostError) -> NoReturn:
+    """A user's mistake: one `error:` line per problem on stderr, in the run's language, and its exit code."""
+    lang = current()
     for line in error.lines(lang):
-        err(f"error: {line}")
+        err(fail_line(line, lang))
     raise typer.Exit(error.exit_code)
 
 

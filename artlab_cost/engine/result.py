@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ..calendar import add_months, month_key
-from ..messages import Chain, Note, note
+from ..messages import Chain, Msg, Note, Words, note
 from ..money import ZERO, q, round_to
 from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base
 from ..scenario import Scenario
@@ -44,7 +44,7 @@ class Balance(NamedTuple):
     holding: int  # its holding's index in the scenario
     grant: int  # which grant of the offer
     offer: str
-    name: str
+    name: Words
     count: int  # type: ignore[assignment]  # stacked packs bought together, held as one
     stage: Stage
     kind: GrantKind
@@ -102,7 +102,7 @@ class Estimate(NamedTuple):
     scenario: str
     start: date
     end: date  # exclusive
-    sheet: str  # name, version and date of the price sheet
+    sheet: Msg  # name, version and date of the price sheet
     charges: tuple[Charge, ...]
     balances: tuple[Balance, ...]
     purchases: tuple[Purchase, ...]
@@ -256,7 +256,7 @@ def notes_of(
             sheet=sheet.name,
             version=sheet.version,
             effective=sheet.effective,
-            origin=sheet.origin,
+            origin=sheet.origin_text,
         ),
         note("note.deduction-order", "B17", order=Chain(st.deduction_order)),
         note("note.rounding", "B20", rounding=st.bill_rounding, places=st.bill_places)

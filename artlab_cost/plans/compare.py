@@ -13,7 +13,7 @@ from ..engine import Priced, costs, price_usage
 from ..engine.assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from ..engine.charges import DayCharge, PricedDay
 from ..engine.waterfall import entitlements
-from ..messages import Note, note, unique
+from ..messages import Msg, Note, Yuan, msg, note, unique
 from ..money import q
 from ..pricing import Assumption, PriceSheet
 from ..scenario import Scenario
@@ -28,7 +28,7 @@ class Comparison(NamedTuple):
     scenario: str
     start: date
     end: date
-    sheet: str
+    sheet: Msg
     plans: tuple[Plan, ...]  # ranked, best first, each a different set of offers
     baseline: Plan  # nothing more than the scenario holds
     postpaid_only: Fraction  # cash with nothing claimed, bought or held: every charge postpaid
@@ -186,7 +186,7 @@ def compare(
     assumed_by = {p.actions: _relied_on(scenario, sheet, priced, p) for p in [*ranked, baseline]}
     proven = not search.stopped and all(ranks_proven)
     notes = [
-        note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin),
+        note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin_text),
         _search_note(search, space, proven, lower, ranked[0]),
         note("plans.dating", "B12"),
         *spec_notes(sheet, *dedicated_hours(c for pd in priced.days for c in _times(pd))),
@@ -231,8 +231,8 @@ def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, be
         return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.relax.solves)
     return note(
         "plans.search-unproven",
-        reason=search.stopped or "unproven",
-        lower=lower,
-        gap=best.costs.cash - lower,
+        reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"),
+        lower=Yuan(lower),
+        gap=Yuan(best.costs.cash - lower),
         runs=len(search.memo),
     )

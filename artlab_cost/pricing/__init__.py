@@ -1,11 +1,13 @@
 """The price sheet: meters, offers and the settings the sources leave open, loaded from YAML and checked."""
 
-from .load import BUNDLED_NAME, bundled_path, load_sheet, parse_sheet
+from .load import bundled_path, load_sheet, parse_sheet
 from .model import (
+    BUNDLED_NAME,
     DEDICATED_PREFIX,
     METER_GROUPS,
     METERS,
     UNITS,
+    Assumed,
     Assumption,
     Eligibility,
     Grant,
@@ -35,6 +37,7 @@ __all__ = [
     "METERS",
     "SHEET_SPEC",
     "UNITS",
+    "Assumed",
     "Assumption",
     "Eligibility",
     "Grant",

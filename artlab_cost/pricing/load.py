@@ -10,6 +10,7 @@ from ..errors import InputError, Problem
 from ..messages import msg
 from ..schema import INVALID, Obj, check, suggest
 from .model import (
+    BUNDLED_NAME,
     UNITS,
     Assumed,
     Eligibility,
@@ -31,7 +32,6 @@ from .model import (
 )
 from .spec import SHEET_SPEC
 
-BUNDLED_NAME = "bundled pricing.yaml"
 ONE = Decimal(1)
 
 
@@ -78,13 +78,11 @@ def _settings(raw: Obj, src: yamlsrc.Source) -> Settings:
 def _meters(raw: Obj, src: yamlsrc.Source) -> dict[str, Meter]:
     meters: dict[str, Meter] = {}
 
-    def add(
-        key: str, m: Obj, path: str, name: str, divisor: Decimal, price_unit: str, free: Decimal = Decimal(0)
-    ) -> None:
+    def add(key: str, m: Obj, path: str, divisor: Decimal, price_unit: str, free: Decimal = Decimal(0)) -> None:
         base = MeterId(key.split(":")[0])
         meters[key] = Meter(
             key,
-            m.get("name") or name,
+            m.get("name"),
             UNITS[base],
             m["price"],
             divisor,
@@ -96,26 +94,15 @@ def _meters(raw: Obj, src: yamlsrc.Source) -> dict[str, Meter]:
 
     for mid in (MeterId.shared_gpu, MeterId.traffic_busy, MeterId.traffic_idle):
         unit_name = "GPU-second" if mid is MeterId.shared_gpu else "GB"
-        add(mid, raw[mid], f"meters.{mid}", METER_NAMES[mid], ONE, unit_name)
+        add(mid, raw[mid], f"meters.{mid}", ONE, unit_name)
     for spec_id, spec in raw["dedicated"]["specs"].items():
-        add(dedicated_key(spec_id), spec, f"meters.dedicated.specs.{spec_id}", f"dedicated {spec_id}", ONE, "hour")
+        add(dedicated_key(spec_id), spec, f"meters.dedicated.specs.{spec_id}", ONE, "hour")
     st = raw["storage"]
-    add(MeterId.storage, st, "meters.storage", METER_NAMES[MeterId.storage], st["days_per_month"] * 24, "GB-month")
+    add(MeterId.storage, st, "meters.storage", st["days_per_month"] * 24, "GB-month")
     for mid in (MeterId.put_requests, MeterId.get_requests):
         m = raw[mid]
-        add(mid, m, f"meters.{mid}", METER_NAMES[mid], m["per"], f"{int(m['per']):,} requests", m["free_per_month"])
+        add(mid, m, f"meters.{mid}", m["per"], f"{int(m['per']):,} requests", m["free_per_month"])
     return meters
-
-
-# The meters' default names, when the sheet gives none (data of the sheet, shown as written).
-METER_NAMES = {
-    MeterId.shared_gpu: "shared GPU",
-    MeterId.storage: "OSS storage",
-    MeterId.traffic_busy: "traffic, busy",
-    MeterId.traffic_idle: "traffic, idle",
-    MeterId.put_requests: "PUT requests",
-    MeterId.get_requests: "GET requests",
-}
 
 
 def _grant(g: Obj, gpath: str, o: Obj, path: str, src: yamlsrc.Source) -> Grant:
@@ -157,7 +144,7 @@ def _offers(raw: Obj, order: tuple[Stage, ...], src: yamlsrc.Source) -> dict[str
             grants=grants,
             source=source_text(o["source"]),
             assumed=_assumed(o, path, src),
-            note=o.get("note") or "",
+            note=o.get("note"),
         )
     return offers
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from ..messages import Msg, Words, msg
+
 
 class Stage(StrEnum):
     """Where an entitlement stands in the deduction waterfall (B17)."""
@@ -126,14 +128,14 @@ def expand_covers(names: list[str] | tuple[str, ...]) -> frozenset[MeterId]:
     return frozenset(out)
 
 
-Assumed = tuple[tuple[str, str], ...]  # (field, why) of every value no source gives
+Assumed = tuple[tuple[str, "Words | Msg"], ...]  # (field, why) of every value no source gives
 
 
 class Assumption(NamedTuple):
     """A value no source gives: the file and field it is written in, and why it was chosen."""
 
     field: str  # its field path in that file: settings.tie_break, offers.storage-pack-40.price
-    why: str
+    why: Words | Msg  # the file's reason, or ours (a scenario's own price given without a source)
     file: str  # the price sheet it is in (its origin), or the scenario that priced its own spec
 
 
@@ -150,7 +152,7 @@ class Meter(NamedTuple):
     """A billable meter: yuan = units x price / divisor."""
 
     id: str  # a MeterId, or dedicated:<spec>
-    name: str
+    name: Words | None  # None: the meter's own name in the reader's language
     unit: str
     price: Decimal
     divisor: Decimal  # 1, or days_per_month x 24 for storage, or `per` for requests
@@ -175,7 +177,7 @@ class Grant(NamedTuple):
 
 class Offer(NamedTuple):
     id: str
-    name: str
+    name: Words
     stage: Stage
     price: Decimal
     validity_months: int
@@ -185,7 +187,7 @@ class Offer(NamedTuple):
     grants: tuple[Grant, ...]
     source: str
     assumed: Assumed
-    note: str
+    note: Words | None
 
     @property
     def covers(self) -> frozenset[MeterId]:
@@ -204,8 +206,11 @@ class Settings(NamedTuple):
     assumed: Assumed = ()
 
 
+BUNDLED_NAME = "bundled pricing.yaml"  # the origin of the sheet shipped with the package
+
+
 class PriceSheet(NamedTuple):
-    name: str
+    name: Words
     version: str
     effective: date
     currency: str
@@ -218,9 +223,14 @@ class PriceSheet(NamedTuple):
     assumed: Assumed = ()
 
     @property
-    def label(self) -> str:
+    def label(self) -> Msg:
         """Name, version and effective date: what an output says it priced with (B21)."""
-        return f"{self.name} {self.version} ({self.effective})"
+        return msg("sheet.label", name=self.name, version=self.version, effective=self.effective)
+
+    @property
+    def origin_text(self) -> Msg | str:
+        """The file the sheet was read from, or the bundled sheet in the reader's words."""
+        return msg("sheet.bundled") if self.origin == BUNDLED_NAME else self.origin
 
     def spec_ids(self) -> tuple[str, ...]:
         return tuple(k.removeprefix(DEDICATED_PREFIX) for k in self.meters if k.startswith(DEDICATED_PREFIX))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..schema import Day, Field, ListOf, MapOf, Num, Record, Text, TextOrMap
+from ..messages import LANGS
+from ..schema import Day, Field, ListOf, MapOf, Num, Prose, Record, Text, TextOrMap
 from .model import (
     METER_GROUPS,
     METERS,
@@ -31,9 +32,17 @@ _SOURCE = Field(
     ),
     required=True,
 )
+
+
+def _prose(max_length: int = 200, doc: str = "") -> Prose:
+    """Text for people: one text, or one per language ({en: ..., zh: ...}); each output shows its language's."""
+    return Prose(Text(max_length=max_length), LANGS, doc=doc)
+
+
+_NAME = Field(_prose())
 _ASSUMED = Field(
     MapOf(
-        Text(max_length=300),
+        _prose(300),
         key_pattern=r"[a-z_]{1,40}",
         doc=(
             "Fields of this entry that no source gives, each with the reason the value was chosen; "
@@ -47,14 +56,14 @@ def _price(doc: str) -> Field:
     return Field(Num(doc=doc), required=True)
 
 
-_METER = Record({"price": _price("Yuan per unit."), "source": _SOURCE, "assumed": _ASSUMED, "name": Field(Text())})
+_METER = Record({"price": _price("Yuan per unit."), "source": _SOURCE, "assumed": _ASSUMED, "name": _NAME})
 _STORAGE = Record(
     {
         "price": _price("Yuan per GB-month."),
         "days_per_month": Field(Num(minimum=Decimal(1), integer=True, maximum=Decimal(31)), required=True),
         "source": _SOURCE,
         "assumed": _ASSUMED,
-        "name": Field(Text()),
+        "name": _NAME,
     },
     doc="Charged hourly at price / days_per_month / 24 per GB-hour (B7).",
 )
@@ -67,10 +76,10 @@ _REQUESTS = Record(
         ),
         "source": _SOURCE,
         "assumed": _ASSUMED,
-        "name": Field(Text()),
+        "name": _NAME,
     }
 )
-_SPEC = Record({"price": _price("Yuan per hour."), "name": Field(Text()), "source": _SOURCE, "assumed": _ASSUMED})
+_SPEC = Record({"price": _price("Yuan per hour."), "name": _NAME, "source": _SOURCE, "assumed": _ASSUMED})
 _GRANT = Record(
     {
         "amount": Field(Num(exclusive_minimum=True, doc="Yuan that can be absorbed.")),
@@ -93,7 +102,7 @@ _GRANT = Record(
 )
 _OFFER = Record(
     {
-        "name": Field(Text(), required=True),
+        "name": Field(_prose(), required=True),
         "stage": Field(Text(choices=tuple(Stage)[:-1]), required=True),
         "price": _price("Yuan paid when it is bought; 0 for a claim."),
         "validity_months": Field(Num(minimum=Decimal(1), maximum=Decimal(120), integer=True), required=True),
@@ -103,7 +112,7 @@ _OFFER = Record(
         "grants": Field(ListOf(_GRANT, min_items=1, max_items=10), required=True),
         "source": _SOURCE,
         "assumed": _ASSUMED,
-        "note": Field(Text(max_length=500)),
+        "note": Field(_prose(500)),
     }
 )
 SHEET_SPEC = Record(
@@ -111,7 +120,7 @@ SHEET_SPEC = Record(
         "sheet": Field(
             Record(
                 {
-                    "name": Field(Text(), required=True),
+                    "name": Field(_prose(), required=True),
                     "version": Field(Text(max_length=40), required=True),
                     "effective": Field(Day(), required=True),
                     "currency": Field(Text(choices=("CNY",)), required=True),

@@ -10,10 +10,10 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..engine import Balance, Charge, Estimate, daily, monthly
-from ..i18n import money, value_text
-from ..messages import Note
+from ..i18n import money, quantity, tr, value_text
+from ..messages import And, Note, Yuan
 from ..money import to_decimal
-from ..pricing import METER_GROUPS, METERS, GrantKind, Limit, MeterId, PriceSheet, Rounding, Stage, meter_base
+from ..pricing import METER_GROUPS, METERS, Grant, GrantKind, Meter, MeterId, PriceSheet, Rounding, Stage, meter_base
 from . import By, View
 
 if TYPE_CHECKING:
@@ -54,16 +54,9 @@ def exact(value: Fraction | Decimal | int) -> str:
     return text
 
 
-def qty(value: Fraction, unit: str) -> str:
-    """A usage quantity for people, compact from ten thousand up (74.4k GB-h, 25M req)."""
-    for size, suffix in ((10**9, "G"), (10**6, "M"), (10**3, "k")):
-        if abs(value) >= size and abs(value) >= 10_000:
-            scaled = to_decimal(Fraction(value) / size, 1, Rounding.half_up)
-            return f"{str(scaled).removesuffix('.0')}{suffix} {unit}"
-    if Fraction(value).denominator == 1:
-        return f"{int(value):,} {unit}"
-    places = 2 if abs(value) >= Fraction(1, 100) else 4
-    return f"{to_decimal(Fraction(value), places, Rounding.half_up):,} {unit}"
+def qty(value: Fraction, unit: str, lang: str = "en") -> str:
+    """A usage quantity for people, compact from ten thousand up (74.4k GB-h, 7.44万 GB小时)."""
+    return quantity(value, unit, lang, compact=True)
 
 
 def cell(value: Fraction) -> str:
@@ -81,52 +74,48 @@ def span(start: date, end: date) -> str:
     return start.isoformat() if last == start else f"{start.isoformat()}..{last.isoformat()}"
 
 
-METER_NAMES = {
-    MeterId.shared_gpu: "shared GPU",
-    MeterId.storage: "OSS storage",
-    MeterId.traffic_busy: "traffic, busy",
-    MeterId.traffic_idle: "traffic, idle",
-    MeterId.put_requests: "PUT requests",
-    MeterId.get_requests: "GET requests",
-}
-SHORT_METERS = {
-    MeterId.shared_gpu: "shared GPU",
-    MeterId.storage: "storage",
-    MeterId.traffic_busy: "traffic busy",
-    MeterId.traffic_idle: "traffic idle",
-    MeterId.put_requests: "PUT req",
-    MeterId.get_requests: "GET req",
-}
-SHORT_STAGES = {Stage.free_trial: "Trial", Stage.pack: "Pack", Stage.voucher: "Voucher", Stage.postpaid: "Postpaid"}
-LIMIT_NAMES = {
-    Limit.once_per_user: "once per user",
-    Limit.once_per_validity: "one at a time",
-    Limit.stackable: "stackable",
-}
+def span_words(start: date, end: date, lang: str) -> str:
+    """A half-open date range in words: its first and last day (2027-03-01 to 2027-03-31)."""
+    last = last_day(end)
+    return start.isoformat() if last == start else tr(lang, "span", first=start, last=last)
 
 
-def meter_name(key: str) -> str:
+def meter_name(key: str, lang: str = "en") -> str:
+    """A meter's name: a dedicated spec by its id, the others in the reader's words (OSS storage)."""
     base, _, spec = key.partition(":")
-    return spec if spec else METER_NAMES[MeterId(base)]
+    return spec if spec else tr(lang, f"meter.{base}")
 
 
-def short_meter(key: str) -> str:
+def short_meter(key: str, lang: str = "en") -> str:
     """A meter's name for a narrow table column."""
     base, _, spec = key.partition(":")
-    return spec or SHORT_METERS[MeterId(base)]
+    return spec or tr(lang, f"meter.short.{base}")
 
 
-def covers_name(covers: frozenset[MeterId]) -> str:
+def meter_title(m: Meter, lang: str = "en") -> str:
+    """A meter's name as the sheet gives it, else in the reader's words (a spec: dedicated ded-8.07)."""
+    if m.name is not None:
+        return m.name.text(lang)
+    base, _, spec = m.id.partition(":")
+    return tr(lang, "meter.dedicated-spec", spec=spec) if spec else meter_name(m.id, lang)
+
+
+def covers_name(covers: frozenset[MeterId], lang: str = "en") -> str:
     """The meters a grant covers, by group name where one fits (compute, traffic, requests, oss, all)."""
     for name, group in sorted(METER_GROUPS.items(), key=lambda item: -len(item[1])):
         if covers == frozenset(group):
-            return name
-    return ", ".join(sorted(covers))
+            return tr(lang, f"group.{name}")
+    return tr(lang, "list.separator").join(meter_name(m, lang) for m in sorted(covers))
 
 
 def stage_name(stage: Stage, lang: str = "en") -> str:
     """A stage in words: the catalogue's term (free trial, pack, voucher, postpaid)."""
     return value_text(stage, lang)
+
+
+def stage_column(stage: Stage, lang: str = "en") -> str:
+    """A stage as a narrow column's header (Trial, Pack, Voucher, Postpaid)."""
+    return tr(lang, f"column.{stage.value}")
 
 
 def notes_text(notes: tuple[Note, ...] | list[Note], view: View) -> list[str]:
@@ -136,8 +125,13 @@ def notes_text(notes: tuple[Note, ...] | list[Note], view: View) -> list[str]:
 def budget_text(view: View, best_plan: bool = False) -> str:
     """The budget verdict as a line; for compare-plans it is the best plan's."""
     assert view.budget is not None
-    text = view.budget.verdict().text(view.lang)
-    return f"{text} (best plan)" if best_plan else text
+    verdict = view.budget.verdict()
+    return tr(view.lang, "budget.best-plan", verdict=verdict) if best_plan else verdict.text(view.lang)
+
+
+def yuan(value: Fraction, lang: str) -> str:
+    """An amount with its currency: 1,526.90 yuan / 1,526.90 元."""
+    return tr(lang, "unit.yuan", n=money(value))
 
 
 class Row:
@@ -159,7 +153,7 @@ def listed_charges(result: Estimate, view: View) -> list[Charge]:
     return daily(result.charges) if view.by is By.day else monthly(result.charges)
 
 
-def charge_rows(result: Estimate, by: str) -> list[Row]:
+def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
     """Charges grouped for a table: per month and meter, day and meter, meter, or one total row per meter."""
     rows: dict[tuple[str, str], Row] = {}
     for c in daily(result.charges) if by == "day" else result.charges:
@@ -173,7 +167,7 @@ def charge_rows(result: Estimate, by: str) -> list[Row]:
         key = (period, "" if total else c.meter)
         row = rows.get(key)
         if row is None:
-            name = "all meters" if total else meter_name(c.meter)
+            name = tr(lang, "meter.all") if total else meter_name(c.meter, lang)
             row = rows[key] = Row(period, key[1], name, "" if total else c.unit, result.stages)
         row.quantity += c.quantity
         row.amount += c.amount
@@ -194,7 +188,7 @@ def balance_label(b: Balance) -> str:
     return b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else "")
 
 
-def balance_amounts(b: Balance) -> tuple[str, str, str, str]:
+def balance_amounts(b: Balance, lang: str = "en") -> tuple[str, str, str, str]:
     """Held, absorbed, left and lapsed of an entitlement, in its own unit.
 
     A monthly quota holds its quota a month; what is left is this month's, what lapsed is what the
@@ -203,71 +197,69 @@ def balance_amounts(b: Balance) -> tuple[str, str, str, str]:
     if b.kind is GrantKind.amount:
         return money(b.initial), money(b.absorbed), money(b.left), money(b.lapsed)
     if b.kind is GrantKind.capacity:
-        return qty(b.initial, "GB"), qty(b.absorbed, "GB-h"), qty(b.left, "GB"), "-"
+        return qty(b.initial, "GB", lang), qty(b.absorbed, "GB-h", lang), qty(b.left, "GB", lang), "-"
     if b.kind is GrantKind.monthly:
-        return qty(b.per_month, b.unit) + "/mo", qty(b.absorbed, b.unit), qty(b.left, b.unit), qty(b.lapsed, b.unit)
-    return qty(b.initial, b.unit), qty(b.absorbed, b.unit), qty(b.left, b.unit), qty(b.lapsed, b.unit)
+        quota = tr(lang, "balance.per-month", quota=qty(b.per_month, b.unit, lang))
+        return quota, qty(b.absorbed, b.unit, lang), qty(b.left, b.unit, lang), qty(b.lapsed, b.unit, lang)
+    return (
+        qty(b.initial, b.unit, lang),
+        qty(b.absorbed, b.unit, lang),
+        qty(b.left, b.unit, lang),
+        qty(b.lapsed, b.unit, lang),
+    )
 
 
-MONTHLY_KEY = (
-    "/mo: a monthly quota (OSS 包月周期型), restored on the 1st of each month; what a month leaves unused lapses. "
-    "Left is what the last month has left when the period ends inside it."
-)
-
-
-def monthly_key(result: Estimate) -> list[str]:
+def monthly_key(result: Estimate, lang: str = "en") -> list[str]:
     """The line that explains /mo, when a balance is a monthly quota."""
-    return [MONTHLY_KEY] if any(b.kind is GrantKind.monthly for b in result.balances) else []
+    return [tr(lang, "balance.monthly-key")] if any(b.kind is GrantKind.monthly for b in result.balances) else []
 
 
-def summary_lines(result: Estimate) -> list[tuple[str, Fraction]]:
+def summary_lines(result: Estimate, lang: str = "en") -> list[tuple[str, Fraction, bool]]:
+    """The summary: (label, amount, whether it is the line to read first: cash out of pocket)."""
     t = result.totals
-    lines = [("List price of all usage", t.list_price)]
+    lines = [(tr(lang, "summary.list"), t.list_price, False)]
     for stage, amount in t.absorbed.items():
-        lines.append((f"Absorbed by {stage_name(stage)}", amount))
+        lines.append((tr(lang, "summary.absorbed", stage=stage), amount, False))
     lines += [
-        ("Postpaid, before monthly rounding", t.postpaid_exact),
-        ("Postpaid due, each month rounded (B20)", t.postpaid_due),
-        ("Paid upfront for packs", t.upfront),
-        ("Cash out of pocket", t.cash),
+        (tr(lang, "summary.postpaid-exact"), t.postpaid_exact, False),
+        (tr(lang, "summary.postpaid-due"), t.postpaid_due, False),
+        (tr(lang, "summary.upfront"), t.upfront, False),
+        (tr(lang, "summary.cash"), t.cash, True),
     ]
     if t.lapsed_value:
-        lines.append(("Value lapsed unused", t.lapsed_value))
+        lines.append((tr(lang, "summary.lapsed"), t.lapsed_value, False))
     return lines
 
 
 # --- compare-plans ------------------------------------------------------------------------
 
 
-def action_text(action: Action, free: frozenset[str], undated: date | None = None) -> str:
+def action_text(action: Action, free: frozenset[str], lang: str = "en", undated: date | None = None) -> str:
     """'claim trial-compute on 2027-03-01', 'buy 2 x traffic-pack-10'; the date left out when it is `undated`."""
-    verb = "claim" if action.offer in free else "buy"
-    many = f"{action.count} x " if action.count > 1 else ""
-    when = "" if action.date == undated else f" on {action.date.isoformat()}"
-    return f"{verb} {many}{action.offer}{when}"
+    what = tr(lang, "action.count", count=action.count, offer=action.offer) if action.count > 1 else action.offer
+    text = tr(lang, "action.claim" if action.offer in free else "action.buy", what=what)
+    return text if action.date == undated else tr(lang, "action.on", action=text, date=action.date)
 
 
-def plan_name(plan: Plan, free: frozenset[str]) -> str:
+def plan_name(plan: Plan, free: frozenset[str], lang: str = "en") -> str:
     if not plan.actions:
-        return "nothing more"
-    return ", ".join(action_text(a, free) for a in plan.actions)
+        return tr(lang, "plan.nothing")
+    return tr(lang, "list.separator").join(action_text(a, free, lang) for a in plan.actions)
 
 
-def plan_lines(plan: Plan, comparison: Comparison) -> list[str]:
+def plan_lines(plan: Plan, comparison: Comparison, lang: str = "en") -> list[str]:
     """A plan's actions, one a line: the counts within a fen of its cash, and * on one whose figures rest on an
     assumed term of its offer."""
     if not plan.actions:
-        return ["nothing more"]
+        return [tr(lang, "plan.nothing")]
     ranges = plan_ranges(plan, comparison)
     out = []
     for a in plan.actions:
         lo, hi = ranges.get((a.offer, a.date), (a.count, a.count))
-        within = f" ({lo}-{hi} within a fen)" if lo < hi else ""
-        out.append(
-            action_text(a, comparison.free, comparison.start)
-            + within
-            + (" *" if comparison.assumed_offer(plan, a.offer) else "")
-        )
+        text = action_text(a, comparison.free, lang, comparison.start)
+        if lo < hi:
+            text = tr(lang, "plan.within-a-fen", action=text, low=lo, high=hi)
+        out.append(text + (" *" if comparison.assumed_offer(plan, a.offer) else ""))
     return out
 
 
@@ -296,34 +288,33 @@ def snippet(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def recommendation(comparison: Comparison) -> str:
+def recommendation(comparison: Comparison, lang: str = "en") -> str:
     """The headline: the first plan, whether it is proven the cheapest (else the bound), and its assumptions."""
     best = comparison.plans[0]
-    what = "claim or buy nothing more" if not best.actions else "; ".join(plan_lines(best, comparison))
-    if comparison.proven:
-        head = "Proven cheapest"
+    if best.actions:
+        what = tr(lang, "plan.joiner").join(plan_lines(best, comparison, lang))
     else:
-        head = f"Best found (not proven; no plan can cost less than {money(comparison.lower_bound)})"
-    assumed = (
-        " * rests on assumed prices or sizes: see the notes."
-        if any(comparison.assumed_offer(best, a.offer) for a in best.actions)
-        else ""
+        what = tr(lang, "plan.nothing-at-all")
+    code = "plans.headline-proven" if comparison.proven else "plans.headline-best-found"
+    text = tr(
+        lang,
+        code,
+        plan=what,
+        cash=Yuan(best.costs.cash),
+        saving=Yuan(comparison.saving(best)),
+        postpaid=Yuan(comparison.postpaid_only),
+        lower=Yuan(comparison.lower_bound),
     )
-    return (
-        f"{head}: {what}: {money(best.costs.cash)} yuan out of pocket, "
-        f"{money(comparison.saving(best))} less than paying everything postpaid ({money(comparison.postpaid_only)})."
-        + assumed
-    )
+    if any(comparison.assumed_offer(best, a.offer) for a in best.actions):
+        text += tr(lang, "plans.headline-assumed")
+    return text
 
 
-def reproduce(comparison: Comparison, scenario_path: str) -> str:
+def reproduce(comparison: Comparison, scenario_path: str, lang: str = "en") -> str:
     best = comparison.plans[0]
     if not best.actions:
-        return f"Reproduce: artlab-cost estimate {scenario_path}"
-    return (
-        f"Reproduce: add these to the holdings of {scenario_path}, then run artlab-cost estimate {scenario_path}\n"
-        + snippet(best)
-    )
+        return tr(lang, "plans.reproduce", path=scenario_path)
+    return tr(lang, "plans.reproduce-with", path=scenario_path) + "\n" + snippet(best)
 
 
 def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:
@@ -336,74 +327,90 @@ def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:
 
 # --- the price sheet ------------------------------------------------------------------------
 
-METER_HEADER = ["Meter", "Price (yuan)", "Source"]
-OFFER_HEADER = ["Offer", "Stage, price", "Gives, valid for", "Limit"]
-GRANT_SUFFIX = {
-    GrantKind.amount: "",
-    GrantKind.quantity: ", used up",
-    GrantKind.capacity: " at every hour",
-    GrantKind.monthly: " every month",
-}
-WHO = {"new_user": "new users", "student": "students"}
+
+def meter_header(lang: str) -> list[str]:
+    return [tr(lang, "pricing.column.meter"), tr(lang, "pricing.column.price"), tr(lang, "pricing.column.source")]
 
 
-def sheet_title(sheet: PriceSheet) -> str:
-    return f"{sheet.name}, version {sheet.version}, effective {sheet.effective} ({sheet.origin})"
+def offer_header(lang: str) -> list[str]:
+    return [tr(lang, f"pricing.column.{c}") for c in ("offer", "stage-price", "gives", "limit")]
 
 
-def meter_rows(sheet: PriceSheet) -> Iterator[list[str]]:
+def sheet_title(sheet: PriceSheet, lang: str = "en") -> str:
+    args = {"name": sheet.name, "version": sheet.version, "effective": sheet.effective, "origin": sheet.origin_text}
+    return tr(lang, "pricing.title", **args)
+
+
+def _per(m: Meter, lang: str) -> str:
+    """What a meter's price is quoted per, in words: GPU-second, GB-month, 10,000 requests."""
+    base = m.base
+    if base in (MeterId.put_requests, MeterId.get_requests):
+        return tr(lang, "pricing.per.requests", count=f"{int(m.divisor):,}")
+    return tr(lang, f"pricing.per.{base.value}")
+
+
+def meter_rows(sheet: PriceSheet, lang: str = "en") -> Iterator[list[str]]:
     for m in sheet.meters.values():
-        free = f", {m.free_per_month:,} free a month" if m.free_per_month else ""
-        yield [m.id + (" *" if m.assumed else ""), f"{m.price} / {m.price_unit}{free}", m.source]
+        price = tr(lang, "pricing.price", price=m.price, per=_per(m, lang))
+        if m.free_per_month:
+            price = tr(lang, "pricing.free-a-month", price=price, free=f"{m.free_per_month:,}")
+        yield [m.id + (" *" if m.assumed else ""), price, m.source]
 
 
-def offer_rows(sheet: PriceSheet) -> Iterator[list[str]]:
+def grant_text(g: Grant, lang: str = "en") -> str:
+    """What a grant gives: 500 yuan of compute; 2 GB of traffic every month."""
+    amount = quantity(g.size, g.unit, lang)
+    return tr(lang, f"pricing.grant.{g.kind.value}", amount=amount, covers=covers_name(g.covers, lang))
+
+
+def offer_rows(sheet: PriceSheet, lang: str = "en") -> Iterator[list[str]]:
     for o in sheet.offers.values():
-        gives = "; ".join(f"{g.size:,} {g.unit} of {covers_name(g.covers)}" + GRANT_SUFFIX[g.kind] for g in o.grants)
-        who = " and ".join(WHO[e] for e in sorted(o.eligible))
-        months = f"{o.validity_months} month" + ("s" if o.validity_months > 1 else "")
+        gives = tr(lang, "list.semicolon").join(grant_text(g, lang) for g in o.grants)
+        months = tr(lang, "pricing.months-one" if o.validity_months == 1 else "pricing.months", n=o.validity_months)
+        limit = tr(lang, f"pricing.limit.{o.limit.value}")
+        if o.eligible:
+            who = And(tr(lang, f"pricing.who.{e.value}") for e in sorted(o.eligible))
+            limit = tr(lang, "pricing.only-for", limit=limit, who=who)
         yield [
             o.id + (" *" if o.assumed else ""),
-            f"{stage_name(o.stage)}, {o.price} yuan",
-            f"{gives}, {months}",
-            LIMIT_NAMES[o.limit] + (f", {who} only" if who else ""),
+            tr(lang, "pricing.stage-price", stage=o.stage, price=o.price),
+            tr(lang, "pricing.gives", gives=gives, months=months),
+            limit,
         ]
 
 
-def setting_rows(sheet: PriceSheet) -> list[list[str]]:
+def setting_rows(sheet: PriceSheet, lang: str = "en") -> list[list[str]]:
+    """Each setting as written in the sheet: its ids, which a reader edits there."""
     st = sheet.settings
     return [
         ["deduction_order", " > ".join(st.deduction_order)],
         ["tie_break", str(st.tie_break)],
         ["dedicated_increment", str(st.dedicated_increment)],
-        ["bill_rounding", f"{st.bill_rounding} to {st.bill_places} decimals"],
-        ["charge_places", "exact" if st.charge_places is None else str(st.charge_places)],
+        ["bill_rounding", tr(lang, "pricing.places", rounding=str(st.bill_rounding), places=st.bill_places)],
+        ["charge_places", tr(lang, "pricing.exact") if st.charge_places is None else str(st.charge_places)],
         ["partial_month", str(st.partial_month)],
     ]
 
 
-def sheet_notes(sheet: PriceSheet) -> list[str]:
-    notes = [f"* Assumed: {a.field} ({a.why})" for a in sheet.assumptions()]
-    return notes + [f"Note on {o.id}: {o.note}" for o in sheet.offers.values() if o.note]
+def sheet_notes(sheet: PriceSheet, lang: str = "en") -> list[str]:
+    notes = [tr(lang, "pricing.assumed", field=a.field, why=a.why) for a in sheet.assumptions()]
+    return notes + [tr(lang, "pricing.offer-note", offer=o.id, note=o.note) for o in sheet.offers.values() if o.note]
 
 
 # --- diff ---------------------------------------------------------------------------------------
 
-MEASURE_NAMES = {
-    "list": "List price of all usage",
-    "postpaid_exact": "Postpaid, before monthly rounding",
-    "postpaid_due": "Postpaid due, each month rounded",
-    "upfront": "Paid upfront for packs",
-    "cash": "Cash out of pocket",
-    "lapsed_value": "Value lapsed unused",
-}
 
-
-def measures(d: Diff) -> list[tuple[str, str]]:
+def measures(d: Diff, lang: str = "en") -> list[tuple[str, str]]:
     """The measures of a diff's total, in the summary's order: (code, name)."""
-    out = [("list", MEASURE_NAMES["list"])]
-    out += [(str(s), f"Absorbed by {stage_name(s)}") for s in d.stages]
-    out += [(m, MEASURE_NAMES[m]) for m in ("postpaid_exact", "postpaid_due", "upfront", "cash", "lapsed_value")]
+    out = [("list", tr(lang, "summary.list"))]
+    out += [(str(s), tr(lang, "summary.absorbed", stage=s)) for s in d.stages]
+    out += [
+        ("postpaid_exact", tr(lang, "summary.postpaid-exact")),
+        ("postpaid_due", tr(lang, "diff.postpaid-due")),
+        ("upfront", tr(lang, "summary.upfront")),
+        ("cash", tr(lang, "summary.cash")),
+        ("lapsed_value", tr(lang, "summary.lapsed")),
+    ]
     return out
 
 
@@ -422,27 +429,27 @@ def percent(value: Fraction | None) -> str:
     return ("+" if not text.startswith("-") and text.strip("0.") else "") + text + "%"
 
 
-def diff_headline(d: Diff) -> str:
+def diff_headline(d: Diff, lang: str = "en") -> str:
     """One sentence for a pull request: how cash out of pocket moves, on average a month."""
     change = d.monthly_change
     months = d.month_count
     before = d.total.before.get("cash", Fraction(0)) / months
     after = d.total.after.get("cash", Fraction(0)) / months
-    pct = percent(d.total.percent("cash"))
     if money(change) in ("0.00", "-0.00"):
-        return f"Cash out of pocket does not change: {money(after)} yuan a month on average."
-    verb = "rises" if change > 0 else "falls"
-    size = f"{money(abs(change))} yuan" + (f" ({pct})" if pct else "")
-    return f"Cash out of pocket {verb} {size} a month on average, from {money(before)} to {money(after)} yuan."
+        return tr(lang, "diff.same", after=Yuan(after))
+    pct = percent(d.total.percent("cash"))
+    size = tr(lang, "diff.size-percent", amount=Yuan(abs(change)), percent=pct) if pct else yuan(abs(change), lang)
+    code = "diff.rises" if change > 0 else "diff.falls"
+    return tr(lang, code, size=size, before=Yuan(before), after=Yuan(after))
 
 
-def diff_total_rows(d: Diff) -> list[list[str]]:
+def diff_total_rows(d: Diff, lang: str = "en") -> list[list[str]]:
     """Measure, before, after, change, change %: the total of the period."""
     t = d.total
     return [
         [name, money(t.before.get(code, Fraction(0))), money(t.after.get(code, Fraction(0))), signed(t.change(code)),
          percent(t.percent(code))]
-        for code, name in measures(d)
+        for code, name in measures(d, lang)
     ]  # fmt: skip
 
 
@@ -456,32 +463,43 @@ def diff_month_rows(d: Diff) -> list[list[str]]:
     ]  # fmt: skip
 
 
-def diff_meter_rows(d: Diff) -> list[list[str]]:
+def diff_meter_rows(d: Diff, lang: str = "en") -> list[list[str]]:
     """Meter, list before and after, postpaid before and after (exact: rounding is per month), change."""
     return [
-        [meter_name(line.key), money(line.before.get("list", Fraction(0))), money(line.after.get("list", Fraction(0))),
-         money(line.before.get("postpaid_exact", Fraction(0))), money(line.after.get("postpaid_exact", Fraction(0))),
-         signed(line.change("postpaid_exact"))]
+        [meter_name(line.key, lang), money(line.before.get("list", Fraction(0))),
+         money(line.after.get("list", Fraction(0))), money(line.before.get("postpaid_exact", Fraction(0))),
+         money(line.after.get("postpaid_exact", Fraction(0))), signed(line.change("postpaid_exact"))]
         for line in d.meters
     ]  # fmt: skip
 
 
-def _maybe(value: Fraction | None, unit: str) -> str:
+def _maybe(value: Fraction | None, unit: str, lang: str) -> str:
     if value is None:
         return "-"
-    return money(value) if unit == "yuan" else qty(value, unit)
+    return money(value) if unit == "yuan" else qty(value, unit, lang)
 
 
-def diff_grant_rows(d: Diff) -> list[list[str]]:
+def diff_grant_rows(d: Diff, lang: str = "en") -> list[list[str]]:
     """Entitlement, left before and after, value lapsed before and after."""
     return [
-        [g.id, _maybe(g.left[0], g.unit), _maybe(g.left[1], g.unit), _maybe(g.lapsed_value[0], "yuan"),
-         _maybe(g.lapsed_value[1], "yuan")]
+        [g.id, _maybe(g.left[0], g.unit, lang), _maybe(g.left[1], g.unit, lang),
+         _maybe(g.lapsed_value[0], "yuan", lang), _maybe(g.lapsed_value[1], "yuan", lang)]
         for g in d.grants
     ]  # fmt: skip
 
 
-def increase_text(check: Increase) -> str:
+def diff_headers(lang: str) -> dict[str, list[str]]:
+    """The column headers of a diff's tables: the total, by month, by meter, the entitlements."""
+    columns = {
+        "total": ["", "before", "after", "change", "percent"],
+        "months": ["month", "list-before", "list-after", "cash-before", "cash-after", "change", "percent"],
+        "meters": ["meter", "list-before", "list-after", "postpaid-before", "postpaid-after", "change"],
+        "grants": ["entitlement", "left-before", "left-after", "lapsed-before", "lapsed-after"],
+    }
+    return {part: [tr(lang, f"diff.column.{c}") if c else "" for c in names] for part, names in columns.items()}
+
+
+def increase_text(check: Increase, lang: str = "en") -> str:
     """The --fail-on-increase verdict."""
-    limit = f"{to_decimal(check.limit)}%" if check.percent else f"{money(check.limit)} yuan"
-    return f"{'Over' if check.exceeded else 'Within'} the limit of --fail-on-increase {limit}"
+    limit = f"{to_decimal(check.limit)}%" if check.percent else yuan(check.limit, lang)
+    return tr(lang, "diff.over" if check.exceeded else "diff.within", limit=limit)

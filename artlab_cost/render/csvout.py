@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..pricing import PriceSheet
 from . import View
-from .common import exact, last_day, listed_charges, plan_name, plan_rows, rank_label, visible
+from .common import exact, last_day, listed_charges, meter_title, plan_name, plan_rows, rank_label, visible
 
 if TYPE_CHECKING:
     from ..changes import Diff
@@ -50,7 +50,7 @@ def plans(comparison: Comparison, view: View) -> str:
     rows = (
         (
             rank,
-            plan_name(p, comparison.free),
+            plan_name(p, comparison.free, view.lang),
             exact(p.costs.upfront),
             exact(p.costs.postpaid_due),
             exact(p.costs.cash),
@@ -64,12 +64,31 @@ def plans(comparison: Comparison, view: View) -> str:
 
 
 def pricing(sheet: PriceSheet, view: View) -> str:
+    lang = view.lang
     rows: list[tuple[str, ...]] = [
-        ("meter", m.id, m.name, "", str(m.price), m.price_unit, m.source, "; ".join(f for f, _ in m.assumed))
+        (
+            "meter",
+            m.id,
+            meter_title(m, lang),
+            "",
+            str(m.price),
+            m.price_unit,
+            m.source,
+            "; ".join(f for f, _ in m.assumed),
+        )
         for m in sheet.meters.values()
     ]
     rows += [
-        ("offer", o.id, o.name, o.stage, str(o.price), "purchase", o.source, "; ".join(f for f, _ in o.assumed))
+        (
+            "offer",
+            o.id,
+            o.name.text(lang),
+            o.stage,
+            str(o.price),
+            "purchase",
+            o.source,
+            "; ".join(f for f, _ in o.assumed),
+        )
         for o in sheet.offers.values()
     ]
     return _csv(PRICING_HEADER, rows)

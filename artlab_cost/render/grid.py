@@ -29,10 +29,49 @@ def width(text: str) -> int:
     return sum(_char_width(c) for c in text)
 
 
-def _fold(word: str, room: int) -> list[str]:
-    """A word wider than `room`, cut into pieces that fit."""
+# Chinese text breaks between any two characters, except that a line never starts with closing punctuation
+# nor ends with opening punctuation (the rule GB/T 15834 and every CJK typesetter follow).
+NO_START = frozenset("，。、；：？！）》」』】〕〉”’%·…—" + ",.;:!?)]}'\"%")
+NO_END = frozenset("（《「『【〔〈“‘" + "([{")
+
+
+def _breaks_anywhere(char: str) -> bool:
+    return _char_width(char) == 2
+
+
+def units(text: str) -> list[str]:
+    """The pieces a line may not be broken inside: words between spaces, and within them each wide (CJK)
+    character on its own, with the punctuation that may not start or end a line kept beside it."""
+    out: list[str] = []
+    for word in text.split():
+        if word.isascii():
+            out.append(word)
+            continue
+        piece = ""
+        for char in word:
+            joins = (
+                not piece
+                or char in NO_START
+                or piece[-1] in NO_END
+                or not (_breaks_anywhere(char) or _breaks_anywhere(piece[-1]))
+            )
+            if joins:
+                piece += char
+            else:
+                out.append(piece)
+                piece = char
+        out.append(piece)
+    return out
+
+
+def longest_unit(text: str) -> int:
+    """The width of the widest piece of `text` that cannot be broken (a word; a CJK character)."""
+    return max((width(u) for line in text.split("\n") for u in units(line)), default=0)
+
+
+def _fold_chars(text: str, room: int) -> list[str]:
     pieces, piece, used = [], "", 0
-    for char in word:
+    for char in text:
         w = _char_width(char)
         if used + w > room and piece:
             pieces.append(piece)
@@ -42,10 +81,43 @@ def _fold(word: str, room: int) -> list[str]:
     return [*pieces, piece] if piece else pieces
 
 
+def _fold(text: str, room: int) -> list[str]:
+    """Text wider than `room`, cut into lines that fit: at spaces and between the units of CJK text, and a unit
+    wider than the line anywhere."""
+    if text.isascii():  # no CJK: cut by characters, the line and the long word together
+        return _fold_chars(text, room)
+    tokens: list[str] = []
+    for i, word in enumerate(text.split(" ")):
+        if i:
+            tokens.append(" ")
+        if word:
+            tokens += [word] if word.isascii() else units(word)
+    pieces, piece, used = [], "", 0
+    for unit in tokens:
+        if unit == " ":
+            if piece:
+                piece, used = piece + " ", used + 1
+            continue
+        w = width(unit)
+        if used + w > room and piece:
+            pieces.append(piece.rstrip(" "))
+            piece, used = "", 0
+        if w > room:  # a unit wider than the line: cut it by characters
+            *full, piece = _fold_chars(unit, room)
+            pieces += full
+            used = width(piece)
+            continue
+        piece += unit
+        used += w
+    piece = piece.rstrip(" ")
+    return [*pieces, piece] if piece else pieces
+
+
 def wrap(text: str, room: int) -> list[str]:
     """Text wrapped at spaces to lines of at most `room` cells; a longer word is folded; kept line breaks.
 
-    A line of CJK text has no spaces to break at: it is folded at any character, as a terminal would."""
+    CJK text breaks between characters (never before closing or after opening punctuation), as a
+    Chinese reader expects."""
     room = max(room, 1)
     out: list[str] = []
     for paragraph in text.split("\n"):
@@ -59,6 +131,11 @@ def wrap(text: str, room: int) -> list[str]:
                 used = width(line)
                 continue
             if line and used + 1 + w > room:
+                head, _, last = line.rpartition(" ")
+                if word == "*" and head and width(last) + 2 <= room:  # a marker never starts a line alone
+                    out.append(head)
+                    line, used = last + " *", width(last) + 2
+                    continue
                 out.append(line)
                 line, used = word, w
             else:
@@ -97,8 +174,10 @@ def table_lines(
     if title:
         out.append("")
 
-    def row_lines(cells: Sequence[str], style: str) -> list[str]:
-        wrapped = [wrap(c, n) if not r else c.split("\n") for c, n, r in zip(cells, sizes, right, strict=True)]
+    def row_lines(cells: Sequence[str], style: str, header: bool = False) -> list[str]:
+        wrapped = [
+            wrap(c, n) if header or not r else c.split("\n") for c, n, r in zip(cells, sizes, right, strict=True)
+        ]
         height = max(len(w) for w in wrapped)
         lines = []
         for k in range(height):
@@ -107,7 +186,7 @@ def table_lines(
         return lines
 
     if header is not None:
-        out += row_lines(header, "bold")
+        out += row_lines(header, "bold", header=True)
         out.append(" " + "─" * (sum(sizes) + 2 * (len(sizes) - 1)))
     for cells, style, end in rows:
         out += row_lines(cells, style)

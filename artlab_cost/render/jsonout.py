@@ -8,8 +8,9 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..engine import BudgetCheck, Estimate
+from ..i18n import value_text
 from ..messages import Level, Note
-from ..pricing import Assumption, GrantKind, PriceSheet
+from ..pricing import Assumed, Assumption, GrantKind, PriceSheet
 from . import View
 from .common import (
     diff_headline,
@@ -17,6 +18,7 @@ from .common import (
     last_day,
     listed_charges,
     measures,
+    meter_title,
     notes_text,
     plan_name,
     plan_ranges,
@@ -136,12 +138,12 @@ def _charges(result: Estimate, view: View) -> list[dict[str, Any]]:
     ]
 
 
-def _balances(result: Estimate) -> list[dict[str, Any]]:
+def _balances(result: Estimate, lang: str) -> list[dict[str, Any]]:
     return [
         {
             "id": b.id,
             "offer": b.offer,
-            "name": b.name,
+            "name": b.name.text(lang),
             "count": b.count,
             "stage": b.stage,
             "kind": b.kind,
@@ -168,7 +170,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
         "kind": "estimate",
         "scenario": result.scenario,
         "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
-        "price_sheet": result.sheet,
+        "price_sheet": result.sheet.text(view.lang),
         "deduction_order": list(result.stages),
         "totals": _totals(result),
         "budget": _budget(view.budget),
@@ -177,7 +179,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
             for b in result.bills
         ],
         "charges": _charges(result, view),
-        "balances": _balances(result),
+        "balances": _balances(result, view.lang),
         "purchases": [
             {
                 "offer": p.offer,
@@ -188,7 +190,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
             }
             for p in result.purchases
         ],
-        "assumptions": assumptions_data(result.assumptions),
+        "assumptions": assumptions_data(result.assumptions, view.lang),
         "warnings": warnings_data(result.notes, view),
         "notes": notes_text([n for n in result.notes if n.level is Level.note], view),
     }
@@ -199,9 +201,9 @@ def warnings_data(notes: tuple[Note, ...], view: View) -> list[dict[str, str]]:
     return [{"code": n.code, "message": n.text(view.lang), "rule": n.rule} for n in notes if n.level is Level.warning]
 
 
-def assumptions_data(assumed: tuple[Assumption, ...]) -> list[dict[str, str]]:
+def assumptions_data(assumed: tuple[Assumption, ...], lang: str) -> list[dict[str, str]]:
     """The assumed values a result rests on: the file, the field in it, and why (what --strict refuses)."""
-    return [{"file": a.file, "field": a.field, "why": a.why} for a in assumed]
+    return [{"file": a.file, "field": a.field, "why": value_text(a.why, lang)} for a in assumed]
 
 
 def estimate(result: Estimate, view: View) -> str:
@@ -211,12 +213,12 @@ def estimate(result: Estimate, view: View) -> str:
 # --- compare-plans --------------------------------------------------------------------------
 
 
-def _plan(rank: str, plan: Plan, comparison: Comparison) -> dict[str, Any]:
+def _plan(rank: str, plan: Plan, comparison: Comparison, lang: str) -> dict[str, Any]:
     ranges = plan_ranges(plan, comparison)
     return {
         "rank": int(rank) if rank.isdigit() else None,
         "proven": rank_label(rank, plan, comparison) == rank,
-        "name": plan_name(plan, comparison.free),
+        "name": plan_name(plan, comparison.free, lang),
         "actions": [
             {
                 "offer": a.offer,
@@ -242,13 +244,13 @@ def plans(comparison: Comparison, view: View) -> str:
         "kind": "plans",
         "scenario": comparison.scenario,
         "period": {"from": comparison.start.isoformat(), "until": last_day(comparison.end).isoformat()},
-        "price_sheet": comparison.sheet,
+        "price_sheet": comparison.sheet.text(view.lang),
         "postpaid_only": exact(comparison.postpaid_only),
-        "plans": [_plan(rank, p, comparison) for rank, p in plan_rows(comparison) if rank != "ref"],
-        "baseline": _plan("ref", comparison.baseline, comparison),
+        "plans": [_plan(rank, p, comparison, view.lang) for rank, p in plan_rows(comparison) if rank != "ref"],
+        "baseline": _plan("ref", comparison.baseline, comparison, view.lang),
         "recommended": {
             "rank": 1,
-            "name": plan_name(best, comparison.free),
+            "name": plan_name(best, comparison.free, view.lang),
             "holdings": snippet(best) if best.actions else "",
         },
         "budget": _budget(view.budget),
@@ -261,7 +263,7 @@ def plans(comparison: Comparison, view: View) -> str:
             "engine_runs": comparison.runs,
             "bound_solves": comparison.bound_solves,
         },
-        "assumptions": assumptions_data(comparison.assumptions),
+        "assumptions": assumptions_data(comparison.assumptions, view.lang),
         "warnings": warnings_data(comparison.notes, view),
         "notes": notes_text([n for n in comparison.notes if n.level is Level.note], view),
     }
@@ -271,19 +273,23 @@ def plans(comparison: Comparison, view: View) -> str:
 # --- the price sheet --------------------------------------------------------------------------
 
 
+def _assumed(assumed: Assumed, lang: str) -> dict[str, str]:
+    return {field: value_text(why, lang) for field, why in assumed}
+
+
 def pricing(sheet: PriceSheet, view: View) -> str:
-    st = sheet.settings
+    st, lang = sheet.settings, view.lang
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "pricing",
         "sheet": {
-            "name": sheet.name,
+            "name": sheet.name.text(lang),
             "version": sheet.version,
             "effective": sheet.effective.isoformat(),
             "currency": sheet.currency,
             "source": sheet.source,
             "origin": sheet.origin,
-            "assumed": dict(sheet.assumed),
+            "assumed": _assumed(sheet.assumed, lang),
         },
         "settings": {
             "deduction_order": list(st.deduction_order),
@@ -294,25 +300,25 @@ def pricing(sheet: PriceSheet, view: View) -> str:
             "charge_places": st.charge_places,
             "partial_month": st.partial_month,
             "source": st.source,
-            "assumed": dict(st.assumed),
+            "assumed": _assumed(st.assumed, lang),
         },
         "dedicated_range": dict(zip(("low", "high"), sheet.spec_range, strict=True)) if sheet.spec_range else None,
         "meters": [
             {
                 "id": m.id,
-                "name": m.name,
+                "name": meter_title(m, lang),
                 "price": str(m.price),
                 "per": m.price_unit,
                 "free_per_month": str(m.free_per_month),
                 "source": m.source,
-                "assumed": dict(m.assumed),
+                "assumed": _assumed(m.assumed, lang),
             }
             for m in sheet.meters.values()
         ],
         "offers": [
             {
                 "id": o.id,
-                "name": o.name,
+                "name": o.name.text(lang),
                 "stage": o.stage,
                 "price": str(o.price),
                 "validity_months": o.validity_months,
@@ -323,12 +329,12 @@ def pricing(sheet: PriceSheet, view: View) -> str:
                     {"kind": g.kind, "size": str(g.size), "unit": g.unit, "covers": sorted(g.covers)} for g in o.grants
                 ],
                 "source": o.source,
-                "assumed": dict(o.assumed),
-                "note": o.note,
+                "assumed": _assumed(o.assumed, lang),
+                "note": o.note.text(lang) if o.note else "",
             }
             for o in sheet.offers.values()
         ],
-        "assumptions": assumptions_data(tuple(sheet.assumptions())),
+        "assumptions": assumptions_data(tuple(sheet.assumptions()), lang),
     }
 
     return dump(data)
@@ -337,12 +343,12 @@ def pricing(sheet: PriceSheet, view: View) -> str:
 # --- diff -----------------------------------------------------------------------------------
 
 
-def _side(result: Estimate, label: str) -> dict[str, Any]:
+def _side(result: Estimate, label: str, lang: str) -> dict[str, Any]:
     return {
         "label": label,
         "scenario": result.scenario,
         "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
-        "price_sheet": result.sheet,
+        "price_sheet": result.sheet.text(lang),
     }
 
 
@@ -366,9 +372,9 @@ def diff(d: Diff, view: View) -> str:
     data = {
         "schema_version": SCHEMA_VERSION,
         "kind": "diff",
-        "base": _side(d.base, d.base_label),
-        "new": _side(d.new, d.new_label),
-        "headline": diff_headline(d),
+        "base": _side(d.base, d.base_label, view.lang),
+        "new": _side(d.new, d.new_label, view.lang),
+        "headline": diff_headline(d, view.lang),
         "cash_change": exact(d.cash_change),
         "cash_change_percent": None if pct is None else exact(pct),
         "monthly_change": exact(d.monthly_change),
@@ -387,7 +393,7 @@ def diff(d: Diff, view: View) -> str:
         "entitlements": [
             {
                 "id": g.id,
-                "name": g.name,
+                "name": g.name.text(view.lang),
                 "unit": g.unit,
                 "left": {"before": _maybe(g.left[0]), "after": _maybe(g.left[1])},
                 "lapsed_value": {"before": _maybe(g.lapsed_value[0]), "after": _maybe(g.lapsed_value[1])},

@@ -5,26 +5,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..engine import Estimate
-from ..i18n import money
+from ..i18n import money, tr
 from ..pricing import PriceSheet
 from . import View
 from .common import (
-    METER_HEADER,
-    OFFER_HEADER,
     balance_amounts,
     balance_label,
     budget_text,
     charge_rows,
     diff_grant_rows,
+    diff_headers,
     diff_headline,
     diff_meter_rows,
     diff_month_rows,
     diff_total_rows,
     increase_text,
     last_day,
+    meter_header,
     meter_rows,
     monthly_key,
     notes_text,
+    offer_header,
     offer_rows,
     plan_lines,
     plan_rows,
@@ -79,62 +80,67 @@ def table(header: list[str], rows: list[list[str]], right_from: int) -> list[str
     return lines
 
 
-def _notes(notes: list[str]) -> list[str]:
-    return ["", "### Notes", ""] + [f"- {_escape(n)}" for n in notes] if notes else []
+def _notes(notes: list[str], lang: str) -> list[str]:
+    return ["", "### " + tr(lang, "table.notes"), ""] + [f"- {_escape(n)}" for n in notes] if notes else []
+
+
+def _opening(title: str, period: str, result: Estimate | Comparison, lang: str) -> list[str]:
+    """A document's heading (the scenario) and its first line (the period and the price sheet)."""
+    sheet = _escape(result.sheet.text(lang))
+    first, last = result.start, last_day(result.end)
+    return [
+        "## " + tr(lang, title, scenario=_escape(result.scenario)),
+        "",
+        tr(lang, period, first=first, last=last, sheet=sheet),
+        "",
+    ]
 
 
 def estimate(result: Estimate, view: View) -> str:
-    out = [
-        f"## artlab-cost estimate: {_escape(result.scenario)}",
-        "",
-        f"{result.start.isoformat()} to {last_day(result.end).isoformat()}, "
-        f"prices: {_escape(result.sheet)}. Amounts in yuan.",
-        "",
-    ]
-    out += table(["", "yuan"], [[label, money(v)] for label, v in summary_lines(result)], 1)
+    lang = view.lang
+    out = _opening("markdown.estimate", "markdown.period", result, lang)
+    summary = [[label, money(v)] for label, v, _ in summary_lines(result, lang)]
+    out += table(["", tr(lang, "markdown.yuan")], summary, 1)
     if view.budget is not None:
         out += ["", f"**{budget_text(view)}**"]
     stages = list(result.stages)
-    header = ["Period", "Meter", "Usage", "List price"] + [stage_name(s).capitalize() for s in stages]
+    header = [tr(lang, f"markdown.column.{c}") for c in ("period", "meter", "usage", "list")]
+    header += [stage_name(s, lang).capitalize() for s in stages]
     body = [
-        [r.period, r.meter + (" *" if r.assumed else ""), qty(r.quantity, r.unit) if r.unit else "", money(r.amount)]
-        + [money(r.stages[s]) for s in stages]
-        for r in charge_rows(result, view.by)
-    ]
+        [r.period, r.meter + (" *" if r.assumed else ""), qty(r.quantity, r.unit, lang) if r.unit else "",
+         money(r.amount)] + [money(r.stages[s]) for s in stages]
+        for r in charge_rows(result, view.by, lang)
+    ]  # fmt: skip
     totals = stage_totals(result)
     body.append(
-        [Raw("**Total**"), "", "", Raw(f"**{money(result.totals.list_price)}**")]
+        [Raw(f"**{tr(lang, 'table.total')}**"), "", "", Raw(f"**{money(result.totals.list_price)}**")]
         + [Raw(f"**{money(totals[s])}**") for s in stages]
     )
-    out += ["", "### Charges", ""] + table(header, body, 2)
+    out += ["", "### " + tr(lang, "markdown.charges"), ""] + table(header, body, 2)
     if result.balances:
         rows = [
-            [balance_label(b), stage_name(b.stage), span(b.starts, b.ends), *balance_amounts(b)]
+            [balance_label(b), stage_name(b.stage, lang), span(b.starts, b.ends), *balance_amounts(b, lang)]
             for b in result.balances
         ]
-        out += ["", "### Trials, packs and vouchers", ""]
-        out += table(["Entitlement", "Stage", "Valid", "Held", "Absorbed", "Left", "Lapsed"], rows, 3)
-        out += [line for key in monthly_key(result) for line in ("", key)]
+        out += ["", "### " + tr(lang, "markdown.balances"), ""]
+        columns = ("entitlement", "stage", "valid", "held", "absorbed", "left", "lapsed")
+        out += table([tr(lang, f"markdown.column.{c}") for c in columns], rows, 3)
+        out += [line for key in monthly_key(result, lang) for line in ("", key)]
     if result.bills:
-        out += ["", "### Monthly postpaid bills", ""]
-        out += table(["Month", "Postpaid due"], [[b.month, money(b.postpaid_due)] for b in result.bills], 1)
-    out += _notes(notes_text(result.notes, view))
+        out += ["", "### " + tr(lang, "markdown.bills"), ""]
+        header = [tr(lang, "markdown.column.month"), tr(lang, "markdown.column.postpaid-due")]
+        out += table(header, [[b.month, money(b.postpaid_due)] for b in result.bills], 1)
+    out += _notes(notes_text(result.notes, view), lang)
     return "\n".join(out) + "\n"
 
 
 def plans(comparison: Comparison, view: View) -> str:
-    out = [
-        f"## artlab-cost plans: {_escape(comparison.scenario)}",
-        "",
-        f"{comparison.start.isoformat()} to {last_day(comparison.end).isoformat()}, "
-        f"prices: {_escape(comparison.sheet)}. "
-        f"Amounts in yuan; purchases on {comparison.start.isoformat()} unless a date is shown.",
-        "",
-    ]
+    lang = view.lang
+    out = _opening("markdown.plans", "markdown.plans-period", comparison, lang)
     rows = [
         [
-            rank_label(rank, p, comparison),
-            "<br>".join(plan_lines(p, comparison)),
+            tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, p, comparison),
+            "<br>".join(_escape(line) for line in plan_lines(p, comparison, lang)),
             money(p.costs.upfront),
             money(p.costs.postpaid_due),
             money(p.costs.cash),
@@ -143,31 +149,27 @@ def plans(comparison: Comparison, view: View) -> str:
         ]
         for rank, p in plan_rows(comparison)
     ]
-    out += table(["#", "Plan", "Upfront", "Postpaid", "Cash", "Saving", "Lapsed"], rows, 2)
-    out += ["", f"**{_escape(recommendation(comparison))}**"]
+    header = ["#", tr(lang, "markdown.column.plan")]
+    header += [tr(lang, f"plans.column.{c}") for c in ("upfront", "postpaid", "cash", "saving", "lapsed")]
+    out += table(header, [[Raw(c) if i == 1 else c for i, c in enumerate(r)] for r in rows], 2)
+    out += ["", f"**{_escape(recommendation(comparison, lang))}**"]
     if view.budget is not None:
         out += ["", f"**{budget_text(view, best_plan=True)}**"]
     best = comparison.plans[0]
     if best.actions:
-        path = view.scenario_path
-        out += [
-            "",
-            f"To reproduce it, add to the holdings of `{path}` and run `artlab-cost estimate {path}`:",
-            "",
-            "```yaml",
-            snippet(best),
-            "```",
-        ]
-
-    out += _notes(notes_text(comparison.notes, view))
+        out += ["", tr(lang, "markdown.reproduce", path=view.scenario_path), "", "```yaml", snippet(best), "```"]
+    out += _notes(notes_text(comparison.notes, view), lang)
     return "\n".join(out) + "\n"
 
 
 def pricing(sheet: PriceSheet, view: View) -> str:
-    out = [f"## {sheet_title(sheet)}", "", "### Meters", ""] + table(METER_HEADER, list(meter_rows(sheet)), 9)
-    out += ["", "### Offers", ""] + table(OFFER_HEADER, list(offer_rows(sheet)), 9)
-    out += ["", "### Settings", ""] + table(["Setting", "Value"], setting_rows(sheet), 9)
-    out += ["", *[f"- {_escape(n)}" for n in sheet_notes(sheet)]]
+    lang = view.lang
+    out = [f"## {sheet_title(sheet, lang)}", "", "### " + tr(lang, "pricing.meters"), ""]
+    out += table(meter_header(lang), list(meter_rows(sheet, lang)), 9)
+    out += ["", "### " + tr(lang, "pricing.offers"), ""] + table(offer_header(lang), list(offer_rows(sheet, lang)), 9)
+    settings_header = [tr(lang, "pricing.column.setting"), tr(lang, "pricing.column.value")]
+    out += ["", "### " + tr(lang, "pricing.settings"), ""] + table(settings_header, setting_rows(sheet, lang), 9)
+    out += ["", *[f"- {_escape(n)}" for n in sheet_notes(sheet, lang)]]
     return "\n".join(out) + "\n"
 
 
@@ -177,25 +179,24 @@ def _details(summary: str, body: list[str]) -> list[str]:
 
 
 def diff(d: Diff, view: View) -> str:
+    lang = view.lang
+    headers = diff_headers(lang)
     out = [
-        f"## artlab-cost diff: {_escape(d.base_label)} → {_escape(d.new_label)}",
+        "## " + tr(lang, "markdown.diff", base=_escape(d.base_label), new=_escape(d.new_label)),
         "",
-        f"**{_escape(diff_headline(d))}**",
+        f"**{_escape(diff_headline(d, lang))}**",
         "",
-        f"{d.new.start.isoformat()} to {last_day(d.new.end).isoformat()}; amounts in yuan.",
+        tr(lang, "markdown.diff-period", first=d.new.start, last=last_day(d.new.end)),
         "",
     ]
-    out += table(["", "Before", "After", "Change", "%"], diff_total_rows(d), 1)
+    out += table(headers["total"], diff_total_rows(d, lang), 1)
     if view.increase is not None:
-        out += ["", f"**{_escape(increase_text(view.increase))}**"]
-    header = ["Month", "List before", "List after", "Cash before", "Cash after", "Change", "%"]
-    out += _details("By month", table(header, diff_month_rows(d), 1))
-    header = ["Meter", "List before", "List after", "Postpaid before", "Postpaid after", "Change"]
-    out += _details("By meter, whole period", table(header, diff_meter_rows(d), 1))
+        out += ["", f"**{_escape(increase_text(view.increase, lang))}**"]
+    out += _details(_escape(tr(lang, "diff.months-details")), table(headers["months"], diff_month_rows(d), 1))
+    out += _details(_escape(tr(lang, "diff.meters-details")), table(headers["meters"], diff_meter_rows(d, lang), 1))
     if d.grants:
-        header = ["Entitlement", "Left before", "Left after", "Lapsed before", "Lapsed after"]
-        out += _details("Trials, packs and vouchers that change", table(header, diff_grant_rows(d), 1))
+        out += _details(_escape(tr(lang, "diff.grants")), table(headers["grants"], diff_grant_rows(d, lang), 1))
     notes = notes_text(d.notes, view)
     if notes:
-        out += _details("Notes", [f"- {_escape(n)}" for n in notes])
+        out += _details(_escape(tr(lang, "table.notes")), [f"- {_escape(n)}" for n in notes])
     return "\n".join(out) + "\n"

@@ -6,31 +6,33 @@ Drawn as plain text by grid.py (cell widths, wrapping, ANSI styles on a colour t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..engine import Estimate
-from ..i18n import money
+from ..i18n import money, tr
+from ..messages import Yuan
 from ..pricing import PriceSheet, Stage
 from . import By, View
 from .common import (
-    METER_HEADER,
-    OFFER_HEADER,
-    SHORT_STAGES,
     balance_amounts,
     balance_label,
     budget_text,
     cell,
     charge_rows,
     diff_grant_rows,
+    diff_headers,
     diff_headline,
     diff_meter_rows,
     diff_month_rows,
     diff_total_rows,
     last_day,
+    meter_header,
     meter_rows,
     monthly_key,
     notes_text,
+    offer_header,
     offer_rows,
     plan_lines,
     plan_rows,
@@ -42,12 +44,13 @@ from .common import (
     sheet_notes,
     sheet_title,
     short_meter,
-    span,
+    span_words,
+    stage_column,
     stage_totals,
     summary_lines,
     visible_lines,
 )
-from .grid import styled, table_lines, wrap
+from .grid import longest_unit, styled, table_lines, wrap
 from .grid import width as cell_len
 
 if TYPE_CHECKING:
@@ -72,26 +75,28 @@ class Sheet:
         self.rows.append(([visible_lines(c) for c in cells], style, end_section))
 
     def measure(self) -> tuple[list[int], list[int]]:
-        """Each column's widest line and longest word (headers included)."""
-        widths = [cell_len(h) if self.show_header else 0 for h, _ in self.columns]
-        words = [max((cell_len(w) for w in h.split()), default=0) if self.show_header else 0 for h, _ in self.columns]
+        """Each column's widest line, and the narrowest it can be: a text column's longest word (a CJK character
+        breaks anywhere), up to LONG_WORD; a number column's widest figure, with its header wrapped if need be."""
+        widths = [max((cell_len(line) for line in h.split("\n")), default=0) if self.show_header else 0
+                  for h, _ in self.columns]  # fmt: skip
+        floors = [_header_floor(h) if self.show_header else 0 for h, _ in self.columns]
         for cells in [r[0] for r in self.rows] + ([self.footer] if self.footer else []):
             for i, text in enumerate(cells):
-                widths[i] = max(widths[i], *(cell_len(line) for line in text.split("\n")))
-                words[i] = max(words[i], *(cell_len(word) for word in text.split()), 0)
-        return widths, words
+                widest = max(cell_len(line) for line in text.split("\n"))
+                widths[i] = max(widths[i], widest)
+                floors[i] = max(floors[i], _unbroken(text) if self.columns[i][1] == "left" else widest)
+        return widths, [
+            min(f, LONG_WORD, w) if justify == "left" else f
+            for f, w, (_, justify) in zip(floors, widths, self.columns, strict=True)
+        ]
 
     def fits(self, room: int) -> bool:
-        """Whether the table fits `room` columns with every number and header whole: numbers (right-aligned
-        columns) at full width, text wrapped down to its longest word."""
-        widths, words = self.measure()
-        need = [
-            w if justify == "right" else min(words[i], LONG_WORD)
-            for i, ((_, justify), w) in enumerate(zip(self.columns, widths, strict=True))
-        ]
-        return sum(need) + 2 * len(need) <= room
+        """Whether the table fits `room` columns with every number whole: numbers at full width (their headers
+        may wrap), text wrapped down to its longest word."""
+        _, floors = self.measure()
+        return sum(floors) + 2 * len(floors) <= room
 
-    def stacked(self) -> list[tuple[str, str]]:
+    def stacked(self, lang: str) -> list[tuple[str, str]]:
         """The table one block per row, for a terminal narrower than it needs: the row's first cell, then each
         other column as 'header: value' (no figure is ever cut)."""
         out: list[tuple[str, str]] = [(self.title, "bold")] if self.title else []
@@ -104,32 +109,56 @@ class Sheet:
                 out.append((" " + cells[0].replace("\n", " "), "bold" if not style else style))
             for header, value in zip(headers[1:], cells[1:], strict=True):
                 if value.strip() not in ("", "-"):
-                    label = f"{header}: " if header else ""
-                    out.append((f"   {label}{value.replace(chr(10), ' ')}", style))
+                    value = value.replace("\n", " ")
+                    out.append(
+                        ("   " + (tr(lang, "table.stacked", header=header, value=value) if header else value), style)
+                    )
         return out
 
     def lines(self, room: int, color: bool) -> list[str]:
         """The table as lines of at most `room` cells: full widths when they fit, else numbers whole and the
-        text columns narrowed (wrapped at words, a longer word folded) to share what is left."""
-        widths, words = self.measure()
+        other text (text columns, number headers) narrowed, wrapped at words, to share what is left."""
+        widths, floors = self.measure()
         right = [justify == "right" for _, justify in self.columns]
         sizes = list(widths)
         over = sum(widths) + 2 * len(widths) - room
-        if over > 0:
-            floor = [
-                w if r else min(words[i], LONG_WORD, w) for i, (w, r) in enumerate(zip(widths, right, strict=True))
-            ]
-            give = [w - f for w, f in zip(widths, floor, strict=True)]
-            spare = sum(give)
+        # Too wide: number headers wrap first (a two-line header reads better than a wrapped name), then text
+        # columns narrow, each by its share of what it can give, rounded up.
+        for narrowing in (right, [not r for r in right]):
+            if over <= 0:
+                break
+            give = [w - f if n else 0 for w, f, n in zip(sizes, floors, narrowing, strict=True)]
+            spare, need = sum(give), over
             for i in range(len(sizes)):
-                if give[i] and spare:
-                    cut = min(give[i], -(-over * give[i] // spare))  # each narrows by its share, rounded up
+                if give[i] and spare and over > 0:
+                    cut = min(give[i], -(-need * give[i] // spare), over)
                     sizes[i] -= cut
+                    over -= cut
         header = [h for h, _ in self.columns] if self.show_header else None
         return table_lines(self.title, header, self.rows, self.footer, sizes, right, color)
 
 
 LONG_WORD = 24  # a wrapped column is at least as wide as its longest word, up to this; longer words fold
+SHORT_CJK = 14  # a CJK line up to this wide is kept whole where it can be: it has no spaces to break at
+
+
+def _header_floor(text: str) -> int:
+    """The narrowest a header may wrap to: its longest word; a Chinese word of four characters or more in two
+    halves (免费/试用), a shorter one whole (代金券)."""
+    widest = 0
+    for word in text.split():
+        if not word.isascii() and len(word) >= 4:
+            word = word[: -(-len(word) // 2)]
+        widest = max(widest, cell_len(word))
+    return widest
+
+
+def _unbroken(text: str) -> int:
+    """The narrowest a text column may be for this cell: its longest word, or a short CJK line whole (Chinese
+    breaks between any two characters, so without this a short phrase would be cut mid-word)."""
+    lines = text.split("\n")
+    short_cjk = [cell_len(line) for line in lines if not line.isascii() and cell_len(line) <= SHORT_CJK]
+    return max([longest_unit(text), *short_cjk])
 
 
 def write(blocks: Sequence[Sheet | tuple[str, str]], view: View) -> str:
@@ -138,7 +167,7 @@ def write(blocks: Sequence[Sheet | tuple[str, str]], view: View) -> str:
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Sheet) and not block.fits(view.width):
-            for text, style in block.stacked():  # narrower than the table needs: a block per row
+            for text, style in block.stacked(view.lang):  # narrower than the table needs: a block per row
                 out += [styled(line, style, view.color) for line in wrap(visible_lines(text), view.width)]
             out.append("")
         elif isinstance(block, Sheet):
@@ -151,7 +180,7 @@ def write(blocks: Sequence[Sheet | tuple[str, str]], view: View) -> str:
 
 def _with_notes(blocks: list[Sheet | tuple[str, str]], notes: list[str], view: View) -> list[Sheet | tuple[str, str]]:
     if view.notes and notes:
-        blocks.append(("Notes", "bold"))
+        blocks.append((tr(view.lang, "table.notes"), "bold"))
         blocks += [("- " + n, "") for n in notes]
     return blocks
 
@@ -159,68 +188,81 @@ def _with_notes(blocks: list[Sheet | tuple[str, str]], notes: list[str], view: V
 # --- estimate -------------------------------------------------------------------------------
 
 
-def _charges(result: Estimate, by: By) -> Sheet:
+def _charges(result: Estimate, by: By, lang: str) -> Sheet:
     stages = list(result.stages)
     by_period = by in (By.month, By.day)
-    columns = [("Period", "left")] if by_period else []
-    columns += [("Meter", "left"), ("Usage", "right"), ("List", "right")]
-    columns += [(SHORT_STAGES[s], "right") for s in stages]
-    rows = charge_rows(result, by)
-    title = "Charges and how they are absorbed (yuan)"
+    columns = [(tr(lang, "table.column.period"), "left")] if by_period else []
+    columns += [
+        (tr(lang, f"table.column.{c}"), j) for c, j in (("meter", "left"), ("usage", "right"), ("list", "right"))
+    ]
+    columns += [(stage_column(s, lang), "right") for s in stages]
+    rows = charge_rows(result, by, lang)
+    title = tr(lang, "table.charges")
     shown = {r.period: r.period for r in rows}
     if by is By.day:  # days as MM-DD (or YY-MM-DD over several years), so the table fits 80 columns
         years = {p[:4] for p in shown}
         cut = 5 if len(years) == 1 else 2
         shown = {p: p[cut:] for p in shown}
         if len(years) == 1:
-            title = f"Charges and how they are absorbed, {years.pop()} (yuan)"
+            title = tr(lang, "table.charges-in-year", year=years.pop())
     sheet = Sheet(title, columns)
     due = {b.month: b.postpaid_due for b in result.bills}
     for i, r in enumerate(rows):
         first = i == 0 or rows[i - 1].period != r.period
         last = i == len(rows) - 1 or rows[i + 1].period != r.period
-        name = (short_meter(r.key) if r.key else r.meter) + (" *" if r.assumed else "")
+        name = (short_meter(r.key, lang) if r.key else r.meter) + (" *" if r.assumed else "")
         cells = [shown[r.period] if first else ""] if by_period else []
-        cells += [name, qty(r.quantity, r.unit) if r.unit else "", money(r.amount)]
+        cells += [name, qty(r.quantity, r.unit, lang) if r.unit else "", money(r.amount)]
         cells += [cell(r.stages[s]) for s in stages]
         sheet.add(cells, end_section=last and by_period and by is not By.month)
         if last and by is By.month:  # what the month comes to: its list price, each stage, the bill as due
             month = [x for x in rows if x.period == r.period]
             sums = [sum((x.stages[s] for x in month), Fraction(0)) for s in stages]
-            bill = [money(due.get(r.period, Fraction(0))) + " due" if s is Stage.postpaid else money(v)
-                    for s, v in zip(stages, sums, strict=True)]  # fmt: skip
-            total = ["", "month", "", money(sum((x.amount for x in month), Fraction(0))), *bill]
-            sheet.add(total, style="dim", end_section=True)
+            due_text = tr(lang, "table.due", amount=Yuan(due.get(r.period, Fraction(0))))
+            bill = [due_text if s is Stage.postpaid else money(v) for s, v in zip(stages, sums, strict=True)]
+            subtotal = ["", tr(lang, "table.month"), "", money(sum((x.amount for x in month), Fraction(0))), *bill]
+            sheet.add(subtotal, style="dim", end_section=True)
     totals = stage_totals(result)
-    sheet.footer = (["Total", ""] if by_period else ["Total"]) + ["", money(result.totals.list_price)]
+    label = tr(lang, "table.total")
+    sheet.footer = ([label, ""] if by_period else [label]) + ["", money(result.totals.list_price)]
     sheet.footer += [money(totals[s]) for s in stages]
     return sheet
 
 
-def _balances(result: Estimate) -> Sheet:
-    columns = [("Entitlement, stage and validity", "left")]
-    columns += [(name, "right") for name in ("Held", "Absorbed", "Left", "Lapsed")]
-    sheet = Sheet("Trials, packs and vouchers (资源中心)", columns)
+def _balances(result: Estimate, lang: str) -> Sheet:
+    columns = [(tr(lang, "table.column.entitlement"), "left")]
+    columns += [(tr(lang, f"table.column.{name}"), "right") for name in ("held", "absorbed", "left", "lapsed")]
+    sheet = Sheet(tr(lang, "table.balances"), columns)
     for b in result.balances:
-        label = balance_label(b) + f"\n{SHORT_STAGES[b.stage].lower()}, {span(b.starts, b.ends).replace('..', ' to ')}"
-        sheet.add([label, *balance_amounts(b)])
+        validity = tr(
+            lang,
+            "table.stage-validity",
+            stage=tr(lang, f"stage.short.{b.stage.value}"),
+            span=span_words(b.starts, b.ends, lang),
+        )
+        sheet.add([balance_label(b) + "\n" + validity, *balance_amounts(b, lang)])
     return sheet
 
 
-def _summary(result: Estimate, view: View) -> Sheet:
-    sheet = Sheet("Summary (yuan)", [("What", "left"), ("Yuan", "right")], show_header=False)
-    for label, value in summary_lines(result):
-        sheet.add([label, money(value)], style="bold" if label.startswith("Cash") else "")
+def _summary(result: Estimate, lang: str) -> Sheet:
+    sheet = Sheet(tr(lang, "table.summary"), [("", "left"), ("", "right")], show_header=False)
+    for label, value, first in summary_lines(result, lang):
+        sheet.add([label, money(value)], style="bold" if first else "")
     return sheet
+
+
+def _heading(scenario: str, start: date, end: date, lang: str) -> tuple[str, str]:
+    return tr(lang, "table.heading", scenario=scenario, first=start, last=last_day(end)), "bold"
 
 
 def estimate(result: Estimate, view: View) -> str:
-    blocks: list[Sheet | tuple[str, str]] = [(f"{result.scenario}: {result.start} to {last_day(result.end)}", "bold")]
-    blocks.append(_charges(result, view.by))
+    lang = view.lang
+    blocks: list[Sheet | tuple[str, str]] = [_heading(result.scenario, result.start, result.end, lang)]
+    blocks.append(_charges(result, view.by, lang))
     if result.balances:
-        blocks.append(_balances(result))
-        blocks += [block for line in monthly_key(result) for block in ((line, "dim"), ("", ""))]
-    blocks.append(_summary(result, view))
+        blocks.append(_balances(result, lang))
+        blocks += [block for line in monthly_key(result, lang) for block in ((line, "dim"), ("", ""))]
+    blocks.append(_summary(result, lang))
     if view.budget is not None:  # under the table, never in it: its amounts keep their width
         blocks.append((budget_text(view), "red" if view.budget.exceeded else "green"))
     return write(_with_notes(blocks, notes_text(result.notes, view), view), view)
@@ -230,23 +272,26 @@ def estimate(result: Estimate, view: View) -> str:
 
 
 def plans(comparison: Comparison, view: View) -> str:
-    columns = [("#", "right"), ("Claim or buy", "left")]
-    columns += [(name, "right") for name in ("Upfront", "Postpaid", "Cash", "Saving", "Lapsed")]
-    sheet = Sheet(f"Ways to pay, cheapest first (yuan; bought {comparison.start} unless dated)", columns)
+    lang = view.lang
+    columns = [("#", "right"), (tr(lang, "plans.column.plan"), "left")]
+    columns += [
+        (tr(lang, f"plans.column.{name}"), "right") for name in ("upfront", "postpaid", "cash", "saving", "lapsed")
+    ]
+    sheet = Sheet(tr(lang, "plans.title", start=comparison.start), columns)
     for rank, p in plan_rows(comparison):
         style = "bold" if rank == "1" else ("dim" if rank == "ref" else "")
-        label = rank_label(rank, p, comparison)
-        cells = [label, "\n".join(plan_lines(p, comparison)), money(p.costs.upfront), money(p.costs.postpaid_due)]
+        label = tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, p, comparison)
+        cells = [label, "\n".join(plan_lines(p, comparison, lang)), money(p.costs.upfront), money(p.costs.postpaid_due)]
         cells += [money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
         sheet.add(cells, style=style, end_section=True)
     blocks: list[Sheet | tuple[str, str]] = [
-        (f"{comparison.scenario}: {comparison.start} to {last_day(comparison.end)}", "bold"),
+        _heading(comparison.scenario, comparison.start, comparison.end, lang),
         sheet,
-        (recommendation(comparison), "bold"),
+        (recommendation(comparison, lang), "bold"),
     ]
     if view.budget is not None:
         blocks.append((budget_text(view, best_plan=True), "red" if view.budget.exceeded else "green"))
-    blocks.append((reproduce(comparison, view.scenario_path), ""))
+    blocks.append((reproduce(comparison, view.scenario_path, lang), ""))
     return write(_with_notes(blocks, notes_text(comparison.notes, view), view), view)
 
 
@@ -254,17 +299,19 @@ def plans(comparison: Comparison, view: View) -> str:
 
 
 def pricing(sheet: PriceSheet, view: View) -> str:
-    blocks: list[Sheet | tuple[str, str]] = [(sheet_title(sheet), "bold")]
+    lang = view.lang
+    blocks: list[Sheet | tuple[str, str]] = [(sheet_title(sheet, lang), "bold")]
+    settings_header = [tr(lang, "pricing.column.setting"), tr(lang, "pricing.column.value")]
     for heading, header, rows in (
-        ("Meters", METER_HEADER, list(meter_rows(sheet))),
-        ("Offers", OFFER_HEADER, list(offer_rows(sheet))),
-        ("Settings", ["Setting", "Value"], setting_rows(sheet)),
+        (tr(lang, "pricing.meters"), meter_header(lang), list(meter_rows(sheet, lang))),
+        (tr(lang, "pricing.offers"), offer_header(lang), list(offer_rows(sheet, lang))),
+        (tr(lang, "pricing.settings"), settings_header, setting_rows(sheet, lang)),
     ):
         part = Sheet(heading, [(h, "left") for h in header])
         for r in rows:
             part.add(r)
         blocks.append(part)
-    blocks += [(n, "") for n in sheet_notes(sheet)]
+    blocks += [(n, "") for n in sheet_notes(sheet, lang)]
     return write(blocks, view)
 
 
@@ -279,22 +326,16 @@ def _sheet(title: str, header: list[str], rows: list[list[str]]) -> Sheet:
 
 
 def diff(d: Diff, view: View) -> str:
+    lang = view.lang
+    headers = diff_headers(lang)
+    title = tr(lang, "diff.heading", base=d.base_label, new=d.new_label, first=d.new.start, last=last_day(d.new.end))
     blocks: list[Sheet | tuple[str, str]] = [
-        (f"{d.base_label} -> {d.new_label}: {d.new.start} to {last_day(d.new.end)}", "bold"),
-        (diff_headline(d), "bold"),
-        _sheet("What changes (yuan)", ["", "Before", "After", "Change", "%"], diff_total_rows(d)),
-        _sheet(
-            "By month (yuan)",
-            ["Month", "List before", "List after", "Cash before", "Cash after", "Change", "%"],
-            diff_month_rows(d),
-        ),
-        _sheet(
-            "By meter, whole period (yuan)",
-            ["Meter", "List before", "List after", "Postpaid before", "Postpaid after", "Change"],
-            diff_meter_rows(d),
-        ),
+        (title, "bold"),
+        (diff_headline(d, lang), "bold"),
+        _sheet(tr(lang, "diff.total"), headers["total"], diff_total_rows(d, lang)),
+        _sheet(tr(lang, "diff.months"), headers["months"], diff_month_rows(d)),
+        _sheet(tr(lang, "diff.meters"), headers["meters"], diff_meter_rows(d, lang)),
     ]
     if d.grants:
-        header = ["Entitlement", "Left before", "Left after", "Lapsed before", "Lapsed after"]
-        blocks.append(_sheet("Trials, packs and vouchers that change", header, diff_grant_rows(d)))
+        blocks.append(_sheet(tr(lang, "diff.grants"), headers["grants"], diff_grant_rows(d, lang)))
     return write(_with_notes(blocks, notes_text(d.notes, view), view), view)

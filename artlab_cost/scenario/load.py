@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import yamlsrc
 from ..calendar import add_months
 from ..errors import InputError
-from ..messages import Level, msg, note
+from ..messages import Level, Qty, Words, msg, note
 from ..pricing import UNITS, Eligibility, GrantKind, Limit, Meter, MeterId, PriceSheet, dedicated_key
 from ..schema import INVALID, Obj, check, suggest
 from ..schema.containers import ID_PATTERN as SPEC_ID
@@ -99,13 +99,13 @@ def _spec(spec_id: str, price: Decimal, source: str | None, name: str | None, fi
     source."""
     return Meter(
         dedicated_key(spec_id),
-        name or f"dedicated {spec_id}",
+        Words.plain(name) if name else None,
         UNITS[MeterId.dedicated],
         price,
         Decimal(1),
         "hour",
         source or "",
-        () if source else (("price", "the scenario gives no source for its own price"),),
+        () if source else (("price", msg("assumed.own-price")),),
         origin=origin,
         field=field,
     )
@@ -176,7 +176,9 @@ def _holding(
             src.problems.append(src.problem(where, f"{path}.used", msg("scenario.used-before-period")))
         elif used > grant.size * count:  # stacked packs are used one after another (B16)
             src.problems.append(
-                src.problem(where, f"{path}.used", msg("scenario.used-more", size=grant.size * count, unit=grant.unit))
+                src.problem(
+                    where, f"{path}.used", msg("scenario.used-more", amount=Qty(grant.size * count, grant.unit))
+                )
             )
     return Holding(offer.id, h["date"], count, used, h.get("label") or "", index)
 

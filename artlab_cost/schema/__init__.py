@@ -2,11 +2,11 @@
 
 base.py        the Spec interface, checked containers (Obj, Items), did-you-mean, check()
 scalars.py     Num (exact decimals), Text, Flag, Day
-containers.py  ListOf, Record (with Field), MapOf, Tagged
+containers.py  ListOf, Record (with Field), MapOf, Tagged, TextOrMap, Prose
 """
 
 from .base import INVALID, Items, Obj, Spec, check, describe, join, suggest
-from .containers import Field, ListOf, MapOf, Record, Tagged, TextOrMap
+from .containers import Field, ListOf, MapOf, Prose, Record, Tagged, TextOrMap
 from .scalars import Day, Flag, Num, Text
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "MapOf",
     "Num",
     "Obj",
+    "Prose",
     "Record",
     "Spec",
     "Tagged",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from ..messages import And, Msg, msg
+from ..messages import And, Msg, Words, msg
 from ..yamlsrc import Map, Node, Seq, Source
 from .base import INVALID, Items, Obj, Spec, join, suggest
 from .scalars import Text
@@ -233,3 +233,36 @@ class TextOrMap(Spec):
 
     def json_schema(self) -> dict[str, Any]:
         return self._with_doc({"oneOf": [self.text.json_schema(), self.mapping.json_schema()]})
+
+
+class Prose(Spec):
+    """Prose for people, in one language or several: a text, or a mapping of language codes to texts
+    ({en: ..., zh: ...}). Read as Words: each output picks its language's text."""
+
+    __slots__ = ("text", "languages", "doc")
+
+    def __init__(self, text: Text, languages: tuple[str, ...], doc: str = "") -> None:
+        self.text = text
+        self.languages = languages
+        self.doc = doc
+
+    def _record(self) -> Record:
+        return Record({lang: Field(self.text) for lang in self.languages})
+
+    def check(self, node: Node, path: str, src: Source) -> Any:
+        if isinstance(node, Seq):
+            return self._wrong(node, path, src, msg("expected.prose"))
+        if not isinstance(node, Map):
+            value = self.text.check(node, path, src)
+            return INVALID if value is INVALID else Words.plain(value)
+        found = self._record().check(node, path, src)
+        if found is INVALID:
+            return INVALID
+        if not found:
+            src.problems.append(src.problem(node.mark, path, msg("spec.prose-empty", languages=self.languages)))
+            return INVALID
+        return Words(tuple((lang, found[lang]) for lang in self.languages if lang in found))
+
+    def json_schema(self) -> dict[str, Any]:
+        by_language = self._record().json_schema() | {"minProperties": 1}
+        return self._with_doc({"oneOf": [self.text.json_schema(), by_language]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -97,7 +98,10 @@ def test_the_readme_ci_recipe_runs_under_bash_e(tmp_path: Path) -> None:
     gh = bin_dir / "gh"
     gh.write_text('#!/bin/sh\necho "gh $*" >> "$GH_LOG"\n', encoding="utf-8")
     gh.chmod(0o755)
-    cli_dir = Path(shutil.which("artlab-cost") or "").parent
+    beside = Path(sys.executable).with_name("artlab-cost")  # the console script of this interpreter's install
+    found = beside if beside.exists() else shutil.which("artlab-cost")
+    assert found, "the artlab-cost console script is not installed (pip install -e .)"
+    cli_dir = Path(found).parent
     env = {
         "PATH": f"{bin_dir}:{cli_dir}:/usr/bin:/bin",
         "GH_LOG": str(tmp_path / "gh.log"),

@@ -77,7 +77,7 @@ def test_pricing_json_is_the_sheet_as_data() -> None:
     data = json.loads(jsonout.pricing(sheet, View()))
     assert (data["schema_version"], data["kind"]) == (1, "pricing")
     assert data["sheet"] == {
-        "name": sheet.name,
+        "name": "PAI ArtLab, China mainland",
         "version": "2026.11",
         "effective": "2026-11-01",
         "currency": "CNY",

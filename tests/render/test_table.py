@@ -120,3 +120,52 @@ def test_user_text_is_never_read_as_rich_markup() -> None:
         sheet,
     )
     assert "x[/] [red]pack" in table.estimate(api.estimate(scenario, sheet), View(width=120))
+
+
+# --- Chinese: aligned in terminal cells, no label cut ----------------------------------------------------------
+
+
+def _rule_width(lines: list[str], index: int) -> int:
+    """The cells a table's rows span: as many as its rule (both start after a margin of one cell)."""
+    assert set(lines[index].strip()) == {"─"}, lines[index]
+    return cell_len(lines[index])
+
+
+def test_chinese_tables_stay_aligned_at_80_columns_with_the_widest_labels() -> None:
+    """The student example has every stage column and every kind of grant, so the widest Chinese labels (免费试用,
+    按量付费, 权益、抵扣阶段与使用期限, 按量付费应付（每月舍入，B20）): each table row ends where its rule does, a
+    right-aligned figure in the same cell as the one above it, and every line within 80 cells (measured by Rich,
+    not by our own grid)."""
+    result = example("student-trial").estimate
+    text = table.estimate(result, View(lang="zh", width=80))
+    lines = text.splitlines()
+    assert [line for line in lines if cell_len(line) > 80] == []
+    rules = [i for i, line in enumerate(lines) if line.strip() and set(line.strip()) == {"─"}]
+    assert len(rules) == 2  # the charges and the entitlements, neither stacked
+    charges_end = _rule_width(lines, rules[0])
+    body = lines[rules[0] + 1 : lines.index("免费试用、资源包与代金券（资源中心）")]
+    rows = [line for line in body if line.strip()]
+    assert len(rows) == 3 * 7 + 1  # 3 months of 6 meters and a subtotal, and the total
+    assert {cell_len(line) for line in rows} == {charges_end}, rows
+    header = lines[rules[0] - 1]
+    for name in ("期间", "计费项", "用量", "原价", "免费试用", "资源包", "代金券", "按量付费"):
+        assert name in header, name  # whole, not wrapped: there is room for every one
+    entries = [line for line in lines[rules[1] + 1 :] if "@" in line]
+    assert len(entries) == 5 and {cell_len(line) for line in entries} == {_rule_width(lines, rules[1])}
+    start = lines.index("汇总（元）") + 2
+    summary = lines[start : lines.index("", start)]
+    assert len(summary) == 9 and len({cell_len(line) for line in summary}) == 1  # the amounts end in one column
+    for label in ("全部用量的原价", "按量付费应付（每月舍入，B20）", "现金支出", "失效未用的价值"):
+        assert any(line.strip().startswith(label) for line in summary), label
+    assert {_yuan(result.totals.list_price), _yuan(result.totals.lapsed_value)} <= set(text.split())
+
+
+@pytest.mark.parametrize("stem", ["studio-dedicated-comfyui", "new-user-starter"])
+def test_chinese_plans_and_pricing_tables_fit_and_cut_no_label(stem: str) -> None:
+    plans = table.plans(comparison(stem), View(lang="zh", scenario_path=f"examples/{stem}.yaml"))
+    pricing = table.pricing(bundled_sheet(), View(lang="zh"))
+    for text in (plans, pricing):
+        assert [line for line in text.splitlines() if cell_len(line) > 80] == []
+    assert "领取或购买" in plans and "现金支出" in plans and "已证明最便宜：" in plans
+    for cell in ("免费试用，0 元", "资源包，360 元", "可叠加购买", "有效期内限购一次", "抵扣阶段与价格"):
+        assert cell in pricing, cell  # a short Chinese cell is kept on one line
