@@ -107,7 +107,9 @@ def _totals(result: Estimate) -> Side:
     return side
 
 
-def _months(result: Estimate) -> dict[str, Side]:
+def month_sides(result: Estimate) -> dict[str, Side]:
+    """Each month of a result: its list price, what each stage absorbed, postpaid (exact and due), upfront paid
+    in it and cash out of pocket."""
     out: dict[str, Side] = {b.month: {"list": ZERO} for b in result.bills}
     for c in result.charges:
         side = out.setdefault(c.month, {"list": ZERO})
@@ -159,7 +161,7 @@ def _grants(base: Estimate, new: Estimate) -> tuple[GrantChange, ...]:
 def diff(base: Estimate, new: Estimate, base_label: str = "base", new_label: str = "new") -> Diff:
     """What changes from `base` to `new`: months in date order, meters as the waterfall orders them."""
     stages = tuple(dict.fromkeys(s for s in (*base.stages, *new.stages) if s is not Stage.postpaid))
-    months_before, months_after = _months(base), _months(new)
+    months_before, months_after = month_sides(base), month_sides(new)
     meters_before, meters_after = _meters(base), _meters(new)
     return Diff(
         base=base,

@@ -42,11 +42,13 @@ u.use_checkout()
 from artlab_cost.calendar import add_months  # noqa: E402
 from artlab_cost.engine import price_usage, simulate  # noqa: E402
 from artlab_cost.pricing import load_sheet  # noqa: E402
+from artlab_cost.render import View, html  # noqa: E402
 from artlab_cost.scenario import load_scenario  # noqa: E402
 
 START = date(2027, 1, 1)
 LINEAR_TOLERANCE = 1.15  # a doubling may cost up to 2 x 1.15 before it counts as faster than linear
 ONE_YEAR_50_GOAL = 1.0  # seconds; "well under" it
+HTML_GOAL = (1.0, 2_000_000)  # the HTML report of the 8-year scenario: under a second to render, under 2 MB
 
 
 def _day(d: date) -> str:
@@ -157,7 +159,12 @@ def measure(path: Path, sheet, runs: int) -> dict:  # type: ignore[no-untyped-de
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert result is not None
+    t0 = time.perf_counter()
+    report = html.estimate(result, View())
+    html_s = time.perf_counter() - t0
     return {
+        "html": html_s,
+        "html_bytes": len(report.encode("utf-8")),
         "holdings": len(scenario.holdings),
         "load": load_s,
         "sim": u.median(sim),
@@ -332,19 +339,27 @@ def main() -> int:
     print("Totals per size (for a look at whether the results are plausible)")
     print(
         u.table(
-            ["size", "holdings", "cash (yuan)", "load (s)", "warnings", "sanity"],
+            ["size", "holdings", "cash (yuan)", "load (s)", "html (s)", "html (KB)", "warnings", "sanity"],
             [
                 [
                     f"{y} y, {n} packs",
                     str(d["holdings"]),
                     f"{float(d['cash']):.2f}",
                     f"{d['load']:.3f}",
+                    f"{d['html']:.3f}",
+                    f"{d['html_bytes'] / 1000:.0f}",
                     str(len(d["warnings"])),
                     "ok" if not d["odd"] else "ODD",
                 ]
                 for (y, n), d in data.items()
             ],
         )
+    )
+    eight = data[(8, 50)]
+    html_ok = eight["html"] < HTML_GOAL[0] and eight["html_bytes"] < HTML_GOAL[1]
+    print(
+        f"Goal: the HTML report of 8 years, 50 packs under {HTML_GOAL[0]:.0f} s and {HTML_GOAL[1] / 1e6:.0f} MB: "
+        f"{u.fmt_s(eight['html'])}, {eight['html_bytes'] / 1e6:.2f} MB {u.verdict(html_ok)}"
     )
     odd = [(k, o) for k, d in data.items() for o in d["odd"]]
     if odd:

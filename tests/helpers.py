@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from textwrap import dedent, indent
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from artlab_cost import api, yamlsrc
 from artlab_cost.changes import Diff
@@ -14,6 +19,8 @@ from artlab_cost.errors import InputError, Problem
 from artlab_cost.plans import Comparison
 from artlab_cost.pricing import PriceSheet, parse_sheet
 from artlab_cost.scenario import Scenario
+
+T = TypeVar("T")
 
 # The test price sheet. Prices are the bundled sheet's (B3, B4, B6, B7) unless a test passes its
 # own, so expected amounts can be worked out from billing-facts.md; a test chooses the offers.
@@ -180,7 +187,27 @@ def example(stem: str) -> Example:
 
 @cache
 def comparison(stem: str) -> Comparison:
-    return api.compare_plans(example(stem).scenario, bundled_sheet())
+    """An example's plans, searched once per test run: the parallel workers share them through a file."""
+    return _once_per_run(f"comparison-{stem}", lambda: api.compare_plans(example(stem).scenario, bundled_sheet()))
+
+
+def _once_per_run(key: str, make: Callable[[], T]) -> T:
+    """`make()`, computed by the first worker of a parallel run (pytest-xdist) that asks, read by the others
+    from a pickle in the system's temporary folder; computed in place outside such a run."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return make()
+    folder = Path(tempfile.gettempdir()) / f"artlab-cost-tests-{run}"
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait while the first computes
+        stored = folder / f"{key}.pickle"
+        if stored.exists():
+            value: T = pickle.loads(stored.read_bytes())
+            return value
+        value = make()
+        stored.write_bytes(pickle.dumps(value))
+        return value
 
 
 @cache

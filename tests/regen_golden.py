@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-FORMATS = ("table", "json", "csv", "markdown")
+FORMATS = ("table", "json", "csv", "markdown", "html")
 ZH = ("table", "markdown")  # the formats with text for people, in Chinese too
 DIFF_BASE = "new-user-starter"  # diff goldens: this example against the same user grown (tests/data)
 DIFF_NEW = "tests/data/new-user-grown.yaml"

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 from helpers import make_sheet
 
 from artlab_cost import api
-from artlab_cost.render.common import diff_headline, percent, signed
+from artlab_cost.render.diff_rows import diff_headline, percent, signed
 
 SHEET = make_sheet(
     """

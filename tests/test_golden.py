@@ -1,9 +1,9 @@
 """Whole outputs of the examples, compared byte for byte with the golden files in tests/golden/.
 
-Each file in examples/ has eight goldens: `<stem>.table`, `.json`, `.csv` and `.markdown` (the
-stdout of `artlab-cost estimate examples/<stem>.yaml --format ...`) and `<stem>.plans.table`,
-`.plans.json`, `.plans.csv` and `.plans.markdown` (the same for `compare-plans`); the price sheet
-has four, `pricing.<format>` (`artlab-cost pricing --format ...`), and the diff four. With
+Each file in examples/ has ten goldens: `<stem>.table`, `.json`, `.csv`, `.markdown` and `.html`
+(the stdout of `artlab-cost estimate examples/<stem>.yaml --format ...`) and `<stem>.plans.table`,
+`.plans.json`, ... (the same for `compare-plans`); the price sheet has five, `pricing.<format>`
+(`artlab-cost pricing --format ...`), and the diff five. With
 `--lang zh`, the formats people read have Chinese goldens too: `<stem>.zh.table`,
 `<stem>.zh.markdown`, `<stem>.plans.zh.table`, ... . They are made with Typer's
 CliRunner from the repository root, with the environment of tests/helpers.py (80 columns, no
@@ -87,7 +87,7 @@ def test_every_golden_belongs_to_a_case() -> None:
     """No stale golden is left behind when an example is renamed or removed."""
     on_disk = {p.name for p in regen_golden.GOLDEN.iterdir()}
     assert on_disk == {c.path.name for c in CASES}
-    assert len(CASES) == 8 * len(regen_golden.EXAMPLES) + 4 + 4 + (4 * len(regen_golden.EXAMPLES) + 2 + 2) > 8
+    assert len(CASES) == 10 * len(regen_golden.EXAMPLES) + 5 + 5 + (4 * len(regen_golden.EXAMPLES) + 2 + 2) > 10
 
 
 def _golden_json(stem: str, plans: bool = False) -> dict[str, Any]:

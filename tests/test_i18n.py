@@ -64,6 +64,7 @@ def _codes_in_use() -> set[str]:
     built = {"expected.number", "spec.at-least", "spec.greater-than", "spec.negative", "spec.one-of-none"}
     built |= {f"meter.{m.value}" for m in MeterId} | {f"meter.short.{m.value}" for m in MeterId}
     built |= {f"group.{g}" for g in METER_GROUPS} | {f"unit.{u}" for u in {*UNITS.values(), "yuan"}}
+    built |= {f"chart.unit.{u}" for u in UNITS.values()}
     built |= {f"column.{s.value}" for s in Stage} | {f"stage.short.{s.value}" for s in Stage}
     built |= {f"pricing.grant.{k.value}" for k in GrantKind} | {f"pricing.limit.{x.value}" for x in Limit}
     built |= {f"pricing.who.{e.value}" for e in Eligibility} | {f"partialmonth.{p.value}" for p in PartialMonth}

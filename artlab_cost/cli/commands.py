@@ -62,6 +62,10 @@ def estimate(
     by: Annotated[
         By, typer.Option("--by", help="Rows of the charges table: per month, day, meter or one total.")
     ] = By.month,
+    chart: Annotated[
+        bool,
+        typer.Option("--chart", help="Under the table, a bar a month: its list price by stage, and the cash paid."),
+    ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
     strict: StrictOpt = False,
@@ -74,6 +78,8 @@ def estimate(
         from .. import api, engine
 
         limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
+        if chart and format is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
+            raise UsageError(msg("cli.chart-table-only", format=format.value))
         refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
         scen = read_scenario(scenario, sheet)
@@ -81,7 +87,7 @@ def estimate(
         if strict:
             refuse_assumed(result.assumptions)
         check = engine.check_budget(result.totals, limit, on) if limit is not None else None
-        view = _view(format, output, quiet, by=by, budget=check)
+        view = _view(format, output, quiet, by=by, budget=check, chart=chart)
         verdict = check.verdict().text(view.lang) if check is not None else None
         text = renderer(format).estimate(result, view)
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
@@ -221,7 +227,7 @@ def diff(
     def run() -> int:
         from .. import api
         from ..changes import Increase
-        from ..render.common import increase_text
+        from ..render.diff_rows import increase_text
 
         limit = fail_limit(fail_on_increase)
         if base == "-" and new == "-":

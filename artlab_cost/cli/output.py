@@ -49,6 +49,16 @@ def width(output: Path | None) -> int:
     return 80
 
 
+def _mode(path: Path) -> int:
+    """The permissions a file written at `path` gets: the old file's, else what the umask allows."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)  # the only way to read the umask; set back at once (the CLI runs no other thread)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def emit(text: str, output: Path | None) -> None:
     """The result on stdout, or in a file written whole or not at all (a temporary file beside it, renamed)."""
     if output is None:
@@ -62,6 +72,7 @@ def emit(text: str, output: Path | None) -> None:
         fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path("."))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(temp, _mode(output))  # as if written in place, not the private mode of a temporary file
         os.replace(temp, output)
     except OSError as exc:
         if temp is not None and os.path.exists(temp):

@@ -1,6 +1,6 @@
 """Renderers: pure functions from a result to text, one module per output format, one function per result.
 
-Every format module (`table`, `jsonout`, `csvout`, `markdown`) has the same four functions,
+Every format module (`table`, `jsonout`, `csvout`, `markdown`, `html`) has the same four functions,
 
     estimate(result: Estimate, view: View) -> str
     plans(comparison: Comparison, view: View) -> str
@@ -28,6 +28,7 @@ class OutputFormat(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    html = "html"
 
 
 class By(StrEnum):
@@ -50,6 +51,7 @@ class View(NamedTuple):
     scenario_path: str = ""  # the scenario as the user named it, for the reproduce command
     lang: str = "en"
     increase: Increase | None = None  # diff --fail-on-increase: the limit and its verdict
+    chart: bool = False  # estimate --chart: a bar a month under the table
 
 
 class Renderer(Protocol):
@@ -81,5 +83,9 @@ def renderer(fmt: OutputFormat) -> Renderer:
             from . import markdown
 
             return markdown
+        case OutputFormat.html:
+            from . import html
+
+            return html
         case _:
             assert_never(fmt)

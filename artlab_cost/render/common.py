@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -11,13 +10,12 @@ from typing import TYPE_CHECKING
 
 from ..engine import Balance, Charge, Estimate, daily, monthly
 from ..i18n import money, quantity, tr, value_text
-from ..messages import And, Note, Yuan
+from ..messages import Note, Yuan
 from ..money import to_decimal
-from ..pricing import METER_GROUPS, METERS, Grant, GrantKind, Meter, MeterId, PriceSheet, Rounding, Stage, meter_base
+from ..pricing import METER_GROUPS, METERS, GrantKind, Meter, MeterId, Stage, meter_base
 from . import By, View
 
 if TYPE_CHECKING:
-    from ..changes import Diff, Increase
     from ..plans import Action, Comparison, Plan
 
 ONE_DAY = timedelta(days=1)
@@ -178,6 +176,37 @@ def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
     return sorted(rows.values(), key=lambda r: (r.period, order[meter_base(r.key)] if r.key else 0, r.key))
 
 
+def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str], list[list[str]], list[str]]:
+    """The charges as a document's table (Markdown, HTML): its header, a row per period and meter, and the total."""
+    stages = list(result.stages)
+    header = [tr(lang, f"markdown.column.{c}") for c in ("period", "meter", "usage", "list")]
+    header += [stage_name(s, lang).capitalize() for s in stages]
+    body = [
+        [r.period, r.meter + (" *" if r.assumed else ""), qty(r.quantity, r.unit, lang) if r.unit else "",
+         money(r.amount)] + [money(r.stages[s]) for s in stages]
+        for r in charge_rows(result, by, lang)
+    ]  # fmt: skip
+    totals = stage_totals(result)
+    total = [tr(lang, "table.total"), "", "", money(result.totals.list_price)] + [money(totals[s]) for s in stages]
+    return header, body, total
+
+
+def balance_grid(result: Estimate, lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    """The trials, packs and vouchers as a document's table: header and a row each."""
+    rows = [
+        [balance_label(b), stage_name(b.stage, lang), span(b.starts, b.ends), *balance_amounts(b, lang)]
+        for b in result.balances
+    ]
+    columns = ("entitlement", "stage", "valid", "held", "absorbed", "left", "lapsed")
+    return [tr(lang, f"markdown.column.{c}") for c in columns], rows
+
+
+def bill_grid(result: Estimate, lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    """The monthly postpaid bills as a document's table."""
+    header = [tr(lang, "markdown.column.month"), tr(lang, "markdown.column.postpaid-due")]
+    return header, [[b.month, money(b.postpaid_due)] for b in result.bills]
+
+
 def stage_totals(result: Estimate) -> dict[Stage, Fraction]:
     """What each stage absorbed in all, postpaid before rounding included."""
     t = result.totals
@@ -323,183 +352,3 @@ def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:
     if all(p.actions != comparison.baseline.actions for p in comparison.plans):
         rows.append(("ref", comparison.baseline))
     return rows
-
-
-# --- the price sheet ------------------------------------------------------------------------
-
-
-def meter_header(lang: str) -> list[str]:
-    return [tr(lang, "pricing.column.meter"), tr(lang, "pricing.column.price"), tr(lang, "pricing.column.source")]
-
-
-def offer_header(lang: str) -> list[str]:
-    return [tr(lang, f"pricing.column.{c}") for c in ("offer", "stage-price", "gives", "limit")]
-
-
-def sheet_title(sheet: PriceSheet, lang: str = "en") -> str:
-    args = {"name": sheet.name, "version": sheet.version, "effective": sheet.effective, "origin": sheet.origin_text}
-    return tr(lang, "pricing.title", **args)
-
-
-def _per(m: Meter, lang: str) -> str:
-    """What a meter's price is quoted per, in words: GPU-second, GB-month, 10,000 requests."""
-    base = m.base
-    if base in (MeterId.put_requests, MeterId.get_requests):
-        return tr(lang, "pricing.per.requests", count=f"{int(m.divisor):,}")
-    return tr(lang, f"pricing.per.{base.value}")
-
-
-def meter_rows(sheet: PriceSheet, lang: str = "en") -> Iterator[list[str]]:
-    for m in sheet.meters.values():
-        price = tr(lang, "pricing.price", price=m.price, per=_per(m, lang))
-        if m.free_per_month:
-            price = tr(lang, "pricing.free-a-month", price=price, free=f"{m.free_per_month:,}")
-        yield [m.id + (" *" if m.assumed else ""), price, m.source]
-
-
-def grant_text(g: Grant, lang: str = "en") -> str:
-    """What a grant gives: 500 yuan of compute; 2 GB of traffic every month."""
-    amount = quantity(g.size, g.unit, lang)
-    return tr(lang, f"pricing.grant.{g.kind.value}", amount=amount, covers=covers_name(g.covers, lang))
-
-
-def offer_rows(sheet: PriceSheet, lang: str = "en") -> Iterator[list[str]]:
-    for o in sheet.offers.values():
-        gives = tr(lang, "list.semicolon").join(grant_text(g, lang) for g in o.grants)
-        months = tr(lang, "pricing.months-one" if o.validity_months == 1 else "pricing.months", n=o.validity_months)
-        limit = tr(lang, f"pricing.limit.{o.limit.value}")
-        if o.eligible:
-            who = And(tr(lang, f"pricing.who.{e.value}") for e in sorted(o.eligible))
-            limit = tr(lang, "pricing.only-for", limit=limit, who=who)
-        yield [
-            o.id + (" *" if o.assumed else ""),
-            tr(lang, "pricing.stage-price", stage=o.stage, price=o.price),
-            tr(lang, "pricing.gives", gives=gives, months=months),
-            limit,
-        ]
-
-
-def setting_rows(sheet: PriceSheet, lang: str = "en") -> list[list[str]]:
-    """Each setting as written in the sheet: its ids, which a reader edits there."""
-    st = sheet.settings
-    return [
-        ["deduction_order", " > ".join(st.deduction_order)],
-        ["tie_break", str(st.tie_break)],
-        ["dedicated_increment", str(st.dedicated_increment)],
-        ["bill_rounding", tr(lang, "pricing.places", rounding=str(st.bill_rounding), places=st.bill_places)],
-        ["charge_places", tr(lang, "pricing.exact") if st.charge_places is None else str(st.charge_places)],
-        ["partial_month", str(st.partial_month)],
-    ]
-
-
-def sheet_notes(sheet: PriceSheet, lang: str = "en") -> list[str]:
-    notes = [tr(lang, "pricing.assumed", field=a.field, why=a.why) for a in sheet.assumptions()]
-    return notes + [tr(lang, "pricing.offer-note", offer=o.id, note=o.note) for o in sheet.offers.values() if o.note]
-
-
-# --- diff ---------------------------------------------------------------------------------------
-
-
-def measures(d: Diff, lang: str = "en") -> list[tuple[str, str]]:
-    """The measures of a diff's total, in the summary's order: (code, name)."""
-    out = [("list", tr(lang, "summary.list"))]
-    out += [(str(s), tr(lang, "summary.absorbed", stage=s)) for s in d.stages]
-    out += [
-        ("postpaid_exact", tr(lang, "summary.postpaid-exact")),
-        ("postpaid_due", tr(lang, "diff.postpaid-due")),
-        ("upfront", tr(lang, "summary.upfront")),
-        ("cash", tr(lang, "summary.cash")),
-        ("lapsed_value", tr(lang, "summary.lapsed")),
-    ]
-    return out
-
-
-def signed(value: Fraction) -> str:
-    """A change of money for people: +312.40, -12.00, 0.00."""
-    text = money(value)
-    return text if text.startswith("-") or text == "0.00" else "+" + text
-
-
-def percent(value: Fraction | None) -> str:
-    """A change as a percentage of what it was: +18%, -3.5%; empty when there was nothing before."""
-    if value is None:
-        return ""
-    places = 0 if abs(value) >= 10 else 1
-    text = format(to_decimal(Fraction(value), places, Rounding.half_up), "f")
-    return ("+" if not text.startswith("-") and text.strip("0.") else "") + text + "%"
-
-
-def diff_headline(d: Diff, lang: str = "en") -> str:
-    """One sentence for a pull request: how cash out of pocket moves, on average a month."""
-    change = d.monthly_change
-    months = d.month_count
-    before = d.total.before.get("cash", Fraction(0)) / months
-    after = d.total.after.get("cash", Fraction(0)) / months
-    if money(change) in ("0.00", "-0.00"):
-        return tr(lang, "diff.same", after=Yuan(after))
-    pct = percent(d.total.percent("cash"))
-    size = tr(lang, "diff.size-percent", amount=Yuan(abs(change)), percent=pct) if pct else yuan(abs(change), lang)
-    code = "diff.rises" if change > 0 else "diff.falls"
-    return tr(lang, code, size=size, before=Yuan(before), after=Yuan(after))
-
-
-def diff_total_rows(d: Diff, lang: str = "en") -> list[list[str]]:
-    """Measure, before, after, change, change %: the total of the period."""
-    t = d.total
-    return [
-        [name, money(t.before.get(code, Fraction(0))), money(t.after.get(code, Fraction(0))), signed(t.change(code)),
-         percent(t.percent(code))]
-        for code, name in measures(d, lang)
-    ]  # fmt: skip
-
-
-def diff_month_rows(d: Diff) -> list[list[str]]:
-    """Month, list before and after, postpaid due before and after, cash before, after, change, change %."""
-    return [
-        [line.key, money(line.before.get("list", Fraction(0))), money(line.after.get("list", Fraction(0))),
-         money(line.before.get("cash", Fraction(0))), money(line.after.get("cash", Fraction(0))),
-         signed(line.change("cash")), percent(line.percent("cash"))]
-        for line in d.months
-    ]  # fmt: skip
-
-
-def diff_meter_rows(d: Diff, lang: str = "en") -> list[list[str]]:
-    """Meter, list before and after, postpaid before and after (exact: rounding is per month), change."""
-    return [
-        [meter_name(line.key, lang), money(line.before.get("list", Fraction(0))),
-         money(line.after.get("list", Fraction(0))), money(line.before.get("postpaid_exact", Fraction(0))),
-         money(line.after.get("postpaid_exact", Fraction(0))), signed(line.change("postpaid_exact"))]
-        for line in d.meters
-    ]  # fmt: skip
-
-
-def _maybe(value: Fraction | None, unit: str, lang: str) -> str:
-    if value is None:
-        return "-"
-    return money(value) if unit == "yuan" else qty(value, unit, lang)
-
-
-def diff_grant_rows(d: Diff, lang: str = "en") -> list[list[str]]:
-    """Entitlement, left before and after, value lapsed before and after."""
-    return [
-        [g.id, _maybe(g.left[0], g.unit, lang), _maybe(g.left[1], g.unit, lang),
-         _maybe(g.lapsed_value[0], "yuan", lang), _maybe(g.lapsed_value[1], "yuan", lang)]
-        for g in d.grants
-    ]  # fmt: skip
-
-
-def diff_headers(lang: str) -> dict[str, list[str]]:
-    """The column headers of a diff's tables: the total, by month, by meter, the entitlements."""
-    columns = {
-        "total": ["", "before", "after", "change", "percent"],
-        "months": ["month", "list-before", "list-after", "cash-before", "cash-after", "change", "percent"],
-        "meters": ["meter", "list-before", "list-after", "postpaid-before", "postpaid-after", "change"],
-        "grants": ["entitlement", "left-before", "left-after", "lapsed-before", "lapsed-after"],
-    }
-    return {part: [tr(lang, f"diff.column.{c}") if c else "" for c in names] for part, names in columns.items()}
-
-
-def increase_text(check: Increase, lang: str = "en") -> str:
-    """The --fail-on-increase verdict."""
-    limit = f"{to_decimal(check.limit)}%" if check.percent else yuan(check.limit, lang)
-    return tr(lang, "diff.over" if check.exceeded else "diff.within", limit=limit)

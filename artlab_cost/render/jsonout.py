@@ -13,11 +13,9 @@ from ..messages import Level, Note
 from ..pricing import Assumed, Assumption, GrantKind, PriceSheet
 from . import View
 from .common import (
-    diff_headline,
     exact,
     last_day,
     listed_charges,
-    measures,
     meter_title,
     notes_text,
     plan_name,
@@ -26,6 +24,7 @@ from .common import (
     rank_label,
     snippet,
 )
+from .diff_rows import diff_headline, measures
 
 if TYPE_CHECKING:
     from ..changes import Diff, Line

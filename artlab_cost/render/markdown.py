@@ -9,10 +9,22 @@ from ..i18n import money, tr
 from ..pricing import PriceSheet
 from . import View
 from .common import (
-    balance_amounts,
-    balance_label,
+    balance_grid,
+    bill_grid,
     budget_text,
-    charge_rows,
+    charge_grid,
+    last_day,
+    monthly_key,
+    notes_text,
+    plan_lines,
+    plan_rows,
+    rank_label,
+    recommendation,
+    snippet,
+    summary_lines,
+    visible_lines,
+)
+from .diff_rows import (
     diff_grant_rows,
     diff_headers,
     diff_headline,
@@ -20,28 +32,8 @@ from .common import (
     diff_month_rows,
     diff_total_rows,
     increase_text,
-    last_day,
-    meter_header,
-    meter_rows,
-    monthly_key,
-    notes_text,
-    offer_header,
-    offer_rows,
-    plan_lines,
-    plan_rows,
-    qty,
-    rank_label,
-    recommendation,
-    setting_rows,
-    sheet_notes,
-    sheet_title,
-    snippet,
-    span,
-    stage_name,
-    stage_totals,
-    summary_lines,
-    visible_lines,
 )
+from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 
 if TYPE_CHECKING:
     from ..changes import Diff
@@ -103,33 +95,15 @@ def estimate(result: Estimate, view: View) -> str:
     out += table(["", tr(lang, "markdown.yuan")], summary, 1)
     if view.budget is not None:
         out += ["", f"**{budget_text(view)}**"]
-    stages = list(result.stages)
-    header = [tr(lang, f"markdown.column.{c}") for c in ("period", "meter", "usage", "list")]
-    header += [stage_name(s, lang).capitalize() for s in stages]
-    body = [
-        [r.period, r.meter + (" *" if r.assumed else ""), qty(r.quantity, r.unit, lang) if r.unit else "",
-         money(r.amount)] + [money(r.stages[s]) for s in stages]
-        for r in charge_rows(result, view.by, lang)
-    ]  # fmt: skip
-    totals = stage_totals(result)
-    body.append(
-        [Raw(f"**{tr(lang, 'table.total')}**"), "", "", Raw(f"**{money(result.totals.list_price)}**")]
-        + [Raw(f"**{money(totals[s])}**") for s in stages]
-    )
+    header, body, total = charge_grid(result, view.by, lang)
+    body.append([Raw(f"**{c}**") if c else c for c in total])
     out += ["", "### " + tr(lang, "markdown.charges"), ""] + table(header, body, 2)
     if result.balances:
-        rows = [
-            [balance_label(b), stage_name(b.stage, lang), span(b.starts, b.ends), *balance_amounts(b, lang)]
-            for b in result.balances
-        ]
         out += ["", "### " + tr(lang, "markdown.balances"), ""]
-        columns = ("entitlement", "stage", "valid", "held", "absorbed", "left", "lapsed")
-        out += table([tr(lang, f"markdown.column.{c}") for c in columns], rows, 3)
+        out += table(*balance_grid(result, lang), 3)
         out += [line for key in monthly_key(result, lang) for line in ("", key)]
     if result.bills:
-        out += ["", "### " + tr(lang, "markdown.bills"), ""]
-        header = [tr(lang, "markdown.column.month"), tr(lang, "markdown.column.postpaid-due")]
-        out += table(header, [[b.month, money(b.postpaid_due)] for b in result.bills], 1)
+        out += ["", "### " + tr(lang, "markdown.bills"), ""] + table(*bill_grid(result, lang), 1)
     out += _notes(notes_text(result.notes, view), lang)
     return "\n".join(out) + "\n"
 

@@ -8,50 +8,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine import Estimate
 from ..i18n import money, tr
 from ..messages import Yuan
-from ..pricing import PriceSheet, Stage
+from ..money import round_to
+from ..pricing import PriceSheet, Rounding, Stage
 from . import By, View
+from .charts import Month, months
 from .common import (
     balance_amounts,
     balance_label,
     budget_text,
     cell,
     charge_rows,
-    diff_grant_rows,
-    diff_headers,
-    diff_headline,
-    diff_meter_rows,
-    diff_month_rows,
-    diff_total_rows,
     last_day,
-    meter_header,
-    meter_rows,
     monthly_key,
     notes_text,
-    offer_header,
-    offer_rows,
     plan_lines,
     plan_rows,
     qty,
     rank_label,
     recommendation,
     reproduce,
-    setting_rows,
-    sheet_notes,
-    sheet_title,
     short_meter,
     span_words,
     stage_column,
+    stage_name,
     stage_totals,
     summary_lines,
     visible_lines,
 )
-from .grid import longest_unit, styled, table_lines, wrap
+from .diff_rows import diff_grant_rows, diff_headers, diff_headline, diff_meter_rows, diff_month_rows, diff_total_rows
+from .grid import longest_unit, pad, styled, table_lines, wrap
 from .grid import width as cell_len
+from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 
 if TYPE_CHECKING:
     from ..changes import Diff
@@ -161,12 +153,23 @@ def _unbroken(text: str) -> int:
     return max([longest_unit(text), *short_cjk])
 
 
-def write(blocks: Sequence[Sheet | tuple[str, str]], view: View) -> str:
+class Drawn(NamedTuple):
+    """Lines drawn to the width already (a chart), styles included: written as they are."""
+
+    lines: list[str]
+
+
+Block = Sheet | Drawn | tuple[str, str]
+
+
+def write(blocks: Sequence[Block], view: View) -> str:
     """Tables and (text, style) lines as a terminal of `view.width` columns would show them; no line ends in
     spaces."""
     out: list[str] = []
     for block in blocks:
-        if isinstance(block, Sheet) and not block.fits(view.width):
+        if isinstance(block, Drawn):
+            out += [*block.lines, ""]
+        elif isinstance(block, Sheet) and not block.fits(view.width):
             for text, style in block.stacked(view.lang):  # narrower than the table needs: a block per row
                 out += [styled(line, style, view.color) for line in wrap(visible_lines(text), view.width)]
             out.append("")
@@ -178,7 +181,7 @@ def write(blocks: Sequence[Sheet | tuple[str, str]], view: View) -> str:
     return "\n".join(line.rstrip(" ") for line in out) + "\n"
 
 
-def _with_notes(blocks: list[Sheet | tuple[str, str]], notes: list[str], view: View) -> list[Sheet | tuple[str, str]]:
+def _with_notes(blocks: list[Block], notes: list[str], view: View) -> list[Block]:
     if view.notes and notes:
         blocks.append((tr(view.lang, "table.notes"), "bold"))
         blocks += [("- " + n, "") for n in notes]
@@ -257,15 +260,65 @@ def _heading(scenario: str, start: date, end: date, lang: str) -> tuple[str, str
 
 def estimate(result: Estimate, view: View) -> str:
     lang = view.lang
-    blocks: list[Sheet | tuple[str, str]] = [_heading(result.scenario, result.start, result.end, lang)]
+    blocks: list[Block] = [_heading(result.scenario, result.start, result.end, lang)]
     blocks.append(_charges(result, view.by, lang))
     if result.balances:
         blocks.append(_balances(result, lang))
         blocks += [block for line in monthly_key(result, lang) for block in ((line, "dim"), ("", ""))]
     blocks.append(_summary(result, lang))
+    if view.chart:
+        blocks.append(Drawn(month_bars(result, view)))
     if view.budget is not None:  # under the table, never in it: its amounts keep their width
         blocks.append((budget_text(view), "red" if view.budget.exceeded else "green"))
     return write(_with_notes(blocks, notes_text(result.notes, view), view), view)
+
+
+# Each stage's bar in the terminal: its own character, so the split reads without colour too.
+BAR = {Stage.free_trial: ("░", "green"), Stage.pack: ("▒", "cyan"), Stage.voucher: ("▓", "yellow")}
+BAR_POSTPAID = ("█", "red")
+
+
+def _segments(m: Month, most: Fraction, room: int) -> list[tuple[Stage, int]]:
+    """How many cells each stage takes of a month's bar: cut where its running total falls, so the bar's length
+    is the month's list price to the nearest cell, whatever the split."""
+    out, total, drawn = [], Fraction(0), 0
+    for stage, value in m.stages:
+        total += value
+        end = int(round_to(total * room / most, 0, Rounding.half_up)) if most else 0
+        out.append((stage, end - drawn))
+        drawn = end
+    return out
+
+
+def month_bars(result: Estimate, view: View) -> list[str]:
+    """--chart: a line a month, its list price as a bar split by the stage that absorbed it, then the list price
+    and the cash out of pocket that month (packs bought and the bill as due)."""
+    lang = view.lang
+    ms = months(result)
+    figures = [(money(m.list_price), money(m.cash)) for m in ms]
+    heads = (tr(lang, "table.column.list"), tr(lang, "plans.column.cash"))
+    w_list = max(cell_len(heads[0]), *(len(a) for a, _ in figures))
+    w_cash = max(cell_len(heads[1]), *(len(b) for _, b in figures))
+    room = max(view.width - 8 - w_list - w_cash - 4, 10)
+    most = max((m.list_price for m in ms), default=Fraction(0))
+    out = [styled(tr(lang, "chart.bars"), "bold", view.color)]
+    out.append(" " * (8 + room + 2) + pad(heads[0], w_list, True) + "  " + pad(heads[1], w_cash, True))
+    for m, (listed, cash) in zip(ms, figures, strict=True):
+        bar, used = "", 0
+        for stage, cells in _segments(m, most, room):
+            char, colour = BAR.get(stage, BAR_POSTPAID)
+            bar += styled(char * cells, colour, view.color)
+            used += cells
+        line = f"{m.month} {bar}{' ' * (room - used)}  {pad(listed, w_list, True)}  {pad(cash, w_cash, True)}"
+        out.append(line)
+    legend = ""
+    for s in result.stages:  # a key is never split over two lines
+        key = f"{BAR.get(s, BAR_POSTPAID)[0]} {stage_name(s, lang)}"
+        if legend and cell_len(legend) + 2 + cell_len(key) > view.width:
+            out.append(legend)
+            legend = ""
+        legend += ("  " if legend else "") + key
+    return [*out, legend]
 
 
 # --- compare-plans --------------------------------------------------------------------------
@@ -284,7 +337,7 @@ def plans(comparison: Comparison, view: View) -> str:
         cells = [label, "\n".join(plan_lines(p, comparison, lang)), money(p.costs.upfront), money(p.costs.postpaid_due)]
         cells += [money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
         sheet.add(cells, style=style, end_section=True)
-    blocks: list[Sheet | tuple[str, str]] = [
+    blocks: list[Block] = [
         _heading(comparison.scenario, comparison.start, comparison.end, lang),
         sheet,
         (recommendation(comparison, lang), "bold"),
@@ -300,7 +353,7 @@ def plans(comparison: Comparison, view: View) -> str:
 
 def pricing(sheet: PriceSheet, view: View) -> str:
     lang = view.lang
-    blocks: list[Sheet | tuple[str, str]] = [(sheet_title(sheet, lang), "bold")]
+    blocks: list[Block] = [(sheet_title(sheet, lang), "bold")]
     settings_header = [tr(lang, "pricing.column.setting"), tr(lang, "pricing.column.value")]
     for heading, header, rows in (
         (tr(lang, "pricing.meters"), meter_header(lang), list(meter_rows(sheet, lang))),
@@ -329,7 +382,7 @@ def diff(d: Diff, view: View) -> str:
     lang = view.lang
     headers = diff_headers(lang)
     title = tr(lang, "diff.heading", base=d.base_label, new=d.new_label, first=d.new.start, last=last_day(d.new.end))
-    blocks: list[Sheet | tuple[str, str]] = [
+    blocks: list[Block] = [
         (title, "bold"),
         (diff_headline(d, lang), "bold"),
         _sheet(tr(lang, "diff.total"), headers["total"], diff_total_rows(d, lang)),

@@ -659,3 +659,17 @@ def test_console_script_finds_the_bundled_price_sheet_from_elsewhere(tmp_path: P
     assert "2026.11" in data["price_sheet"]
     assert any("bundled pricing.yaml" in n for n in data["notes"])
     assert list(work.iterdir()) == []
+
+
+def test_estimate_chart_adds_a_bar_a_month_under_the_table() -> None:
+    """student-trial at 80 columns: 59 cells for April, the longest month (79.735 listed: 1.635 by the free
+    trial, 78.10 by the voucher). The trial's part ends at round(1.635 x 59 / 79.735) = 1 cell, the voucher fills
+    to 59. Off a terminal the table before it is unchanged; with --format json there is no table to draw under."""
+    plain = cli("estimate", "examples/student-trial.yaml")
+    drawn = cli("estimate", "examples/student-trial.yaml", "--chart")
+    assert drawn.exit_code == 0 and drawn.stdout.startswith(plain.stdout)
+    added = drawn.stdout[len(plain.stdout) :].splitlines()
+    assert added[0] == "Each month: the list price by stage, and the cash paid (yuan)"
+    assert "2027-04 ░" + "▓" * 58 + "  79.74  0.00" in added
+    refused = cli("estimate", "examples/student-trial.yaml", "--chart", "--format", "json")
+    assert refused.exit_code == 2 and refused.stdout == "" and "--chart" in refused.errors[0]

@@ -4,6 +4,7 @@ means quiet, -o is safe, a misuse is an error, help reads well."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from decimal import Decimal
@@ -40,8 +41,10 @@ def test_names_and_labels_are_data_in_every_format(command: str, fmt: OutputForm
     assert not RAW_CONTROLS.search(result.stderr), repr(result.stderr[:300])
     if fmt is OutputFormat.json and command == "estimate":
         assert json.loads(result.stdout)["scenario"] == HOSTILE_NAME  # the data itself is kept, JSON-escaped
-    elif fmt in (OutputFormat.table, OutputFormat.markdown) and command != "diff":
+    elif fmt in (OutputFormat.table, OutputFormat.markdown, OutputFormat.html) and command != "diff":
         assert "x1b" in result.stdout  # shown, escaped, rather than dropped
+    if fmt is OutputFormat.html:  # text, never markup: the name's tag is shown as written
+        assert "<b>" not in result.stdout and ("&lt;b&gt;x&lt;/b&gt;" in result.stdout or command == "diff")
     if fmt is OutputFormat.markdown and command != "diff":
         assert "&lt;b&gt;x&lt;/b&gt;" in result.stdout and "\\*name\\*" in result.stdout and "\\[l\\]" in result.stdout
 
@@ -74,8 +77,17 @@ def test_output_never_overwrites_an_input_and_is_written_whole(tmp_path: Path) -
     assert scenario.read_text(encoding="utf-8") == before
     target = tmp_path / "out.json"
     target.write_text("old and much longer content " * 100, encoding="utf-8")
+    target.chmod(0o644)
     assert cli_uncached("estimate", scenario, "--format", "json", "--output", target).exit_code == 0
     assert json.loads(target.read_text(encoding="utf-8"))["kind"] == "estimate"  # replaced whole
+    assert target.stat().st_mode & 0o777 == 0o644  # its permissions kept: a report others may read stays so
+    fresh = tmp_path / "report.html"
+    mask = os.umask(0o022)
+    try:
+        assert cli_uncached("estimate", scenario, "--format", "html", "--output", fresh).exit_code == 0
+    finally:
+        os.umask(mask)
+    assert fresh.stat().st_mode & 0o777 == 0o644  # as a file written in place, not a private temporary one
     nowhere = cli_uncached("estimate", scenario, "--output", tmp_path / "no" / "such" / "dir.txt")
     assert nowhere.exit_code == 2 and not (tmp_path / "no").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left

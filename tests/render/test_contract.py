@@ -30,6 +30,8 @@ SHAPES = {
                                                                                      "pricing": "kind",
                                                                                      "diff": "section"}[kind],
     OutputFormat.markdown: lambda text, kind: text.startswith("## ") and "\n| --- |" in text,
+    OutputFormat.html: lambda text, kind: text.startswith("<!DOCTYPE html>")
+                                          and ("<svg" in text) == (kind != "pricing"),
 }  # fmt: skip
 
 

@@ -1,0 +1,227 @@
+"""The report's charts with their words: each builds its figures from a result (charts.py), draws them
+(plots.py) in a wide and a narrow drawing, and titles them in the reader's language. html.py places them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from ..engine import Estimate
+from ..i18n import money, tr
+from ..pricing import GrantKind
+from . import plots
+from .charts import Track, months, tracks
+from .common import (
+    balance_amounts,
+    balance_label,
+    exact,
+    monthly_key,
+    plan_lines,
+    plan_rows,
+    rank_label,
+    span_words,
+    stage_name,
+)
+from .svg import Key, esc
+
+if TYPE_CHECKING:
+    from ..changes import Diff
+    from ..plans import Comparison, Plan
+
+WIDE, NARROW = (760.0, 340.0), (360.0, 300.0)  # a chart's box for a screen (and print), and for a phone
+
+
+def h2(text: str) -> str:
+    return f"<h2>{esc(text)}</h2>"
+
+
+def caption(text: str) -> str:
+    return f'<p class="caption">{esc(text)}</p>'
+
+
+def figure(ident: str, draw: Callable[[str, tuple[float, float]], str], caption: str = "") -> list[str]:
+    """A chart in its wide and its narrow drawing (the page shows one), with a caption under it."""
+    out = ["<figure>", draw(f"{ident}-w", WIDE).replace('class="chart ', 'class="chart wide ', 1)]
+    out.append(draw(f"{ident}-n", NARROW).replace('class="chart ', 'class="chart narrow ', 1))
+    if caption:
+        out.append(f'<figcaption class="caption">{esc(caption)}</figcaption>')
+    return [*out, "</figure>"]
+
+
+def month_chart(result: Estimate, lang: str) -> list[str]:
+    ms = months(result)
+    cash_name, list_name = tr(lang, "summary.cash"), tr(lang, "chart.list")
+
+    def tip(month: str, what: str, value: Fraction) -> str:
+        return tr(lang, "chart.tip", month=month, what=what, amount=money(value))
+
+    bars = [
+        [
+            plots.Column(
+                tuple(plots.Part(s.value, v, tip(m.month, stage_name(s, lang), v)) for s, v in m.stages),
+                {"month": m.month, "list": exact(m.list_price), "cash": exact(m.cash)},
+            )
+        ]
+        for m in ms
+    ]
+    lines = [
+        plots.Line(
+            "line:list", tuple(m.list_price for m in ms), tuple(tip(m.month, list_name, m.list_price) for m in ms)
+        ),
+        plots.Line("line:cash", tuple(m.cash for m in ms), tuple(tip(m.month, cash_name, m.cash) for m in ms)),
+    ]
+    keys = [Key(s.value, stage_name(s, lang).capitalize()) for s in result.stages]
+    keys += [Key("line:list", list_name), Key("line:cash", cash_name)]
+    title = tr(lang, "chart.months")
+    desc = tr(lang, "list.semicolon").join(
+        tr(
+            lang,
+            "chart.month-desc",
+            month=m.month,
+            list=money(m.list_price),
+            cash=money(m.cash),
+            parts=tr(lang, "list.separator").join(
+                tr(lang, "table.stacked", header=stage_name(s, lang), value=money(v)) for s, v in m.stages
+            ),
+        )
+        for m in ms
+    )
+
+    def draw(ident: str, size: tuple[float, float]) -> str:
+        labels = [m.month for m in ms]
+        return plots.columns(ident, size, title, desc, labels, bars, lines, keys, tr(lang, "markdown.yuan"))
+
+    return [h2(title), *figure("months", draw, tr(lang, "chart.months-caption"))]
+
+
+def track_unit(t: Track, lang: str) -> str:
+    b = t.balance
+    if b.kind is GrantKind.amount:
+        return tr(lang, "markdown.yuan")
+    if b.kind is GrantKind.capacity:
+        return tr(lang, "chart.capacity")
+    return tr(lang, f"chart.unit.{b.unit}")
+
+
+def track_figure(i: int, t: Track, result: Estimate, lang: str) -> list[str]:
+    b = t.balance
+    held, absorbed, left, lapsed = balance_amounts(b, lang)
+    validity = tr(
+        lang, "table.stage-validity", stage=stage_name(b.stage, lang), span=span_words(b.starts, b.ends, lang)
+    )
+    marks = []
+    if t.expires_inside:
+        text = tr(lang, "chart.expires", date=b.ends)
+        if b.lapsed and b.kind is not GrantKind.monthly:
+            text = tr(lang, "chart.expires-lapsed", date=b.ends, amount=lapsed)
+        marks.append(plots.Mark(b.ends, text))
+    desc = tr(lang, "chart.track-desc", validity=validity, held=held, absorbed=absorbed, left=left, lapsed=lapsed)
+    series = b.stage.value
+    chart = plots.track(
+        f"track-{i}",
+        (360.0, 170.0),
+        balance_label(b),
+        desc,
+        t.points,
+        (result.start, result.end),
+        (t.top, track_unit(t, lang)),
+        series,
+        marks,
+    )
+    terms = [("held", held), ("absorbed", absorbed), ("left", left), ("lapsed", lapsed)]
+    dl = "".join(f"<dt>{esc(tr(lang, f'table.column.{k}'))}</dt><dd>{esc(v)}</dd>" for k, v in terms)
+    if b.lapsed_value:
+        dl += f"<dt>{esc(tr(lang, 'summary.lapsed'))}</dt><dd>{esc(money(b.lapsed_value))}</dd>"
+    return [
+        f'<figure class="track" data-entitlement="{esc(b.id)}">',
+        f"<h3>{esc(balance_label(b))}</h3>",
+        caption(validity),
+        chart,
+        f"<dl>{dl}</dl>",
+        "</figure>",
+    ]
+
+
+def tracks_of(result: Estimate, lang: str) -> list[str]:
+    if not result.balances:
+        return []
+    out = [
+        h2(tr(lang, "chart.tracks")),
+        caption(tr(lang, "chart.tracks-caption")),
+    ]
+    out.append('<div class="tracks">')
+    for i, t in enumerate(tracks(result)):
+        out += track_figure(i, t, result, lang)
+    out.append("</div>")
+    return out + [caption(key) for key in monthly_key(result, lang)]
+
+
+def plan_chart(comparison: Comparison, lang: str) -> list[str]:
+    listed = plan_rows(comparison)
+    upfront, postpaid = tr(lang, "plans.column.upfront"), tr(lang, "plans.column.postpaid")
+
+    def tip(name: str, value: Fraction) -> str:
+        return tr(lang, "table.stacked", header=name, value=money(value))
+
+    def row(rank: str, p: Plan) -> plots.Row:
+        label = tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, p, comparison)
+        what = tr(lang, "list.semicolon").join(plan_lines(p, comparison, lang))
+        return plots.Row(
+            f"{label}. {what}",
+            (
+                plots.Part("upfront", p.costs.upfront, tip(upfront, p.costs.upfront)),
+                plots.Part("postpaid", p.costs.postpaid_due, tip(postpaid, p.costs.postpaid_due)),
+            ),
+            money(p.costs.cash),
+            rank == "1",
+            any(comparison.assumed_offer(p, a.offer) for a in p.actions),
+            {"rank": rank, "cash": exact(p.costs.cash)},
+        )
+
+    items = [row(rank, p) for rank, p in listed]
+    keys = [Key("upfront", upfront), Key("postpaid", postpaid)]
+    keys += [Key("mark:best", tr(lang, "chart.first"))]
+    if any(r.hatched for r in items):
+        keys.append(Key("mark:hatch", tr(lang, "chart.assumed")))
+    title = tr(lang, "chart.plans")
+    desc = tr(lang, "list.semicolon").join(
+        tr(lang, "chart.plan-desc", plan=r.label, cash=r.total, upfront=money(r.parts[0].value),
+           postpaid=money(r.parts[1].value))
+        for r in items
+    )  # fmt: skip
+
+    def draw(ident: str, size: tuple[float, float]) -> str:
+        return plots.rows(ident, size[0], title, desc, items, keys, tr(lang, "markdown.yuan"))
+
+    return [h2(title), *figure("plans", draw)]
+
+
+def diff_chart(d: Diff, lang: str) -> list[str]:
+    before, after = tr(lang, "chart.base", base=d.base_label), tr(lang, "chart.new", new=d.new_label)
+    zero = Fraction(0)
+
+    def side(key: str, name: str, month: str, value: Fraction) -> plots.Column:
+        tip = tr(lang, "chart.tip", month=month, what=name, amount=money(value))
+        return plots.Column((plots.Part(key, value, tip),), {"month": month, "side": key, "cash": exact(value)})
+
+    bars = [
+        [
+            side("base", before, line.key, line.before.get("cash", zero)),
+            side("new", after, line.key, line.after.get("cash", zero)),
+        ]
+        for line in d.months
+    ]
+    title = tr(lang, "chart.diff")
+    desc = tr(lang, "list.semicolon").join(
+        tr(lang, "chart.diff-desc", month=line.key, before=money(line.before.get("cash", zero)),
+           after=money(line.after.get("cash", zero)))
+        for line in d.months
+    )  # fmt: skip
+    keys = [Key("base", before), Key("new", after)]
+
+    def draw(ident: str, size: tuple[float, float]) -> str:
+        labels = [line.key for line in d.months]
+        return plots.columns(ident, size, title, desc, labels, bars, [], keys, tr(lang, "markdown.yuan"))
+
+    return [h2(title), *figure("diff", draw)]

@@ -1,0 +1,189 @@
+"""The HTML report in a real browser: every chart drawn, nothing fetched, no console error, phone and desktop.
+
+Chromium (Debian's package) driven headless by Playwright, which uses that browser and downloads
+none. `.ci/run` installs both and sets ARTLAB_COST_BROWSER_TESTS=required, so in CI a missing
+browser fails these tests; on a developer's machine without one they are skipped, saying why.
+Screenshots at 1280 and 390 pixels wide are saved under test-artifacts/browser/ (or
+$ARTLAB_COST_ARTIFACTS) to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import EXAMPLE_IDS, ROOT, comparison, diff_result, example
+
+from artlab_cost.i18n import money
+from artlab_cost.render import View, html
+from artlab_cost.render.charts import tracks
+
+REQUIRED = os.environ.get("ARTLAB_COST_BROWSER_TESTS") == "required"
+ARTIFACTS = Path(os.environ.get("ARTLAB_COST_ARTIFACTS") or ROOT / "test-artifacts") / "browser"
+WIDTHS = (1280, 390)
+# What Chromium needs to start headless in a container and open nothing of its own on the network.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def _chromium() -> str | None:
+    named = os.environ.get("ARTLAB_COST_CHROMIUM")
+    if named:
+        return named
+    return next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+
+
+def _missing(why: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"browser tests are required here (ARTLAB_COST_BROWSER_TESTS=required): {why}")
+    pytest.skip(f"no browser to test the HTML report in: {why}")
+
+
+class Tab:
+    """One browser page for every report: what its console said and what it asked the network for."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+        page.on(
+            "console", lambda m: self.problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        )
+        page.on("pageerror", lambda e: self.problems.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+
+@pytest.fixture(scope="module")
+def tab() -> Iterator[Tab]:
+    executable = _chromium()
+    if executable is None:
+        _missing("chromium is not installed (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed (pip install '.[test]')")
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=executable, args=FLAGS)
+        yield Tab(chromium.new_page(viewport={"width": WIDTHS[0], "height": 900}))
+        chromium.close()
+
+
+class Report:
+    """A report, and what its charts must show: bars in the monthly or plans chart, lines, tracks."""
+
+    def __init__(self, text: str, bars: int, lines: int, tracks: list[int], cash: str = "") -> None:
+        self.text, self.bars, self.lines, self.tracks, self.cash = text, bars, lines, tracks, cash
+
+
+def _estimate(stem: str, lang: str = "en") -> Callable[[], Report]:
+    def make() -> Report:
+        result = example(stem).estimate
+        text = html.estimate(result, View(lang=lang))
+        points = [len(t.points) for t in tracks(result)]
+        return Report(text, len(result.bills), 2, points, money(result.totals.cash))
+
+    return make
+
+
+def _plans(stem: str) -> Callable[[], Report]:
+    def make() -> Report:
+        c = comparison(stem)
+        rows = len(c.plans) + (1 if all(p.actions != c.baseline.actions for p in c.plans) else 0)
+        return Report(html.plans(c, View(scenario_path=f"examples/{stem}.yaml")), rows, 0, [])
+
+    return make
+
+
+def _diff() -> Report:
+    d = diff_result()
+    return Report(html.diff(d, View()), 2 * len(d.months), 0, [])
+
+
+REPORTS: dict[str, Callable[[], Report]] = {
+    **{f"estimate-{stem}": _estimate(stem) for stem in EXAMPLE_IDS},
+    "estimate-student-trial-zh": _estimate("student-trial", "zh"),
+    **{f"plans-{stem}": _plans(stem) for stem in EXAMPLE_IDS},
+    "diff-new-user-starter": _diff,
+}
+
+DRAWN = """([variant, kind]) => {
+  const svgs = [...document.querySelectorAll(`svg.${variant}[data-chart="${kind}"]`)];
+  const shown = svgs.filter(s => s.getBoundingClientRect().width > 0);
+  const bars = shown.flatMap(s => [...s.querySelectorAll('g.col, g.row')]);
+  const segs = shown.flatMap(s => [...s.querySelectorAll('rect.seg')]);
+  return {
+    charts: svgs.length, shown: shown.length, bars: bars.length,
+    drawn: segs.every(r => { const b = r.getBBox(); return b.width > 0 && b.height > 0; }),
+    lines: shown.flatMap(s => [...s.querySelectorAll('g.line polyline')]).length,
+    points: shown.flatMap(s => [...s.querySelectorAll('g.line polyline')])
+      .map(p => p.points.numberOfItems),
+  };
+}"""
+TRACKS = """() => [...document.querySelectorAll('figure.track svg')].map(s => ({
+  width: s.getBoundingClientRect().width,
+  points: s.querySelector('polyline.balance') ? s.querySelector('polyline.balance').points.numberOfItems : 0,
+}))"""
+
+
+def _check(tab: Tab, name: str, report: Report, shots: bool) -> None:
+    """One report at each width: one chart drawing shown, every bar, line and track drawn, the summary's cash,
+    nothing wider than the screen; no console error and no request but the page itself."""
+    page_file = ARTIFACTS / f"{name}.html"
+    page_file.write_text(report.text, encoding="utf-8")
+    url = page_file.resolve().as_uri()
+    kind = "rows" if name.startswith("plans") else "columns"
+    page = tab.page
+    tab.problems.clear()
+    tab.requests.clear()
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    page.goto(url)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        variant = "wide" if width > 600 else "narrow"  # the page's breakpoint
+        drawn = page.evaluate(DRAWN, [variant, kind])
+        assert drawn["shown"] == drawn["charts"] == 1, (width, drawn)
+        assert drawn["bars"] == report.bars and drawn["drawn"], (width, drawn)
+        assert drawn["lines"] == report.lines and all(n == report.bars for n in drawn["points"]), drawn
+        drawn_tracks = page.evaluate(TRACKS)
+        assert [t["points"] for t in drawn_tracks] == report.tracks, drawn_tracks  # every point of every track
+        assert all(t["width"] > 0 for t in drawn_tracks), drawn_tracks
+        if report.cash:
+            assert page.inner_text("tr.key td.n") == report.cash
+        # On a phone nothing is wider than the screen: wide tables scroll inside their own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.jpeg"), full_page=shots, quality=75)
+    assert tab.problems == [], tab.problems
+    assert tab.requests == [url], tab.requests  # the page itself, and nothing else
+
+
+# Whole-page screenshots of these (the others: what the screen shows first), to look at after a run.
+WHOLE = {"estimate-studio-dedicated-comfyui", "estimate-student-trial-zh", "plans-new-user-starter",
+         "diff-new-user-starter"}  # fmt: skip
+
+
+def test_every_report_opens_offline_with_every_chart_drawn(tab: Tab) -> None:
+    """Every report in one browser (one test, so a parallel run starts Chromium once); each failure named."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    failures = []
+    for name, make in REPORTS.items():
+        try:
+            _check(tab, name, make(), name in WHOLE)
+        except AssertionError as error:
+            failures.append(f"{name}: {error}")
+    assert failures == []
+    page = tab.page  # printed: the wide drawing, whatever the window
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.emulate_media(media="print")
+    assert page.is_visible("svg.wide") and not page.is_visible("svg.narrow")
