@@ -308,6 +308,11 @@ def rank_label(rank: str, plan: Plan, comparison: Comparison) -> str:
     return rank if proven else rank + "?"
 
 
+def rank_text(rank: str, plan: Plan, comparison: Comparison, lang: str) -> str:
+    """A rank as people read it: 1, 2? (not proven in its place), or the reference plan in words."""
+    return tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, plan, comparison)
+
+
 def snippet(plan: Plan) -> str:
     """The holdings to add to the scenario so that `estimate` reproduces this plan."""
     lines = ["holdings:"]

@@ -19,7 +19,7 @@ from .common import (
     monthly_key,
     plan_lines,
     plan_rows,
-    rank_label,
+    rank_text,
     span_words,
     stage_name,
 )
@@ -165,7 +165,7 @@ def plan_chart(comparison: Comparison, lang: str) -> list[str]:
         return tr(lang, "table.stacked", header=name, value=money(value))
 
     def row(rank: str, p: Plan) -> plots.Row:
-        label = tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, p, comparison)
+        label = rank_text(rank, p, comparison, lang)
         what = tr(lang, "list.semicolon").join(plan_lines(p, comparison, lang))
         return plots.Row(
             f"{label}. {what}",

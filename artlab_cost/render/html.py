@@ -25,7 +25,7 @@ from .common import (
     notes_text,
     plan_lines,
     plan_rows,
-    rank_label,
+    rank_text,
     recommendation,
     snippet,
     summary_lines,
@@ -208,7 +208,7 @@ def plans(comparison: Comparison, view: View) -> str:
     listed = plan_rows(comparison)
     rows = [
         [
-            tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, p, comparison),
+            rank_text(rank, p, comparison, lang),
             "\n".join(plan_lines(p, comparison, lang)),
             *(money(v) for v in (p.costs.upfront, p.costs.postpaid_due, p.costs.cash, comparison.saving(p))),
             money(p.costs.lapsed_value),

@@ -18,7 +18,7 @@ from .common import (
     notes_text,
     plan_lines,
     plan_rows,
-    rank_label,
+    rank_text,
     recommendation,
     snippet,
     summary_lines,
@@ -113,7 +113,7 @@ def plans(comparison: Comparison, view: View) -> str:
     out = _opening("markdown.plans", "markdown.plans-period", comparison, lang)
     rows = [
         [
-            tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, p, comparison),
+            rank_text(rank, p, comparison, lang),
             "<br>".join(_escape(line) for line in plan_lines(p, comparison, lang)),
             money(p.costs.upfront),
             money(p.costs.postpaid_due),

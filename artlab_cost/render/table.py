@@ -29,7 +29,7 @@ from .common import (
     plan_lines,
     plan_rows,
     qty,
-    rank_label,
+    rank_text,
     recommendation,
     reproduce,
     short_meter,
@@ -333,7 +333,7 @@ def plans(comparison: Comparison, view: View) -> str:
     sheet = Sheet(tr(lang, "plans.title", start=comparison.start), columns)
     for rank, p in plan_rows(comparison):
         style = "bold" if rank == "1" else ("dim" if rank == "ref" else "")
-        label = tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, p, comparison)
+        label = rank_text(rank, p, comparison, lang)
         cells = [label, "\n".join(plan_lines(p, comparison, lang)), money(p.costs.upfront), money(p.costs.postpaid_due)]
         cells += [money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
         sheet.add(cells, style=style, end_section=True)

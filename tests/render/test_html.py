@@ -129,8 +129,11 @@ def test_plans_chart_marks_the_first_plan_and_hatches_assumed_ones() -> None:
     assert len(rows) == 2 * listed and rows[0]["data-rank"] == "1"
     assert Fraction(rows[0]["data-cash"]) == c.plans[0].costs.cash
     assert len(page.find("rect", **{"class": "best"})) == 2  # outlined once in each drawing
-    assumed = sum(any(c.assumed_offer(p, a.offer) for a in p.actions) for p in c.plans)
-    assert len(page.find("rect", **{"class": "hatch"})) == 2 * assumed > 0
+    # Each of the four plans claims trial-traffic, whose grant is assumed (B9: per month or over three months);
+    # the reference plan claims nothing: four hatched bars in each drawing.
+    assert len(c.plans) == 4 and all("trial-traffic" in {a.offer for a in p.actions} for p in c.plans)
+    assert not c.baseline.actions
+    assert len(page.find("rect", **{"class": "hatch"})) == 2 * 4
 
 
 def test_diff_chart_puts_base_and_new_side_by_side() -> None:
