@@ -82,7 +82,7 @@ def defs(prefix: str, keys: Sequence[str], hatch: bool = False) -> str:
     if hatch:
         out.append(
             f'<pattern id="{prefix}-hatch" width="8" height="8" patternUnits="userSpaceOnUse">'
-            f'<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="#000" stroke-width="1.6" stroke-opacity=".55"/>'
+            f'<path d="M-2,6 l4,4 M0,0 l8,8 M6,-2 l4,4" stroke="#000" stroke-width="1.6" stroke-opacity=".55"/>'
             "</pattern>"
         )
     return "<defs>" + "".join(out) + "</defs>"
