@@ -61,6 +61,10 @@ class Comparison(NamedTuple):
         """Every assumed value some listed plan rests on, each once."""
         return tuple(_each_once(self.assumed_by.values()))
 
+    def assumed_plan(self, plan: Plan) -> bool:
+        """Whether any of the plan's purchases rests on an assumed term of its offer."""
+        return any(self.assumed_offer(plan, a.offer) for a in plan.actions)
+
     def assumed_offer(self, plan: Plan, offer: str) -> bool:
         """Whether the plan's figures rest on an assumed term of this offer (marked * in the outputs)."""
         return any(a.field.startswith(f"offers.{offer}.") for a in self.assumptions_of(plan))

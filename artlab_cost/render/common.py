@@ -339,7 +339,7 @@ def recommendation(comparison: Comparison, lang: str = "en") -> str:
         postpaid=Yuan(comparison.postpaid_only),
         lower=Yuan(comparison.lower_bound),
     )
-    if any(comparison.assumed_offer(best, a.offer) for a in best.actions):
+    if comparison.assumed_plan(best):
         text += tr(lang, "plans.headline-assumed")
     return text
 

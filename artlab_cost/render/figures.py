@@ -40,6 +40,11 @@ def caption(text: str) -> str:
     return f'<p class="caption">{esc(text)}</p>'
 
 
+def month_tip(lang: str, month: str, what: str, value: Fraction) -> str:
+    """A bar's or point's tooltip on a monthly chart: 2027-03, pack: 12.40 yuan."""
+    return tr(lang, "chart.tip", month=month, what=what, amount=money(value))
+
+
 def figure(ident: str, draw: Callable[[str, tuple[float, float]], str], caption: str = "") -> list[str]:
     """A chart in its wide and its narrow drawing (the page shows one), with a caption under it."""
     out = ["<figure>", draw(f"{ident}-w", WIDE).replace('class="chart ', 'class="chart wide ', 1)]
@@ -53,23 +58,21 @@ def month_chart(result: Estimate, lang: str) -> list[str]:
     ms = months(result)
     cash_name, list_name = tr(lang, "summary.cash"), tr(lang, "chart.list")
 
-    def tip(month: str, what: str, value: Fraction) -> str:
-        return tr(lang, "chart.tip", month=month, what=what, amount=money(value))
-
     bars = [
         [
             plots.Column(
-                tuple(plots.Part(s.value, v, tip(m.month, stage_name(s, lang), v)) for s, v in m.stages),
+                tuple(plots.Part(s.value, v, month_tip(lang, m.month, stage_name(s, lang), v)) for s, v in m.stages),
                 {"month": m.month, "list": exact(m.list_price), "cash": exact(m.cash)},
             )
         ]
         for m in ms
     ]
     lines = [
-        plots.Line(
-            "line:list", tuple(m.list_price for m in ms), tuple(tip(m.month, list_name, m.list_price) for m in ms)
-        ),
-        plots.Line("line:cash", tuple(m.cash for m in ms), tuple(tip(m.month, cash_name, m.cash) for m in ms)),
+        plots.Line(key, values, tuple(month_tip(lang, m.month, name, v) for m, v in zip(ms, values, strict=True)))
+        for key, name, values in (
+            ("line:list", list_name, tuple(m.list_price for m in ms)),
+            ("line:cash", cash_name, tuple(m.cash for m in ms)),
+        )
     ]
     keys = [Key(s.value, stage_name(s, lang).capitalize()) for s in result.stages]
     keys += [Key("line:list", list_name), Key("line:cash", cash_name)]
@@ -175,7 +178,7 @@ def plan_chart(comparison: Comparison, lang: str) -> list[str]:
             ),
             money(p.costs.cash),
             rank == "1",
-            any(comparison.assumed_offer(p, a.offer) for a in p.actions),
+            comparison.assumed_plan(p),
             {"rank": rank, "cash": exact(p.costs.cash)},
         )
 
@@ -202,7 +205,7 @@ def diff_chart(d: Diff, lang: str) -> list[str]:
     zero = Fraction(0)
 
     def side(key: str, name: str, month: str, value: Fraction) -> plots.Column:
-        tip = tr(lang, "chart.tip", month=month, what=name, amount=money(value))
+        tip = month_tip(lang, month, name, value)
         return plots.Column((plots.Part(key, value, tip),), {"month": month, "side": key, "cash": exact(value)})
 
     bars = [
