@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.2.0"
+from .version import __version__ as __version__
 
 API = (
     "load_sheet",
@@ -19,6 +19,7 @@ API = (
     "compare_plans",
     "diff",
     "check_budget",
+    "check_increase",
     "to_text",
     "to_decimal",
 )

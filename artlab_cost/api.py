@@ -11,7 +11,7 @@ another program:
 Fraction(0, 1)
 >>> ac.to_decimal(result.totals.list_price)      # the list price of all usage, exactly
 Decimal('164.909')
->>> [note.code for note in result.notes][:2]    # notes are data; note.text("en") words one
+>>> [note.code for note in result.notes][:2]    # notes are data; i18n.word(note.msg, "en") words one
 ['note.prices', 'note.deduction-order']
 >>> print(ac.to_text(result, "markdown").splitlines()[0])
 ## artlab-cost estimate: Student, free trial and student voucher, light shared SD
@@ -19,13 +19,14 @@ Decimal('164.909')
 Errors are `ArtlabCostError`s (`InputError` for a file with problems, each located by file,
 line, column and field); amounts are exact rationals (`fractions.Fraction`: a day's share of a
 weekly figure is not a finite decimal), `to_decimal` turns one into a `Decimal`; notes are data
-(`Note.code`, `Note.args`), worded with `Note.text(lang)`.
+(`Note.code`, `Note.args`), worded with `artlab_cost.i18n.word(note.msg, lang)`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,7 @@ from .pricing import load_sheet as _load_sheet
 from .scenario import Scenario, parse_scenario
 
 if TYPE_CHECKING:
-    from .changes import Diff
+    from .changes import Diff, Increase
     from .engine import BudgetCheck
     from .plans import Comparison
     from .plans import Status as SearchStatus
@@ -89,14 +90,18 @@ def compare_plans(
     """The distinct ways to pay for the scenario's usage (which sets of offers to claim or buy, each at its
     cheapest counts), cheapest out of pocket first, with a lower bound on what any plan could cost.
 
-    `only` and `exclude` limit the offers a plan may add, `exclude_assumed` leaves out offers whose
-    price or size the sheet marks assumed, `max_upfront` caps what a plan's purchases cost, `top`
-    is how many sets to rank. The search stops after `time_limit` seconds (None: when it is done)
-    and then says what it has not proven (`Comparison.proven`, `lower_bound`); `progress` is called
-    now and then with where it stands. Importing HiGHS, the solver of its bounds, happens here.
+    `only` and `exclude` limit the offers a plan may add (an offer in both is a `UsageError`),
+    `exclude_assumed` leaves out offers whose price or size the sheet marks assumed, `max_upfront` caps
+    what a plan's purchases cost, `top` is how many sets to rank. The search stops after `time_limit`
+    seconds (None: when it is done) and then says what it has not proven (`Comparison.proven`,
+    `lower_bound`); `progress` is called now and then with where it stands. Importing HiGHS, the solver
+    of its bounds, happens here.
     """
     from .plans import Limits, compare
 
+    both = sorted(set(only) & set(exclude))
+    if both:
+        raise UsageError(msg("cli.only-and-exclude", offers=tuple(both)))
     return compare(
         scenario,
         sheet,
@@ -118,9 +123,17 @@ def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: 
     return make(base, new, base_label, new_label)
 
 
-def check_budget(result: Estimate, limit: Decimal, measure: str = "cash") -> BudgetCheck:
-    """An estimate's cash (or `postpaid` due, or `list` price) against a limit in yuan."""
-    return engine.check_budget(result.totals, limit, engine.Measure(measure))
+def check_budget(result: Estimate | Comparison, limit: Decimal, measure: str = "cash") -> BudgetCheck:
+    """An estimate's cash (or `postpaid` due, or `list` price) against a limit in yuan; for a comparison,
+    the best plan's (the one a budget-minded user would take)."""
+    costs = result.totals if isinstance(result, Estimate) else result.plans[0].costs
+    return engine.check_budget(costs, limit, engine.Measure(measure))
+
+
+def check_increase(result: Diff, limit: Decimal | Fraction, *, percent: bool = False) -> Increase:
+    """Whether cash out of pocket rises by more than `limit` yuan over the period (`percent`: more than
+    `limit` percent of the base's cash), as `diff --fail-on-increase` gates a pull request."""
+    return result.check_increase(Fraction(limit), percent)
 
 
 def to_text(
@@ -133,7 +146,7 @@ def to_text(
     lang: str = "en",
     scenario_path: str = "",
 ) -> str:
-    """A result as text in one of the output formats (table, json, csv, markdown)."""
+    """A result as text in one of the output formats (table, json, csv, markdown, html)."""
     from .render import By, OutputFormat, View, renderer
 
     if lang not in LANGS:

@@ -89,8 +89,9 @@ class Diff(NamedTuple):
             return pct > limit
         return self.cash_change > limit
 
-
-MEASURES = ("list", "postpaid_exact", "postpaid_due", "upfront", "cash", "lapsed_value")
+    def check_increase(self, limit: Fraction, percent: bool) -> Increase:
+        """--fail-on-increase: the limit (yuan, or percent of the base's cash) with its verdict."""
+        return Increase(limit, percent, self.exceeds(limit, percent))
 
 
 def _totals(result: Estimate) -> Side:

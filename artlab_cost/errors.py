@@ -1,9 +1,14 @@
-"""The one error family artlab-cost raises; the command line maps it to an exit code."""
+"""The one error family artlab-cost raises; the command line maps it to an exit code.
+
+An error carries its message as a coded record (`Msg`) and words it with `i18n.word` when it is shown,
+so this module sits just above `i18n` in the layers (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from .i18n import word
 from .messages import Msg
 
 EXIT_OK = 0
@@ -24,12 +29,12 @@ class Problem(NamedTuple):
 
     @property
     def message(self) -> str:
-        return self.msg.text()
+        return word(self.msg)
 
     def text(self, lang: str = "en") -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = f" {self.path}:" if self.path else ""
-        return f"{where}:{field} {self.msg.text(lang)}"
+        return f"{where}:{field} {word(self.msg, lang)}"
 
     def __str__(self) -> str:
         return self.text()
@@ -46,7 +51,7 @@ class ArtlabCostError(Exception):
 
     def lines(self, lang: str = "en") -> list[str]:
         """The error as the lines a user reads, one per problem."""
-        return [self.msg.text(lang)]
+        return [word(self.msg, lang)]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -75,4 +80,4 @@ class AssumedError(ArtlabCostError):
         super().__init__(reasons[0])
 
     def lines(self, lang: str = "en") -> list[str]:
-        return [m.text(lang) for m in self.reasons]
+        return [word(m, lang) for m in self.reasons]

@@ -1,8 +1,9 @@
 """Messages as data: a stable code and the values its wording needs. The catalogues in i18n/ word them.
 
 The core never builds a sentence: it says *what* happened (`Msg("scenario.unknown-offer",
-{"offer": "x"})`), and a renderer or the command line words it in the reader's language. JSON
-carries the code, so a script never has to parse prose.
+{"offer": "x"})`), and a renderer or the command line words it in the reader's language with
+`i18n.word(msg, lang)`. JSON carries the code, so a script never has to parse prose. This module is
+the bottom layer: it imports nothing of the package, and a record never words itself.
 """
 
 from __future__ import annotations
@@ -20,14 +21,6 @@ class Msg(NamedTuple):
 
     code: str
     args: dict[str, Any]
-
-    def text(self, lang: str = "en") -> str:
-        from .i18n import word
-
-        return word(self, lang)
-
-    def __str__(self) -> str:
-        return self.text()
 
 
 def msg(code: str, **args: Any) -> Msg:
@@ -50,12 +43,6 @@ class Note(NamedTuple):
     @property
     def msg(self) -> Msg:
         return Msg(self.code, self.args)
-
-    def text(self, lang: str = "en") -> str:
-        return self.msg.text(lang)
-
-    def __str__(self) -> str:
-        return self.text()
 
 
 def note(code: str, rule: str = "", level: Level = Level.note, **args: Any) -> Note:

@@ -12,13 +12,20 @@ charge (`charge_places`). The figures that are finite decimals print exactly; th
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 from math import gcd
 from typing import TYPE_CHECKING, Any, cast
 
-from .pricing import Rounding
-
 DISPLAY_PLACES = 12  # decimals shown of a figure that is not a finite decimal (JSON, CSV)
+
+
+class Rounding(StrEnum):
+    """How a month's postpaid bill is rounded (B20)."""
+
+    truncate = "truncate"
+    half_up = "half_up"
+    half_even = "half_even"
 
 
 class Q(Fraction):

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from artlab_cost import pricing, scenario, yamlsrc
 from artlab_cost.calendar import add_months
 from artlab_cost.errors import InputError
+from artlab_cost.i18n import word
 from artlab_cost.messages import Words
 from artlab_cost.pricing import PriceSheet
 from artlab_cost.scenario import (
@@ -70,7 +71,7 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
     assert (s.name, s.new_user, s.student, s.origin) == ("Weekday studio", True, True, "ok-scenario.yaml")
     assert (s.start, s.end) == (date(2026, 1, 1), date(2026, 4, 1))
     # the 40 GB pack's year ended as the period began: said, since it adds nothing
-    assert [(w.code, w.level, w.text()) for w in s.warnings] == [
+    assert [(w.code, w.level, word(w.msg)) for w in s.warnings] == [
         (
             "warning.holding-expired",
             "warning",
@@ -358,7 +359,7 @@ def test_usage_after_the_period_is_a_warning_not_an_error(tmp_path: Path) -> Non
     text = ACCOUNT + PERIOD + "usage:\n  - {kind: storage, label: later, gb: 5, from: 2026-05-01}\n"
     s = load(tmp_path, text)
     assert s.usage == ()
-    assert [w.text() for w in s.warnings] == ["s.yaml: later lies outside the period; it adds nothing"]
+    assert [word(w.msg) for w in s.warnings] == ["s.yaml: later lies outside the period; it adds nothing"]
 
 
 def test_usage_before_the_period_is_a_warning_not_an_error(tmp_path: Path) -> None:
@@ -367,7 +368,7 @@ def test_usage_before_the_period_is_a_warning_not_an_error(tmp_path: Path) -> No
     text = ACCOUNT + PERIOD + "usage:\n  - {kind: storage, label: old, gb: 5, until: 2025-12-31}\n"
     s = load(tmp_path, text)
     assert s.usage == ()
-    assert [w.text() for w in s.warnings] == ["s.yaml: old lies outside the period; it adds nothing"]
+    assert [word(w.msg) for w in s.warnings] == ["s.yaml: old lies outside the period; it adds nothing"]
 
 
 def test_unknown_dedicated_spec_suggests(tmp_path: Path) -> None:
@@ -618,7 +619,7 @@ def test_holding_after_the_period_is_a_warning(tmp_path: Path) -> None:
     text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-10, date: 2026-04-01}\n"
     s = load(tmp_path, text)
     assert len(s.holdings) == 1
-    assert [w.text() for w in s.warnings] == [
+    assert [word(w.msg) for w in s.warnings] == [
         "s.yaml: holdings[0] (traffic-pack-10) is acquired after the period ends; it adds nothing"
     ]
 

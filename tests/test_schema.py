@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from artlab_cost import schema, yamlsrc
 from artlab_cost.errors import Problem
+from artlab_cost.i18n import word
 from artlab_cost.schema import (
     INVALID,
     Day,
@@ -426,8 +427,8 @@ def test_top_of_the_document_must_be_a_mapping(text: str, shown: str) -> None:
 
 
 def test_suggest() -> None:
-    assert str(schema.suggest("prise", ("price", "source"))) == "; did you mean 'price'?"
-    assert str(schema.suggest("zzz", ("b", "a"))) == "; expected one of: a, b"
+    assert word(schema.suggest("prise", ("price", "source"))) == "; did you mean 'price'?"
+    assert word(schema.suggest("zzz", ("b", "a"))) == "; expected one of: a, b"
     assert schema.suggest("zzz", tuple(f"option{i}" for i in range(13))) == ""
 
 

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 from typer._click import exceptions as click  # Typer vendors Click (0.29 on); its errors carry exit codes
 
-from .. import __version__
 from ..errors import EXIT_BUG, EXIT_INPUT, EXIT_OK, ArtlabCostError
 from ..i18n import tr
+from ..version import __version__
 from .help import LocalGroup, click_message
 from .lang import LANG_ENV, current, from_arguments, from_environment, use
 from .options import LangOpt

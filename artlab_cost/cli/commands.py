@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from ..errors import EXIT_INPUT, EXIT_OK, EXIT_UNPROVEN, InputError, UsageError
-from ..i18n import tr
+from ..i18n import tr, word
 from ..messages import msg
 from ..render import By, OutputFormat, View, renderer
 from .app import EXIT_CODES_DIFF, EXIT_CODES_NO_BUDGET, EXIT_CODES_PLANS, app, epilog
@@ -75,7 +75,7 @@ def estimate(
     """Estimate a scenario: each charge through free trial, packs, vouchers and postpaid, and what you pay."""
 
     def run() -> int:
-        from .. import api, engine
+        from .. import api
 
         limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
         if chart and format is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
@@ -86,9 +86,9 @@ def estimate(
         result = api.estimate(scen, sheet)
         if strict:
             refuse_assumed(result.assumptions)
-        check = engine.check_budget(result.totals, limit, on) if limit is not None else None
+        check = api.check_budget(result, limit, on) if limit is not None else None
         view = _view(format, output, quiet, by=by, budget=check, chart=chart)
-        verdict = check.verdict().text(view.lang) if check is not None else None
+        verdict = word(check.verdict(), view.lang) if check is not None else None
         text = renderer(format).estimate(result, view)
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
@@ -145,14 +145,11 @@ def compare_plans(
     """Rank the ways to pay for the same usage: which trials to claim and packs to buy, cheapest first."""
 
     def run() -> int:
-        from .. import api, engine
+        from .. import api
         from .progress import SearchProgress
 
         limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
         cap = yuan(max_upfront, "--max-upfront")
-        both = sorted(set(only or ()) & set(exclude or ()))
-        if both:
-            raise UsageError(msg("cli.only-and-exclude", offers=tuple(both)))
         refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
         scen = read_scenario(scenario, sheet)
@@ -170,7 +167,7 @@ def compare_plans(
             )
         if strict:
             refuse_assumed(comparison.assumptions)
-        check = engine.check_budget(comparison.plans[0].costs, limit, on) if limit is not None else None
+        check = api.check_budget(comparison, limit, on) if limit is not None else None
         view = _view(format, output, quiet, budget=check, scenario_path=str(scenario))
         verdict = tr(view.lang, "budget.best-plan", verdict=check.verdict()) if check is not None else None
         text = renderer(format).plans(comparison, view)
@@ -226,7 +223,6 @@ def diff(
 
     def run() -> int:
         from .. import api
-        from ..changes import Increase
         from ..render.diff_rows import increase_text
 
         limit = fail_limit(fail_on_increase)
@@ -242,7 +238,7 @@ def diff(
         result = api.diff(
             before, after, base_label=labels.get(base, base), new_label=labels.get(new or base, new or base)
         )
-        check = Increase(limit[0], limit[1], result.exceeds(*limit)) if limit is not None else None
+        check = api.check_increase(result, limit[0], percent=limit[1]) if limit is not None else None
         view = _view(format, output, quiet, increase=check)
         text = renderer(format).diff(result, view)
         verdict = increase_text(check, view.lang) if check is not None else None
@@ -315,12 +311,12 @@ def _validation_sheet(pricing: str | None, named: dict[str, PriceSheet | None]) 
     if pricing:
         return load_sheet(pricing)
     if len(named) > 1:
-        err(fail_line(msg("validate.two-sheets", sheets=tuple(named)).text(current()), current()))
+        err(fail_line(word(msg("validate.two-sheets", sheets=tuple(named)), current()), current()))
         return None
     if named:
         ((name, sheet),) = named.items()
         if sheet is None:
-            err(fail_line(msg("validate.broken-sheet", sheet=name).text(current()), current()))
+            err(fail_line(word(msg("validate.broken-sheet", sheet=name), current()), current()))
         return sheet
     from ..api import load_sheet as load
 

@@ -20,7 +20,6 @@ from typer._click import Command, Context, HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 
 from ..i18n import help_text, template, tr
-from ..render.grid import width, wrap
 from .lang import DEFAULT, current
 
 # Click's and Typer's messages a user of this command line can meet, by catalogue code (the English entry is
@@ -84,6 +83,8 @@ def help_strings(command: Any, ctx: Context) -> list[str]:
 def _paragraphs(text: str, room: int, indent: str) -> list[str]:
     """Click's paragraph rules, measured in cells: blank lines part paragraphs, a paragraph is rewrapped unless its
     first line is \\b."""
+    from ..render.grid import wrap  # help only: a run that prints a result never lays out help
+
     out: list[str] = []
     for block in re.split(r"\n\s*\n", text.strip("\n")):
         lines = block.split("\n")
@@ -107,6 +108,8 @@ class CellFormatter(HelpFormatter):
         self.write("\n".join(_paragraphs(text, self.width, " " * self.current_indent)) + "\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        from ..render.grid import width
+
         rows = list(rows)
         first_col = min(max((width(first) for first, _ in rows), default=0), col_max) + col_spacing
         for first, second in rows:

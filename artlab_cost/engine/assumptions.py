@@ -39,10 +39,6 @@ def _live_together(a: Entitlement, b: Entitlement) -> bool:
     return bool(a.covers & b.covers) and max(a.starts, b.starts) < min(a.ends, b.ends)
 
 
-def _dedicated_only(scenario: Scenario) -> Scenario:
-    return scenario._replace(usage=tuple(u for u in scenario.usage if isinstance(u, DedicatedUsage)), holdings=())
-
-
 def with_setting(sheet: PriceSheet, name: str, value: Any) -> PriceSheet:
     return sheet._replace(settings=sheet.settings._replace(**{name: value}))
 

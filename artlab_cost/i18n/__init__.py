@@ -21,8 +21,7 @@ from typing import Any
 
 from ..messages import LANGS as LANGS
 from ..messages import And, Chain, Msg, Qty, Words, Yuan
-from ..money import round_to, to_decimal
-from ..pricing.model import Rounding
+from ..money import Rounding, round_to, to_decimal
 
 DEFAULT = "en"
 HERE = Path(__file__).resolve().parent

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from ..messages import Msg, Words, msg
+from ..money import Rounding as Rounding  # money owns it: the rounding rules are arithmetic, the sheet names one
 
 
 class Stage(StrEnum):
@@ -67,14 +68,6 @@ class Increment(StrEnum):
     @property
     def seconds(self) -> int:
         return {"second": 1, "minute": 60, "hour": 3600}[self.value]
-
-
-class Rounding(StrEnum):
-    """How a month's postpaid bill is rounded (B20)."""
-
-    truncate = "truncate"
-    half_up = "half_up"
-    half_even = "half_even"
 
 
 class TieBreak(StrEnum):

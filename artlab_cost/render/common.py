@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..engine import Balance, Charge, Estimate, daily, monthly
-from ..i18n import money, quantity, tr, value_text
+from ..i18n import money, quantity, tr, value_text, word
 from ..messages import Note, Yuan
 from ..money import to_decimal
 from ..pricing import METER_GROUPS, METERS, GrantKind, Meter, MeterId, Stage, meter_base
@@ -117,14 +117,14 @@ def stage_column(stage: Stage, lang: str = "en") -> str:
 
 
 def notes_text(notes: tuple[Note, ...] | list[Note], view: View) -> list[str]:
-    return [n.text(view.lang) for n in notes]
+    return [word(n.msg, view.lang) for n in notes]
 
 
 def budget_text(view: View, best_plan: bool = False) -> str:
     """The budget verdict as a line; for compare-plans it is the best plan's."""
     assert view.budget is not None
     verdict = view.budget.verdict()
-    return tr(view.lang, "budget.best-plan", verdict=verdict) if best_plan else verdict.text(view.lang)
+    return tr(view.lang, "budget.best-plan", verdict=verdict) if best_plan else word(verdict, view.lang)
 
 
 def yuan(value: Fraction, lang: str) -> str:

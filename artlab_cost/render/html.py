@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..engine import Estimate
-from ..i18n import money, tr
+from ..i18n import money, tr, word
 from ..pricing import PriceSheet
 from . import View
 from .common import (
@@ -177,7 +177,7 @@ def estimate(result: Estimate, view: View) -> str:
     """The report of an estimate: summary, spend per month, each entitlement's balance, the tables, the notes."""
     lang = view.lang
     heading = tr(lang, "table.heading", scenario=result.scenario, first=result.start, last=last_day(result.end))
-    meta = tr(lang, "markdown.period", first=result.start, last=last_day(result.end), sheet=result.sheet.text(lang))
+    meta = tr(lang, "markdown.period", first=result.start, last=last_day(result.end), sheet=word(result.sheet, lang))
     body = [f"<header><h1>{esc(heading)}</h1>", f'<p class="meta">{esc(meta)}</p></header>']
     body += _summary(result, view)
     body += month_chart(result, lang)
@@ -199,7 +199,7 @@ def plans(comparison: Comparison, view: View) -> str:
     lang = view.lang
     first, last = comparison.start, last_day(comparison.end)
     heading = tr(lang, "markdown.plans", scenario=comparison.scenario)
-    meta = tr(lang, "markdown.plans-period", first=first, last=last, sheet=comparison.sheet.text(lang))
+    meta = tr(lang, "markdown.plans-period", first=first, last=last, sheet=word(comparison.sheet, lang))
     body = [f"<header><h1>{esc(heading)}</h1>", f'<p class="meta">{esc(meta)}</p></header>']
     body.append(f'<p class="headline">{esc(recommendation(comparison, lang))}</p>')
     if view.budget is not None:

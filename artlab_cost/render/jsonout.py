@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..engine import BudgetCheck, Estimate
-from ..i18n import value_text
+from ..i18n import value_text, word
 from ..messages import Level, Note
 from ..pricing import Assumed, Assumption, GrantKind, PriceSheet
 from . import View
@@ -169,7 +169,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
         "kind": "estimate",
         "scenario": result.scenario,
         "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
-        "price_sheet": result.sheet.text(view.lang),
+        "price_sheet": word(result.sheet, view.lang),
         "deduction_order": list(result.stages),
         "totals": _totals(result),
         "budget": _budget(view.budget),
@@ -197,7 +197,9 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
 
 def warnings_data(notes: tuple[Note, ...], view: View) -> list[dict[str, str]]:
     """The warnings, for a script to react to by code (docs/json.md lists them), worded in the view's language."""
-    return [{"code": n.code, "message": n.text(view.lang), "rule": n.rule} for n in notes if n.level is Level.warning]
+    return [
+        {"code": n.code, "message": word(n.msg, view.lang), "rule": n.rule} for n in notes if n.level is Level.warning
+    ]
 
 
 def assumptions_data(assumed: tuple[Assumption, ...], lang: str) -> list[dict[str, str]]:
@@ -243,7 +245,7 @@ def plans(comparison: Comparison, view: View) -> str:
         "kind": "plans",
         "scenario": comparison.scenario,
         "period": {"from": comparison.start.isoformat(), "until": last_day(comparison.end).isoformat()},
-        "price_sheet": comparison.sheet.text(view.lang),
+        "price_sheet": word(comparison.sheet, view.lang),
         "postpaid_only": exact(comparison.postpaid_only),
         "plans": [_plan(rank, p, comparison, view.lang) for rank, p in plan_rows(comparison) if rank != "ref"],
         "baseline": _plan("ref", comparison.baseline, comparison, view.lang),
@@ -347,7 +349,7 @@ def _side(result: Estimate, label: str, lang: str) -> dict[str, Any]:
         "label": label,
         "scenario": result.scenario,
         "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
-        "price_sheet": result.sheet.text(lang),
+        "price_sheet": word(result.sheet, lang),
     }
 
 

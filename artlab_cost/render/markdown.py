@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..engine import Estimate
-from ..i18n import money, tr
+from ..i18n import money, tr, word
 from ..pricing import PriceSheet
 from . import View
 from .common import (
@@ -78,7 +78,7 @@ def _notes(notes: list[str], lang: str) -> list[str]:
 
 def _opening(title: str, period: str, result: Estimate | Comparison, lang: str) -> list[str]:
     """A document's heading (the scenario) and its first line (the period and the price sheet)."""
-    sheet = _escape(result.sheet.text(lang))
+    sheet = _escape(word(result.sheet, lang))
     first, last = result.start, last_day(result.end)
     return [
         "## " + tr(lang, title, scenario=_escape(result.scenario)),

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from artlab_cost import yamlsrc
 from artlab_cost.engine import Balance, Charge, Estimate, daily, monthly, simulate
+from artlab_cost.i18n import word
 from artlab_cost.pricing import PriceSheet, load_sheet
 from artlab_cost.scenario import Scenario, parse_scenario
 
@@ -627,7 +628,7 @@ def test_usage_outside_the_period_is_not_billed() -> None:
     assert max(c.end for c in r.charges) == date(2026, 4, 6)
     assert r.totals.list_price == D("5.00")
     assert r.totals.postpaid_due == D("5.00")
-    assert any(n.code == "warning.usage-outside" and "outside the period" in n.text() for n in r.notes)
+    assert any(n.code == "warning.usage-outside" and "outside the period" in word(n.msg) for n in r.notes)
 
 
 def test_validity_is_half_open() -> None:

@@ -325,8 +325,8 @@ def test_machine_figures_are_exact_or_12_places(value: Fraction, text: str) -> N
 def test_money_for_people_is_rounded_half_up_everywhere(value: Fraction, shown: str) -> None:
     """One display rule for yuan: half up to the fen, in tables, Markdown and the budget verdict alike."""
     from artlab_cost.engine import BudgetCheck, Measure
-    from artlab_cost.i18n import money
+    from artlab_cost.i18n import money, word
 
     assert money(value) == shown
-    verdict = BudgetCheck(F(0), Measure.cash, value).verdict().text() if value > 0 else ""
+    verdict = word(BudgetCheck(F(0), Measure.cash, value).verdict()) if value > 0 else ""
     assert shown in verdict or value <= 0

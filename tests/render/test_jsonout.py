@@ -12,6 +12,7 @@ from helpers import EXAMPLE_IDS, ROOT, bundled_sheet, comparison, example
 from jsonschema import Draft202012Validator
 
 from artlab_cost.engine import Measure, check_budget
+from artlab_cost.i18n import word
 from artlab_cost.render import By, View, jsonout
 
 SCHEMAS = ROOT / "docs" / "schema"
@@ -42,7 +43,7 @@ def test_estimate_json_matches_its_schema(stem: str) -> None:
     for view in (View(), View(budget=check)):
         data = json.loads(jsonout.estimate(result, view))
         _check(data, "estimate")
-        assert data["notes"] == [n.text() for n in result.notes]
+        assert data["notes"] == [word(n.msg) for n in result.notes]
     budget = json.loads(jsonout.estimate(result, View(budget=check)))["budget"]
     assert (budget["limit"], budget["measure"], budget["exceeded"]) == ("100", "list", True)
     # the examples' list prices are finite decimals (exact arithmetic: no tails such as .9999999989)

@@ -14,6 +14,7 @@ from rich.cells import cell_len
 
 from artlab_cost import api
 from artlab_cost.engine import Measure, check_budget
+from artlab_cost.i18n import word
 from artlab_cost.render import By, View, table
 
 ANSI = "\x1b["
@@ -96,7 +97,7 @@ def test_colour_only_when_asked() -> None:
 def test_notes_under_the_table_only_when_asked() -> None:
     result = example("student-trial").estimate
     inline = table.estimate(result, View(notes=True))
-    assert re.search(r"^Notes$", inline, re.M) and result.notes[0].text()[:40] in inline
+    assert re.search(r"^Notes$", inline, re.M) and word(result.notes[0].msg)[:40] in inline
     assert not re.search(r"^Notes$", table.estimate(result, View(notes=False)), re.M)
 
 
