@@ -18,7 +18,7 @@ from .lang import current
 
 def err(text: str) -> None:
     """A line (or lines) on stderr; control characters in it (from a name or label) are shown, not obeyed."""
-    from ..render.common import visible_lines
+    from ..render.escape import visible_lines
 
     sys.stderr.write(visible_lines(text.rstrip("\n")) + "\n")
 

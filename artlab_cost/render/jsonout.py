@@ -11,20 +11,11 @@ from ..engine import BudgetCheck, Estimate
 from ..i18n import value_text
 from ..messages import Level, Note
 from ..pricing import Assumed, Assumption, GrantKind, PriceSheet
-from . import View
-from .common import (
-    exact,
-    last_day,
-    listed_charges,
-    meter_title,
-    notes_text,
-    plan_name,
-    plan_ranges,
-    plan_rows,
-    rank_label,
-    snippet,
-)
 from .diff_rows import diff_headline, measures
+from .estimate_rows import listed_charges
+from .plan_rows import plan_name, plan_ranges, plan_rows, rank_label, snippet
+from .view import View
+from .wording import exact, last_day, meter_title, notes_text
 
 if TYPE_CHECKING:
     from ..changes import Diff, Line

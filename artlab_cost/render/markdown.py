@@ -7,23 +7,6 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..i18n import money, tr
 from ..pricing import PriceSheet
-from . import View
-from .common import (
-    balance_grid,
-    bill_grid,
-    budget_text,
-    charge_grid,
-    last_day,
-    monthly_key,
-    notes_text,
-    plan_lines,
-    plan_rows,
-    rank_text,
-    recommendation,
-    snippet,
-    summary_lines,
-    visible_lines,
-)
 from .diff_rows import (
     diff_grant_rows,
     diff_headers,
@@ -33,7 +16,12 @@ from .diff_rows import (
     diff_total_rows,
     increase_text,
 )
+from .escape import visible_lines
+from .estimate_rows import balance_grid, bill_grid, charge_grid, monthly_key, summary_lines
+from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
+from .view import View
+from .wording import budget_text, last_day, notes_text
 
 if TYPE_CHECKING:
     from ..changes import Diff
