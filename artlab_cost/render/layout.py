@@ -6,10 +6,18 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..i18n import tr
-from .escape import visible_lines
+from .escape import visible
 from .grid import longest_unit, styled, table_lines, wrap
 from .grid import width as cell_len
 from .view import View
+
+Cell = str | tuple[str, ...]  # a cell's text: one line, or the lines it is shown on (an entitlement and its validity)
+
+
+def _cell(cell: Cell) -> str:
+    """A cell as the text to lay out: each of its lines shown one line (a line break in user text is escaped),
+    joined by the breaks that are the table's own."""
+    return visible(cell) if isinstance(cell, str) else "\n".join(visible(line) for line in cell)
 
 
 class Sheet:
@@ -19,14 +27,14 @@ class Sheet:
     """
 
     def __init__(self, title: str, columns: Sequence[tuple[str, str]], show_header: bool = True) -> None:
-        self.title = visible_lines(title)
+        self.title = visible(title)
         self.columns = list(columns)  # (header, "left" or "right")
         self.show_header = show_header
         self.rows: list[tuple[list[str], str, bool]] = []  # cells, style, ends a section
         self.footer: list[str] | None = None
 
-    def add(self, cells: Sequence[str], style: str = "", end_section: bool = False) -> None:
-        self.rows.append(([visible_lines(c) for c in cells], style, end_section))
+    def add(self, cells: Sequence[Cell], style: str = "", end_section: bool = False) -> None:
+        self.rows.append(([_cell(c) for c in cells], style, end_section))
 
     def measure(self) -> tuple[list[int], list[int]]:
         """Each column's widest line, and the narrowest it can be: a text column's longest word (a CJK character
@@ -133,11 +141,11 @@ def write(blocks: Sequence[Block], view: View) -> str:
             out += [*block.lines, ""]
         elif isinstance(block, Sheet) and not block.fits(view.width):
             for text, style in block.stacked(view.lang):  # narrower than the table needs: a block per row
-                out += [styled(line, style, view.color) for line in wrap(visible_lines(text), view.width)]
+                out += [styled(line, style, view.color) for line in wrap(text, view.width)]  # cells: shown already
             out.append("")
         elif isinstance(block, Sheet):
             out += block.lines(view.width, view.color)
             out.append("")
         else:
-            out += [styled(line, block[1], view.color) for line in wrap(visible_lines(block[0]), view.width)]
+            out += [styled(line, block[1], view.color) for line in wrap(visible(block[0]), view.width)]
     return "\n".join(line.rstrip(" ") for line in out) + "\n"

@@ -16,9 +16,9 @@ from .diff_rows import (
     diff_total_rows,
     increase_text,
 )
-from .escape import visible_lines
+from .escape import markdown_code, markdown_text
 from .estimate_rows import balance_grid, bill_grid, charge_grid, monthly_key, summary_lines
-from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, snippet
+from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .view import View
 from .wording import budget_text, last_day, notes_text
@@ -28,18 +28,6 @@ if TYPE_CHECKING:
     from ..plans import Comparison
 
 
-# Markdown and HTML metacharacters in text that is data: escaped, so a name renders as written and
-# never as emphasis, a link, a heading or a tag (a pull-request comment renders both).
-_MARKUP = str.maketrans(
-    {
-        **{c: "\\" + c for c in "\\`*_[]|~"},  # a line's start is always this renderer's own
-        "<": "&lt;",
-        ">": "&gt;",
-        "&": "&amp;",
-    }
-)
-
-
 class Raw(str):
     """Markdown of this renderer's own (a bold total row): written as it is."""
 
@@ -47,10 +35,8 @@ class Raw(str):
 
 
 def _escape(text: str) -> str:
-    """Text as Markdown that shows it literally: controls made visible, markup escaped, one line."""
-    if isinstance(text, Raw):
-        return str(text)
-    return " ".join(visible_lines(text).translate(_MARKUP).split("\n"))
+    """Text as Markdown that shows it literally: unsafe characters visible, markup escaped, one line."""
+    return str(text) if isinstance(text, Raw) else markdown_text(text)
 
 
 def table(header: list[str], rows: list[list[str]], right_from: int) -> list[str]:
@@ -119,14 +105,16 @@ def plans(comparison: Comparison, view: View) -> str:
         out += ["", f"**{budget_text(view, best_plan=True)}**"]
     best = comparison.plans[0]
     if best.actions:
-        out += ["", tr(lang, "markdown.reproduce", path=view.scenario_path), "", "```yaml", snippet(best), "```"]
+        path, command = reproduce_command(view.scenario_path)
+        line = tr(lang, "markdown.reproduce", path=markdown_code(path), command=markdown_code(command))
+        out += ["", line, "", "```yaml", snippet(best), "```"]
     out += _notes(notes_text(comparison.notes, view), lang)
     return "\n".join(out) + "\n"
 
 
 def pricing(sheet: PriceSheet, view: View) -> str:
     lang = view.lang
-    out = [f"## {sheet_title(sheet, lang)}", "", "### " + tr(lang, "pricing.meters"), ""]
+    out = [f"## {_escape(sheet_title(sheet, lang))}", "", "### " + tr(lang, "pricing.meters"), ""]
     out += table(meter_header(lang), list(meter_rows(sheet, lang)), 9)
     out += ["", "### " + tr(lang, "pricing.offers"), ""] + table(offer_header(lang), list(offer_rows(sheet, lang)), 9)
     settings_header = [tr(lang, "pricing.column.setting"), tr(lang, "pricing.column.value")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -93,11 +94,20 @@ def recommendation(comparison: Comparison, lang: str = "en") -> str:
     return text
 
 
-def reproduce(comparison: Comparison, scenario_path: str, lang: str = "en") -> str:
+def reproduce_command(scenario_path: str) -> tuple[str, str]:
+    """The scenario's path and the command that estimates it, quoted for a POSIX shell (a path is data: a space,
+    a quote or a $ in it stays part of the one argument)."""
+    path = shlex.quote(scenario_path)
+    return path, f"artlab-cost estimate {path}"
+
+
+def reproduce(comparison: Comparison, scenario_path: str, lang: str = "en") -> list[str]:
+    """How to reproduce the best plan with `estimate`, as lines: the command, then the holdings to add."""
     best = comparison.plans[0]
+    path, _ = reproduce_command(scenario_path)
     if not best.actions:
-        return tr(lang, "plans.reproduce", path=scenario_path)
-    return tr(lang, "plans.reproduce-with", path=scenario_path) + "\n" + snippet(best)
+        return [tr(lang, "plans.reproduce", path=path)]
+    return [tr(lang, "plans.reproduce-with", path=path), *snippet(best).split("\n")]
 
 
 def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:

@@ -17,7 +17,7 @@ from ..pricing import PriceSheet, Stage
 from .bars import month_bars
 from .diff_rows import diff_grant_rows, diff_headers, diff_headline, diff_meter_rows, diff_month_rows, diff_total_rows
 from .estimate_rows import balance_amounts, balance_label, charge_rows, monthly_key, stage_totals, summary_lines
-from .layout import Block, Drawn, Sheet, write
+from .layout import Block, Cell, Drawn, Sheet, write
 from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .view import By, View
@@ -90,7 +90,7 @@ def _balances(result: Estimate, lang: str) -> Sheet:
             stage=tr(lang, f"stage.short.{b.stage.value}"),
             span=span_words(b.starts, b.ends, lang),
         )
-        sheet.add([balance_label(b) + "\n" + validity, *balance_amounts(b, lang)])
+        sheet.add([(balance_label(b), validity), *balance_amounts(b, lang)])
     return sheet
 
 
@@ -133,7 +133,8 @@ def plans(comparison: Comparison, view: View) -> str:
     for rank, p in plan_rows(comparison):
         style = "bold" if rank == "1" else ("dim" if rank == "ref" else "")
         label = rank_text(rank, p, comparison, lang)
-        cells = [label, "\n".join(plan_lines(p, comparison, lang)), money(p.costs.upfront), money(p.costs.postpaid_due)]
+        cells: list[Cell] = [label, tuple(plan_lines(p, comparison, lang)), money(p.costs.upfront)]
+        cells.append(money(p.costs.postpaid_due))
         cells += [money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
         sheet.add(cells, style=style, end_section=True)
     blocks: list[Block] = [
@@ -143,7 +144,7 @@ def plans(comparison: Comparison, view: View) -> str:
     ]
     if view.budget is not None:
         blocks.append((budget_text(view, best_plan=True), "red" if view.budget.exceeded else "green"))
-    blocks.append((reproduce(comparison, view.scenario_path, lang), ""))
+    blocks += [(line, "") for line in reproduce(comparison, view.scenario_path, lang)]
     return write(_with_notes(blocks, notes_text(comparison.notes, view), view), view)
 
 
