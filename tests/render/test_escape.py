@@ -183,6 +183,26 @@ def test_validate_escapes_a_broken_files_name_on_stderr(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: \\x1b[2J\\u202ebad\\x0a.yaml")
 
 
+def test_a_price_sheets_path_is_shown_escaped_wherever_it_is_named(tmp_path: Path) -> None:
+    name = f"{CLEAR}\u202eprices\n::error::SHEET.yaml"
+    (tmp_path / name).write_text(Path("pricing.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    scenario = Path("examples/student-trial.yaml").resolve()
+    for fmt in ("table", "markdown", "html", "csv"):
+        result = cli_uncached("estimate", scenario, "--pricing", name, "--format", fmt, cwd=tmp_path)
+        assert result.exit_code == 0, result.stderr
+        assert not RAW.search(result.stdout.replace("\n", "")) and not RAW.search(result.stderr.replace("\n", ""))
+        assert _prefixed(result.stderr) == [], result.stderr
+        assert not any(line.startswith("::error") for line in result.stdout.splitlines())
+    assert "\\x1b[2J\\u202eprices\\x0a::error::SHEET.yaml" in result.stderr  # the note naming the sheet
+
+
+def test_a_table_too_wide_for_the_terminal_forges_no_line_either() -> None:
+    result = cli("estimate", "-", env={"COLUMNS": "40"}, stdin=SCENARIO)
+    assert result.exit_code == 0, result.stderr
+    assert "trial\\x0a::error::HOLDING" in result.stdout
+    assert not any(line.lstrip().startswith("::error") for line in result.stdout.splitlines()), result.stdout
+
+
 # --- 3. Markdown: every user string escaped or fenced; the reproduce command shell-quoted -------------------
 
 
