@@ -6,7 +6,7 @@ the hours a 100-yuan pack buys at 39.54 yuan an hour are not finite decimals. Ke
 rationals, nothing is rounded until a setting of the price sheet says so: each month's
 postpaid bill (`bill_rounding`, `bill_places`, B20) and, only if the sheet asks, each day's
 charge (`charge_places`). The figures that are finite decimals print exactly; the others to
-`DISPLAY_PLACES` decimals (render/common.py).
+`DISPLAY_PLACES` decimals (render/wording.py).
 """
 
 from __future__ import annotations

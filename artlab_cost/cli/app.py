@@ -11,6 +11,7 @@ from typer._click import exceptions as click  # Typer vendors Click (0.29 on); i
 
 from ..errors import EXIT_BUG, EXIT_INPUT, EXIT_OK, ArtlabCostError
 from ..i18n import tr
+from ..render.escape import visible
 from ..version import __version__
 from .help import LocalGroup, click_message
 from .lang import LANG_ENV, current, from_arguments, from_environment, use
@@ -107,6 +108,6 @@ def main() -> None:
             err(fail_line(text, lang))
             sys.exit(exc.exit_code)
         # a bug of ours: one line, and a code no script mistakes for a budget verdict
-        err(tr(lang, "cli.internal-error", kind=type(exc).__name__, detail=str(exc)))
+        err(tr(lang, "cli.internal-error", kind=type(exc).__name__, detail=visible(str(exc))))
         sys.exit(EXIT_BUG)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

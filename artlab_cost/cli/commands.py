@@ -14,6 +14,7 @@ from ..errors import EXIT_INPUT, EXIT_OK, EXIT_UNPROVEN, InputError, UsageError
 from ..i18n import tr, word
 from ..messages import msg
 from ..render import By, OutputFormat, View, renderer
+from ..render.escape import visible
 from .app import EXIT_CODES_DIFF, EXIT_CODES_NO_BUDGET, EXIT_CODES_PLANS, app, epilog
 from .help import LocalCommand
 from .lang import current
@@ -288,7 +289,7 @@ def validate(
         for src in filter(_looks_like_sheet, sources):
             sheets[src.name] = attempt(partial(parse_sheet, src))
             if sheets[src.name] is not None:
-                sys.stdout.write(tr(lang, "cli.valid-sheet", file=src.name) + "\n")
+                sys.stdout.write(tr(lang, "cli.valid-sheet", file=visible(src.name)) + "\n")
         scenarios = [src for src in sources if not _looks_like_sheet(src)]
         if scenarios:
             against = _validation_sheet(pricing, sheets)
@@ -296,7 +297,7 @@ def validate(
                 return EXIT_INPUT
             for src in scenarios:
                 if attempt(partial(parse_scenario, src, against)) is not None:
-                    sys.stdout.write(tr(lang, "cli.valid-scenario", file=src.name) + "\n")
+                    sys.stdout.write(tr(lang, "cli.valid-scenario", file=visible(src.name)) + "\n")
         return EXIT_INPUT if failed else EXIT_OK
 
     guard(run)

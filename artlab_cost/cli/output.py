@@ -11,21 +11,20 @@ from typing import NoReturn
 import typer
 
 from ..errors import EXIT_BUDGET, EXIT_OK, ArtlabCostError, UsageError
-from ..i18n import tr
+from ..i18n import tr, word
 from ..messages import Level, Note, msg
+from ..render.escape import visible, visible_lines
 from .lang import current
 
 
 def err(text: str) -> None:
     """A line (or lines) on stderr; control characters in it (from a name or label) are shown, not obeyed."""
-    from ..render.common import visible_lines
-
     sys.stderr.write(visible_lines(text.rstrip("\n")) + "\n")
 
 
 def fail_line(text: str, lang: str = "en") -> str:
-    """An error as the line a user reads: `error: ...` (错误：... in Chinese)."""
-    return tr(lang, "cli.error", text=text)
+    """An error as the line a user reads: `error: ...` (错误：... in Chinese); one problem, one line."""
+    return tr(lang, "cli.error", text=visible(text))
 
 
 def to_terminal(output: Path | None) -> bool:
@@ -105,12 +104,12 @@ def finish(
     lang = current()
     for n in notes:
         if n.level is Level.warning:
-            err(tr(lang, "cli.warning", text=n.msg))
+            err(tr(lang, "cli.warning", text=visible(word(n.msg, lang))))
         elif not inline_notes and not quiet:
-            err(tr(lang, "cli.note", text=n.msg))
+            err(tr(lang, "cli.note", text=visible(word(n.msg, lang))))
     if verdict is None:
         return EXIT_OK
-    err(verdict)
+    err(visible(verdict))
     return EXIT_BUDGET if exceeded else EXIT_OK
 
 

@@ -9,49 +9,23 @@ Every format module (`table`, `jsonout`, `csvout`, `markdown`, `html`) has the s
 
 and `renderer(fmt)` picks the module for an OutputFormat with an exhaustive match: a format that
 is added to the enum but not wired here, or a module that lacks a function, fails type checking.
+`View`, `By` and `OutputFormat` live in view.py (the format modules import them from there, never
+from this dispatcher) and are re-exported here for callers outside render/.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple, Protocol, assert_never
+from typing import TYPE_CHECKING, Protocol, assert_never
+
+from .view import By as By
+from .view import OutputFormat as OutputFormat
+from .view import View as View
 
 if TYPE_CHECKING:
-    from ..changes import Diff, Increase
-    from ..engine import BudgetCheck, Estimate
+    from ..changes import Diff
+    from ..engine import Estimate
     from ..plans import Comparison
     from ..pricing import PriceSheet
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
-
-
-class By(StrEnum):
-    """How the charges table groups rows."""
-
-    month = "month"
-    day = "day"
-    meter = "meter"
-    total = "total"
-
-
-class View(NamedTuple):
-    """How a result is shown: the choices a renderer needs besides the result itself."""
-
-    by: By = By.month
-    budget: BudgetCheck | None = None
-    color: bool = False  # ANSI colour (tables on a terminal only)
-    width: int = 80  # columns a table may use
-    notes: bool = True  # notes inside the output (tables put them under the table on a terminal only)
-    scenario_path: str = ""  # the scenario as the user named it, for the reproduce command
-    lang: str = "en"
-    increase: Increase | None = None  # diff --fail-on-increase: the limit and its verdict
-    chart: bool = False  # estimate --chart: a bar a month under the table
 
 
 class Renderer(Protocol):

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 
 from ..engine import Estimate
 from ..pricing import PriceSheet
-from . import View
-from .common import exact, last_day, listed_charges, meter_title, plan_name, plan_rows, rank_label, visible
+from .escape import csv_cell
+from .estimate_rows import listed_charges
+from .plan_rows import plan_name, plan_rows, rank_label
+from .view import View
+from .wording import exact, last_day, meter_title
 
 if TYPE_CHECKING:
     from ..changes import Diff
@@ -27,7 +30,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([visible(str(c)) for c in row] for row in rows)  # no control character in a cell
+    writer.writerows([csv_cell(str(c)) for c in row] for row in rows)  # no control character, no formula
     return out.getvalue()
 
 

@@ -9,7 +9,7 @@ from ..i18n import money, tr
 from ..messages import Yuan
 from ..money import to_decimal
 from ..pricing import Rounding
-from .common import meter_name, qty, yuan
+from .wording import meter_name, qty, yuan
 
 if TYPE_CHECKING:
     from ..changes import Diff, Increase

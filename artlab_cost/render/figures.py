@@ -10,20 +10,12 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..i18n import money, tr
 from ..pricing import GrantKind
-from . import plots
 from .charts import Track, months, tracks
-from .common import (
-    balance_amounts,
-    balance_label,
-    exact,
-    monthly_key,
-    plan_lines,
-    plan_rows,
-    rank_text,
-    span_words,
-    stage_name,
-)
+from .estimate_rows import balance_amounts, balance_label, monthly_key
+from .plan_rows import plan_lines, plan_rows, rank_text
+from .plots import Column, Line, Mark, Part, Row, columns, rows, track
 from .svg import Key, esc
+from .wording import exact, span_words, stage_name
 
 if TYPE_CHECKING:
     from ..changes import Diff
@@ -60,15 +52,15 @@ def month_chart(result: Estimate, lang: str) -> list[str]:
 
     bars = [
         [
-            plots.Column(
-                tuple(plots.Part(s.value, v, month_tip(lang, m.month, stage_name(s, lang), v)) for s, v in m.stages),
+            Column(
+                tuple(Part(s.value, v, month_tip(lang, m.month, stage_name(s, lang), v)) for s, v in m.stages),
                 {"month": m.month, "list": exact(m.list_price), "cash": exact(m.cash)},
             )
         ]
         for m in ms
     ]
     lines = [
-        plots.Line(key, values, tuple(month_tip(lang, m.month, name, v) for m, v in zip(ms, values, strict=True)))
+        Line(key, values, tuple(month_tip(lang, m.month, name, v) for m, v in zip(ms, values, strict=True)))
         for key, name, values in (
             ("line:list", list_name, tuple(m.list_price for m in ms)),
             ("line:cash", cash_name, tuple(m.cash for m in ms)),
@@ -93,7 +85,7 @@ def month_chart(result: Estimate, lang: str) -> list[str]:
 
     def draw(ident: str, size: tuple[float, float]) -> str:
         labels = [m.month for m in ms]
-        return plots.columns(ident, size, title, desc, labels, bars, lines, keys, tr(lang, "markdown.yuan"))
+        return columns(ident, size, title, desc, labels, bars, lines, keys, tr(lang, "markdown.yuan"))
 
     return [h2(title), *figure("months", draw, tr(lang, "chart.months-caption"))]
 
@@ -118,10 +110,10 @@ def track_figure(i: int, t: Track, result: Estimate, lang: str) -> list[str]:
         text = tr(lang, "chart.expires", date=b.ends)
         if b.lapsed and b.kind is not GrantKind.monthly:
             text = tr(lang, "chart.expires-lapsed", date=b.ends, amount=lapsed)
-        marks.append(plots.Mark(b.ends, text))
+        marks.append(Mark(b.ends, text))
     desc = tr(lang, "chart.track-desc", validity=validity, held=held, absorbed=absorbed, left=left, lapsed=lapsed)
     series = b.stage.value
-    chart = plots.track(
+    chart = track(
         f"track-{i}",
         (360.0, 170.0),
         balance_label(b),
@@ -167,14 +159,14 @@ def plan_chart(comparison: Comparison, lang: str) -> list[str]:
     def tip(name: str, value: Fraction) -> str:
         return tr(lang, "table.stacked", header=name, value=money(value))
 
-    def row(rank: str, p: Plan) -> plots.Row:
+    def row(rank: str, p: Plan) -> Row:
         label = rank_text(rank, p, comparison, lang)
         what = tr(lang, "list.semicolon").join(plan_lines(p, comparison, lang))
-        return plots.Row(
+        return Row(
             f"{label}. {what}",
             (
-                plots.Part("upfront", p.costs.upfront, tip(upfront, p.costs.upfront)),
-                plots.Part("postpaid", p.costs.postpaid_due, tip(postpaid, p.costs.postpaid_due)),
+                Part("upfront", p.costs.upfront, tip(upfront, p.costs.upfront)),
+                Part("postpaid", p.costs.postpaid_due, tip(postpaid, p.costs.postpaid_due)),
             ),
             money(p.costs.cash),
             rank == "1",
@@ -195,7 +187,7 @@ def plan_chart(comparison: Comparison, lang: str) -> list[str]:
     )  # fmt: skip
 
     def draw(ident: str, size: tuple[float, float]) -> str:
-        return plots.rows(ident, size[0], title, desc, items, keys, tr(lang, "markdown.yuan"))
+        return rows(ident, size[0], title, desc, items, keys, tr(lang, "markdown.yuan"))
 
     return [h2(title), *figure("plans", draw)]
 
@@ -204,9 +196,9 @@ def diff_chart(d: Diff, lang: str) -> list[str]:
     before, after = tr(lang, "chart.base", base=d.base_label), tr(lang, "chart.new", new=d.new_label)
     zero = Fraction(0)
 
-    def side(key: str, name: str, month: str, value: Fraction) -> plots.Column:
+    def side(key: str, name: str, month: str, value: Fraction) -> Column:
         tip = month_tip(lang, month, name, value)
-        return plots.Column((plots.Part(key, value, tip),), {"month": month, "side": key, "cash": exact(value)})
+        return Column((Part(key, value, tip),), {"month": month, "side": key, "cash": exact(value)})
 
     bars = [
         [
@@ -225,6 +217,6 @@ def diff_chart(d: Diff, lang: str) -> list[str]:
 
     def draw(ident: str, size: tuple[float, float]) -> str:
         labels = [line.key for line in d.months]
-        return plots.columns(ident, size, title, desc, labels, bars, [], keys, tr(lang, "markdown.yuan"))
+        return columns(ident, size, title, desc, labels, bars, [], keys, tr(lang, "markdown.yuan"))
 
     return [h2(title), *figure("diff", draw)]

@@ -15,21 +15,6 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..i18n import money, tr, word
 from ..pricing import PriceSheet
-from . import View
-from .common import (
-    balance_grid,
-    bill_grid,
-    budget_text,
-    charge_grid,
-    last_day,
-    notes_text,
-    plan_lines,
-    plan_rows,
-    rank_text,
-    recommendation,
-    snippet,
-    summary_lines,
-)
 from .diff_rows import (
     diff_grant_rows,
     diff_headers,
@@ -39,9 +24,13 @@ from .diff_rows import (
     diff_total_rows,
     increase_text,
 )
+from .estimate_rows import balance_grid, bill_grid, charge_grid, summary_lines
 from .figures import diff_chart, h2, month_chart, plan_chart, tracks_of
+from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .svg import esc
+from .view import View
+from .wording import budget_text, last_day, notes_text
 
 if TYPE_CHECKING:
     from ..changes import Diff
@@ -222,7 +211,8 @@ def plans(comparison: Comparison, view: View) -> str:
     body += [h2(title), _table(header, rows, 2, classes=classes, whole=True)]
     best = comparison.plans[0]
     if best.actions:
-        body.append(f"<p>{esc(tr(lang, 'plans.reproduce-with', path=view.scenario_path))}</p>")
+        path, _ = reproduce_command(view.scenario_path)
+        body.append(f"<p>{esc(tr(lang, 'plans.reproduce-with', path=path))}</p>")
         body.append("<pre>" + "\n".join(esc(line) for line in snippet(best).split("\n")) + "</pre>")
     body += _notes(notes_text(comparison.notes, view), lang)
     return _document(heading, lang, body)

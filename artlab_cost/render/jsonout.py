@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -11,20 +10,12 @@ from ..engine import BudgetCheck, Estimate
 from ..i18n import value_text, word
 from ..messages import Level, Note
 from ..pricing import Assumed, Assumption, GrantKind, PriceSheet
-from . import View
-from .common import (
-    exact,
-    last_day,
-    listed_charges,
-    meter_title,
-    notes_text,
-    plan_name,
-    plan_ranges,
-    plan_rows,
-    rank_label,
-    snippet,
-)
 from .diff_rows import diff_headline, measures
+from .escape import json_visible
+from .estimate_rows import listed_charges
+from .plan_rows import plan_name, plan_ranges, plan_rows, rank_label, snippet
+from .view import View
+from .wording import exact, last_day, meter_title, notes_text
 
 if TYPE_CHECKING:
     from ..changes import Diff, Line
@@ -34,21 +25,12 @@ SCHEMA_VERSION = 1
 _string = json.encoder.encode_basestring  # the C encoder of a string, as json.dumps uses it (ensure_ascii=False)
 
 
-# JSON escapes C0 controls itself; DEL, C1 controls and bidirectional overrides it leaves raw. They are
-# written as \\u escapes too, so a terminal showing the document is never steered by it.
-_UNSAFE = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-_UNSAFE_CHAR = re.compile("[" + "".join(chr(c) for c in _UNSAFE) + "]")
-
-
 def dump(data: dict[str, Any]) -> str:
     """The document as `json.dumps(data, indent=2, ensure_ascii=False)` writes it, twice as fast: the standard
     library's indented encoder is pure Python, while its string encoder (used here) is C."""
     out: list[str] = []
     _write(data, "", out.append)
-    text = "".join(out)
-    if _UNSAFE_CHAR.search(text):  # rare: a scan in C first, the translation only when needed
-        text = text.translate(_UNSAFE)
-    return text + "\n"
+    return json_visible("".join(out)) + "\n"  # JSON leaves DEL, C1 and invisible characters raw: escaped
 
 
 def _write(value: Any, indent: str, put: Any) -> None:

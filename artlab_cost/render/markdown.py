@@ -7,23 +7,6 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..i18n import money, tr, word
 from ..pricing import PriceSheet
-from . import View
-from .common import (
-    balance_grid,
-    bill_grid,
-    budget_text,
-    charge_grid,
-    last_day,
-    monthly_key,
-    notes_text,
-    plan_lines,
-    plan_rows,
-    rank_text,
-    recommendation,
-    snippet,
-    summary_lines,
-    visible_lines,
-)
 from .diff_rows import (
     diff_grant_rows,
     diff_headers,
@@ -33,23 +16,16 @@ from .diff_rows import (
     diff_total_rows,
     increase_text,
 )
+from .escape import markdown_code, markdown_text
+from .estimate_rows import balance_grid, bill_grid, charge_grid, monthly_key, summary_lines
+from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
+from .view import View
+from .wording import budget_text, last_day, notes_text
 
 if TYPE_CHECKING:
     from ..changes import Diff
     from ..plans import Comparison
-
-
-# Markdown and HTML metacharacters in text that is data: escaped, so a name renders as written and
-# never as emphasis, a link, a heading or a tag (a pull-request comment renders both).
-_MARKUP = str.maketrans(
-    {
-        **{c: "\\" + c for c in "\\`*_[]|~"},  # a line's start is always this renderer's own
-        "<": "&lt;",
-        ">": "&gt;",
-        "&": "&amp;",
-    }
-)
 
 
 class Raw(str):
@@ -59,10 +35,8 @@ class Raw(str):
 
 
 def _escape(text: str) -> str:
-    """Text as Markdown that shows it literally: controls made visible, markup escaped, one line."""
-    if isinstance(text, Raw):
-        return str(text)
-    return " ".join(visible_lines(text).translate(_MARKUP).split("\n"))
+    """Text as Markdown that shows it literally: unsafe characters visible, markup escaped, one line."""
+    return str(text) if isinstance(text, Raw) else markdown_text(text)
 
 
 def table(header: list[str], rows: list[list[str]], right_from: int) -> list[str]:
@@ -131,14 +105,16 @@ def plans(comparison: Comparison, view: View) -> str:
         out += ["", f"**{budget_text(view, best_plan=True)}**"]
     best = comparison.plans[0]
     if best.actions:
-        out += ["", tr(lang, "markdown.reproduce", path=view.scenario_path), "", "```yaml", snippet(best), "```"]
+        path, command = reproduce_command(view.scenario_path)
+        line = tr(lang, "markdown.reproduce", path=markdown_code(path), command=markdown_code(command))
+        out += ["", line, "", "```yaml", snippet(best), "```"]
     out += _notes(notes_text(comparison.notes, view), lang)
     return "\n".join(out) + "\n"
 
 
 def pricing(sheet: PriceSheet, view: View) -> str:
     lang = view.lang
-    out = [f"## {sheet_title(sheet, lang)}", "", "### " + tr(lang, "pricing.meters"), ""]
+    out = [f"## {_escape(sheet_title(sheet, lang))}", "", "### " + tr(lang, "pricing.meters"), ""]
     out += table(meter_header(lang), list(meter_rows(sheet, lang)), 9)
     out += ["", "### " + tr(lang, "pricing.offers"), ""] + table(offer_header(lang), list(offer_rows(sheet, lang)), 9)
     settings_header = [tr(lang, "pricing.column.setting"), tr(lang, "pricing.column.value")]

@@ -10,7 +10,6 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ..calendar import add_months
-from .common import exact
 from .grid import wrap
 from .svg import (
     CHAR,
@@ -32,6 +31,7 @@ from .svg import (
     tick_label,
     ticks,
 )
+from .wording import exact
 
 # --- columns: months across, yuan up ------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..i18n import quantity, tr
 from ..messages import And
 from ..pricing import Grant, Meter, MeterId, PriceSheet
-from .common import covers_name
+from .wording import covers_name
 
 
 def meter_header(lang: str) -> list[str]:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from ..money import to_decimal
 from ..pricing import Rounding
-from .common import visible
+from .escape import visible
 from .grid import width as cells
 
 FONT = 12  # px in the chart's own units

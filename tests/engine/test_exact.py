@@ -313,7 +313,7 @@ def _figures(
 )
 def test_machine_figures_are_exact_or_12_places(value: Fraction, text: str) -> None:
     """docs/json.md: a finite decimal is written exactly, any other figure to 12 decimals, half even."""
-    from artlab_cost.render.common import exact
+    from artlab_cost.render.wording import exact
 
     assert exact(value) == text
 

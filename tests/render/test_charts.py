@@ -16,8 +16,8 @@ from artlab_cost import api, yamlsrc
 from artlab_cost.engine import Estimate
 from artlab_cost.pricing import Stage
 from artlab_cost.render import View
+from artlab_cost.render.bars import month_bars
 from artlab_cost.render.charts import months, track, tracks
-from artlab_cost.render.table import month_bars
 from artlab_cost.scenario import parse_scenario
 
 OFFERS = """\

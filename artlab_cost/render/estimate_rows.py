@@ -1,0 +1,139 @@
+"""An estimate as rows for people: its charges grouped by period and meter, its entitlements, bills and summary."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..engine import Balance, Charge, Estimate, daily, monthly
+from ..i18n import money, tr
+from ..pricing import METERS, GrantKind, Stage, meter_base
+from .view import By, View
+from .wording import meter_name, qty, span, stage_name
+
+
+class Row:
+    __slots__ = ("period", "key", "meter", "quantity", "unit", "amount", "stages", "assumed")
+
+    def __init__(self, period: str, key: str, meter: str, unit: str, stages: tuple[Stage, ...]) -> None:
+        self.period = period
+        self.key = key
+        self.meter = meter
+        self.quantity = Fraction(0)
+        self.unit = unit
+        self.amount = Fraction(0)
+        self.stages = {s: Fraction(0) for s in stages}
+        self.assumed = False
+
+
+def listed_charges(result: Estimate, view: View) -> list[Charge]:
+    """The charges a document lists: one per day with --by day, else joined within each month (a view: sums)."""
+    return daily(result.charges) if view.by is By.day else monthly(result.charges)
+
+
+def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
+    """Charges grouped for a table: per month and meter, day and meter, meter, or one total row per meter."""
+    rows: dict[tuple[str, str], Row] = {}
+    for c in daily(result.charges) if by == "day" else result.charges:
+        if by == "month":
+            period = c.month
+        elif by == "day":
+            period = span(c.start, c.end)
+        else:
+            period = span(result.start, result.end)
+        total = by == "total"
+        key = (period, "" if total else c.meter)
+        row = rows.get(key)
+        if row is None:
+            name = tr(lang, "meter.all") if total else meter_name(c.meter, lang)
+            row = rows[key] = Row(period, key[1], name, "" if total else c.unit, result.stages)
+        row.quantity += c.quantity
+        row.amount += c.amount
+        row.assumed = row.assumed or c.meter in result.assumed_meters
+        for a in c.allocations:
+            row.stages[a.stage] += a.amount
+    order = {m: i for i, m in enumerate(METERS)}
+    return sorted(rows.values(), key=lambda r: (r.period, order[meter_base(r.key)] if r.key else 0, r.key))
+
+
+def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str], list[list[str]], list[str]]:
+    """The charges as a document's table (Markdown, HTML): its header, a row per period and meter, and the total."""
+    stages = list(result.stages)
+    header = [tr(lang, f"markdown.column.{c}") for c in ("period", "meter", "usage", "list")]
+    header += [stage_name(s, lang).capitalize() for s in stages]
+    body = [
+        [r.period, r.meter + (" *" if r.assumed else ""), qty(r.quantity, r.unit, lang) if r.unit else "",
+         money(r.amount)] + [money(r.stages[s]) for s in stages]
+        for r in charge_rows(result, by, lang)
+    ]  # fmt: skip
+    totals = stage_totals(result)
+    total = [tr(lang, "table.total"), "", "", money(result.totals.list_price)] + [money(totals[s]) for s in stages]
+    return header, body, total
+
+
+def balance_grid(result: Estimate, lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    """The trials, packs and vouchers as a document's table: header and a row each."""
+    rows = [
+        [balance_label(b), stage_name(b.stage, lang), span(b.starts, b.ends), *balance_amounts(b, lang)]
+        for b in result.balances
+    ]
+    columns = ("entitlement", "stage", "valid", "held", "absorbed", "left", "lapsed")
+    return [tr(lang, f"markdown.column.{c}") for c in columns], rows
+
+
+def bill_grid(result: Estimate, lang: str = "en") -> tuple[list[str], list[list[str]]]:
+    """The monthly postpaid bills as a document's table."""
+    header = [tr(lang, "markdown.column.month"), tr(lang, "markdown.column.postpaid-due")]
+    return header, [[b.month, money(b.postpaid_due)] for b in result.bills]
+
+
+def stage_totals(result: Estimate) -> dict[Stage, Fraction]:
+    """What each stage absorbed in all, postpaid before rounding included."""
+    t = result.totals
+    return {s: t.absorbed.get(s, t.postpaid_exact) for s in result.stages}
+
+
+def balance_label(b: Balance) -> str:
+    return b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else "")
+
+
+def balance_amounts(b: Balance, lang: str = "en") -> tuple[str, str, str, str]:
+    """Held, absorbed, left and lapsed of an entitlement, in its own unit.
+
+    A monthly quota holds its quota a month; what is left is this month's, what lapsed is what the
+    months before left unused.
+    """
+    if b.kind is GrantKind.amount:
+        return money(b.initial), money(b.absorbed), money(b.left), money(b.lapsed)
+    if b.kind is GrantKind.capacity:
+        return qty(b.initial, "GB", lang), qty(b.absorbed, "GB-h", lang), qty(b.left, "GB", lang), "-"
+    if b.kind is GrantKind.monthly:
+        quota = tr(lang, "balance.per-month", quota=qty(b.per_month, b.unit, lang))
+        return quota, qty(b.absorbed, b.unit, lang), qty(b.left, b.unit, lang), qty(b.lapsed, b.unit, lang)
+    return (
+        qty(b.initial, b.unit, lang),
+        qty(b.absorbed, b.unit, lang),
+        qty(b.left, b.unit, lang),
+        qty(b.lapsed, b.unit, lang),
+    )
+
+
+def monthly_key(result: Estimate, lang: str = "en") -> list[str]:
+    """The line that explains /mo, when a balance is a monthly quota."""
+    return [tr(lang, "balance.monthly-key")] if any(b.kind is GrantKind.monthly for b in result.balances) else []
+
+
+def summary_lines(result: Estimate, lang: str = "en") -> list[tuple[str, Fraction, bool]]:
+    """The summary: (label, amount, whether it is the line to read first: cash out of pocket)."""
+    t = result.totals
+    lines = [(tr(lang, "summary.list"), t.list_price, False)]
+    for stage, amount in t.absorbed.items():
+        lines.append((tr(lang, "summary.absorbed", stage=stage), amount, False))
+    lines += [
+        (tr(lang, "summary.postpaid-exact"), t.postpaid_exact, False),
+        (tr(lang, "summary.postpaid-due"), t.postpaid_due, False),
+        (tr(lang, "summary.upfront"), t.upfront, False),
+        (tr(lang, "summary.cash"), t.cash, True),
+    ]
+    if t.lapsed_value:
+        lines.append((tr(lang, "summary.lapsed"), t.lapsed_value, False))
+    return lines
