@@ -1,4 +1,8 @@
-"""JSON output: one document per result, amounts as exact decimal strings, keys in a fixed order."""
+"""JSON output: one document per result, amounts as exact decimal strings, keys in a fixed order.
+
+The rows of plans and of diffs are imported by the functions that write them: an estimate's JSON, what a CI
+job runs most, pays for neither.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,8 @@ from ..engine import BudgetCheck, Estimate
 from ..i18n import value_text, word
 from ..messages import Level, Note
 from ..pricing import Assumed, Assumption, GrantKind, PriceSheet
-from .diff_rows import diff_headline, measures
 from .escape import json_visible
 from .estimate_rows import listed_charges
-from .plan_rows import plan_name, plan_ranges, plan_rows, rank_label, snippet
 from .view import View
 from .wording import exact, last_day, meter_title, notes_text
 
@@ -197,6 +199,8 @@ def estimate(result: Estimate, view: View) -> str:
 
 
 def _plan(rank: str, plan: Plan, comparison: Comparison, lang: str) -> dict[str, Any]:
+    from .plan_rows import plan_name, plan_ranges, rank_label
+
     ranges = plan_ranges(plan, comparison)
     return {
         "rank": int(rank) if rank.isdigit() else None,
@@ -221,6 +225,8 @@ def _plan(rank: str, plan: Plan, comparison: Comparison, lang: str) -> dict[str,
 
 
 def plans(comparison: Comparison, view: View) -> str:
+    from .plan_rows import plan_name, plan_rows, snippet
+
     best = comparison.plans[0]
     data = {
         "schema_version": SCHEMA_VERSION,
@@ -350,6 +356,8 @@ def _maybe(value: Fraction | None) -> str | None:
 
 
 def diff(d: Diff, view: View) -> str:
+    from .diff_rows import diff_headline, measures
+
     pct = d.total.percent("cash")
     check = view.increase
     data = {
