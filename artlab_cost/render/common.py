@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -48,8 +48,9 @@ def exact(value: Fraction | Decimal | int) -> str:
     DISPLAY_PLACES decimals (half even); no exponent, no trailing zeros."""
     if value == 0:
         return "0"
-    text = format(to_decimal(Fraction(value)).normalize(), "f")
-    return text
+    amount = to_decimal(Fraction(value))
+    digits = len(amount.as_tuple().digits)  # normalize in a context as precise as the amount: it cuts nothing
+    return format(amount.normalize(Context(prec=max(digits, 1))), "f")
 
 
 def qty(value: Fraction, unit: str, lang: str = "en") -> str:
