@@ -482,3 +482,20 @@ def test_a_yaml_merge_key_is_named_as_unsupported() -> None:
     assert [str(p) for p in src.problems] == [
         "m.yaml:3:3: thing: YAML merge keys (<<) are not supported; write the keys out"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["٤٠", "１０", "४२", "1٠", "٤٠.٥", "1e٣", "𝟏𝟎"],
+    ids=["arabic", "fullwidth", "devanagari", "mixed", "decimals", "exponent", "math"],
+)
+def test_num_refuses_digits_that_are_not_ascii(text: str) -> None:
+    """YAML's numbers are ASCII digits: `images: ٤٠` is text, never 40 (Decimal alone would read it)."""
+    value, problems = value_of(Num(), text)
+    assert value is INVALID
+    expect_one(problems, "t.yaml", 1, 4, "v", f"expected a number, got '{text}'")
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٦-٠٣-٠١", "２０２６-０３-０１"], ids=["arabic", "fullwidth"])
+def test_day_refuses_digits_that_are_not_ascii(text: str) -> None:
+    expect_one(value_of(Day(), text)[1], "t.yaml", 1, 4, "v", "expected a date (YYYY-MM-DD)")

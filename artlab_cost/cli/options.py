@@ -106,6 +106,8 @@ def yuan(value: str | None, option: str) -> Decimal | None:
     if value is None:
         return None
     try:
+        if not value.isascii():  # ASCII digits only, as in a file: Decimal alone reads ٤٠ as 40
+            raise InvalidOperation
         amount = Decimal(value)
     except InvalidOperation:
         raise UsageError(msg("cli.not-yuan", option=option, value=value)) from None
@@ -186,6 +188,8 @@ def fail_limit(value: str | None) -> tuple[Fraction, bool] | None:
         return None
     percent = value.endswith("%")
     try:
+        if not value.isascii():
+            raise InvalidOperation
         amount = Decimal(value.removesuffix("%"))
     except InvalidOperation:
         raise UsageError(msg("cli.not-increase", value=value)) from None

@@ -40,7 +40,7 @@ def color(output: Path | None) -> bool:
 def width(output: Path | None) -> int:
     """Table width: $COLUMNS if set, else the terminal's, else 80 (a file or a pipe)."""
     columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and 40 <= int(columns) <= 1000:
+    if columns.isascii() and columns.isdigit() and 40 <= int(columns) <= 1000:
         return int(columns)
     if to_terminal(output):
         import shutil

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from helpers import cli, sheet_text
 
 STUDENT = "examples/student-trial.yaml"
@@ -40,3 +41,16 @@ def test_a_long_exact_amount_reaches_json_and_csv_whole(tmp_path: Path) -> None:
     assert totals["postpaid_due"] == "7.7"
     rows = cli("estimate", scenario, "--pricing", sheet, "--format", "csv").stdout.splitlines()
     assert rows[1].split(",")[5] == "7.7000000000000000000000000000001"  # list_amount
+
+
+@pytest.mark.parametrize("value", ["٤٠", "１０"], ids=["arabic", "fullwidth"])
+def test_an_amount_of_digits_that_are_not_ascii_is_refused_on_the_command_line(value: str) -> None:
+    budget = cli("estimate", STUDENT, "--budget", value)
+    assert budget.exit_code == 2 and budget.stdout == "" and len(budget.errors) == 1, budget.stderr
+    increase = cli("diff", STUDENT, STUDENT, "--fail-on-increase", value + "%")
+    assert increase.exit_code == 2 and len(increase.errors) == 1, increase.stderr
+
+
+def test_columns_of_digits_that_are_not_ascii_are_ignored() -> None:
+    wide = cli("estimate", STUDENT, env={"COLUMNS": "１２０"})
+    assert wide.exit_code == 0 and wide.stdout == cli("estimate", STUDENT).stdout  # 80 columns, as unset
