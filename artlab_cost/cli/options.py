@@ -34,8 +34,30 @@ PricingOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _output(value: str) -> Path | None:
+    """--output's file: `-` is stdout, as for the inputs; an empty name is a usage error, not the directory `.`."""
+    if value == STDIN:
+        return None
+    if not value:
+        from ..i18n import tr
+        from .lang import current
+
+        raise typer.BadParameter(tr(current(), "cli.output-empty"))
+    return Path(value)
+
+
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the result to FILE instead of stdout.")
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        parser=_output,
+        help="Write the result to FILE instead of stdout (- is stdout). A device or FIFO is written through; a "
+        "file is replaced whole, never one that is read-only or that the command reads.",
+    ),
 ]
 BudgetOpt = Annotated[
     str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -60,34 +61,77 @@ def _mode(path: Path) -> int:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """The result on stdout, or in a file written whole or not at all (a temporary file beside it, renamed)."""
+    """The result on stdout, or in `output`: a regular file is written whole or not at all (a temporary file
+    beside it, renamed over it), a device or FIFO is written through (opened and written, never replaced)."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    try:
+        found = os.stat(output)  # through links: /dev/stdout is the stream it names
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise _cannot_write(output, exc) from None
+    if found is not None and not stat.S_ISDIR(found.st_mode):
+        if not stat.S_ISREG(found.st_mode) or os.path.abspath(output).startswith(("/dev/", "/proc/")):
+            _write_through(text, output)  # nothing under /dev or /proc is replaced (/dev/stdout to a file, say)
+            return
+    if found is not None and (found.st_mode & 0o222 == 0 or not os.access(output, os.W_OK)):
+        # as `cp` without -f: a file nobody may write is not replaced, even by root, whom rename would let
+        raise UsageError(msg("cli.output-read-only", path=str(output)))
+    _replace(text, Path(os.path.realpath(output)))  # a link keeps pointing at the file, now with the result
+
+
+def _write_through(text: str, output: Path) -> None:
+    """A device, FIFO or socket as the target: opened (never created nor replaced) and written."""
+    try:
+        with open(os.open(output, os.O_WRONLY | os.O_NOCTTY), "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise _cannot_write(output, exc) from None
+
+
+def _replace(text: str, target: Path) -> None:
+    """A regular file written whole or not at all: a temporary file beside it, renamed over it. The temporary
+    name is short, so a target whose own name is as long as the system allows is written too."""
     import tempfile
 
     temp = None
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path("."))
+        fd, temp = tempfile.mkstemp(prefix=".artlab-cost-", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(temp, _mode(output))  # as if written in place, not the private mode of a temporary file
-        os.replace(temp, output)
+        os.chmod(temp, _mode(target))  # as if written in place, not the private mode of a temporary file
+        os.replace(temp, target)
     except OSError as exc:
         if temp is not None and os.path.exists(temp):
             os.unlink(temp)
-        raise UsageError(msg("cli.cannot-write", path=str(output), reason=exc.strerror or str(exc))) from None
+        raise _cannot_write(target, exc) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> UsageError:
+    return UsageError(msg("cli.cannot-write", path=str(path), reason=exc.strerror or str(exc)))
 
 
 def refuse_inputs(output: Path | None, inputs: Sequence[str | None]) -> None:
-    """-o must not name a file the command reads: the result would overwrite its own input."""
+    """-o must not name a file the command reads (the same file: device and inode, so a link or another name
+    for it counts), nor the file stdin was redirected from when an input is `-`."""
     if output is None:
         return
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # nothing there yet, so nothing read from it
     for name in inputs:
-        if name and name != "-" and not name.startswith("git:") and Path(name).exists():
-            if Path(name).resolve() == output.resolve():
-                raise UsageError(msg("cli.output-is-input", path=str(output)))
+        if not name or name.startswith("git:"):
+            continue
+        try:
+            read = os.fstat(0) if name == "-" else os.stat(name)
+        except OSError:
+            continue  # a missing input: reported when it is read
+        if stat.S_ISREG(target.st_mode) and os.path.samestat(read, target):
+            raise UsageError(msg("cli.output-is-input", path=str(output)))
 
 
 def finish(

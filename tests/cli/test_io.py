@@ -7,7 +7,10 @@ import json
 import os
 import shlex
 import shutil
+import stat
 import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -125,3 +128,114 @@ def test_a_git_blob_is_read_after_its_size_with_end_of_options(tmp_path: Path) -
         "cat-file -s --end-of-options HEAD:./team.yaml",
         "cat-file blob --end-of-options HEAD:./team.yaml",
     ]
+
+
+# --- --output targets ------------------------------------------------------------------------------
+
+
+def _table() -> str:
+    return cli("estimate", STUDENT).stdout
+
+
+def test_output_to_a_fifo_writes_through_it(tmp_path: Path) -> None:
+    """A FIFO is opened and written, as `>` would: it stays a FIFO, and its reader gets the whole table."""
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)  # left blocked if it fails
+    reader.start()
+    run = cli_uncached("estimate", STUDENT, "-o", fifo)
+    reader.join(timeout=30)
+    assert (run.exit_code, run.stdout) == (0, ""), run.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["report.fifo"]
+    assert got == [_table().encode("utf-8")]
+
+
+def test_output_to_a_character_device_writes_through_it(tmp_path: Path) -> None:
+    """A null device made under tmp_path (never the system's: the old code renamed over its target) stays one."""
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, AttributeError):
+        pytest.skip("making a device needs root (CAP_MKNOD)")
+    run = cli_uncached("estimate", STUDENT, "--output", device)
+    assert (run.exit_code, run.stdout) == (0, ""), run.stderr
+    assert stat.S_ISCHR(device.stat().st_mode) and device.stat().st_rdev == os.makedev(1, 3)
+    assert [p.name for p in tmp_path.iterdir()] == ["null"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="as root a broken fix could replace the real /dev/null")
+def test_output_to_dev_null_writes_nothing_anywhere() -> None:
+    run = cli_uncached("estimate", STUDENT, "-o", "/dev/null")
+    assert (run.exit_code, run.stdout) == (0, "") and stat.S_ISCHR(os.stat("/dev/null").st_mode), run.stderr
+
+
+def test_a_read_only_target_is_refused_even_where_rename_could_replace_it(tmp_path: Path) -> None:
+    """Mode 444: no one may write it, so it is not replaced (as `cp` without -f), root or not; one line, exit 2."""
+    target = tmp_path / "report.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    target.chmod(0o444)
+    run = cli_uncached("estimate", STUDENT, "-o", target)
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.errors == [
+        f"error: --output {target} is read-only; make it writable or remove it first (a read-only "
+        "file is never replaced)"
+    ]
+    assert target.read_text(encoding="utf-8") == "keep me\n" and [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+def test_a_link_to_the_target_stays_a_link(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    real.write_text("old\n", encoding="utf-8")
+    link.symlink_to(real)
+    run = cli_uncached("estimate", STUDENT, "-o", link)
+    assert run.exit_code == 0, run.stderr
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == _table()
+
+
+def test_a_target_name_of_244_characters_is_written(tmp_path: Path) -> None:
+    """The temporary file beside it has a short name of its own, so the target's may be as long as it likes."""
+    target = tmp_path / ("r" * 240 + ".txt")
+    run = cli_uncached("estimate", STUDENT, "-o", target)
+    assert run.exit_code == 0, run.stderr
+    assert target.read_text(encoding="utf-8") == _table() and list(tmp_path.iterdir()) == [target]
+
+
+def test_output_dash_is_stdout(tmp_path: Path) -> None:
+    run = cli_uncached("estimate", ROOT / STUDENT, "-o", "-", cwd=tmp_path)
+    assert (
+        run.exit_code == 0 and run.stdout == cli("estimate", ROOT / STUDENT).stdout and list(tmp_path.iterdir()) == []
+    )
+
+
+def test_an_empty_output_name_is_a_usage_error(tmp_path: Path) -> None:
+    run = cli_uncached("estimate", ROOT / STUDENT, "-o", "", cwd=tmp_path)
+    assert (run.exit_code, run.stdout) == (2, "") and len(run.errors) == 1, run.stderr
+    assert "--output needs a file name (- for stdout)" in run.errors[0] and list(tmp_path.iterdir()) == []
+
+
+def test_the_file_stdin_comes_from_is_not_overwritten(tmp_path: Path) -> None:
+    """`estimate - -o s.yaml < s.yaml`: stdin is that file (same device and inode), so -o is refused as for a
+    named input. A real process: stdin must be the file itself."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_bytes((ROOT / STUDENT).read_bytes())
+    with scenario.open("rb") as stdin:
+        run = subprocess.run(
+            [sys.executable, "-m", "artlab_cost", "estimate", "-", "-o", "s.yaml"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+            env=_env(),
+        )
+    assert (run.returncode, run.stdout) == (2, ""), run.stderr
+    assert run.stderr == "error: --output s.yaml is a file this command reads; write the result elsewhere\n"
+    assert scenario.read_bytes() == (ROOT / STUDENT).read_bytes()
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """The environment of a real process: this one's, without what would change the output."""
+    drop = ("NO_COLOR", "FORCE_COLOR", "ARTLAB_COST_PRICING", "ARTLAB_COST_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTHON")}
+    return {**env, "COLUMNS": "80", "PYTHONPATH": str(ROOT), **extra}
