@@ -177,9 +177,15 @@ def read_scenario(source: str, sheet: PriceSheet, stdin: str | None = None) -> S
 
 
 def read_stdin() -> str:
+    """The scenario given as `-`; a stdin that cannot be read (closed: `<&-`) is a usage error, exit 2."""
     from .. import yamlsrc
 
-    return yamlsrc.decode(sys.stdin.buffer.read(yamlsrc.MAX_BYTES + 1), "<stdin>")
+    try:
+        data = sys.stdin.buffer.read(yamlsrc.MAX_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise UsageError(msg("cli.stdin-failed", reason=reason)) from None
+    return yamlsrc.decode(data, "<stdin>")
 
 
 def git_show(source: str) -> str:

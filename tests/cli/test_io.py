@@ -7,16 +7,19 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from helpers import ROOT, cli, cli_uncached, sheet_text
 
 from artlab_cost import yamlsrc
+from artlab_cost.i18n import tr
 
 STUDENT = "examples/student-trial.yaml"
 ONE_MONTH_OF_GPU = """\
@@ -239,3 +242,129 @@ def _env(**extra: str) -> dict[str, str]:
     drop = ("NO_COLOR", "FORCE_COLOR", "ARTLAB_COST_PRICING", "ARTLAB_COST_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTHON")}
     return {**env, "COLUMNS": "80", "PYTHONPATH": str(ROOT), **extra}
+
+
+# --- closed and broken streams, encodings, Ctrl-C: real processes, one a case ------------------------
+
+INDIE = "examples/indie-shared-sd.yaml"  # 1,526.90 yuan cash out of pocket: over a budget of 10
+NEW_USER = "examples/new-user-starter.yaml"
+
+
+def _shell(redirect: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """`python -m artlab_cost ARGS REDIRECT` through sh (`>&-` closes stdout as a user's shell would)."""
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "artlab_cost", *args])
+    return subprocess.run(
+        ["sh", "-c", f"{command} {redirect}"], capture_output=True, cwd=ROOT, timeout=120, env=env or _env()
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [["estimate", STUDENT], ["validate", STUDENT], ["--help"]], ids=["estimate", "validate", "help"]
+)
+def test_a_closed_stdout_is_exit_2_with_the_reason_on_stderr(args: list[str]) -> None:
+    run = _shell(">&-", *args)
+    errors = [line for line in run.stderr.decode().splitlines() if not line.startswith("note: ")]
+    assert run.returncode == 2 and errors == ["error: cannot write the result to stdout: Bad file descriptor"]
+
+
+def test_a_closed_stdin_is_exit_2_when_the_scenario_is_read_from_it() -> None:
+    run = _shell("<&-", "estimate", "-")
+    assert (run.returncode, run.stdout) == (2, b"")
+    assert run.stderr.decode() == "error: cannot read the scenario from stdin: Bad file descriptor\n"
+
+
+def test_a_closed_stderr_is_exit_2_never_the_budget_code_and_the_result_is_written() -> None:
+    """The notes could not be written, so the run did not do all it should (2); the table is whole on stdout."""
+    run = _shell("2>&-", "estimate", STUDENT)
+    assert run.returncode == 2 and run.stdout.decode() == _table()
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PYTHONIOENCODING": "ascii"},
+        {"PYTHONIOENCODING": "latin-1"},
+        {"PYTHONIOENCODING": "big5"},
+        {"LC_ALL": "C", "PYTHONUTF8": "0"},
+    ],
+    ids=["ascii", "latin-1", "big5", "C-locale"],
+)
+def test_an_encoding_that_cannot_hold_the_output_escapes_what_it_cannot(env: dict[str, str]) -> None:
+    """Chinese output (and the table's own characters) through an encoding that lacks some: written with
+    backslash escapes for those, never a crash; the figures are the same."""
+    encoding = env.get("PYTHONIOENCODING", "ascii")
+    run = subprocess.run(
+        [sys.executable, "-m", "artlab_cost", "estimate", STUDENT, "--lang", "zh", "--format", "markdown"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        env=_env(**env),
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.decode(encoding)  # strict: every byte is of that encoding
+    utf8 = cli("estimate", STUDENT, "--lang", "zh", "--format", "markdown").stdout
+    assert out == utf8.encode(encoding, "backslashreplace").decode(encoding)
+    assert run.stderr.decode(encoding).startswith(
+        tr("zh", "cli.note", text="").encode(encoding, "backslashreplace").decode(encoding)
+    )
+
+
+def _into_a_closed_pipe(*args: str) -> tuple[int, str]:
+    """Run with stdout a pipe whose reader has gone before anything is written: (exit code, stderr)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "artlab_cost", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=_env(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    return proc.wait(timeout=120), stderr
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["estimate", INDIE], 2),
+        (["estimate", INDIE, "--budget", "10"], 1),
+        (["diff", NEW_USER, "tests/data/new-user-grown.yaml", "--fail-on-increase", "0"], 1),
+        (["compare-plans", NEW_USER, "--time-limit", "0", "--require-proven"], 4),
+    ],
+    ids=["no-verdict", "budget", "fail-on-increase", "require-proven"],
+)
+def test_a_broken_pipe_keeps_the_verdict(args: list[str], code: int) -> None:
+    """The reader went away: said on stderr; a verdict (1, 4) is still the exit code, else the I/O error's 2."""
+    exit_code, stderr = _into_a_closed_pipe(*args)
+    assert exit_code == code, stderr
+    assert "error: cannot write the result to stdout: Broken pipe" in stderr.splitlines()
+
+
+def _wait_reading_a_pipe(pid: int) -> None:
+    """Until the process waits in a read of a pipe (its stdin: the command has started), as Linux's /proc says."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    if not wchan.exists():
+        pytest.skip("needs /proc/PID/wchan to know the command has started")
+    deadline = time.monotonic() + 60
+    while "pipe_read" not in wchan.read_text() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_ctrl_c_says_interrupted_and_exits_130() -> None:
+    """SIGINT while the scenario is read from a stdin that never ends: one line, exit 130."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "artlab_cost", "estimate", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=_env(),
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(b"name: waiting\n")
+    proc.stdin.flush()
+    _wait_reading_a_pipe(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out, err.decode()) == (130, b"", "interrupted\n")
