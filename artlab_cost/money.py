@@ -192,10 +192,28 @@ def is_finite_decimal(value: Fraction) -> bool:
 
 def to_decimal(value: Fraction, places: int | None = None, rule: Rounding = Rounding.half_even) -> Decimal:
     """A rational as a Decimal: exact when it is a finite decimal and `places` is None, else rounded to `places`
-    (DISPLAY_PLACES when None)."""
+    (DISPLAY_PLACES when None). Exact whatever its length: built from its digits, never by dividing in a
+    context (whose 28 digits would cut a long amount)."""
     if places is None:
         if is_finite_decimal(value):
-            return Decimal(value.numerator) / Decimal(value.denominator)
+            return _decimal(value, _places(value.denominator))
         places = DISPLAY_PLACES
-    rounded = round_to(value, places, rule)
-    return (Decimal(rounded.numerator) / Decimal(rounded.denominator)).quantize(Decimal(1).scaleb(-places))
+    return _decimal(round_to(value, places, rule), places)
+
+
+def _places(denominator: int) -> int:
+    """The fewest decimals that write 1/denominator exactly (a denominator of 2s and 5s only)."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives)
+
+
+def _decimal(value: Fraction, places: int) -> Decimal:
+    """A rational whose denominator divides 10**places, as the Decimal with exactly `places` decimals."""
+    digits = value.numerator * (10**places // value.denominator)
+    return Decimal((int(digits < 0), Decimal(abs(digits)).as_tuple().digits, -places))  # Decimal(int) is exact

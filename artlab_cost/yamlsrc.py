@@ -10,7 +10,7 @@ Decimal straight from its text).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import yaml
 
@@ -20,6 +20,7 @@ from .messages import Msg, msg
 MAX_BYTES = 1024 * 1024  # a scenario or price sheet is a few KiB; 1 MiB is generous
 MAX_DEPTH = 32  # the deepest legitimate document nests about 6 levels
 MAX_NODES = 100_000  # counting every alias expansion, so an alias bomb stops here
+ECHO_LIMIT = 80  # characters of a bad value (or key) a problem repeats back: enough to recognise it, one line
 
 try:  # libyaml's parser when the wheel has it (it does on the usual platforms)
     _Loader: type = yaml.CSafeLoader
@@ -65,8 +66,25 @@ class Source:
         self.problems = problems if problems is not None else []
 
     def problem(self, mark: Mark | None, path: str, message: Msg) -> Problem:
-        line, col = (mark.line, mark.column) if mark else (0, 0)
-        return Problem(self.name, line, col, path, message)
+        return located(self.name, mark, path, message)
+
+
+def echoed(value: object) -> object:
+    """A value as a problem repeats it: text over ECHO_LIMIT characters cut with an ellipsis (a 900 KB value
+    is not printed whole in an error line), inside lists and nested messages too."""
+    if isinstance(value, str):
+        return value if len(value) <= ECHO_LIMIT else value[: ECHO_LIMIT - 1] + "\u2026"
+    if isinstance(value, Msg):
+        return Msg(value.code, {key: echoed(v) for key, v in value.args.items()})
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):  # options (or an `And`); a NamedTuple is a value
+        return type(value)(echoed(v) for v in value)
+    return value
+
+
+def located(name: str, mark: Mark | None, path: str, message: Msg) -> Problem:
+    """A problem at a place in a file, its echoed values (and the field path, which may hold a key) cut short."""
+    line, col = (mark.line, mark.column) if mark else (0, 0)
+    return Problem(name, line, col, str(echoed(path)), cast(Msg, echoed(message)))
 
 
 def _mark(event: yaml.Event) -> Mark:
@@ -133,8 +151,7 @@ class _Reader:
         self.nodes = 0  # values read so far, counting every alias expansion
 
     def fail(self, mark: Mark | None, message: Msg, path: str = "") -> InputError:
-        line, col = (mark.line, mark.column) if mark else (0, 0)
-        return InputError([Problem(self.name, line, col, path, message)])
+        return InputError([located(self.name, mark, path, message)])
 
     def here(self) -> str:
         """The field path of the node about to be attached (a key's own path while it is read)."""

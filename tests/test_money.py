@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,3 +86,21 @@ def test_finite_decimals_and_their_text() -> None:
     assert to_decimal(Fraction(1, 8)) == Decimal("0.125")
     assert to_decimal(Fraction(1, 3)) == Decimal("0.333333333333")  # DISPLAY_PLACES, half even
     assert to_decimal(Fraction(2, 3), 2, Rounding.truncate) == Decimal("0.66")
+
+
+def test_a_long_finite_decimal_is_written_exactly_whatever_its_length() -> None:
+    """40 significant digits (more than the 28 of Decimal's default context), and a large amount with a third:
+    the finite one whole, the other to DISPLAY_PLACES decimals with every digit before the point."""
+    long = "1234567890.123456789012345678901234567891"
+    assert str(to_decimal(Fraction(long))) == long
+    assert str(to_decimal(-Fraction(long))) == "-" + long
+    assert str(to_decimal(Fraction(10**30) + Fraction(1, 3))) == "1" + "0" * 30 + ".333333333333"
+    assert str(to_decimal(Fraction(10**30) + Fraction(1, 8), 2, Rounding.half_up)) == "1" + "0" * 30 + ".13"
+    assert repr(to_decimal(Fraction(100))) == "Decimal('100')" and repr(to_decimal(Fraction(0), 2)) == "Decimal('0.00')"
+
+
+@examples(40)
+@given(st.integers(10**28, 10**45), st.integers(-45, 5), st.booleans())
+def test_every_finite_decimal_comes_back_exactly(digits: int, exponent: int, negative: bool) -> None:
+    value = Decimal(f"{'-' if negative else ''}{digits}E{exponent}")  # 29 to 46 significant digits, read exactly
+    assert to_decimal(Fraction(value)) == value

@@ -483,3 +483,43 @@ def test_a_yaml_merge_key_is_named_as_unsupported() -> None:
     assert [str(p) for p in src.problems] == [
         "m.yaml:3:3: thing: YAML merge keys (<<) are not supported; write the keys out"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["٤٠", "１０", "४२", "1٠", "٤٠.٥", "1e٣", "𝟏𝟎"],
+    ids=["arabic", "fullwidth", "devanagari", "mixed", "decimals", "exponent", "math"],
+)
+def test_num_refuses_digits_that_are_not_ascii(text: str) -> None:
+    """YAML's numbers are ASCII digits: `images: ٤٠` is text, never 40 (Decimal alone would read it)."""
+    value, problems = value_of(Num(), text)
+    assert value is INVALID
+    expect_one(problems, "t.yaml", 1, 4, "v", f"expected a number, got '{text}'")
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٦-٠٣-٠١", "２０２６-０３-０１"], ids=["arabic", "fullwidth"])
+def test_day_refuses_digits_that_are_not_ascii(text: str) -> None:
+    expect_one(value_of(Day(), text)[1], "t.yaml", 1, 4, "v", "expected a date (YYYY-MM-DD)")
+
+
+@pytest.mark.parametrize(
+    "spec, text, shown",
+    [
+        (Text(choices=("stable-diffusion", "comfyui")), "x" * 900_000, "unknown value '" + "x" * 79 + "\u2026'"),
+        (Num(), "9" * 900_000, "number '" + "9" * 79 + "\u2026' is out of range"),
+        (Num(), "'" + "5" * 900_000 + "'", "got the quoted text '" + "5" * 79 + "\u2026'"),
+        (Flag(), "y" * 900_000, "got '" + "y" * 79 + "\u2026'"),
+    ],
+    ids=["choice", "number", "quoted", "flag"],
+)
+def test_a_huge_bad_value_is_echoed_cut_to_80_characters(spec: schema.Spec, text: str, shown: str) -> None:
+    """A 900 KB value is not repeated whole in its one error line: 79 of its characters and an ellipsis."""
+    value, problems = value_of(spec, text)
+    assert value is INVALID
+    problem = expect_one(problems, "t.yaml", 1, 4, "v", shown)
+    assert len(str(problem)) < 300, str(problem)[:400]
+
+
+def test_a_short_bad_value_is_echoed_whole() -> None:
+    value = "x" * 80  # the limit itself: nothing to cut
+    expect_one(value_of(Text(choices=("a", "b")), value)[1], "t.yaml", 1, 4, "v", f"unknown value '{value}'")

@@ -20,7 +20,7 @@ from ..version import __version__
 from .help import LocalGroup, click_message
 from .lang import LANG_ENV, current, from_arguments, from_environment, use
 from .options import LangOpt
-from .output import err, fail_line
+from .output import err, exit_code, fail_line, open_streams, stdout_failed
 
 EXIT_CODES = (
     "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
@@ -119,10 +119,13 @@ def _name(info: CommandInfo) -> str:
 
 
 def main() -> None:
-    """The console script: Click's usage errors become one `error:` line too, exit 2; a bug is one line, exit 3.
+    """The console script: Click's usage errors become one `error:` line too, exit 2; a bug is one line, exit 3;
+    a standard stream that is closed or breaks is exit 2 (said on stderr if it can be), never 1 or 3; Ctrl-C
+    says so and exits 130.
 
     The language is settled first (--lang, $ARTLAB_COST_LANG, the locale), so that --help and Click's own
     errors are worded in it too."""
+    open_streams()
     try:
         use(from_arguments(sys.argv[1:]) or from_environment(os.environ))
     except ArtlabCostError as error:  # a $ARTLAB_COST_LANG that names no language: said in the locale's
@@ -133,6 +136,11 @@ def main() -> None:
     try:
         with only_the_command_named(sys.argv[1:]):
             code = app(standalone_mode=False, prog_name="artlab-cost")
+    except SystemExit as exc:
+        if isinstance(exc.__context__, OSError):  # Typer's own exit 1 on a broken pipe (--help | true): ours is 2
+            stdout_failed(exc.__context__)
+            sys.exit(exit_code(EXIT_OK))
+        raise
     except Exception as exc:
         lang = current()
         if isinstance(exc, typer.Abort):  # Ctrl-C (Click turns KeyboardInterrupt into Abort)
@@ -140,7 +148,7 @@ def main() -> None:
             sys.exit(INTERRUPTED)
         if isinstance(exc, click.NoArgsIsHelpError):  # plain `artlab-cost`: the help, on stderr
             err(exc.format_message())
-            sys.exit(EXIT_INPUT)
+            sys.exit(exit_code(EXIT_INPUT))
         if isinstance(exc, click.ClickException):
             ctx = getattr(exc, "ctx", None)
             text = click_message(exc.format_message().replace("Value error, ", ""), lang)  # Typer's prefix says nothing
@@ -148,7 +156,12 @@ def main() -> None:
                 text = tr(lang, "cli.see-help", message=text, command=ctx.command_path)
             err(fail_line(text, lang))
             sys.exit(exc.exit_code)
+        if isinstance(exc, OSError):  # --help or --version to a closed stdout: the environment's, not a bug
+            stdout_failed(exc)
+            sys.exit(exit_code(EXIT_OK))
         # a bug of ours: one line, and a code no script mistakes for a budget verdict
         err(tr(lang, "cli.internal-error", kind=type(exc).__name__, detail=visible(str(exc))))
         sys.exit(EXIT_BUG)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    if code == INTERRUPTED:  # Typer turns Ctrl-C into exit 130 before any handler of ours sees it
+        err(tr(current(), "cli.interrupted"))
+    sys.exit(exit_code(code) if isinstance(code, int) else exit_code(EXIT_OK))

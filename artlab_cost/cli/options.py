@@ -34,8 +34,30 @@ PricingOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _output(value: str) -> Path | None:
+    """--output's file: `-` is stdout, as for the inputs; an empty name is a usage error, not the directory `.`."""
+    if value == STDIN:
+        return None
+    if not value:
+        from ..i18n import tr
+        from .lang import current
+
+        raise typer.BadParameter(tr(current(), "cli.output-empty"))
+    return Path(value)
+
+
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the result to FILE instead of stdout.")
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        parser=_output,
+        help="Write the result to FILE instead of stdout (- is stdout). A device or FIFO is written through; a "
+        "file is replaced whole, never one that is read-only or that the command reads.",
+    ),
 ]
 BudgetOpt = Annotated[
     str | None,
@@ -106,6 +128,8 @@ def yuan(value: str | None, option: str) -> Decimal | None:
     if value is None:
         return None
     try:
+        if not value.isascii():  # ASCII digits only, as in a file: Decimal alone reads ٤٠ as 40
+            raise InvalidOperation
         amount = Decimal(value)
     except InvalidOperation:
         raise UsageError(msg("cli.not-yuan", option=option, value=value)) from None
@@ -142,7 +166,7 @@ def refuse_assumed(assumed: Sequence[Assumption]) -> None:
 
 def read_scenario(source: str, sheet: PriceSheet, stdin: str | None = None) -> Scenario:
     """A scenario named on the command line: a file, - (stdin, read once: `stdin` when read already), or
-    git:REF:PATH (the file at a git revision, read with `git show`; PATH relative to the current directory)."""
+    git:REF:PATH (the file at a git revision, read with `git cat-file`; PATH relative to the current directory)."""
     from .. import api
 
     if source == STDIN:
@@ -153,31 +177,64 @@ def read_scenario(source: str, sheet: PriceSheet, stdin: str | None = None) -> S
 
 
 def read_stdin() -> str:
+    """The scenario given as `-`; a stdin that cannot be read (closed: `<&-`) is a usage error, exit 2."""
     from .. import yamlsrc
 
-    return yamlsrc.decode(sys.stdin.buffer.read(yamlsrc.MAX_BYTES + 1), "<stdin>")
+    try:
+        data = sys.stdin.buffer.read(yamlsrc.MAX_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise UsageError(msg("cli.stdin-failed", reason=reason)) from None
+    return yamlsrc.decode(data, "<stdin>")
 
 
 def git_show(source: str) -> str:
-    """The text of git:REF:PATH, through `git show REF:./PATH` in the current directory."""
-    import subprocess
+    """The text of git:REF:PATH: the blob REF:./PATH in the current directory's repository, its size asked
+    first (`git cat-file -s`) so that a blob over the input limit is refused unread, and read with that cap.
 
+    REF reaches git as a revision, never as an option: one starting with `-` is refused, and
+    `--end-of-options` comes before it (`git:--output=x:y` once made `git show` write a file)."""
     from .. import yamlsrc
+    from ..errors import InputError, Problem
 
     ref, sep, path = source.removeprefix(GIT).partition(":")
     if not sep or not ref or not path:
         raise UsageError(msg("cli.git-form", source=source))
+    if ref.startswith("-"):
+        raise UsageError(msg("cli.git-ref-option", source=source))
     spec = f"{ref}:{path if path.startswith('/') else './' + path}"
+    size = _git(source, ["cat-file", "-s", "--end-of-options", spec], 64).strip()
+    if not size.isdigit():
+        raise UsageError(msg("cli.git-failed", source=source, reason=f"git cat-file -s: {size!r}"))
+    if int(size) > yamlsrc.MAX_BYTES:
+        raise InputError([Problem(source, 0, 0, "", msg("file.too-big", kib=yamlsrc.MAX_BYTES // 1024))])
+    return yamlsrc.decode(_git(source, ["cat-file", "blob", "--end-of-options", spec], yamlsrc.MAX_BYTES + 1), source)
+
+
+def _git(source: str, args: list[str], cap: int) -> bytes:
+    """What `git ARGS` writes, at most `cap` bytes of it (the rest is never read); its last error line if it fails."""
+    import subprocess
+
+    def failed(reason: str) -> UsageError:
+        return UsageError(msg("cli.git-failed", source=source, reason=reason))
+
     try:
-        done = subprocess.run(["git", "show", spec], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(msg("cli.git-failed", source=source, reason=str(exc))) from None
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(
-            msg("cli.git-failed", source=source, reason=reason[-1] if reason else f"exit {done.returncode}")
-        )
-    return yamlsrc.decode(done.stdout, source)
+        git = subprocess.Popen(["git", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise failed(str(exc)) from None
+    with git:
+        assert git.stdout is not None and git.stderr is not None
+        out = git.stdout.read(cap)
+        git.stdout.close()  # a longer blob: git stops on the closed pipe, unread
+        errors = git.stderr.read(4096).decode("utf-8", "replace").strip().splitlines()
+        try:
+            code = git.wait(timeout=30)
+        except subprocess.TimeoutExpired as exc:
+            git.kill()
+            raise failed(str(exc)) from None
+    if code != 0 and len(out) < cap:
+        raise failed(errors[-1] if errors else f"exit {code}")
+    return out
 
 
 def fail_limit(value: str | None) -> tuple[Fraction, bool] | None:
@@ -186,6 +243,8 @@ def fail_limit(value: str | None) -> tuple[Fraction, bool] | None:
         return None
     percent = value.endswith("%")
     try:
+        if not value.isascii():
+            raise InvalidOperation
         amount = Decimal(value.removesuffix("%"))
     except InvalidOperation:
         raise UsageError(msg("cli.not-increase", value=value)) from None

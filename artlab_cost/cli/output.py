@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,16 +13,93 @@ from typing import NoReturn
 
 import typer
 
-from ..errors import EXIT_BUDGET, EXIT_OK, ArtlabCostError, UsageError
+from ..errors import EXIT_BUDGET, EXIT_INPUT, EXIT_OK, ArtlabCostError, UsageError
 from ..i18n import tr, word
 from ..messages import Level, Note, msg
 from ..render.escape import visible, visible_lines
 from .lang import current
 
 
+class _Closed(io.TextIOBase):
+    """A standard stream that was closed when the run began (`>&-`): every read or write fails as the closed
+    descriptor would, so the failure is reported like any other I/O error, not met as a missing object."""
+
+    def _fail(self, *_: object) -> NoReturn:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    read = readline = write = _fail
+
+    @property
+    def buffer(self) -> _Closed:  # sys.stdin.buffer.read() fails the same way
+        return self
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+
+_failed: list[int] = []  # the standard streams (1, 2) that failed this run: the exit code says so
+
+
+def open_streams() -> None:
+    """Before the run reads or writes anything: a standard stream closed when it began keeps its descriptor held
+    by /dev/null (so no file the run opens takes number 0, 1 or 2) and gets a stand-in that fails on use; and
+    stdout and stderr write what their encoding cannot hold backslash-escaped (PYTHONIOENCODING=ascii,
+    LC_ALL=C), never failing on it."""
+    _failed.clear()  # a run of its own (the tests run several in one process)
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            _hold(fd)
+            setattr(sys, name, _Closed())
+        if getattr(sys, name) is None:
+            setattr(sys, name, _Closed())
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _hold(fd: int) -> None:
+    """Point descriptor `fd` at /dev/null: a stream that failed writes nowhere from now on (the flush at exit too)."""
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+    except OSError:
+        return
+    if devnull != fd:
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+def lost(fd: int) -> None:
+    """A standard stream failed (closed, a broken pipe, a full disk): remembered for the exit code, then held."""
+    _failed.append(fd)
+    _hold(fd)
+
+
+def exit_code(code: int) -> int:
+    """The run's exit code: a failed standard stream is an I/O error of the environment (2), unless the command
+    has a verdict to give (over budget 1, unproven 4) or an error of its own; never "done"."""
+    return EXIT_INPUT if _failed and code == EXIT_OK else code
+
+
 def err(text: str) -> None:
-    """A line (or lines) on stderr; control characters in it (from a name or label) are shown, not obeyed."""
-    sys.stderr.write(visible_lines(text.rstrip("\n")) + "\n")
+    """A line (or lines) on stderr; control characters in it (from a name or label) are shown, not obeyed. A
+    stderr that cannot be written is remembered (the exit code says so), never an error of its own."""
+    try:
+        sys.stderr.write(visible_lines(text.rstrip("\n")) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # ValueError: a stream closed from Python
+        lost(2)
+
+
+def stdout_failed(exc: OSError | ValueError) -> None:
+    """stdout could not take the result: said on stderr (if it can be), and remembered for the exit code."""
+    lost(1)
+    reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+    err(fail_line(tr(current(), "cli.stdout-failed", reason=reason), current()))
 
 
 def fail_line(text: str, lang: str = "en") -> str:
@@ -39,7 +119,7 @@ def color(output: Path | None) -> bool:
 def width(output: Path | None) -> int:
     """Table width: $COLUMNS if set, else the terminal's, else 80 (a file or a pipe)."""
     columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and 40 <= int(columns) <= 1000:
+    if columns.isascii() and columns.isdigit() and 40 <= int(columns) <= 1000:
         return int(columns)
     if to_terminal(output):
         import shutil
@@ -59,34 +139,80 @@ def _mode(path: Path) -> int:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """The result on stdout, or in a file written whole or not at all (a temporary file beside it, renamed)."""
+    """The result on stdout, or in `output`: a regular file is written whole or not at all (a temporary file
+    beside it, renamed over it), a device or FIFO is written through (opened and written, never replaced)."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except (OSError, ValueError) as exc:  # closed, a broken pipe, a full disk: the notes and verdict follow
+            stdout_failed(exc)
         return
+    try:
+        found = os.stat(output)  # through links: /dev/stdout is the stream it names
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise _cannot_write(output, exc) from None
+    if found is not None and not stat.S_ISDIR(found.st_mode):
+        if not stat.S_ISREG(found.st_mode) or os.path.abspath(output).startswith(("/dev/", "/proc/")):
+            _write_through(text, output)  # nothing under /dev or /proc is replaced (/dev/stdout to a file, say)
+            return
+    if found is not None and (found.st_mode & 0o222 == 0 or not os.access(output, os.W_OK)):
+        # as `cp` without -f: a file nobody may write is not replaced, even by root, whom rename would let
+        raise UsageError(msg("cli.output-read-only", path=str(output)))
+    _replace(text, Path(os.path.realpath(output)))  # a link keeps pointing at the file, now with the result
+
+
+def _write_through(text: str, output: Path) -> None:
+    """A device, FIFO or socket as the target: opened (never created nor replaced) and written."""
+    try:
+        with open(os.open(output, os.O_WRONLY | os.O_NOCTTY), "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise _cannot_write(output, exc) from None
+
+
+def _replace(text: str, target: Path) -> None:
+    """A regular file written whole or not at all: a temporary file beside it, renamed over it. The temporary
+    name is short, so a target whose own name is as long as the system allows is written too."""
     import tempfile
 
     temp = None
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path("."))
+        fd, temp = tempfile.mkstemp(prefix=".artlab-cost-", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(temp, _mode(output))  # as if written in place, not the private mode of a temporary file
-        os.replace(temp, output)
+        os.chmod(temp, _mode(target))  # as if written in place, not the private mode of a temporary file
+        os.replace(temp, target)
     except OSError as exc:
         if temp is not None and os.path.exists(temp):
             os.unlink(temp)
-        raise UsageError(msg("cli.cannot-write", path=str(output), reason=exc.strerror or str(exc))) from None
+        raise _cannot_write(target, exc) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> UsageError:
+    return UsageError(msg("cli.cannot-write", path=str(path), reason=exc.strerror or str(exc)))
 
 
 def refuse_inputs(output: Path | None, inputs: Sequence[str | None]) -> None:
-    """-o must not name a file the command reads: the result would overwrite its own input."""
+    """-o must not name a file the command reads (the same file: device and inode, so a link or another name
+    for it counts), nor the file stdin was redirected from when an input is `-`."""
     if output is None:
         return
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # nothing there yet, so nothing read from it
     for name in inputs:
-        if name and name != "-" and not name.startswith("git:") and Path(name).exists():
-            if Path(name).resolve() == output.resolve():
-                raise UsageError(msg("cli.output-is-input", path=str(output)))
+        if not name or name.startswith("git:"):
+            continue
+        try:
+            read = os.fstat(0) if name == "-" else os.stat(name)
+        except OSError:
+            continue  # a missing input: reported when it is read
+        if stat.S_ISREG(target.st_mode) and os.path.samestat(read, target):
+            raise UsageError(msg("cli.output-is-input", path=str(output)))
 
 
 def finish(
@@ -122,13 +248,20 @@ def fail(error: ArtlabCostError) -> NoReturn:
 
 
 def guard(body: Callable[[], int]) -> None:
-    """Run a command body; a user's mistake becomes one line per problem on stderr and its exit code."""
+    """Run a command body; a user's mistake becomes one line per problem on stderr and its exit code, and a
+    standard stream that failed on the way exit 2 unless a verdict (1, 4) says more."""
     try:
         code = body()
     except ArtlabCostError as error:
         fail(error)
-    except BrokenPipeError:  # `artlab-cost ... | head` closed the pipe: not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(EXIT_OK) from None
-    raise typer.Exit(code)
+    except OSError as exc:  # no file named: stdout, which validate writes itself, closed, broken or full
+        if exc.filename is None:
+            stdout_failed(exc)
+        else:
+            err(fail_line(tr(current(), "cli.io-failed", reason=exc.strerror or str(exc)), current()))
+        code = EXIT_INPUT
+    try:
+        sys.stdout.flush()  # what is still buffered fails here, said, not at the interpreter's exit (code 120)
+    except (OSError, ValueError) as exc:
+        stdout_failed(exc)
+    raise typer.Exit(exit_code(code))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 
 from ..i18n import money, quantity, tr, value_text, word
@@ -20,8 +20,9 @@ def exact(value: Fraction | Decimal | int) -> str:
     DISPLAY_PLACES decimals (half even); no exponent, no trailing zeros."""
     if value == 0:
         return "0"
-    text = format(to_decimal(Fraction(value)).normalize(), "f")
-    return text
+    amount = to_decimal(Fraction(value))
+    digits = len(amount.as_tuple().digits)  # normalize in a context as precise as the amount: it cuts nothing
+    return format(amount.normalize(Context(prec=max(digits, 1))), "f")
 
 
 def qty(value: Fraction, unit: str, lang: str = "en") -> str:

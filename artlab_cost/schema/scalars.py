@@ -11,8 +11,9 @@ from ..messages import msg
 from ..yamlsrc import Node, Scalar, Source
 from .base import INVALID, NULLS, Spec, suggest
 
-_NUMBER = re.compile(r"^[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only, as YAML reads numbers: `\d` alone would take ٤٠ or １０ (and Decimal reads them as 40, 10)
+_NUMBER = re.compile(r"^[+-]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NEAR_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off"}
 
