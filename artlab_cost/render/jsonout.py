@@ -69,16 +69,29 @@ def _write(value: Any, indent: str, put: Any) -> None:
 def _budget(check: BudgetCheck | None) -> dict[str, Any] | None:
     if check is None:
         return None
-    return {
+    out = {
         "limit": exact(check.limit),
         "measure": check.measure,
         "value": exact(check.value),
         "exceeded": check.exceeded,
         "over": exact(check.over),
     }
+    return out if check.case is None else {**out, "case": check.case}  # the case gated, with ranges only
 
 
 # --- estimate -------------------------------------------------------------------------------
+
+
+def _bills(result: Estimate) -> list[dict[str, Any]]:
+    return [
+        {"month": b.month, "postpaid_exact": exact(b.postpaid_exact), "postpaid_due": exact(b.postpaid_due)}
+        for b in result.bills
+    ]
+
+
+def _cases(result: Estimate) -> dict[str, Any]:
+    """The low and high cases of usage given as ranges, each as `totals` and `bills` are (the expected case)."""
+    return {"cases": {case.value: {"totals": _totals(run), "bills": _bills(run)} for case, run in result.cases}}
 
 
 def _totals(result: Estimate) -> dict[str, Any]:
@@ -155,10 +168,8 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
         "deduction_order": list(result.stages),
         "totals": _totals(result),
         "budget": _budget(view.budget),
-        "bills": [
-            {"month": b.month, "postpaid_exact": exact(b.postpaid_exact), "postpaid_due": exact(b.postpaid_due)}
-            for b in result.bills
-        ],
+        "bills": _bills(result),
+        **(_cases(result) if result.cases else {}),  # without ranges, no key: the document is as it always was
         "charges": _charges(result, view),
         "balances": _balances(result, view.lang),
         "purchases": [
