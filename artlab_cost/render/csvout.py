@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..engine import Estimate
 from ..pricing import PriceSheet
+from ..scenario import Case
 from .escape import csv_cell
 from .estimate_rows import listed_charges
 from .plan_rows import plan_name, plan_rows, rank_label
@@ -46,7 +47,11 @@ def _allocations(result: Estimate, view: View) -> Iterable[tuple[str, ...]]:
 
 
 def estimate(result: Estimate, view: View) -> str:
-    return _csv(ESTIMATE_HEADER, _allocations(result, view))
+    if not result.cases:
+        return _csv(ESTIMATE_HEADER, _allocations(result, view))
+    # usage given as ranges: every case's rows, each led by its case, so a filter on the column picks one
+    rows = ((case.value, *row) for case in Case for row in _allocations(result.case(case), view))
+    return _csv(("case", *ESTIMATE_HEADER), rows)
 
 
 def plans(comparison: Comparison, view: View) -> str:

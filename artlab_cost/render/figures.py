@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..i18n import money, tr
 from ..pricing import GrantKind
-from .charts import Track, months, tracks
+from .charts import Track, cash_band, months, tracks
 from .estimate_rows import balance_amounts, balance_label, monthly_key
 from .plan_rows import plan_lines, plan_rows, rank_text
-from .plots import Column, Line, Mark, Part, Row, columns, rows, track
+from .plots import Band, Column, Line, Mark, Part, Row, columns, rows, track
 from .svg import Key, esc
 from .wording import exact, span_words, stage_name
 
@@ -68,6 +68,14 @@ def month_chart(result: Estimate, lang: str) -> list[str]:
     ]
     keys = [Key(s.value, stage_name(s, lang).capitalize()) for s in result.stages]
     keys += [Key("line:list", list_name), Key("line:cash", cash_name)]
+    band = None
+    if result.cases:  # usage given as ranges: the lines are the expected case, the band spans the cases
+        ranges = cash_band(result)
+        tips = tuple(
+            tr(lang, "chart.band-tip", month=month, low=money(low), high=money(high)) for month, low, high in ranges
+        )
+        band = Band(tuple(r[1] for r in ranges), tuple(r[2] for r in ranges), tips)
+        keys.append(Key("band", tr(lang, "chart.band")))
     title = tr(lang, "chart.months")
     desc = tr(lang, "list.semicolon").join(
         tr(
@@ -85,9 +93,10 @@ def month_chart(result: Estimate, lang: str) -> list[str]:
 
     def draw(ident: str, size: tuple[float, float]) -> str:
         labels = [m.month for m in ms]
-        return columns(ident, size, title, desc, labels, bars, lines, keys, tr(lang, "markdown.yuan"))
+        return columns(ident, size, title, desc, labels, bars, lines, keys, tr(lang, "markdown.yuan"), band)
 
-    return [h2(title), *figure("months", draw, tr(lang, "chart.months-caption"))]
+    said = tr(lang, "chart.months-caption") + (" " + tr(lang, "chart.band-caption") if band else "")
+    return [h2(title), *figure("months", draw, said)]
 
 
 def track_unit(t: Track, lang: str) -> str:

@@ -24,7 +24,7 @@ from .diff_rows import (
     diff_total_rows,
     increase_text,
 )
-from .estimate_rows import balance_grid, bill_grid, charge_grid, summary_lines
+from .estimate_rows import balance_grid, bill_grid, charge_grid, summary_grid
 from .figures import diff_chart, h2, month_chart, plan_chart, tracks_of
 from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
@@ -150,13 +150,9 @@ def _verdict(text: str, exceeded: bool) -> str:
 
 def _summary(result: Estimate, view: View) -> list[str]:
     lang = view.lang
-    lines = summary_lines(result, lang)
-    rows = [[label, money(value)] for label, value, _ in lines]
-    classes = ["key" if first else "" for _, _, first in lines]
-    out = [
-        h2(tr(lang, "table.summary")),
-        _table(["", tr(lang, "markdown.yuan")], rows, 1, classes=classes),
-    ]
+    header, rows, firsts = summary_grid(result, lang)
+    classes = ["key" if first else "" for first in firsts]
+    out = [h2(tr(lang, "table.summary")), _table(header, rows, 1, classes=classes)]
     if view.budget is not None:
         out.append(_verdict(budget_text(view), view.budget.exceeded))
     return out

@@ -103,8 +103,8 @@ def _at(entry: Obj, case: Case) -> Obj:
 
 
 def _ranged(entry: Obj) -> list[str]:
-    """The field paths of an entry's figures given as ranges."""
-    return [f"{entry.path}.{key}" for key, value in entry.items() if isinstance(value, Span)]
+    """The field paths of an entry's figures given as ranges; a range of one value (`40..40`) is that value."""
+    return [f"{entry.path}.{key}" for key, v in entry.items() if isinstance(v, Span) and v.low != v.high]
 
 
 def _ends(
