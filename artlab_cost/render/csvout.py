@@ -106,7 +106,14 @@ DIFF_HEADER = ("section", "key", "measure", "before", "after", "change", "change
 
 
 def diff(d: Diff, view: View) -> str:
-    """One row per measure of the total, each month and each meter, then each entitlement that changes."""
+    """One row per measure of the total, each month and each meter, then each entitlement that changes; with
+    ranges on a side, every case's rows, each led by its case (as estimate's)."""
+    if not d.cases:
+        return _csv(DIFF_HEADER, _diff_rows(d))
+    return _csv(("case", *DIFF_HEADER), ((case.value, *row) for case in Case for row in _diff_rows(d.case(case))))
+
+
+def _diff_rows(d: Diff) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for section, lines in (("total", (d.total,)), ("month", d.months), ("meter", d.meters)):
         for line in lines:
@@ -121,4 +128,4 @@ def diff(d: Diff, view: View) -> str:
             change = "" if before is None or after is None else exact(after - before)
             show = ["" if v is None else exact(v) for v in (before, after)]
             rows.append(("entitlement", g.id, measure, *show, change, ""))
-    return _csv(DIFF_HEADER, rows)
+    return rows

@@ -16,6 +16,7 @@ from ..engine import Estimate
 from ..i18n import money, tr, word
 from ..pricing import PriceSheet
 from .diff_rows import (
+    diff_case_rows,
     diff_grant_rows,
     diff_headers,
     diff_headline,
@@ -246,6 +247,8 @@ def diff(d: Diff, view: View) -> str:
     body = [f"<header><h1>{esc(heading)}</h1>", f'<p class="meta">{esc(meta)}</p></header>']
     body.append(f'<p class="headline">{esc(diff_headline(d, lang))}</p>')
     body += [h2(tr(lang, "diff.total")), _table(headers["total"], diff_total_rows(d, lang), 1)]
+    if d.cases:  # usage given as ranges: the tables are the expected case, and each case's cash beside
+        body += [h2(tr(lang, "diff.cases")), _table(headers["cases"], diff_case_rows(d, lang), 1)]
     if view.increase is not None:
         body.append(_verdict(increase_text(view.increase, lang), view.increase.exceeded))
     body += diff_chart(d, lang)

@@ -360,15 +360,10 @@ def _maybe(value: Fraction | None) -> str | None:
     return None if value is None else exact(value)
 
 
-def diff(d: Diff, view: View) -> str:
+def _changes(d: Diff, lang: str) -> dict[str, Any]:
+    """The figures of a diff: the change of cash, every measure of the total, each month, meter and grant."""
     pct = d.total.percent("cash")
-    check = view.increase
-    data = {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "diff",
-        "base": _side(d.base, d.base_label, view.lang),
-        "new": _side(d.new, d.new_label, view.lang),
-        "headline": diff_headline(d, view.lang),
+    return {
         "cash_change": exact(d.cash_change),
         "cash_change_percent": None if pct is None else exact(pct),
         "monthly_change": exact(d.monthly_change),
@@ -387,13 +382,27 @@ def diff(d: Diff, view: View) -> str:
         "entitlements": [
             {
                 "id": g.id,
-                "name": g.name.text(view.lang),
+                "name": g.name.text(lang),
                 "unit": g.unit,
                 "left": {"before": _maybe(g.left[0]), "after": _maybe(g.left[1])},
                 "lapsed_value": {"before": _maybe(g.lapsed_value[0]), "after": _maybe(g.lapsed_value[1])},
             }
             for g in d.grants
         ],
+    }
+
+
+def diff(d: Diff, view: View) -> str:
+    check = view.increase
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "diff",
+        "base": _side(d.base, d.base_label, view.lang),
+        "new": _side(d.new, d.new_label, view.lang),
+        "headline": diff_headline(d, view.lang),
+        **_changes(d, view.lang),
+        # usage given as ranges on a side: the same figures for the low and the high case (without, no key)
+        **({"cases": {case.value: _changes(run, view.lang) for case, run in d.cases}} if d.cases else {}),
         "fail_on_increase": None
         if check is None
         else {"limit": exact(check.limit), "percent": check.percent, "exceeded": check.exceeded},

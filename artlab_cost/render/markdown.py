@@ -8,6 +8,7 @@ from ..engine import Estimate
 from ..i18n import money, tr, word
 from ..pricing import PriceSheet
 from .diff_rows import (
+    diff_case_rows,
     diff_grant_rows,
     diff_headers,
     diff_headline,
@@ -140,6 +141,8 @@ def diff(d: Diff, view: View) -> str:
         "",
     ]
     out += table(headers["total"], diff_total_rows(d, lang), 1)
+    if d.cases:  # usage given as ranges: the tables are the expected case, and each case's cash beside
+        out += ["", "### " + tr(lang, "diff.cases"), ""] + table(headers["cases"], diff_case_rows(d, lang), 1)
     if view.increase is not None:
         out += ["", f"**{_escape(increase_text(view.increase, lang))}**"]
     out += _details(_escape(tr(lang, "diff.months-details")), table(headers["months"], diff_month_rows(d), 1))

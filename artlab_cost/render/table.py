@@ -16,7 +16,15 @@ from ..messages import Yuan
 from ..pricing import PriceSheet, Stage
 from ..scenario import Case
 from .bars import month_bars
-from .diff_rows import diff_grant_rows, diff_headers, diff_headline, diff_meter_rows, diff_month_rows, diff_total_rows
+from .diff_rows import (
+    diff_case_rows,
+    diff_grant_rows,
+    diff_headers,
+    diff_headline,
+    diff_meter_rows,
+    diff_month_rows,
+    diff_total_rows,
+)
 from .estimate_rows import (
     balance_amounts,
     balance_label,
@@ -220,6 +228,10 @@ def diff(d: Diff, view: View) -> str:
         (title, "bold"),
         (diff_headline(d, lang), "bold"),
         _sheet(tr(lang, "diff.total"), headers["total"], diff_total_rows(d, lang)),
+    ]
+    if d.cases:  # usage given as ranges: the tables are the expected case, and each case's cash beside
+        blocks.append(_sheet(tr(lang, "diff.cases"), headers["cases"], diff_case_rows(d, lang)))
+    blocks += [
         _sheet(tr(lang, "diff.months"), headers["months"], diff_month_rows(d)),
         _sheet(tr(lang, "diff.meters"), headers["meters"], diff_meter_rows(d, lang)),
     ]
