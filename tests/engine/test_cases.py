@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 from fractions import Fraction
 
-from helpers import bundled_sheet, examples
+from helpers import bundled_sheet, examples, make_sheet
 from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_properties import SHEET, scenarios
@@ -100,6 +100,25 @@ def test_idle_share_moves_traffic_to_the_cheaper_price_so_the_low_end_costs_most
     assert cash(usage) == [Decimal("10.00"), Decimal("7.50"), Decimal("5.00")]
     notes = [n.code for n in cases(usage)[Case.expected].notes]  # type: ignore[attr-defined]
     assert "note.idle-share-range" in notes and "note.ranges" in notes
+
+
+BUSY_PACK = make_sheet(
+    """
+    busy-pack:
+      {name: busy hours pack, stage: pack, price: 0, validity_months: 12, limit: stackable,
+       grants: [{quantity: 10, covers: [traffic_busy]}], source: test}
+    """
+)
+
+
+def test_with_a_pack_for_busy_hours_only_both_ends_of_idle_share_cost_more_than_its_middle() -> None:
+    # 20 GB a month, 10 GB of busy hours covered (bought before the period, paid then):
+    # share 0: busy 20, 10 covered, 10 x 0.50 = 5.00; share 0.5: idle 10 x 0.25 = 2.50, busy 10 all covered;
+    # share 1: idle 20 x 0.25 = 5.00. Cash is lowest inside the range, so neither end is the cheapest.
+    text = APRIL % ("false", 1) + "  - {kind: traffic, gb_per_month: 20, idle_share: 0..1}\n"
+    text += "holdings:\n  - {offer: busy-pack, date: 2027-03-01}\n"
+    result = api.estimate(api.scenario_from_text(text, BUSY_PACK), BUSY_PACK)
+    assert [to_decimal(result.case(c).totals.cash) for c in Case] == [Decimal(5), Decimal("2.50"), Decimal(5)]
 
 
 def test_requests_a_month_past_the_free_allowance() -> None:
