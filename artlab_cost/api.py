@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from . import engine, yamlsrc
 from .engine import Estimate, State
 from .errors import UsageError
-from .messages import LANGS, msg
+from .messages import LANGS, before_warnings, msg, note
 from .money import to_decimal as to_decimal  # an exact amount as a Decimal
 from .pricing import PriceSheet
 from .pricing import load_sheet as _load_sheet
@@ -106,7 +106,7 @@ def compare_plans(
     both = sorted(set(only) & set(exclude))
     if both:
         raise UsageError(msg("cli.only-and-exclude", offers=tuple(both)))
-    return compare(
+    result = compare(
         scenario,
         sheet,
         only=only,
@@ -117,6 +117,10 @@ def compare_plans(
         limits=Limits(time_limit, None),
         progress=progress,
     )
+    if not scenario.ranges:
+        return result
+    # usage given as ranges: the search ranks the expected case (Scenario.case runs another), and says so
+    return result._replace(notes=before_warnings(result.notes, [note("note.plans-expected-case")]))
 
 
 def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: str = "new") -> Diff:

@@ -11,11 +11,10 @@ are named by the figures' ends and a note says the cash of a case may lie outsid
 
 from __future__ import annotations
 
-from ..messages import note
+from ..messages import before_warnings, note
 from ..pricing import PriceSheet
 from ..scenario import Case, Scenario
 from . import simulate
-from .alternatives import with_setting_notes
 from .result import Estimate, State
 
 
@@ -27,4 +26,4 @@ def with_cases(scenario: Scenario, sheet: PriceSheet, result: Estimate, state: S
     notes = [note("note.ranges", fields=tuple(scenario.ranges))]
     if any(path.endswith(".idle_share") for path in scenario.ranges):
         notes.append(note("note.idle-share-range"))
-    return with_setting_notes(result._replace(cases=runs), notes)
+    return result._replace(cases=runs, notes=before_warnings(result.notes, notes))

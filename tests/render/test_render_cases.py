@@ -164,6 +164,14 @@ def test_a_diff_without_ranges_has_no_cases() -> None:
     assert "in each case" not in table.diff(plain, VIEW)
 
 
+def test_compare_plans_says_it_ranks_the_expected_case() -> None:
+    scenario = api.scenario_from_text(RANGED, bundled_sheet(), name="ranged.yaml")
+    comparison = api.compare_plans(scenario, bundled_sheet(), top=1)
+    assert "note.plans-expected-case" in [n.code for n in comparison.notes]
+    plain = api.compare_plans(api.scenario_from_text(LOW, bundled_sheet()), bundled_sheet(), top=1)
+    assert "note.plans-expected-case" not in [n.code for n in plain.notes]
+
+
 # --- the command line ------------------------------------------------------------------------------
 
 
