@@ -78,7 +78,7 @@ def _codes_in_use() -> set[str]:
     built |= {f"diff.column.{c}" for c in ("before", "after", "change", "percent", "month", "list-before")}
     built |= {f"diff.column.{c}" for c in ("list-after", "cash-before", "cash-after", "meter", "postpaid-before")}
     built |= {f"diff.column.{c}" for c in ("postpaid-after", "entitlement", "left-before", "left-after")}
-    built |= {f"diff.column.{c}" for c in ("lapsed-before", "lapsed-after")}
+    built |= {f"diff.column.{c}" for c in ("lapsed-before", "lapsed-after", "case")}
     return _literal_codes() | built | set(CLICK_MESSAGES)
 
 
