@@ -20,6 +20,8 @@ _TOOL = Field(
     default=Tool.stable_diffusion.value,
 )
 
+# A usage figure is `Ranged(Num(...))`: a number or a range of them (docs/scenario.md, "Ranges"). The loader
+# builds each case's usage from every key at that end, so wrapping a new figure's Num is all it takes.
 USAGE_KINDS = {
     UsageKind.shared.value: Record(
         {
