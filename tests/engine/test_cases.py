@@ -224,3 +224,20 @@ def test_idle_share_only_moves_traffic_to_the_cheaper_idle_hours(scenario: Scena
 
     assert traffic(after) == traffic(before)
     assert after.totals.cash <= before.totals.cash
+
+
+@examples(40)
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_the_low_case_is_the_cheapest_and_the_high_case_the_dearest(scenario: Scenario, rng: random.Random) -> None:
+    """Ranges from the scenario's figures up to raised ones (idle_share left alone), through engine/cases.py:
+    low <= expected <= high in cash, and each month's bill too."""
+    from artlab_cost.engine.cases import with_cases
+
+    expected = tuple(_grown(u, rng) for u in scenario.usage)
+    high = tuple(_grown(u, rng) for u in expected)
+    ranged = scenario._replace(usage=expected, ranges=("usage[0].gb",), ends=(scenario.usage, high))
+    result = with_cases(ranged, SHEET, simulate(ranged, SHEET))
+    runs = [result.case(c) for c in Case]
+    assert runs[0].totals.cash <= runs[1].totals.cash <= runs[2].totals.cash
+    for low_bill, mid_bill, high_bill in zip(*(r.bills for r in runs), strict=True):
+        assert low_bill.postpaid_due <= mid_bill.postpaid_due <= high_bill.postpaid_due
