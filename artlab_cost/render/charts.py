@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ..calendar import add_months
-from ..changes import month_sides
+from ..changes import Diff, month_sides
 from ..engine import Balance, Estimate
 from ..money import ZERO
 from ..pricing import GrantKind, Stage
@@ -50,6 +50,12 @@ def cash_band(result: Estimate) -> list[tuple[str, Fraction, Fraction]]:
         (m.month, min(ms[i].cash for ms in per_case), max(ms[i].cash for ms in per_case))
         for i, m in enumerate(per_case[0])
     ]
+
+
+def diff_cash_band(d: Diff, side: str) -> list[tuple[str, Fraction, Fraction]]:
+    """Each month of a diff: one side's (`before` or `after`) cash, lowest and highest over the three cases."""
+    per_case = [[getattr(line, side).get("cash", ZERO) for line in d.case(c).months] for c in Case]
+    return [(line.key, min(v[i] for v in per_case), max(v[i] for v in per_case)) for i, line in enumerate(d.months)]
 
 
 Point = tuple[date, Fraction]

@@ -152,6 +152,14 @@ def test_diff_tables_give_each_cases_cash() -> None:
     assert re.search(r"High +494\.10 +1,435\.98 +\+941\.88 +\+191%", text)
 
 
+def test_the_diff_report_bands_the_side_with_ranges_over_its_own_bars() -> None:
+    text = html.diff(changed(), VIEW)
+    bands = re.findall(r'<rect class="range" data-low="([^"]+)" data-high="([^"]+)"', text)
+    assert bands == [("243", "705"), ("251.1", "730.98")] * 2  # the new side only: the base has no ranges
+    assert "a shaded box over a bar spans that side" in text
+    assert 'class="range"' not in html.diff(api.diff(low(), low()), VIEW)
+
+
 def test_diff_csv_leads_each_row_with_its_case() -> None:
     rows = list(csv.DictReader(io.StringIO(csvout.diff(changed(), VIEW))))
     cash = {r["case"]: r["change"] for r in rows if (r["section"], r["measure"]) == ("total", "cash")}
