@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING
 from . import engine, yamlsrc
 from .engine import Estimate, State
 from .errors import UsageError
-from .messages import LANGS, msg
+from .messages import LANGS, before_warnings, msg, note
 from .money import to_decimal as to_decimal  # an exact amount as a Decimal
 from .pricing import PriceSheet
 from .pricing import load_sheet as _load_sheet
-from .scenario import Scenario, parse_scenario
+from .scenario import Case, Scenario, parse_scenario
 
 if TYPE_CHECKING:
     from .changes import Diff, Increase
@@ -67,12 +67,16 @@ def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = Non
 
     `state` carries balances and request allowances from an estimate of the period before. When
     the figures rest on an assumed setting (engine/assumptions.py), the notes give the cash out of
-    pocket under each of its other values.
+    pocket under each of its other values. When usage is given as ranges, the result is the expected
+    case, and `result.case(Case.low)` and `result.case(Case.high)` the runs at the ranges' ends
+    (engine/cases.py).
     """
     from .engine.alternatives import setting_notes, with_setting_notes
+    from .engine.cases import with_cases
 
     result = engine.simulate(scenario, sheet, state)
-    return with_setting_notes(result, setting_notes(scenario, sheet, result, state))
+    result = with_setting_notes(result, setting_notes(scenario, sheet, result, state))
+    return with_cases(scenario, sheet, result, state)
 
 
 def compare_plans(
@@ -102,7 +106,7 @@ def compare_plans(
     both = sorted(set(only) & set(exclude))
     if both:
         raise UsageError(msg("cli.only-and-exclude", offers=tuple(both)))
-    return compare(
+    result = compare(
         scenario,
         sheet,
         only=only,
@@ -113,6 +117,10 @@ def compare_plans(
         limits=Limits(time_limit, None),
         progress=progress,
     )
+    if not scenario.ranges:
+        return result
+    # usage given as ranges: the search ranks the expected case (Scenario.case runs another), and says so
+    return result._replace(notes=before_warnings(result.notes, [note("note.plans-expected-case")]))
 
 
 def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: str = "new") -> Diff:
@@ -123,11 +131,22 @@ def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: 
     return make(base, new, base_label, new_label)
 
 
-def check_budget(result: Estimate | Comparison, limit: Decimal, measure: str = "cash") -> BudgetCheck:
+def check_budget(
+    result: Estimate | Comparison, limit: Decimal, measure: str = "cash", *, case: str = "expected"
+) -> BudgetCheck:
     """An estimate's cash (or `postpaid` due, or `list` price) against a limit in yuan; for a comparison,
-    the best plan's (the one a budget-minded user would take)."""
-    costs = result.totals if isinstance(result, Estimate) else result.plans[0].costs
-    return engine.check_budget(costs, limit, engine.Measure(measure))
+    the best plan's (the one a budget-minded user would take).
+
+    For an estimate of usage given as ranges, `case` picks the case gated: `expected` (as without
+    ranges), `low` or `high` (a cautious gate). Without ranges every case is the one estimate.
+    """
+    if not isinstance(result, Estimate):
+        return engine.check_budget(result.plans[0].costs, limit, engine.Measure(measure))
+    if case not in tuple(Case):
+        raise UsageError(msg("api.unknown-case", value=case, cases=tuple(Case)))
+    which = Case(case)
+    gated = result.case(which).totals
+    return engine.check_budget(gated, limit, engine.Measure(measure), which if result.cases else None)
 
 
 def check_increase(result: Diff, limit: Decimal | Fraction, *, percent: bool = False) -> Increase:

@@ -17,6 +17,7 @@ from .engine.charges import meter_order
 from .messages import Note, Words, unique
 from .money import ZERO
 from .pricing import Stage
+from .scenario import Case
 
 Side = dict[str, Fraction]  # measure -> amount: "list", a stage, "postpaid_exact", "postpaid_due", "upfront", "cash"
 
@@ -66,6 +67,13 @@ class Diff(NamedTuple):
     total: Line
     grants: tuple[GrantChange, ...]
     notes: tuple[Note, ...] = ()
+    # when either side gives usage as ranges: the diff of the low cases and of the high cases; this is the expected
+    cases: tuple[tuple[Case, Diff], ...] = ()
+
+    def case(self, case: Case) -> Diff:
+        """The diff of one case: this one for `expected`, and for every case when neither side has ranges."""
+        runs: dict[Case, Diff] = dict(self.cases)
+        return runs.get(case, self)
 
     @property
     def cash_change(self) -> Fraction:
@@ -160,10 +168,19 @@ def _grants(base: Estimate, new: Estimate) -> tuple[GrantChange, ...]:
 
 
 def diff(base: Estimate, new: Estimate, base_label: str = "base", new_label: str = "new") -> Diff:
-    """What changes from `base` to `new`: months in date order, meters as the waterfall orders them."""
+    """What changes from `base` to `new`: months in date order, meters as the waterfall orders them.
+
+    When either side gives usage as ranges, the diff is that of the expected cases, with the diffs of
+    the low cases and of the high cases beside it (a side without ranges is the same in every case).
+    """
     stages = tuple(dict.fromkeys(s for s in (*base.stages, *new.stages) if s is not Stage.postpaid))
     months_before, months_after = month_sides(base), month_sides(new)
     meters_before, meters_after = _meters(base), _meters(new)
+    cases = (
+        tuple((c, diff(base.case(c), new.case(c), base_label, new_label)) for c in (Case.low, Case.high))
+        if base.cases or new.cases
+        else ()
+    )
     return Diff(
         base=base,
         new=new,
@@ -175,4 +192,5 @@ def diff(base: Estimate, new: Estimate, base_label: str = "base", new_label: str
         total=Line("total", _totals(base), _totals(new)),
         grants=_grants(base, new),
         notes=tuple(unique([*new.notes, *base.notes])),
+        cases=cases,
     )

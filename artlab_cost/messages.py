@@ -49,6 +49,12 @@ def note(code: str, rule: str = "", level: Level = Level.note, **args: Any) -> N
     return Note(code, args, rule, level)
 
 
+def before_warnings(notes: tuple[Note, ...], extra: list[Note]) -> tuple[Note, ...]:
+    """The notes with `extra` after the other notes and before the warnings (a result lists its warnings last)."""
+    plain = [n for n in notes if n.level is Level.note]
+    return (*plain, *extra, *(n for n in notes if n.level is not Level.note))
+
+
 def unique(notes: list[Note]) -> list[Note]:
     """The notes without repeats, in their first order (one note per offer, however many slots it has)."""
     seen: set[tuple[str, str]] = set()

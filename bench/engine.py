@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 import tempfile
 import time
@@ -39,6 +40,7 @@ import _util as u
 
 u.use_checkout()
 
+from artlab_cost import api  # noqa: E402
 from artlab_cost.calendar import add_months  # noqa: E402
 from artlab_cost.engine import price_usage, simulate  # noqa: E402
 from artlab_cost.pricing import load_sheet  # noqa: E402
@@ -49,6 +51,11 @@ START = date(2027, 1, 1)
 LINEAR_TOLERANCE = 1.15  # a doubling may cost up to 2 x 1.15 before it counts as faster than linear
 ONE_YEAR_50_GOAL = 1.0  # seconds; "well under" it
 HTML_GOAL = (1.0, 2_000_000)  # the HTML report of the 8-year scenario: under a second to render, under 2 MB
+RANGES_GOAL = 3.3  # estimate with ranges runs the engine three times: at most 3x without, 10% for the rest
+FIGURES = re.compile(
+    r"\b(images|seconds_per_image|gpu_seconds|hours_per_day|gb|growth_gb_per_month|gb_per_month|idle_share"
+    r"|put_per_month|get_per_month): ([0-9.]+)"
+)
 
 
 def _day(d: date) -> str:
@@ -263,6 +270,35 @@ def compare_with(baseline: Path, files: list[Path], runs: int, rounds: int = 3) 
     print()
 
 
+def ranged_yaml(text: str) -> str:
+    """The scenario with every usage figure a range from half of it to it: three cases that all differ from each
+    other wherever the figure is not 0 (the high end is the figure, so no bound such as 24 hours is passed)."""
+
+    def ranged(m: re.Match[str]) -> str:
+        value = Fraction(m.group(2))
+        half = value // 2 if m.group(1).endswith("per_month") and value.denominator == 1 else value / 2
+        low = str(half if half.denominator == 1 else float(half))
+        return f"{m.group(1)}: {{low: {low}, expected: {m.group(2)}, high: {m.group(2)}}}"
+
+    return FIGURES.sub(ranged, text)
+
+
+def measure_ranges(path: Path, sheet, runs: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+    """Median time of api.estimate on the scenario and on its ranged twin, interleaved; the ranges it has."""
+    ranged_path = path.with_name(path.stem + "-ranged.yaml")
+    ranged_path.write_text(ranged_yaml(path.read_text(encoding="utf-8")), encoding="utf-8")
+    plain, ranged = load_scenario(path, sheet), load_scenario(ranged_path, sheet)
+    api.estimate(plain, sheet), api.estimate(ranged, sheet)  # warm-up
+    times: dict[str, list[float]] = {"plain": [], "ranged": []}
+    for _ in range(runs):
+        for name, scen in (("plain", plain), ("ranged", ranged)):
+            gc.collect()
+            t0 = time.perf_counter()
+            api.estimate(scen, sheet)
+            times[name].append(time.perf_counter() - t0)
+    return u.median(times["plain"]), u.median(times["ranged"]), len(ranged.ranges)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description="Time artlab_cost.engine.simulate on generated scenarios of growing size.")
     p.add_argument("--runs", type=int, default=5, help="timed runs per size; the median is reported (default 5)")
@@ -296,6 +332,7 @@ def main() -> int:
             d = data[(years, packs)]
             took = f"{u.fmt_s(d['sim'])} (loading the YAML took {u.fmt_s(d['load'])})"
             print(f"  measured {years} y, {packs} packs: {took}", file=sys.stderr)
+        plain_s, ranged_s, ranges = measure_ranges(Path(tmp) / "gen-1y-50p.yaml", sheet, args.runs)
         if args.baseline:
             files = [Path(tmp) / f"gen-{y}y-{n}p.yaml" for y, n in dict.fromkeys(by_years + by_packs)]
             compare_with(args.baseline, files, args.runs)
@@ -360,6 +397,12 @@ def main() -> int:
     print(
         f"Goal: the HTML report of 8 years, 50 packs under {HTML_GOAL[0]:.0f} s and {HTML_GOAL[1] / 1e6:.0f} MB: "
         f"{u.fmt_s(eight['html'])}, {eight['html_bytes'] / 1e6:.2f} MB {u.verdict(html_ok)}"
+    )
+    ratio = ranged_s / plain_s
+    print(
+        f"Goal: api.estimate with every usage figure a range ({ranges} ranges, 1 year, 50 packs) at most "
+        f"{RANGES_GOAL}x without: {u.fmt_s(ranged_s)} against {u.fmt_s(plain_s)}, {ratio:.2f}x "
+        f"{u.verdict(ratio <= RANGES_GOAL)}"
     )
     odd = [(k, o) for k, d in data.items() for o in d["odd"]]
     if odd:

@@ -78,7 +78,7 @@ def _codes_in_use() -> set[str]:
     built |= {f"diff.column.{c}" for c in ("before", "after", "change", "percent", "month", "list-before")}
     built |= {f"diff.column.{c}" for c in ("list-after", "cash-before", "cash-after", "meter", "postpaid-before")}
     built |= {f"diff.column.{c}" for c in ("postpaid-after", "entitlement", "left-before", "left-after")}
-    built |= {f"diff.column.{c}" for c in ("lapsed-before", "lapsed-after")}
+    built |= {f"diff.column.{c}" for c in ("lapsed-before", "lapsed-after", "case")}
     return _literal_codes() | built | set(CLICK_MESSAGES)
 
 
@@ -89,8 +89,10 @@ def test_every_code_the_package_uses_is_in_the_english_catalogue_and_no_other() 
     assert len(codes) > 300
     assert sorted(c for c in codes if c not in english) == []
     from artlab_cost.pricing import Increment, Limit, Rounding, Stage, TieBreak
+    from artlab_cost.scenario import Case
 
-    terms = {f"{e.__name__.lower()}.{m.value}" for e in (Stage, Rounding, Increment, TieBreak, Limit) for m in e}
+    enums = (Stage, Rounding, Increment, TieBreak, Limit, Case)
+    terms = {f"{e.__name__.lower()}.{m.value}" for e in enums for m in e}
     terms |= {f"measure.{m}" for m in ("cash", "postpaid", "list")} | {"list.separator", "list.and"}
     known = codes | terms | _strings_in_source()
     assert sorted(c for c in english if c not in known) == []

@@ -69,6 +69,14 @@ def estimate(
     ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
+    budget_case: Annotated[
+        str | None,
+        typer.Option(
+            "--budget-case",
+            metavar="low|expected|high",
+            help="Which case --budget gates when usage is given as ranges (default: expected).",
+        ),
+    ] = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -79,6 +87,7 @@ def estimate(
         from .. import api
 
         limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
+        case = _budget_case(budget_case, budget)
         if chart and format is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
             raise UsageError(msg("cli.chart-table-only", format=format.value))
         refuse_inputs(output, [scenario, sheet_path(pricing)])
@@ -87,13 +96,24 @@ def estimate(
         result = api.estimate(scen, sheet)
         if strict:
             refuse_assumed(result.assumptions)
-        check = api.check_budget(result, limit, on) if limit is not None else None
+        check = api.check_budget(result, limit, on, case=case) if limit is not None else None
         view = _view(format, output, quiet, by=by, budget=check, chart=chart)
         verdict = word(check.verdict(), view.lang) if check is not None else None
         text = renderer(format).estimate(result, view)
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
     guard(run)
+
+
+def _budget_case(value: str | None, budget: str | None) -> str:
+    """--budget-case's case; given without --budget, a usage error (it would be ignored)."""
+    from ..scenario import Case
+
+    if value is not None and budget is None:
+        raise UsageError(msg("cli.budget-case-alone"))
+    if value is not None and value not in tuple(Case):
+        raise UsageError(msg("cli.budget-case", value=value))
+    return value or Case.expected.value
 
 
 @app.command(

@@ -8,7 +8,7 @@ asked for by `api.estimate` rather than done in every `simulate`.
 
 from __future__ import annotations
 
-from ..messages import Level, Note, Yuan, note
+from ..messages import Note, Yuan, before_warnings, note
 from ..pricing import PriceSheet
 from ..scenario import Scenario
 from .assumptions import alternatives, with_setting
@@ -47,8 +47,4 @@ def setting_notes(scenario: Scenario, sheet: PriceSheet, result: Estimate, state
 
 def with_setting_notes(result: Estimate, notes: list[Note]) -> Estimate:
     """The result with `notes` after its other notes and before its warnings."""
-    if not notes:
-        return result
-    plain = [n for n in result.notes if n.level is Level.note]
-    warnings = [n for n in result.notes if n.level is not Level.note]
-    return result._replace(notes=(*plain, *notes, *warnings))
+    return result._replace(notes=before_warnings(result.notes, notes)) if notes else result

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from ..messages import Msg, Yuan, msg
 from ..money import ZERO, q
+from ..scenario import Case
 from .result import Costs, Totals
 
 
@@ -24,6 +25,7 @@ class BudgetCheck(NamedTuple):
     limit: Fraction
     measure: Measure
     value: Fraction
+    case: Case | None = None  # the case gated, for a scenario with ranges (--budget-case); None without ranges
 
     @property
     def over(self) -> Fraction:
@@ -36,11 +38,12 @@ class BudgetCheck(NamedTuple):
     def verdict(self) -> Msg:
         """The verdict as a message: exceeded by how much, or within."""
         args = {"measure": self.measure, "value": Yuan(self.value), "limit": Yuan(self.limit)}
-        if self.exceeded:
-            return msg("budget.exceeded", over=Yuan(self.over), **args)
-        return msg("budget.within", **args)
+        said = msg("budget.exceeded", over=Yuan(self.over), **args) if self.exceeded else msg("budget.within", **args)
+        return said if self.case is None else msg("budget.in-case", verdict=said, case=self.case)
 
 
-def check_budget(totals: Totals | Costs, limit: Decimal | Fraction, measure: Measure) -> BudgetCheck:
+def check_budget(
+    totals: Totals | Costs, limit: Decimal | Fraction, measure: Measure, case: Case | None = None
+) -> BudgetCheck:
     value = {Measure.cash: totals.cash, Measure.postpaid: totals.postpaid_due, Measure.list: totals.list_price}[measure]
-    return BudgetCheck(q(limit), measure, value)
+    return BudgetCheck(q(limit), measure, value, case)

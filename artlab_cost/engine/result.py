@@ -10,7 +10,7 @@ from ..calendar import add_months, month_key
 from ..messages import Chain, Msg, Note, Words, note
 from ..money import ZERO, q, round_to
 from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base
-from ..scenario import Scenario
+from ..scenario import Case, Scenario
 from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from .charges import Priced, meter_order
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
@@ -113,6 +113,13 @@ class Estimate(NamedTuple):
     assumed_meters: frozenset[str]  # meter keys whose price is an assumption
     state: State
     assumptions: tuple[Assumption, ...] = ()  # every assumed value the figures rest on (engine/assumptions.py)
+    # a scenario with ranges: the run of its low case and of its high case (engine/cases.py); this is the expected
+    cases: tuple[tuple[Case, Estimate], ...] = ()
+
+    def case(self, case: Case) -> Estimate:
+        """The run of one case: this one for `expected`, and for every case when the scenario has no ranges."""
+        runs: dict[Case, Estimate] = dict(self.cases)
+        return runs.get(case, self)
 
 
 class Costs(NamedTuple):

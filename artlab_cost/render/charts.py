@@ -12,10 +12,11 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ..calendar import add_months
-from ..changes import month_sides
+from ..changes import Diff, month_sides
 from ..engine import Balance, Estimate
 from ..money import ZERO
 from ..pricing import GrantKind, Stage
+from ..scenario import Case
 
 
 class Month(NamedTuple):
@@ -39,6 +40,22 @@ def months(result: Estimate) -> list[Month]:
         parts = tuple((s, side.get("postpaid_exact" if s is Stage.postpaid else str(s), ZERO)) for s in result.stages)
         out.append(Month(key, side["list"], parts, side.get("upfront", ZERO), side.get("postpaid_due", ZERO)))
     return out
+
+
+def cash_band(result: Estimate) -> list[tuple[str, Fraction, Fraction]]:
+    """Each month's cash out of pocket, lowest and highest over the low, expected and high case (usage given as
+    ranges). The lowest of the three, not the low case's: cash need not be monotone in `idle_share`."""
+    per_case = [months(result.case(c)) for c in Case]
+    return [
+        (m.month, min(ms[i].cash for ms in per_case), max(ms[i].cash for ms in per_case))
+        for i, m in enumerate(per_case[0])
+    ]
+
+
+def diff_cash_band(d: Diff, side: str) -> list[tuple[str, Fraction, Fraction]]:
+    """Each month of a diff: one side's (`before` or `after`) cash, lowest and highest over the three cases."""
+    per_case = [[getattr(line, side).get("cash", ZERO) for line in d.case(c).months] for c in Case]
+    return [(line.key, min(v[i] for v in per_case), max(v[i] for v in per_case)) for i, line in enumerate(d.months)]
 
 
 Point = tuple[date, Fraction]

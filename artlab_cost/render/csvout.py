@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..engine import Estimate
 from ..pricing import PriceSheet
+from ..scenario import Case
 from .escape import csv_cell
 from .estimate_rows import listed_charges
 from .plan_rows import plan_name, plan_rows, rank_label
@@ -46,7 +47,11 @@ def _allocations(result: Estimate, view: View) -> Iterable[tuple[str, ...]]:
 
 
 def estimate(result: Estimate, view: View) -> str:
-    return _csv(ESTIMATE_HEADER, _allocations(result, view))
+    if not result.cases:
+        return _csv(ESTIMATE_HEADER, _allocations(result, view))
+    # usage given as ranges: every case's rows, each led by its case, so a filter on the column picks one
+    rows = ((case.value, *row) for case in Case for row in _allocations(result.case(case), view))
+    return _csv(("case", *ESTIMATE_HEADER), rows)
 
 
 def plans(comparison: Comparison, view: View) -> str:
@@ -101,7 +106,14 @@ DIFF_HEADER = ("section", "key", "measure", "before", "after", "change", "change
 
 
 def diff(d: Diff, view: View) -> str:
-    """One row per measure of the total, each month and each meter, then each entitlement that changes."""
+    """One row per measure of the total, each month and each meter, then each entitlement that changes; with
+    ranges on a side, every case's rows, each led by its case (as estimate's)."""
+    if not d.cases:
+        return _csv(DIFF_HEADER, _diff_rows(d))
+    return _csv(("case", *DIFF_HEADER), ((case.value, *row) for case in Case for row in _diff_rows(d.case(case))))
+
+
+def _diff_rows(d: Diff) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for section, lines in (("total", (d.total,)), ("month", d.months), ("meter", d.meters)):
         for line in lines:
@@ -116,4 +128,4 @@ def diff(d: Diff, view: View) -> str:
             change = "" if before is None or after is None else exact(after - before)
             show = ["" if v is None else exact(v) for v in (before, after)]
             rows.append(("entitlement", g.id, measure, *show, change, ""))
-    return _csv(DIFF_HEADER, rows)
+    return rows

@@ -9,6 +9,8 @@ from ..i18n import money, tr
 from ..messages import Yuan
 from ..money import to_decimal
 from ..pricing import Rounding
+from ..scenario import Case
+from .estimate_rows import CASE_COLUMNS
 from .wording import meter_name, qty, yuan
 
 if TYPE_CHECKING:
@@ -68,6 +70,24 @@ def diff_total_rows(d: Diff, lang: str = "en") -> list[list[str]]:
     ]  # fmt: skip
 
 
+def diff_case_rows(d: Diff, lang: str = "en") -> list[list[str]]:
+    """Case, cash before, after, change, change %: the total of each case, when a side gives usage as ranges."""
+    rows = []
+    for case in Case:
+        t = d.case(case).total
+        before, after = t.before.get("cash", Fraction(0)), t.after.get("cash", Fraction(0))
+        rows.append(
+            [
+                tr(lang, CASE_COLUMNS[case]),
+                money(before),
+                money(after),
+                signed(t.change("cash")),
+                percent(t.percent("cash")),
+            ]
+        )
+    return rows
+
+
 def diff_month_rows(d: Diff) -> list[list[str]]:
     """Month, list before and after, postpaid due before and after, cash before, after, change, change %."""
     return [
@@ -107,6 +127,7 @@ def diff_headers(lang: str) -> dict[str, list[str]]:
     """The column headers of a diff's tables: the total, by month, by meter, the entitlements."""
     columns = {
         "total": ["", "before", "after", "change", "percent"],
+        "cases": ["case", "cash-before", "cash-after", "change", "percent"],
         "months": ["month", "list-before", "list-after", "cash-before", "cash-after", "change", "percent"],
         "meters": ["meter", "list-before", "list-after", "postpaid-before", "postpaid-after", "change"],
         "grants": ["entitlement", "left-before", "left-after", "lapsed-before", "lapsed-after"],

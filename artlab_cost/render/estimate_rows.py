@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..engine import Balance, Charge, Estimate, daily, monthly
+from ..engine import Balance, Charge, Estimate, Totals, daily, monthly
 from ..i18n import money, tr
 from ..pricing import METERS, GrantKind, Stage, meter_base
+from ..scenario import Case
 from .view import By, View
 from .wording import meter_name, qty, span, stage_name
 
@@ -81,7 +82,10 @@ def balance_grid(result: Estimate, lang: str = "en") -> tuple[list[str], list[li
 
 
 def bill_grid(result: Estimate, lang: str = "en") -> tuple[list[str], list[list[str]]]:
-    """The monthly postpaid bills as a document's table."""
+    """The monthly postpaid bills as a document's table; with ranges, the postpaid due of each case."""
+    if result.cases:
+        header = [tr(lang, "markdown.column.month"), *case_header(lang)]
+        return header, [[month, *(money(v) for v in values)] for month, values in case_bill_rows(result)]
     header = [tr(lang, "markdown.column.month"), tr(lang, "markdown.column.postpaid-due")]
     return header, [[b.month, money(b.postpaid_due)] for b in result.bills]
 
@@ -124,7 +128,10 @@ def monthly_key(result: Estimate, lang: str = "en") -> list[str]:
 
 def summary_lines(result: Estimate, lang: str = "en") -> list[tuple[str, Fraction, bool]]:
     """The summary: (label, amount, whether it is the line to read first: cash out of pocket)."""
-    t = result.totals
+    return _summary(result.totals, bool(result.totals.lapsed_value), lang)
+
+
+def _summary(t: Totals, lapsed: bool, lang: str) -> list[tuple[str, Fraction, bool]]:
     lines = [(tr(lang, "summary.list"), t.list_price, False)]
     for stage, amount in t.absorbed.items():
         lines.append((tr(lang, "summary.absorbed", stage=stage), amount, False))
@@ -134,6 +141,42 @@ def summary_lines(result: Estimate, lang: str = "en") -> list[tuple[str, Fractio
         (tr(lang, "summary.upfront"), t.upfront, False),
         (tr(lang, "summary.cash"), t.cash, True),
     ]
-    if t.lapsed_value:
+    if lapsed:
         lines.append((tr(lang, "summary.lapsed"), t.lapsed_value, False))
     return lines
+
+
+# --- the three cases of usage given as ranges ---------------------------------------------------
+
+CASE_COLUMNS = {Case.low: "case.column.low", Case.expected: "case.column.expected", Case.high: "case.column.high"}
+
+
+def case_header(lang: str = "en") -> list[str]:
+    """Low, Expected, High: the columns of a table that sets the cases beside each other."""
+    return [tr(lang, CASE_COLUMNS[c]) for c in Case]
+
+
+def case_summary_lines(result: Estimate, lang: str = "en") -> list[tuple[str, tuple[Fraction, ...], bool]]:
+    """The summary of each case beside each other: (label, the amount in the low, expected, high case, first)."""
+    runs = [result.case(c).totals for c in Case]
+    lapsed = any(t.lapsed_value for t in runs)
+    columns = [_summary(t, lapsed, lang) for t in runs]
+    return [(label, tuple(col[i][1] for col in columns), first) for i, (label, _, first) in enumerate(columns[0])]
+
+
+def case_bill_rows(result: Estimate) -> list[tuple[str, tuple[Fraction, ...]]]:
+    """Each month's postpaid due in the low, expected and high case (the cases share the period's months)."""
+    bills = [result.case(c).bills for c in Case]
+    return [(month.month, tuple(b[i].postpaid_due for b in bills)) for i, month in enumerate(result.bills)]
+
+
+def summary_grid(result: Estimate, lang: str = "en") -> tuple[list[str], list[list[str]], list[bool]]:
+    """The summary as a document's table: its header, a row a line, and which row to read first (cash out of
+    pocket); with ranges, a column a case (low, expected, high), else one of yuan."""
+    if result.cases:
+        ranged = case_summary_lines(result, lang)
+        rows = [[label, *(money(v) for v in values)] for label, values, _ in ranged]
+        return ["", *case_header(lang)], rows, [first for _, _, first in ranged]
+    lines = summary_lines(result, lang)
+    rows = [[label, money(value)] for label, value, _ in lines]
+    return ["", tr(lang, "markdown.yuan")], rows, [first for _, _, first in lines]

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..i18n import money, tr
 from ..pricing import GrantKind
-from .charts import Track, months, tracks
+from .charts import Track, cash_band, diff_cash_band, months, tracks
 from .estimate_rows import balance_amounts, balance_label, monthly_key
 from .plan_rows import plan_lines, plan_rows, rank_text
-from .plots import Column, Line, Mark, Part, Row, columns, rows, track
+from .plots import Band, Column, Line, Mark, Part, Row, columns, rows, track
 from .svg import Key, esc
 from .wording import exact, span_words, stage_name
 
@@ -46,6 +46,14 @@ def figure(ident: str, draw: Callable[[str, tuple[float, float]], str], caption:
     return [*out, "</figure>"]
 
 
+def _band(ranges: list[tuple[str, Fraction, Fraction]], lang: str, column: int | None = None) -> Band:
+    """A month's cash from the lowest to the highest of its cases, with a tooltip a month."""
+    tips = tuple(
+        tr(lang, "chart.band-tip", month=month, low=money(low), high=money(high)) for month, low, high in ranges
+    )
+    return Band(tuple(r[1] for r in ranges), tuple(r[2] for r in ranges), tips, column)
+
+
 def month_chart(result: Estimate, lang: str) -> list[str]:
     ms = months(result)
     cash_name, list_name = tr(lang, "summary.cash"), tr(lang, "chart.list")
@@ -68,6 +76,10 @@ def month_chart(result: Estimate, lang: str) -> list[str]:
     ]
     keys = [Key(s.value, stage_name(s, lang).capitalize()) for s in result.stages]
     keys += [Key("line:list", list_name), Key("line:cash", cash_name)]
+    bands = []
+    if result.cases:  # usage given as ranges: the lines are the expected case, the band spans the cases
+        bands.append(_band(cash_band(result), lang))
+        keys.append(Key("band", tr(lang, "chart.band")))
     title = tr(lang, "chart.months")
     desc = tr(lang, "list.semicolon").join(
         tr(
@@ -85,9 +97,10 @@ def month_chart(result: Estimate, lang: str) -> list[str]:
 
     def draw(ident: str, size: tuple[float, float]) -> str:
         labels = [m.month for m in ms]
-        return columns(ident, size, title, desc, labels, bars, lines, keys, tr(lang, "markdown.yuan"))
+        return columns(ident, size, title, desc, labels, bars, lines, keys, tr(lang, "markdown.yuan"), bands)
 
-    return [h2(title), *figure("months", draw, tr(lang, "chart.months-caption"))]
+    said = tr(lang, "chart.months-caption") + (" " + tr(lang, "chart.band-caption") if bands else "")
+    return [h2(title), *figure("months", draw, said)]
 
 
 def track_unit(t: Track, lang: str) -> str:
@@ -214,9 +227,17 @@ def diff_chart(d: Diff, lang: str) -> list[str]:
         for line in d.months
     )  # fmt: skip
     keys = [Key("base", before), Key("new", after)]
+    # a side that gives usage as ranges: a band over its column, from the lowest to the highest cash of its cases
+    bands = [
+        _band(diff_cash_band(d, side), lang, column)
+        for column, (side, result) in enumerate((("before", d.base), ("after", d.new)))
+        if result.cases
+    ]
+    if bands:
+        keys.append(Key("band", tr(lang, "chart.band")))
 
     def draw(ident: str, size: tuple[float, float]) -> str:
         labels = [line.key for line in d.months]
-        return columns(ident, size, title, desc, labels, bars, [], keys, tr(lang, "markdown.yuan"))
+        return columns(ident, size, title, desc, labels, bars, [], keys, tr(lang, "markdown.yuan"), bands)
 
-    return [h2(title), *figure("diff", draw)]
+    return [h2(title), *figure("diff", draw, tr(lang, "chart.diff-band-caption") if bands else "")]

@@ -16,6 +16,7 @@ from ..engine import Estimate
 from ..i18n import money, tr, word
 from ..pricing import PriceSheet
 from .diff_rows import (
+    diff_case_rows,
     diff_grant_rows,
     diff_headers,
     diff_headline,
@@ -24,7 +25,7 @@ from .diff_rows import (
     diff_total_rows,
     increase_text,
 )
-from .estimate_rows import balance_grid, bill_grid, charge_grid, summary_lines
+from .estimate_rows import balance_grid, bill_grid, charge_grid, summary_grid
 from .figures import diff_chart, h2, month_chart, plan_chart, tracks_of
 from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
@@ -150,13 +151,9 @@ def _verdict(text: str, exceeded: bool) -> str:
 
 def _summary(result: Estimate, view: View) -> list[str]:
     lang = view.lang
-    lines = summary_lines(result, lang)
-    rows = [[label, money(value)] for label, value, _ in lines]
-    classes = ["key" if first else "" for _, _, first in lines]
-    out = [
-        h2(tr(lang, "table.summary")),
-        _table(["", tr(lang, "markdown.yuan")], rows, 1, classes=classes),
-    ]
+    header, rows, firsts = summary_grid(result, lang)
+    classes = ["key" if first else "" for first in firsts]
+    out = [h2(tr(lang, "table.summary")), _table(header, rows, 1, classes=classes)]
     if view.budget is not None:
         out.append(_verdict(budget_text(view), view.budget.exceeded))
     return out
@@ -250,6 +247,8 @@ def diff(d: Diff, view: View) -> str:
     body = [f"<header><h1>{esc(heading)}</h1>", f'<p class="meta">{esc(meta)}</p></header>']
     body.append(f'<p class="headline">{esc(diff_headline(d, lang))}</p>')
     body += [h2(tr(lang, "diff.total")), _table(headers["total"], diff_total_rows(d, lang), 1)]
+    if d.cases:  # usage given as ranges: the tables are the expected case, and each case's cash beside
+        body += [h2(tr(lang, "diff.cases")), _table(headers["cases"], diff_case_rows(d, lang), 1)]
     if view.increase is not None:
         body.append(_verdict(increase_text(view.increase, lang), view.increase.exceeded))
     body += diff_chart(d, lang)

@@ -71,16 +71,29 @@ def _write(value: Any, indent: str, put: Any) -> None:
 def _budget(check: BudgetCheck | None) -> dict[str, Any] | None:
     if check is None:
         return None
-    return {
+    out = {
         "limit": exact(check.limit),
         "measure": check.measure,
         "value": exact(check.value),
         "exceeded": check.exceeded,
         "over": exact(check.over),
     }
+    return out if check.case is None else {**out, "case": check.case}  # the case gated, with ranges only
 
 
 # --- estimate -------------------------------------------------------------------------------
+
+
+def _bills(result: Estimate) -> list[dict[str, Any]]:
+    return [
+        {"month": b.month, "postpaid_exact": exact(b.postpaid_exact), "postpaid_due": exact(b.postpaid_due)}
+        for b in result.bills
+    ]
+
+
+def _cases(result: Estimate) -> dict[str, Any]:
+    """The low and high cases of usage given as ranges, each as `totals` and `bills` are (the expected case)."""
+    return {"cases": {case.value: {"totals": _totals(run), "bills": _bills(run)} for case, run in result.cases}}
 
 
 def _totals(result: Estimate) -> dict[str, Any]:
@@ -157,10 +170,8 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
         "deduction_order": list(result.stages),
         "totals": _totals(result),
         "budget": _budget(view.budget),
-        "bills": [
-            {"month": b.month, "postpaid_exact": exact(b.postpaid_exact), "postpaid_due": exact(b.postpaid_due)}
-            for b in result.bills
-        ],
+        "bills": _bills(result),
+        **(_cases(result) if result.cases else {}),  # without ranges, no key: the document is as it always was
         "charges": _charges(result, view),
         "balances": _balances(result, view.lang),
         "purchases": [
@@ -355,17 +366,12 @@ def _maybe(value: Fraction | None) -> str | None:
     return None if value is None else exact(value)
 
 
-def diff(d: Diff, view: View) -> str:
-    from .diff_rows import diff_headline, measures
+def _changes(d: Diff, lang: str) -> dict[str, Any]:
+    """The figures of a diff: the change of cash, every measure of the total, each month, meter and grant."""
+    from .diff_rows import measures
 
     pct = d.total.percent("cash")
-    check = view.increase
-    data = {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "diff",
-        "base": _side(d.base, d.base_label, view.lang),
-        "new": _side(d.new, d.new_label, view.lang),
-        "headline": diff_headline(d, view.lang),
+    return {
         "cash_change": exact(d.cash_change),
         "cash_change_percent": None if pct is None else exact(pct),
         "monthly_change": exact(d.monthly_change),
@@ -384,13 +390,29 @@ def diff(d: Diff, view: View) -> str:
         "entitlements": [
             {
                 "id": g.id,
-                "name": g.name.text(view.lang),
+                "name": g.name.text(lang),
                 "unit": g.unit,
                 "left": {"before": _maybe(g.left[0]), "after": _maybe(g.left[1])},
                 "lapsed_value": {"before": _maybe(g.lapsed_value[0]), "after": _maybe(g.lapsed_value[1])},
             }
             for g in d.grants
         ],
+    }
+
+
+def diff(d: Diff, view: View) -> str:
+    from .diff_rows import diff_headline
+
+    check = view.increase
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "diff",
+        "base": _side(d.base, d.base_label, view.lang),
+        "new": _side(d.new, d.new_label, view.lang),
+        "headline": diff_headline(d, view.lang),
+        **_changes(d, view.lang),
+        # usage given as ranges on a side: the same figures for the low and the high case (without, no key)
+        **({"cases": {case.value: _changes(run, view.lang) for case, run in d.cases}} if d.cases else {}),
         "fail_on_increase": None
         if check is None
         else {"limit": exact(check.limit), "percent": check.percent, "exceeded": check.exceeded},

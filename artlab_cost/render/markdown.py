@@ -8,6 +8,7 @@ from ..engine import Estimate
 from ..i18n import money, tr, word
 from ..pricing import PriceSheet
 from .diff_rows import (
+    diff_case_rows,
     diff_grant_rows,
     diff_headers,
     diff_headline,
@@ -17,7 +18,7 @@ from .diff_rows import (
     increase_text,
 )
 from .escape import markdown_code, markdown_text
-from .estimate_rows import balance_grid, bill_grid, charge_grid, monthly_key, summary_lines
+from .estimate_rows import balance_grid, bill_grid, charge_grid, monthly_key, summary_grid
 from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .view import View
@@ -65,8 +66,8 @@ def _opening(title: str, period: str, result: Estimate | Comparison, lang: str) 
 def estimate(result: Estimate, view: View) -> str:
     lang = view.lang
     out = _opening("markdown.estimate", "markdown.period", result, lang)
-    summary = [[label, money(v)] for label, v, _ in summary_lines(result, lang)]
-    out += table(["", tr(lang, "markdown.yuan")], summary, 1)
+    header, summary, _ = summary_grid(result, lang)
+    out += table(header, summary, 1)
     if view.budget is not None:
         out += ["", f"**{budget_text(view)}**"]
     header, body, total = charge_grid(result, view.by, lang)
@@ -140,6 +141,8 @@ def diff(d: Diff, view: View) -> str:
         "",
     ]
     out += table(headers["total"], diff_total_rows(d, lang), 1)
+    if d.cases:  # usage given as ranges: the tables are the expected case, and each case's cash beside
+        out += ["", "### " + tr(lang, "diff.cases"), ""] + table(headers["cases"], diff_case_rows(d, lang), 1)
     if view.increase is not None:
         out += ["", f"**{_escape(increase_text(view.increase, lang))}**"]
     out += _details(_escape(tr(lang, "diff.months-details")), table(headers["months"], diff_month_rows(d), 1))

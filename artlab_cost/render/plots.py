@@ -55,6 +55,16 @@ class Line(NamedTuple):
     tips: tuple[str, ...]
 
 
+class Band(NamedTuple):
+    """A range of values per category (a month's cash from the low to the high case), drawn over the columns:
+    across the category, or over one of its columns (the `column`-th, side by side)."""
+
+    low: tuple[Fraction, ...]
+    high: tuple[Fraction, ...]
+    tips: tuple[str, ...]
+    column: int | None = None
+
+
 class Frame(NamedTuple):
     """Where a chart's plot sits in its box, and its value scale."""
 
@@ -90,12 +100,15 @@ def columns(
     lines: Sequence[Line],
     keys: Sequence[Key],
     unit: str,
+    bands: Sequence[Band] = (),
 ) -> str:
-    """Categories (months) across, one or more stacked columns each (side by side), lines through them."""
+    """Categories (months) across, one or more stacked columns each (side by side), lines through them, and
+    bands of a range per category over the columns when given."""
     w, h = size
     top_value = max(
         [sum((p.value for p in c.parts), Fraction(0)) for group in bars for c in group]
         + [v for line in lines for v in line.values]
+        + [v for band in bands for v in band.high]
         + [Fraction(0)]
     )
     scale = ticks(top_value)
@@ -112,6 +125,12 @@ def columns(
         for j, col in enumerate(group):
             x = centre - bar_w * per / 2 + bar_w * j
             body.append(_column(ident, col, x, bar_w, frame))
+    for band in bands:
+        if band.column is None:
+            spans = [(c - slot * 0.45, slot * 0.9) for c in centres]
+        else:
+            spans = [(c - bar_w * per / 2 + bar_w * band.column - 3, bar_w + 6) for c in centres]
+        body.append(_band(band, spans, frame))
     for line in lines:
         body.append(_polyline(line, centres, frame, marks=slot >= 12))  # no marks where they would crowd
     body += _x_labels(labels, centres, slot, frame)
@@ -136,6 +155,22 @@ def _column(prefix: str, col: Column, x: float, bar_w: float, frame: Frame) -> s
             f'stroke-width=".5"><title>{esc(p.tip)}</title></rect>'
         )
         base += p.value
+    out.append("</g>")
+    return "".join(out)
+
+
+def _band(band: Band, spans: Sequence[tuple[float, float]], frame: Frame) -> str:
+    """A see-through box over each category (its left edge and width) from its low to its high value."""
+    colour = STYLES["band"].colour
+    out = ['<g class="band" data-series="band">']
+    for (x, width), low, high, tip in zip(spans, band.low, band.high, band.tips, strict=True):
+        y0, y1 = frame.y(low), frame.y(high)
+        out.append(
+            f'<rect class="range" data-low="{exact(low)}" data-high="{exact(high)}" x="{px(x)}" '
+            f'y="{px(y1)}" width="{px(width)}" height="{px(max(y0 - y1, 1.0))}" fill="{colour}" '
+            f'fill-opacity=".35" stroke="{INK}" stroke-width="1" stroke-dasharray="2 2">'
+            f"<title>{esc(tip)}</title></rect>"
+        )
     out.append("</g>")
     return "".join(out)
 

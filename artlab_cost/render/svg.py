@@ -42,6 +42,7 @@ STYLES = {
     "upfront": Style("#0072B2", "stripes"),
     "base": Style("#A0A0A0", "cross"),
     "new": Style("#0072B2", ""),
+    "band": Style("#56B4E9", ""),  # cash from the low to the high case: drawn see-through with a dashed edge
 }
 INK = "#222"
 GRID = "#ddd"

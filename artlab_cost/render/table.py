@@ -14,9 +14,28 @@ from ..engine import Estimate
 from ..i18n import money, tr
 from ..messages import Yuan
 from ..pricing import PriceSheet, Stage
+from ..scenario import Case
 from .bars import month_bars
-from .diff_rows import diff_grant_rows, diff_headers, diff_headline, diff_meter_rows, diff_month_rows, diff_total_rows
-from .estimate_rows import balance_amounts, balance_label, charge_rows, monthly_key, stage_totals, summary_lines
+from .diff_rows import (
+    diff_case_rows,
+    diff_grant_rows,
+    diff_headers,
+    diff_headline,
+    diff_meter_rows,
+    diff_month_rows,
+    diff_total_rows,
+)
+from .estimate_rows import (
+    balance_amounts,
+    balance_label,
+    case_bill_rows,
+    case_header,
+    case_summary_lines,
+    charge_rows,
+    monthly_key,
+    stage_totals,
+    summary_lines,
+)
 from .layout import Block, Cell, Drawn, Sheet, write
 from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
@@ -101,6 +120,26 @@ def _summary(result: Estimate, lang: str) -> Sheet:
     return sheet
 
 
+def _case_summary(result: Estimate, lang: str) -> Sheet:
+    """The summary of usage given as ranges: the low, expected and high case beside each other."""
+    columns = [("", "left")] + [(h, "right") for h in case_header(lang)]
+    sheet = Sheet(tr(lang, "table.summary"), columns)
+    for label, values, first in case_summary_lines(result, lang):
+        sheet.add([label, *(money(v) for v in values)], style="bold" if first else "")
+    return sheet
+
+
+def _case_bills(result: Estimate, lang: str) -> Sheet:
+    """Each month's postpaid due in the low, expected and high case."""
+    columns = [(tr(lang, "table.column.period"), "left")] + [(h, "right") for h in case_header(lang)]
+    sheet = Sheet(tr(lang, "table.case-bills"), columns)
+    rows = case_bill_rows(result)
+    for month, values in rows:
+        sheet.add([month, *(money(v) for v in values)])
+    sheet.footer = [tr(lang, "table.total"), *(money(result.case(c).totals.postpaid_due) for c in Case)]
+    return sheet
+
+
 def _heading(scenario: str, start: date, end: date, lang: str) -> tuple[str, str]:
     return tr(lang, "table.heading", scenario=scenario, first=start, last=last_day(end)), "bold"
 
@@ -112,7 +151,10 @@ def estimate(result: Estimate, view: View) -> str:
     if result.balances:
         blocks.append(_balances(result, lang))
         blocks += [block for line in monthly_key(result, lang) for block in ((line, "dim"), ("", ""))]
-    blocks.append(_summary(result, lang))
+    if result.cases:  # usage given as ranges: the cases beside each other, the charges above being the expected
+        blocks += [_case_bills(result, lang), _case_summary(result, lang)]
+    else:
+        blocks.append(_summary(result, lang))
     if view.chart:
         blocks.append(Drawn(month_bars(result, view)))
     if view.budget is not None:  # under the table, never in it: its amounts keep their width
@@ -186,6 +228,10 @@ def diff(d: Diff, view: View) -> str:
         (title, "bold"),
         (diff_headline(d, lang), "bold"),
         _sheet(tr(lang, "diff.total"), headers["total"], diff_total_rows(d, lang)),
+    ]
+    if d.cases:  # usage given as ranges: the tables are the expected case, and each case's cash beside
+        blocks.append(_sheet(tr(lang, "diff.cases"), headers["cases"], diff_case_rows(d, lang)))
+    blocks += [
         _sheet(tr(lang, "diff.months"), headers["months"], diff_month_rows(d)),
         _sheet(tr(lang, "diff.meters"), headers["meters"], diff_meter_rows(d, lang)),
     ]

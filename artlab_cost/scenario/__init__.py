@@ -2,6 +2,7 @@
 
 from .load import load_scenario, parse_scenario
 from .model import (
+    Case,
     DedicatedUsage,
     Holding,
     Per,
@@ -19,6 +20,7 @@ from .model import (
 from .spec import MAX_PERIOD_MONTHS, SCENARIO_SPEC, WEEKDAYS
 
 __all__ = [
+    "Case",
     "MAX_PERIOD_MONTHS",
     "SCENARIO_SPEC",
     "WEEKDAYS",

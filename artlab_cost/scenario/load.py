@@ -12,9 +12,10 @@ from ..calendar import add_months
 from ..errors import InputError
 from ..messages import Level, Qty, Words, msg, note
 from ..pricing import UNITS, Eligibility, GrantKind, Limit, Meter, MeterId, PriceSheet, dedicated_key
-from ..schema import INVALID, Obj, check, suggest
+from ..schema import INVALID, Obj, Span, check, end_of, suggest
 from ..schema.containers import ID_PATTERN as SPEC_ID
 from .model import (
+    Case,
     DedicatedUsage,
     Holding,
     Per,
@@ -92,6 +93,36 @@ def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsr
     if kind is UsageKind.traffic:
         return TrafficUsage(label, *span, entry["gb_per_month"], entry["idle_share"])
     return RequestUsage(label, *span, entry["put_per_month"], entry["get_per_month"])
+
+
+def _at(entry: Obj, case: Case) -> Obj:
+    """A usage entry with each figure given as a range at one end of it (or at its expected value)."""
+    out = Obj({key: end_of(value, case.value) for key, value in entry.items()})
+    out.mark, out.marks, out.path = entry.mark, entry.marks, entry.path
+    return out
+
+
+def _ranged(entry: Obj) -> list[str]:
+    """The field paths of an entry's figures given as ranges; a range of one value (`40..40`) is that value."""
+    return [f"{entry.path}.{key}" for key, v in entry.items() if isinstance(v, Span) and v.low != v.high]
+
+
+def _ends(
+    raw: Obj, kept: list[int], period: tuple[date, date], sheet: PriceSheet, src: yamlsrc.Source
+) -> tuple[tuple[Usage, ...], tuple[Usage, ...]]:
+    """The kept usage entries at the low and at the high end of their ranges.
+
+    Built as the expected entries are, from the entry at that end; any problem an entry has, its
+    expected value already reported (the checks across fields look at which keys are given, not at
+    the figures), so what these record is dropped.
+    """
+    quiet = yamlsrc.Source(src.name, src.root, [])
+    entries = [raw["usage"][i] for i in kept]
+    low, high = (
+        tuple(u for e in entries if (u := _usage(_at(e, case), period, sheet, quiet)) is not None)
+        for case in (Case.low, Case.high)
+    )
+    return low, high
 
 
 def _spec(spec_id: str, price: Decimal, source: str | None, name: str | None, field: str, origin: str) -> Meter:
@@ -251,13 +282,15 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
     account = raw["account"]
     specs = _own_specs(raw, sheet, src)
     sheet = sheet.with_specs(specs)
-    usage = [_usage(e, period, sheet, src) for e in raw["usage"]]
+    usage = [_usage(_at(e, Case.expected), period, sheet, src) for e in raw["usage"]]
     holdings = [_holding(h, i, account, period[0], sheet, src) for i, h in enumerate(raw["holdings"])]
     known = [h for h in holdings if h is not None]
     _purchase_rules(known, raw["holdings"], sheet, src)
     if src.problems:
         raise InputError(src.problems)
     checked = [u for u in usage if u is not None]
+    kept = [i for i, u in enumerate(usage) if u is not None and u.start < u.end]
+    ranges = tuple(path for i in kept for path in _ranged(raw["usage"][i]))
     return Scenario(
         name=raw.get("name") or Path(src.name).stem,
         new_user=account["new_user"],
@@ -269,6 +302,8 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
         origin=src.name,
         warnings=tuple(_warnings(checked, known, period, sheet, src.name)),
         specs=specs,
+        ranges=ranges,
+        ends=_ends(raw, kept, period, sheet, src) if ranges else ((), ()),
     )
 
 

@@ -26,6 +26,14 @@ class Per(StrEnum):
     month = "month"
 
 
+class Case(StrEnum):
+    """Which value of each usage figure given as a range a run takes: its low end, the expected value, its high end."""
+
+    low = "low"
+    expected = "expected"
+    high = "high"
+
+
 class Tool(StrEnum):
     stable_diffusion = "stable-diffusion"
     comfyui = "comfyui"
@@ -110,9 +118,20 @@ class Scenario(NamedTuple):
     origin: str
     warnings: tuple[Note, ...] = ()
     specs: tuple[Meter, ...] = ()  # dedicated specs the scenario prices itself (PriceSheet.with_specs)
+    ranges: tuple[str, ...] = ()  # the field paths of the usage figures given as ranges (`usage[0].images`)
+    # `usage` with every range at its low end, and at its high end (empty without ranges); `usage` is the expected
+    ends: tuple[tuple[Usage, ...], tuple[Usage, ...]] = ((), ())
 
     def with_holdings(self, extra: tuple[Holding, ...]) -> Scenario:
         return self._replace(holdings=self.holdings + extra)
+
+    def case(self, case: Case) -> Scenario:
+        """The scenario of one case: every range at that end (the expected value for `expected`), without ranges.
+
+        A scenario without ranges is its own every case, so a caller may run each case of any scenario.
+        """
+        usage = {Case.low: self.ends[0], Case.expected: self.usage, Case.high: self.ends[1]}[case]
+        return self._replace(usage=usage if self.ranges else self.usage, ranges=(), ends=((), ()))
 
 
 def validity_end(hold: Holding, sheet: PriceSheet) -> date:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..schema import Day, Field, Flag, ListOf, MapOf, Num, Record, Tagged, Text
+from ..schema import Day, Field, Flag, ListOf, MapOf, Num, Ranged, Record, Tagged, Text
 from .model import Per, Tool, UsageKind
 
 MAX_PERIOD_MONTHS = 120
@@ -20,14 +20,16 @@ _TOOL = Field(
     default=Tool.stable_diffusion.value,
 )
 
+# A usage figure is `Ranged(Num(...))`: a number or a range of them (docs/scenario.md, "Ranges"). The loader
+# builds each case's usage from every key at that end, so wrapping a new figure's Num is all it takes.
 USAGE_KINDS = {
     UsageKind.shared.value: Record(
         {
             **_RANGE,
             "tool": _TOOL,
-            "gpu_seconds": Field(Num(doc="GPU-seconds of image generation per `per` (B3).")),
-            "images": Field(Num(doc="Images generated per `per`; with seconds_per_image.")),
-            "seconds_per_image": Field(Num(exclusive_minimum=True, doc="GPU-seconds one image takes.")),
+            "gpu_seconds": Field(Ranged(Num(doc="GPU-seconds of image generation per `per` (B3)."))),
+            "images": Field(Ranged(Num(doc="Images generated per `per`; with seconds_per_image."))),
+            "seconds_per_image": Field(Ranged(Num(exclusive_minimum=True, doc="GPU-seconds one image takes."))),
             "per": Field(Text(choices=tuple(Per)), required=True),
         },
         doc="Shared edition: billed per GPU-second actually spent generating (B3).",
@@ -44,7 +46,7 @@ USAGE_KINDS = {
                 Num(exclusive_minimum=True, doc="Yuan per hour of this spec, when the price sheet does not list it.")
             ),
             "source": Field(Text(max_length=300, doc="Where `price` comes from: the console page and its date.")),
-            "hours_per_day": Field(Num(exclusive_minimum=True, maximum=Decimal(24)), required=True),
+            "hours_per_day": Field(Ranged(Num(exclusive_minimum=True, maximum=Decimal(24))), required=True),
             "days_per_week": Field(
                 Num(minimum=Decimal(1), maximum=Decimal(7), integer=True, doc="Monday first: 5 means Monday to Friday.")
             ),
@@ -57,9 +59,9 @@ USAGE_KINDS = {
     UsageKind.storage.value: Record(
         {
             **_RANGE,
-            "gb": Field(Num(doc="GB stored when the entry starts."), required=True),
+            "gb": Field(Ranged(Num(doc="GB stored when the entry starts.")), required=True),
             "growth_gb_per_month": Field(
-                Num(doc="GB added at the start of each later calendar month."), default=Decimal(0)
+                Ranged(Num(doc="GB added at the start of each later calendar month.")), default=Decimal(0)
             ),
         },
         doc="OSS standard storage, billed by the hour (B6, B7).",
@@ -67,9 +69,10 @@ USAGE_KINDS = {
     UsageKind.traffic.value: Record(
         {
             **_RANGE,
-            "gb_per_month": Field(Num(doc="Downstream GB per calendar month."), required=True),
+            "gb_per_month": Field(Ranged(Num(doc="Downstream GB per calendar month.")), required=True),
             "idle_share": Field(
-                Num(maximum=Decimal(1), doc="Share of the traffic in idle hours, 00:00-08:00 (B7)."), default=Decimal(0)
+                Ranged(Num(maximum=Decimal(1), doc="Share of the traffic in idle hours, 00:00-08:00 (B7).")),
+                default=Decimal(0),
             ),
         },
         doc="OSS internet downstream traffic (B6, B7).",
@@ -77,8 +80,8 @@ USAGE_KINDS = {
     UsageKind.requests.value: Record(
         {
             **_RANGE,
-            "put_per_month": Field(Num(integer=True), default=Decimal(0)),
-            "get_per_month": Field(Num(integer=True), default=Decimal(0)),
+            "put_per_month": Field(Ranged(Num(integer=True)), default=Decimal(0)),
+            "get_per_month": Field(Ranged(Num(integer=True)), default=Decimal(0)),
         },
         doc="OSS PUT and GET requests; the monthly free allowance is applied per calendar month (B6).",
     ),
