@@ -55,12 +55,8 @@ class Decision:
     """One decision of a plan: its choices (each a tuple of actions; () is none)."""
 
     choices: list[tuple[Action, ...]]
-    # every action any choice could add at its largest (for a group: all its members at once,
-    # which no plan may hold, but which bounds what any choice absorbs)
-    generous: tuple[Action, ...]
     price: Fraction = ZERO  # a count's price per pack
-    value: Fraction = ZERO  # the most yuan one more pack can absorb
-    shift: Fraction = ZERO  # the most other grants can gain from it in all (bounds.shift_allowance)
+    value: Fraction = ZERO  # the most yuan one pack can absorb (pack_value; drop_hopeless weighs it)
 
 
 def as_holdings(scenario: Scenario, actions: Sequence[Action]) -> tuple[Holding, ...]:
@@ -181,7 +177,7 @@ class Space:
         if offer.price == 0:
             self.claims.append(one[0])
         else:
-            self.fixed.append(Decision([(), one], one))
+            self.fixed.append(Decision([(), one]))
 
     def _stackable(self, offer: Offer) -> None:
         end = self.scenario.end
@@ -195,9 +191,7 @@ class Space:
             if need:
                 choices: list[tuple[Action, ...]] = [()]
                 choices += [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
-                self.counts.append(
-                    Decision(choices, choices[-1], q(offer.price), pack_value(offer, self.sheet, slot, end))
-                )
+                self.counts.append(Decision(choices, q(offer.price), pack_value(offer, self.sheet, slot, end)))
             slot = self.first_use(offer, until) if until < end else None
 
     def _need(self, g: Grant, slot: date, until: date) -> int:
@@ -231,7 +225,7 @@ class Space:
                 day = self.first_use(members[0], add_months(cover.acquired, sheet.offers[cover.offer].validity_months))
                 continue
             options = [(Action(o.id, day),) for o in members]
-            self.fixed.append(Decision([(), *options], tuple(a for opt in options for a in opt)))
+            self.fixed.append(Decision([(), *options]))
             day = self.first_use(members[0], add_months(day, shortest))
 
     @property

@@ -1,24 +1,39 @@
-"""compare-plans: rank the distinct ways to pay for one scenario's usage, cheapest out of pocket first."""
+"""compare-plans: rank the distinct ways to pay for one scenario's usage, cheapest out of pocket first.
+
+`compare()` finds the candidates (space.py), builds the relaxation (model.py) and its solver
+session (session.py), runs the search (search.py), then trims free claims a plan does not need,
+finds each purchase's counts within a fen, and gathers the notes into a `Comparison`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import NamedTuple
 
-from ..engine import Priced, costs, price_usage
-from ..engine.assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
-from ..engine.charges import DayCharge, PricedDay
-from ..engine.waterfall import entitlements
+from ..engine import (
+    DayCharge,
+    Priced,
+    PricedDay,
+    costs,
+    dedicated_hours,
+    entitlements,
+    price_usage,
+    relied_on,
+    sheet_age,
+    spec_notes,
+)
 from ..messages import Msg, Note, Yuan, msg, note, unique
 from ..money import q
-from ..pricing import Assumption, PriceSheet
+from ..pricing import Assumption, Limit, PriceSheet
 from ..scenario import Scenario
-from .relax import Relaxation
+from .relaxation import build
 from .search import FEN, Limits, Plan, Search, SetResult, Status, last_pack, rounding_slack, undominated
+from .session import Session
 from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless
 
 CountRange = tuple[int, int]  # the counts of a purchase whose plans cost within a fen of the plan's
@@ -33,11 +48,11 @@ class Comparison(NamedTuple):
     baseline: Plan  # nothing more than the scenario holds
     postpaid_only: Fraction  # cash with nothing claimed, bought or held: every charge postpaid
     runs: int  # engine runs made by the search
-    space: int  # plans the purchase rules allow
+    plans_allowed: int  # how many plans the purchase rules allow
     notes: tuple[Note, ...]
     free: frozenset[str]  # offers that cost nothing: claimed rather than bought
     # the assumed values each listed plan (and the baseline) rests on, by the plan's actions
-    assumed_by: dict[tuple[Action, ...], tuple[Assumption, ...]] = {}
+    assumed_by: Mapping[tuple[Action, ...], tuple[Assumption, ...]] = MappingProxyType({})
     proven: bool = True  # no plan costs less than the first, and each rank is proven in its place
     lower_bound: Fraction = Fraction(0)  # no plan can cost less than this
     stopped: str = ""  # why the search stopped before proving: "time-limit", "run-limit"; "" when it finished
@@ -96,7 +111,7 @@ def _ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, date]
     out: dict[tuple[str, date], CountRange] = {}
     paid = [a for a in plan.actions if a not in search.claims]
     for a in paid:
-        if a.count == 1 and search.sheet.offers[a.offer].limit != "stackable":
+        if a.count == 1 and search.sheet.offers[a.offer].limit is not Limit.stackable:
             continue
         others = [b for b in plan.actions if b != a]
         lo = hi = a.count
@@ -168,9 +183,9 @@ def compare(
     months = len({pd.month for pd in priced.days}) or 1
     cap = q(max_upfront) if max_upfront is not None else None
     claims = tuple(space.claims)
-    relax = Relaxation(scenario, sheet, priced, space, claims, cap)
+    session = Session(build(scenario, sheet, priced, space, claims, cap))
     slack = rounding_slack(sheet, months)
-    search = Search(scenario, sheet, priced, relax, claims, cap, top, slack, limits or Limits(), progress)
+    search = Search(scenario, sheet, priced, session, claims, cap, top, slack, limits or Limits(), progress)
     search.search()
     ranked = _ranked(search, search.results, top)
     search.limits = Limits(None, None)  # trimming and the ranges below are a handful of runs more
@@ -213,7 +228,7 @@ def compare(
         baseline=baseline,
         postpaid_only=everything_postpaid.cash,
         runs=len(search.memo),
-        space=space.size,
+        plans_allowed=space.size,
         notes=tuple(notes),
         free=frozenset(o.id for o in sheet.offers.values() if o.price == 0),
         assumed_by=assumed_by,
@@ -222,7 +237,7 @@ def compare(
         stopped=search.stopped,
         ranks_proven=ranks_proven,
         ranges=ranges,
-        bound_solves=relax.solves,
+        bound_solves=session.solves,
     )
 
 
@@ -232,7 +247,7 @@ def _offers(plan: Plan, claims: Sequence[Action]) -> frozenset[str]:
 
 def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan) -> Note:
     if proven:
-        return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.relax.solves)
+        return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.session.solves)
     return note(
         "plans.search-unproven",
         reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"),
