@@ -12,6 +12,8 @@ from pathlib import Path
 from textwrap import dedent, indent
 from typing import NamedTuple, TypeVar
 
+from hypothesis import HealthCheck, settings
+
 from artlab_cost import api, yamlsrc
 from artlab_cost.changes import Diff
 from artlab_cost.engine import Estimate
@@ -21,6 +23,16 @@ from artlab_cost.pricing import PriceSheet, parse_sheet
 from artlab_cost.scenario import Scenario
 
 T = TypeVar("T")
+
+CI_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+
+
+def examples(n: int) -> settings:
+    """A property test's settings: n examples under the ci profile (.ci/run), a quarter (at least 2) in dev."""
+    return settings(
+        max_examples=n if CI_PROFILE else max(2, n // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+
 
 # The test price sheet. Prices are the bundled sheet's (B3, B4, B6, B7) unless a test passes its
 # own, so expected amounts can be worked out from billing-facts.md; a test chooses the offers.

@@ -7,6 +7,7 @@ finds each purchase's counts within a fen, and gathers the notes into a `Compari
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -159,6 +160,47 @@ def _ranked(search: Search, results: list[SetResult], top: int) -> list[Plan]:
     return undominated(plans)[:top]
 
 
+class Setup(NamedTuple):
+    """A search made ready for one scenario: its candidates' space, the offers left out and why."""
+
+    search: Search
+    space: Space
+    idle: list[str]  # candidates that cover no billed usage
+    skipped: list[str]  # offers left out by --exclude-assumed
+
+
+def setup(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    only: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    max_upfront: Decimal | None = None,
+    top: int = 10,
+    *,
+    exclude_assumed: bool = False,
+    limits: Limits | None = None,
+    progress: Callable[[Status], None] | None = None,
+    started: float | None = None,
+) -> Setup:
+    """The candidates, the plan space, the relaxation and the search over them, before the search runs."""
+    sheet = sheet.with_specs(scenario.specs)
+    priced = price_usage(scenario, sheet)
+    skipped = _assumed_offers(sheet) if exclude_assumed else []
+    offers, idle = candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])
+    space = Space(scenario, sheet, priced)
+    space.add(offers)
+    drop_hopeless(space)
+    months = len({pd.month for pd in priced.days}) or 1
+    cap = q(max_upfront) if max_upfront is not None else None
+    claims = tuple(space.claims)
+    session = Session(build(scenario, sheet, priced, space, claims, cap))
+    slack = rounding_slack(sheet, months)
+    search = Search(scenario, sheet, priced, session, claims, cap, top, slack, limits or Limits(), progress)
+    if started is not None:
+        search.started = started
+    return Setup(search, space, idle, skipped)
+
+
 def compare(
     scenario: Scenario,
     sheet: PriceSheet,
@@ -173,19 +215,12 @@ def compare(
 ) -> Comparison:
     """Rank the distinct sets of offers the purchase rules allow for this scenario, each at its cheapest counts
     and dates, cheapest out of pocket first; with a lower bound on what any plan could cost."""
-    sheet = sheet.with_specs(scenario.specs)
-    priced = price_usage(scenario, sheet)
-    skipped = _assumed_offers(sheet) if exclude_assumed else []
-    offers, idle = candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])
-    space = Space(scenario, sheet, priced)
-    space.add(offers)
-    drop_hopeless(space)
-    months = len({pd.month for pd in priced.days}) or 1
-    cap = q(max_upfront) if max_upfront is not None else None
-    claims = tuple(space.claims)
-    session = Session(build(scenario, sheet, priced, space, claims, cap))
-    slack = rounding_slack(sheet, months)
-    search = Search(scenario, sheet, priced, session, claims, cap, top, slack, limits or Limits(), progress)
+    started = time.perf_counter()
+    search, space, idle, skipped = setup(
+        scenario, sheet, only, exclude, max_upfront, top,
+        exclude_assumed=exclude_assumed, limits=limits, progress=progress, started=started,
+    )  # fmt: skip
+    sheet, priced, claims, session = search.sheet, search.priced, search.claims, search.session
     search.search()
     ranked = _ranked(search, search.results, top)
     search.limits = Limits(None, None)  # trimming and the ranges below are a handful of runs more
