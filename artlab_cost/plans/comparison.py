@@ -33,9 +33,9 @@ from ..money import q
 from ..pricing import Assumption, Limit, PriceSheet
 from ..scenario import Scenario
 from .relaxation import build
-from .search import FEN, Limits, Plan, Search, SetResult, Status, last_pack, rounding_slack, undominated
+from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
 from .session import Session
-from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless
+from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, same_offers
 
 CountRange = tuple[int, int]  # the counts of a purchase whose plans cost within a fen of the plan's
 
@@ -92,14 +92,17 @@ def _trim_claims(search: Search, plans: list[Plan], claims: Sequence[Action]) ->
     best_cash = plans[0].costs.cash if plans else None
     out = []
     for plan in plans:
-        idle = {a for a in plan.actions if a in claims and not last_pack(plan.costs, a, search.sheet)[0]}
-        if idle:
-            plan = search.plan(a for a in plan.actions if a not in idle)
-        if plan.costs.cash == best_cash:
-            for claim in [a for a in plan.actions if a in claims]:
-                without = search.plan(a for a in plan.actions if a != claim)
-                if without.costs.cash == plan.costs.cash:
-                    plan = without
+        try:
+            idle = {a for a in plan.actions if a in claims and not last_pack(plan.costs, a, search.sheet)[0]}
+            if idle:
+                plan = search.plan(a for a in plan.actions if a not in idle)
+            if plan.costs.cash == best_cash:
+                for claim in [a for a in plan.actions if a in claims]:
+                    without = search.plan(a for a in plan.actions if a != claim)
+                    if without.costs.cash == plan.costs.cash:
+                        plan = without
+        except Stop as stop:  # out of time: the plan as it stands (every figure still the engine's)
+            search.stopped = search.stopped or stop.reason
         out.append(plan)
     return out
 
@@ -131,6 +134,17 @@ def _ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, date]
                 lo, hi = min(lo, n), max(hi, n)
         out[(a.offer, a.date)] = (lo, hi)
     return out
+
+
+def _all_ranges(search: Search, ranked: list[Plan]) -> tuple[dict[tuple[str, date], CountRange], ...]:
+    """Each plan's counts within a fen, until the time limit: a plan not reached has none stated."""
+    out: list[dict[tuple[str, date], CountRange]] = []
+    try:
+        for plan in ranked:
+            out.append(_ranges(search, plan))
+    except Stop as stop:
+        search.stopped = search.stopped or stop.reason
+    return tuple(out) + ({},) * (len(ranked) - len(out))
 
 
 def _relied_on(scenario: Scenario, sheet: PriceSheet, priced: Priced, plan: Plan) -> tuple[Assumption, ...]:
@@ -187,8 +201,10 @@ def setup(
     priced = price_usage(scenario, sheet)
     skipped = _assumed_offers(sheet) if exclude_assumed else []
     offers, idle = candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])
+    offers, merged = same_offers(offers)
     space = Space(scenario, sheet, priced)
     space.add(offers)
+    space.notes += [note("plans.same-offer", offer=kept, same=tuple(ids)) for kept, ids in merged.items()]
     drop_hopeless(space)
     months = len({pd.month for pd in priced.days}) or 1
     cap = q(max_upfront) if max_upfront is not None else None
@@ -223,10 +239,10 @@ def compare(
     sheet, priced, claims, session = search.sheet, search.priced, search.claims, search.session
     search.search()
     ranked = _ranked(search, search.results, top)
-    search.limits = Limits(None, None)  # trimming and the ranges below are a handful of runs more
-    baseline = search.plan(())
+    search.limits = Limits(search.limits.seconds, None)  # a run limit is the search's; the time limit is all of it
+    baseline = search.plan((), needed=True)
     if not ranked:
-        ranked = [search.plan(claims)]
+        ranked = [search.plan(claims, needed=True)]
     ranked = sorted(_trim_claims(search, ranked, claims), key=Plan.rank_key)
     best = ranked[0].costs.cash
     open_bound = min(search.open, default=None)
@@ -235,7 +251,7 @@ def compare(
     ranks_proven = tuple(
         (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
     )
-    ranges = tuple(_ranges(search, p) for p in ranked)
+    ranges = _all_ranges(search, ranked)
     everything_postpaid = costs(scenario._replace(holdings=()), sheet, priced)
     assumed_by = {p.actions: _relied_on(scenario, sheet, priced, p) for p in [*ranked, baseline]}
     proven = not search.stopped and all(ranks_proven)

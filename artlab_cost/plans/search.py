@@ -59,7 +59,9 @@ class Status(NamedTuple):
 
 
 class Limits(NamedTuple):
-    seconds: float | None = 60.0  # wall time before the search stops and says what it has not proven
+    # wall time of the whole comparison, from compare()'s call: the search, then the trimming of claims and the
+    # counts within a fen, stop there and say what they have not done (an engine run under way is finished)
+    seconds: float | None = 60.0
     runs: int | None = None  # engine runs before it stops (for tests: a limit that does not depend on speed)
 
 
@@ -147,19 +149,21 @@ class Search:
 
     # --- pricing a plan ----------------------------------------------------------------------
 
-    def run(self, actions: Iterable[Action]) -> Costs:
+    def run(self, actions: Iterable[Action], *, needed: bool = False) -> Costs:
+        """The engine's costs of a plan; `needed`: for the result itself (the baseline), run past the limits."""
         key = tuple(sorted(actions))
         hit = self.memo.get(key)
         if hit is None:
-            self.check()
+            if not needed:
+                self.check()
             extra = as_holdings(self.scenario, key)
             hit = self.memo[key] = costs(self.scenario.with_holdings(extra), self.sheet, self.priced)
             self.report()
         return hit
 
-    def plan(self, actions: Iterable[Action]) -> Plan:
+    def plan(self, actions: Iterable[Action], *, needed: bool = False) -> Plan:
         key = tuple(sorted(actions))
-        return Plan(key, self.run(key))
+        return Plan(key, self.run(key, needed=needed))
 
     def held_upfront(self) -> Fraction:
         return upfront_paid(self.scenario, self.sheet)

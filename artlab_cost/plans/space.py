@@ -116,6 +116,28 @@ def candidate_offers(
     return out, idle
 
 
+def same_offers(offers: list[Offer]) -> tuple[list[Offer], dict[str, list[str]]]:
+    """Offers that are one offer under other ids, searched as the first of them (B16): a stackable offer with
+    the same stage, price, validity, eligibility and grants as an earlier one (k packs of one and m of the other
+    are k + m packs of either, used one after another), or a member of a group the same as an earlier member
+    (one pack of the group at a time: either is the same pack). Once-per-user copies are kept apart, since a
+    plan may take each. Returns the offers kept and, for each kept offer, the ids searched as it."""
+    first: dict[tuple[object, ...], Offer] = {}
+    kept: list[Offer] = []
+    merged: dict[str, list[str]] = {}
+    for offer in offers:
+        grants = tuple(sorted((g.kind, q(g.size), tuple(sorted(g.covers))) for g in offer.grants))
+        key = (offer.limit, offer.group, offer.stage, q(offer.price), offer.validity_months, offer.eligible, grants)
+        same = first.get(key)
+        mergeable = offer.limit is Limit.stackable or (offer.limit is Limit.once_per_validity and offer.group)
+        if same is not None and mergeable:
+            merged.setdefault(same.id, []).append(offer.id)
+            continue
+        first.setdefault(key, offer)
+        kept.append(offer)
+    return kept, merged
+
+
 def unit_prices(sheet: PriceSheet, meter: MeterId) -> list[Fraction]:
     return [q(m.price) / q(m.divisor) for k, m in sheet.meters.items() if meter_base(k) is meter]
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from plan_cases import SHEET, START, scenario, shared, traffic
 
 from artlab_cost.engine import costs, price_usage, simulate
-from artlab_cost.plans import Action, compare
+from artlab_cost.plans import Action, Limits, compare
+from artlab_cost.plans.space import as_holdings
 from artlab_cost.scenario import Holding
 
 
@@ -84,3 +85,30 @@ def test_holdings_are_kept_and_once_per_user_offers_not_offered_again() -> None:
     held = (Holding("trial", START, 1, None, "", 0),)
     result = compare(scenario([shared(10_000)], new_user=True, holdings=held), SHEET)
     assert all(a.offer != "trial" for p in result.plans for a in p.actions)
+
+
+def test_the_time_limit_bounds_the_trimming_and_the_ranges_too() -> None:
+    """With no time at all, the search stops at once, and so does the trimming of free claims after it: the plan
+    listed takes every claim: the 30-yuan trial and the student voucher, though 1,000 GPU-s (10.00 yuan, B3 at
+    0.01 here) in one month leave the voucher nothing after the trial (B17: trials first), so the full
+    comparison drops it. Its figures are still the engine's, and the comparison says it stopped at the time
+    limit, not proven."""
+    s = scenario([shared(1_000)], months=1, new_user=True, student=True)
+    cut = compare(s, SHEET, limits=Limits(0.0, None))
+    assert cut.stopped == "time-limit" and not cut.proven
+    assert [p.actions for p in cut.plans] == [(Action("trial", START), Action("voucher", START))]
+    assert [p.actions for p in compare(s, SHEET).plans][0] == (Action("trial", START),)
+    assert cut.ranges == ({},)
+    priced = price_usage(s, SHEET)
+    holdings = as_holdings(s, cut.plans[0].actions)
+    assert cut.plans[0].costs == costs(s.with_holdings(holdings), SHEET, priced)
+    assert cut.lower_bound <= compare(s, SHEET).plans[0].costs.cash
+
+
+def test_a_search_that_finished_in_time_still_trims_within_the_limit() -> None:
+    """The time limit counts from the call: with time enough, trimming and the ranges are done as without one."""
+    s = scenario([traffic("8.333333")], months=3)
+    timed, free = compare(s, SHEET, limits=Limits(600.0, None)), compare(s, SHEET, limits=Limits(None, None))
+    assert timed.proven and timed.stopped == ""
+    assert [p.actions for p in timed.plans] == [p.actions for p in free.plans]
+    assert timed.ranges == free.ranges == ({("traffic-10", START): (2, 2)}, {})

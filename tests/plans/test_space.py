@@ -6,11 +6,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from plan_cases import MONTHLY, SHEET, START, scenario, shared
+from helpers import make_sheet
+from plan_cases import MONTHLY, SHEET, START, scenario, shared, traffic
 
 from artlab_cost.calendar import add_months
 from artlab_cost.errors import UsageError
 from artlab_cost.plans import Action, compare
+from artlab_cost.plans.space import same_offers
 from artlab_cost.scenario import Per, SharedUsage, StorageUsage, TrafficUsage, Usage
 
 
@@ -75,3 +77,39 @@ def test_monthly_packs_are_counted_by_the_fullest_month() -> None:
         ("traffic-m", START, 2),
         ("traffic-m", add_months(START, 2), 1),
     ]
+
+
+COPIES = make_sheet(
+    """
+  traffic-10:
+    {name: traffic 10 GB, stage: pack, price: 4, validity_months: 12, limit: stackable,
+     grants: [{quantity: 10, covers: [traffic]}], source: test}
+  traffic-10-again:
+    {name: the same pack again, stage: pack, price: 4, validity_months: 12, limit: stackable,
+     grants: [{quantity: 10, covers: [traffic]}], source: test}
+  starter:
+    {name: starter, stage: pack, price: 3, validity_months: 12, limit: once_per_user,
+     grants: [{quantity: 10, covers: [traffic]}], source: test}
+  starter-again:
+    {name: starter again, stage: pack, price: 3, validity_months: 12, limit: once_per_user,
+     grants: [{quantity: 10, covers: [traffic]}], source: test}
+""",
+    name="copies sheet",
+)
+
+
+def test_the_same_offer_under_another_id_is_searched_as_one() -> None:
+    """Two ids for one stackable pack: k of one and m of the other are k + m packs of either (B16), so the copy
+    is searched as the first and said in the notes. Two once-per-user offers alike are two purchases a plan may
+    both make, and stay apart. By hand, 35 GB of busy traffic over 3 months at 0.50 (17.50 postpaid): both
+    starters (6.00 for 20 GB) and one pack (4.00 for 10 GB) leave 5 GB, 2.50 postpaid: 12.50; a second pack
+    instead of the 2.50 would cost 4.00."""
+    s = scenario([traffic(str(Decimal(35) / 3))], months=3)
+    result = compare(s, COPIES, top=10)
+    bought = {a.offer for p in result.plans for a in p.actions}
+    assert "traffic-10-again" not in bought and {"traffic-10", "starter", "starter-again"} <= bought
+    assert any(n.code == "plans.same-offer" and n.args["same"] == ("traffic-10-again",) for n in result.notes)
+    best = result.plans[0]
+    assert {(a.offer, a.count) for a in best.actions} == {("starter", 1), ("starter-again", 1), ("traffic-10", 1)}
+    assert best.costs.cash == Decimal("12.50")
+    assert same_offers([COPIES.offers[o] for o in COPIES.offers])[1] == {"traffic-10": ["traffic-10-again"]}
