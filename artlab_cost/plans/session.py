@@ -75,6 +75,8 @@ class Session:
         self.vars, self.offer_vars, self.uses = model.vars, model.offer_vars, model.uses
         self.constant = model.constant
         self.lp = _highs()
+        # re-solved from its last basis for each region (thousands of times): presolving again only repeats work
+        self.lp.setOptionValue("presolve", "off")
         a = model.program.to_highs(self.lp, integral=False)
         self.mip = _highs()
         model.program.to_highs(self.mip, integral=True)

@@ -7,6 +7,7 @@ validity slot; each stackable offer (B16) a count at the start of each validity 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -293,20 +294,25 @@ def drop_hopeless(space: Space) -> None:
     """
     if space.sheet.settings.bill_places < 2:
         return
-    grants = _grants_in_order(space)
+    grants = sorted(_grants_in_order(space), key=lambda g: g[0])  # (stable: as listed within one place)
+    places = [g[0] for g in grants]
     kept, dropped = [], set()
     for var in space.counts:
+        if var.price < var.value:  # it may pay for itself: searched, whatever it reaches
+            kept.append(var)
+            continue
         first = var.choices[1][0]
-        own = [g for g in grants if g[3] is not None and (g[3].offer, g[3].date) == (first.offer, first.date)]
+        mine = [g[3] is not None and (g[3].offer, g[3].date) == (first.offer, first.date) for g in grants]
+        own = [g for g, m in zip(grants, mine, strict=True) if m]
         start = min(g[0] for g in own)
         meters = set().union(*(g[1] for g in own))
         reaches_mixed = False
-        for _, group in itertools.groupby(
-            sorted((g for g in grants if g not in own and g[0] >= start), key=lambda g: g[0]), key=lambda g: g[0]
-        ):
+        at = bisect.bisect_left(places, start)
+        later = [g for g, m in zip(grants[at:], mine[at:], strict=True) if not m]
+        for _, group in itertools.groupby(later, key=lambda g: g[0]):
             pending = list(group)
             grew = True
-            while grew:  # within one place in the order, reach in any direction
+            while grew and not reaches_mixed:  # within one place in the order, reach in any direction
                 grew = False
                 for g in list(pending):
                     if g[1] & meters:
@@ -314,7 +320,9 @@ def drop_hopeless(space: Space) -> None:
                         reaches_mixed |= g[2]
                         pending.remove(g)
                         grew = True
-        if not reaches_mixed and var.price >= var.value:
+            if reaches_mixed:
+                break
+        if not reaches_mixed:
             dropped.add(first.offer)
             continue
         kept.append(var)
