@@ -60,6 +60,9 @@ def _highs() -> Any:
         _banner_shown = True
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("log_to_console", False)
+    # One thread: the programs are small (hundreds of columns), and HiGHS's worker threads for the branch and
+    # cut cost more than they give on a machine whose cores other work shares (docs/plans.md, the profile).
+    highs.setOptionValue("threads", 1)
     return highs
 
 
