@@ -124,6 +124,11 @@ def machine() -> str:
     )
 
 
+def machine_load() -> str:
+    """The load average now: the other work on a shared machine the figures were taken beside."""
+    return "load average " + (" ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a")
+
+
 def first_error(stderr: bytes) -> str:
     lines = [ln for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip() and not ln.startswith("note:")]
     return lines[-1] if lines else "(no message on stderr)"

@@ -1,17 +1,18 @@
 """How long the plan search (`compare-plans`) takes against a plain `estimate`, and whether it proves its answer.
 
 Every figure is the wall time of the command line, spawn to exit (`--format json`), so start-up
-and the solver's import count. Three parts:
+and the solver's import count. The commands a ratio compares are run interleaved, in a rotated
+order each round, and each part prints the load average it ran under. Three parts:
 
 1. The examples: compare-plans and estimate side by side, interleaved, --runs times each.
    Goal: compare-plans at most 3x estimate, every ranking proven.
 2. Heavy use of every meter on the bundled sheet (bench/scenarios/heavy-*.yaml: every offer
    eligible) over 12, 24, 36 and 120 months. Goals: 12, 24 and 36 months proven, each in at
-   most 10x the time of estimate on the same scenario; 120 months proven, or an answer with a
-   proven gap under 0.5%, within 60 s. Given for --top 10 (the default) and --top 1.
+   most 10x the time of estimate on the same scenario; 120 months proven within 60 s. Given for
+   --top 10 (the default) and --top 1.
 3. A studio's sheet with a dozen pack sizes, a stackable voucher and a bundle
    (bench/rich-pricing.yaml), a heavy and a moderate year (bench/scenarios/rich-*.yaml).
-   Goal: both proven (within the default time limit of 60 s).
+   Goal: both proven, each in at most 10x the time of estimate on the same scenario.
 
 It reports and never gates: the exit status is 0 whatever the numbers.
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import _util as u
@@ -31,7 +31,6 @@ HERE = Path(__file__).resolve().parent
 EXAMPLE_RATIO = 3.0
 HORIZON_RATIO = 10.0
 LONG_SECONDS = 60.0
-LONG_GAP = Decimal("0.005")
 
 
 class Result:
@@ -66,6 +65,18 @@ def timed(tool: list[str], argv: list[str], runs: int) -> Result:
     return Result(seconds, data, error)
 
 
+def interleaved(tool: list[str], argvs: list[list[str]], runs: int) -> list[Result]:
+    """Each command `runs` times, taken in turn and in a rotated order each round, so that a busy moment of a
+    shared machine weighs on all of them alike: the ratio of their medians is what the goals compare."""
+    samples: list[list[Result]] = [[] for _ in argvs]
+    for r in range(runs):
+        order = list(range(len(argvs)))
+        order = order[r % len(order) :] + order[: r % len(order)]
+        for k in order:
+            samples[k].append(timed(tool, argvs[k], 1))
+    return [Result([x.seconds[0] for x in got], got[-1].data, got[-1].error) for got in samples]
+
+
 def proof(search: dict) -> str:  # type: ignore[type-arg]
     if not search:
         return "?"
@@ -95,7 +106,7 @@ def part_examples(tool: list[str], runs: int) -> list[str]:
             [path.name, u.fmt_s(est.median), u.fmt_s(cmp.median), f"{u.fmt_ratio(ratio)} {u.verdict(ok)}",
              proof(cmp.search), str(cmp.search.get("engine_runs", "?"))]
         )  # fmt: skip
-    print(f"Part 1: examples, median of {runs} interleaved runs each, wall time spawn to exit")
+    print(f"Part 1: examples, median of {runs} interleaved runs each, wall time spawn to exit; {u.machine_load()}")
     print(
         u.table(
             ["example", "estimate", "compare-plans", f"ratio (<= {EXAMPLE_RATIO:.0f})", "search", "engine runs"], rows
@@ -109,19 +120,18 @@ def part_horizons(tool: list[str], runs: int) -> list[str]:
     for months in (12, 24, 36, 120):
         rel = f"bench/scenarios/heavy-{months}.yaml"
         timed(tool, ["estimate", rel], 1)  # warm-up
-        est = timed(tool, ["estimate", rel], runs)
-        for top in ("10", "1"):
-            cmp = timed(tool, ["compare-plans", rel, "--top", top], runs)
+        est, *cmps = interleaved(
+            tool, [["estimate", rel], *(["compare-plans", rel, "--top", t] for t in ("10", "1"))], runs
+        )
+        for top, cmp in zip(("10", "1"), cmps, strict=True):
             s = cmp.search
             ratio = cmp.median / est.median
             if months < 120:
                 ok = bool(s.get("proven")) and ratio <= HORIZON_RATIO
                 goal = f"proven, <= {HORIZON_RATIO:.0f}x"
             else:
-                cash = Decimal(cmp.data["plans"][0]["cash"]) if cmp.data.get("plans") else Decimal(0)
-                gap = Decimal(s.get("gap", "0")) / cash if cash else Decimal(1)
-                ok = cmp.median <= LONG_SECONDS and (bool(s.get("proven")) or gap < LONG_GAP)
-                goal = f"proven or gap < {LONG_GAP:%} in {LONG_SECONDS:.0f} s"
+                ok = cmp.median <= LONG_SECONDS and bool(s.get("proven"))
+                goal = f"proven in {LONG_SECONDS:.0f} s"
             if not ok:
                 misses.append(f"heavy {months} months, --top {top}: {u.fmt_s(cmp.median)}, {ratio:.1f}x, {proof(s)}")
             rows.append(
@@ -129,6 +139,7 @@ def part_horizons(tool: list[str], runs: int) -> list[str]:
                  proof(s), str(s.get("engine_runs", "?")), str(s.get("bound_solves", "?")), f"{goal}: {u.verdict(ok)}"]
             )  # fmt: skip
     print(f"Part 2: heavy use of every meter, bundled sheet (bench/scenarios/heavy-*.yaml), median of {runs}")
+    print(u.machine_load())
     head = ["horizon", "--top", "estimate", "compare-plans", "ratio", "search", "engine runs", "bounds", "goal"]
     print(u.table(head, rows, right={2, 3, 4, 6, 7}))
     return misses
@@ -139,22 +150,34 @@ def part_rich(tool: list[str], runs: int) -> list[str]:
     for kind in ("heavy", "moderate"):
         rel = f"bench/scenarios/rich-{kind}.yaml"
         pricing = ["--pricing", "bench/rich-pricing.yaml"]
-        est = timed(tool, ["estimate", rel, *pricing], runs)
-        cmp = timed(tool, ["compare-plans", rel, *pricing], runs)
+        est, cmp = interleaved(tool, [["estimate", rel, *pricing], ["compare-plans", rel, *pricing]], runs)
         s = cmp.search
-        ok = bool(s.get("proven"))
+        ratio = cmp.median / est.median
+        ok = bool(s.get("proven")) and ratio <= HORIZON_RATIO
         if not ok:
-            misses.append(f"rich sheet, {kind}: {proof(s)} after {u.fmt_s(cmp.median)}")
+            misses.append(f"rich sheet, {kind}: {proof(s)} after {u.fmt_s(cmp.median)}, {ratio:.1f}x")
         best = cmp.data["plans"][0] if cmp.data.get("plans") else {}
         rows.append(
-            [kind, u.fmt_s(est.median), u.fmt_s(cmp.median), proof(s), str(best.get("cash", "?")),
+            [kind, u.fmt_s(est.median), u.fmt_s(cmp.median), f"{u.fmt_ratio(ratio)} {u.verdict(ok)}", proof(s),
+             str(best.get("cash", "?")),
              str(s.get("engine_runs", "?")), str(s.get("bound_solves", "?")), f"{s.get('plans_allowed', '?'):.3g}"
              if isinstance(s.get("plans_allowed"), int) else "?"]
         )  # fmt: skip
         if cmp.error:
             misses.append(f"rich sheet, {kind}: {cmp.error}")
     print(f"Part 3: a studio's sheet, 12+ pack sizes, a stackable voucher, a bundle (median of {runs})")
-    head = ["year", "estimate", "compare-plans", "search", "best cash", "engine runs", "bounds", "plans allowed"]
+    print(u.machine_load())
+    head = [
+        "year",
+        "estimate",
+        "compare-plans",
+        "ratio",
+        "search",
+        "best cash",
+        "engine runs",
+        "bounds",
+        "plans allowed",
+    ]
     print(u.table(head, rows))
     return misses
 

@@ -148,7 +148,11 @@ def compare_plans(
     time_limit: Annotated[
         float,
         typer.Option(
-            "--time-limit", metavar="SECONDS", min=0.0, help="Stop the search after this long and say what is unproven."
+            "--time-limit",
+            metavar="SECONDS",
+            min=0.0,
+            help="Stop after this many seconds, the whole comparison included (plus the engine run under way), "
+            "and say what is unproven.",
         ),
     ] = 60.0,
     require_proven: Annotated[

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from ..pricing import PriceSheet
 from ..scenario import Scenario
+from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from .budget import BudgetCheck, Measure, check_budget
-from .charges import Priced, price_usage
+from .charges import DayCharge, Priced, PricedDay, price_usage
 from .result import (
     Balance,
     Bill,
@@ -30,7 +31,7 @@ from .result import (
     monthly,
     upfront_paid,
 )
-from .waterfall import Allocation, grant_ids, holding_base, run
+from .waterfall import Allocation, Entitlement, entitlements, grant_ids, holding_base, run
 
 
 def simulate(scenario: Scenario, sheet: PriceSheet, state: State | None = None) -> Estimate:
@@ -60,19 +61,27 @@ __all__ = [
     "BudgetCheck",
     "Charge",
     "Costs",
+    "DayCharge",
+    "Entitlement",
     "Estimate",
     "Measure",
     "Priced",
+    "PricedDay",
     "Purchase",
     "State",
     "Totals",
     "check_budget",
     "costs",
     "daily",
+    "dedicated_hours",
+    "entitlements",
     "grant_ids",
     "holding_base",
     "monthly",
     "price_usage",
+    "relied_on",
+    "sheet_age",
     "simulate",
+    "spec_notes",
     "upfront_paid",
 ]

@@ -1,16 +1,18 @@
 """Plan comparison: the distinct ways to pay for one scenario's usage, the cheapest proven by branch and bound.
 
-    space.py    the plans the purchase rules allow, as decisions
-    relax.py    the linear relaxation that bounds a region of plans from below (HiGHS)
-    search.py   branch and bound over sets of offers, then over each set's counts
-    compare.py  compare(): candidates, search, trimming, ranking and notes
+    space.py       the plans the purchase rules allow, as decisions
+    program.py     a linear program with named columns and rows and exact coefficients
+    model.py       the relaxation that bounds a region of plans from below, one function per constraint family
+    session.py     the relaxation in HiGHS: regions, switched rows, linear and whole-count bounds, no-good cuts
+    search.py      the sets of offers in the order of their bound, then each set's counts by branch and bound
+    comparison.py  compare(): candidates, search, trimming, ranking and notes
 
 Every plan that is ranked is run through the same engine as `estimate`; the relaxation only
-decides which plans need not be. Importing this package imports HiGHS (through relax.py, when
-a comparison is made), which `estimate` never does.
+decides which plans need not be. HiGHS is imported when a comparison is made (session.py), which
+`estimate` never does.
 """
 
-from .compare import Comparison, compare
+from .comparison import Comparison, compare
 from .search import Limits, Plan, Status
 from .space import Action
 

@@ -1,14 +1,14 @@
 """The search: the cheapest plans of each distinct set of offers, in the order of a bound no plan can beat.
 
-Two levels of branch and bound share one relaxation (relax.py):
+Two levels share one relaxation (model.py, solved by session.py):
 
-- over sets of offers: a region is the sets that must contain some offers and must not contain
-  others; its bound is the relaxation with those rules. A region is split on the offer the
-  relaxation's optimum buys most of; a set with every offer decided is searched on its own.
-- over a set's counts and choices: a region is a range of each variable; its bound is the
-  relaxation over it. The relaxation's point, rounded, is priced by the engine; a region is split
-  on a variable the point leaves fractional, or, when it is whole but the engine's cash is above
-  the bound, around that variable's value.
+- sets of offers: each round, HiGHS's branch and cut over whole counts, with every set already
+  searched cut off by a no-good row, gives the set of offers with the least bound; that bound
+  holds for every set not searched yet, so the rounds stop once it reaches the `top`-th plan.
+- one set's counts and choices: branch and bound, a region being a range of each purchase column
+  bounded by the linear relaxation over it. The region's optimum, rounded, is priced by the
+  engine; a region is split on a column the optimum leaves fractional, or, when it is whole but
+  the engine's cash is above the bound, around that column's value.
 
 A region whose bound is at or above what it would have to beat (the set's best plan so far, and
 the last of the `top` sets kept) is closed. Every plan ranked is priced by the engine; the bound
@@ -29,11 +29,10 @@ from ..engine import Costs, Priced, costs, grant_ids, upfront_paid
 from ..money import ZERO, q
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
-from .relax import Bound, Relaxation
+from .session import Bound, Session
 from .space import Action, as_holdings
 
 FEN = Fraction(1, 100)
-WHOLE_AFTER = 10**9  # linear bounds solved for one set before its regions are bounded over whole counts too
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,9 @@ class Status(NamedTuple):
 
 
 class Limits(NamedTuple):
-    seconds: float | None = 60.0  # wall time before the search stops and says what it has not proven
+    # wall time of the whole comparison, from compare()'s call: the search, then the trimming of claims and the
+    # counts within a fen, stop there and say what they have not done (an engine run under way is finished)
+    seconds: float | None = 60.0
     runs: int | None = None  # engine runs before it stops (for tests: a limit that does not depend on speed)
 
 
@@ -123,8 +124,6 @@ class _Region:
     hi: tuple[int, ...] = field(compare=False)
     point: tuple[float, ...] = field(compare=False)
     required: frozenset[str] = field(compare=False, default=frozenset())
-    excluded: frozenset[str] = field(compare=False, default=frozenset())
-    tight: bool = field(compare=False, default=False)  # bounded over whole counts (Search.whole)
 
 
 @dataclass
@@ -132,7 +131,7 @@ class Search:
     scenario: Scenario
     sheet: PriceSheet
     priced: Priced
-    relax: Relaxation
+    session: Session
     claims: tuple[Action, ...]  # free claims every plan takes (a claim never raises postpaid, B17)
     max_upfront: Fraction | None
     top: int
@@ -150,19 +149,21 @@ class Search:
 
     # --- pricing a plan ----------------------------------------------------------------------
 
-    def run(self, actions: Iterable[Action]) -> Costs:
+    def run(self, actions: Iterable[Action], *, needed: bool = False) -> Costs:
+        """The engine's costs of a plan; `needed`: for the result itself (the baseline), run past the limits."""
         key = tuple(sorted(actions))
         hit = self.memo.get(key)
         if hit is None:
-            self.check()
+            if not needed:
+                self.check()
             extra = as_holdings(self.scenario, key)
             hit = self.memo[key] = costs(self.scenario.with_holdings(extra), self.sheet, self.priced)
             self.report()
         return hit
 
-    def plan(self, actions: Iterable[Action]) -> Plan:
+    def plan(self, actions: Iterable[Action], *, needed: bool = False) -> Plan:
         key = tuple(sorted(actions))
-        return Plan(key, self.run(key))
+        return Plan(key, self.run(key, needed=needed))
 
     def held_upfront(self) -> Fraction:
         return upfront_paid(self.scenario, self.sheet)
@@ -170,14 +171,14 @@ class Search:
     def actions(self, values: Sequence[int]) -> tuple[Action, ...]:
         """The purchases of a point of the variables (and the free claims)."""
         out = list(self.claims)
-        for v, n in zip(self.relax.vars, values, strict=True):
+        for v, n in zip(self.session.vars, values, strict=True):
             if n:
-                out += [replace(a, count=n) for a in v.actions] if v.count else list(v.actions)
+                out += [replace(a, count=n) for a in v.actions] if v.stackable else list(v.actions)
         return tuple(sorted(out))
 
     def price(self, values: Sequence[int]) -> Plan | None:
         """The engine's plan at a point, or None when the rules forbid it (--max-upfront, B16 overlaps)."""
-        extra = sum((v.price * n for v, n in zip(self.relax.vars, values, strict=True)), ZERO)
+        extra = sum((v.price * n for v, n in zip(self.session.vars, values, strict=True)), ZERO)
         if self.max_upfront is not None and extra > self.max_upfront:
             return None
         actions = self.actions(values)
@@ -204,18 +205,7 @@ class Search:
 
     def bound(self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str]) -> Bound | None:
         self.check()
-        return self.relax.bound(lo, hi, required)
-
-    def whole(self, region: _Region) -> _Region | None:
-        """The region with HiGHS's bound over whole counts (at least its own bound), and the point it found."""
-        self.check()
-        seconds = self.limits.seconds
-        left = None if seconds is None else seconds - (time.perf_counter() - self.started)
-        found = self.relax.whole(region.lo, region.hi, region.required, left)
-        if found is None:
-            return None
-        bound = max(region.bound, self.cash_bound(found))
-        return replace(region, bound=bound, point=found.point, seq=next(self._seq), tight=True)
+        return self.session.bound(lo, hi, required)
 
     def cash_bound(self, found: Bound) -> Fraction:
         """The least cash of any plan in a region: its bound, the holdings' own upfront, less rounding."""
@@ -245,7 +235,7 @@ class Search:
         the set with the least bound; that bound holds for every set not seen yet, so once it reaches
         the `top`-th listed plan's cash, the ranking is complete."""
         seen: list[frozenset[str]] = []
-        n = len(self.relax.vars)
+        n = len(self.session.vars)
         try:
             while True:
                 self.check()
@@ -253,7 +243,7 @@ class Search:
                 left = None if seconds is None else seconds - (time.perf_counter() - self.started)
                 limit = self.threshold()
                 cutoff = None if limit is None else limit - self.held_upfront() + self.slack  # as a Bound.value
-                found = self.relax.next_set(seen, left, cutoff)
+                found = self.session.next_set(seen, left, cutoff)
                 if found is None:
                     return  # every set the rules allow has been seen
                 bound, offers = found
@@ -264,8 +254,8 @@ class Search:
                 if offers is None:
                     raise Stop("time-limit")
                 self.unseen = lower
-                hi = tuple(v.hi if v.offer in offers else 0 for v in self.relax.vars)
-                region = _Region(lower, next(self._seq), (0,) * n, hi, bound.point, offers, tight=True)
+                hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
+                region = _Region(lower, next(self._seq), (0,) * n, hi, bound.point, offers)
                 seen.append(offers)
                 self.results.append(self.best_of(region, limit))
         except Stop as stop:
@@ -279,7 +269,6 @@ class Search:
         offers = region.required
         best: Plan | None = None
         regions = [region]
-        start = self.relax.solves
         try:
             while regions:
                 r = heapq.heappop(regions)
@@ -290,12 +279,6 @@ class Search:
                 )
                 if beat is not None and r.bound >= beat:
                     break
-                if not r.tight and self.relax.solves - start > WHOLE_AFTER:
-                    # linear bounds have not closed the set quickly: bound its regions over whole counts too
-                    tight = self.whole(r)
-                    if tight is not None and (beat is None or tight.bound < beat):
-                        heapq.heappush(regions, tight)
-                    continue
                 point = self.rounded(r, offers)
                 whole = all(abs(x - round(x)) <= 1e-6 for x in r.point)
                 if point is not None and whole and self.could_beat(point, offers, beat):
@@ -328,9 +311,9 @@ class Search:
         """The variables' values of a plan's purchases (claims are no variables)."""
         have = {(a.offer, a.date): a.count for a in actions}
         out = []
-        for v in self.relax.vars:
+        for v in self.session.vars:
             first = v.actions[0]
-            if v.count:
+            if v.stackable:
                 out.append(have.get((first.offer, first.date), 0))
             else:
                 out.append(int(all(have.get((a.offer, a.date), 0) >= a.count for a in v.actions)))
@@ -338,11 +321,11 @@ class Search:
 
     def rounded(self, region: _Region, offers: frozenset[str]) -> tuple[int, ...] | None:
         """The region's optimum rounded to whole counts and one option per choice, buying each offer of the set."""
-        vars_ = self.relax.vars
+        vars_ = self.session.vars
         point = [min(max(round(x), lo), hi) for x, lo, hi in zip(region.point, region.lo, region.hi, strict=True)]
         by_decision: dict[int, list[int]] = {}
         for j, v in enumerate(vars_):
-            if not v.count:
+            if not v.stackable:
                 by_decision.setdefault(v.decision, []).append(j)
         for js in by_decision.values():
             chosen = [j for j in js if point[j]]
@@ -351,7 +334,7 @@ class Search:
                 for j in chosen:
                     point[j] = 1 if j == keep else region.lo[j]
         for o in offers:
-            js = self.relax.offer_vars[o]
+            js = self.session.offer_vars[o]
             if not any(point[j] for j in js):
                 open_ = [j for j in js if region.hi[j] > 0 and not self.taken(point, j)]
                 if not open_:
@@ -361,9 +344,9 @@ class Search:
 
     def taken(self, point: list[int], j: int) -> bool:
         """Whether another option of j's decision is chosen already."""
-        v = self.relax.vars[j]
-        return not v.count and any(
-            point[k] for k, w in enumerate(self.relax.vars) if k != j and not w.count and w.decision == v.decision
+        v = self.session.vars[j]
+        return not v.stackable and any(
+            point[k] for k, w in enumerate(self.session.vars) if k != j and not w.stackable and w.decision == v.decision
         )
 
     def branch(self, region: _Region, point: tuple[int, ...] | None) -> list[_Region]:
@@ -386,9 +369,5 @@ class Search:
             hi = region.hi[:j] + (hi_j,) + region.hi[j + 1 :]
             found = self.bound(lo, hi, region.required)
             if found is not None:
-                out.append(
-                    _Region(
-                        self.cash_bound(found), next(self._seq), lo, hi, found.point, region.required, region.excluded
-                    )
-                )
+                out.append(_Region(self.cash_bound(found), next(self._seq), lo, hi, found.point, region.required))
         return out

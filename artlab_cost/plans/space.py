@@ -7,6 +7,7 @@ validity slot; each stackable offer (B16) a count at the start of each validity 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -55,12 +56,8 @@ class Decision:
     """One decision of a plan: its choices (each a tuple of actions; () is none)."""
 
     choices: list[tuple[Action, ...]]
-    # every action any choice could add at its largest (for a group: all its members at once,
-    # which no plan may hold, but which bounds what any choice absorbs)
-    generous: tuple[Action, ...]
     price: Fraction = ZERO  # a count's price per pack
-    value: Fraction = ZERO  # the most yuan one more pack can absorb
-    shift: Fraction = ZERO  # the most other grants can gain from it in all (bounds.shift_allowance)
+    value: Fraction = ZERO  # the most yuan one pack can absorb (pack_value; drop_hopeless weighs it)
 
 
 def as_holdings(scenario: Scenario, actions: Sequence[Action]) -> tuple[Holding, ...]:
@@ -118,6 +115,28 @@ def candidate_offers(
             continue
         out.append(offer)
     return out, idle
+
+
+def same_offers(offers: list[Offer]) -> tuple[list[Offer], dict[str, list[str]]]:
+    """Offers that are one offer under other ids, searched as the first of them (B16): a stackable offer with
+    the same stage, price, validity, eligibility and grants as an earlier one (k packs of one and m of the other
+    are k + m packs of either, used one after another), or a member of a group the same as an earlier member
+    (one pack of the group at a time: either is the same pack). Once-per-user copies are kept apart, since a
+    plan may take each. Returns the offers kept and, for each kept offer, the ids searched as it."""
+    first: dict[tuple[object, ...], Offer] = {}
+    kept: list[Offer] = []
+    merged: dict[str, list[str]] = {}
+    for offer in offers:
+        grants = tuple(sorted((g.kind, q(g.size), tuple(sorted(g.covers))) for g in offer.grants))
+        key = (offer.limit, offer.group, offer.stage, q(offer.price), offer.validity_months, offer.eligible, grants)
+        same = first.get(key)
+        mergeable = offer.limit is Limit.stackable or (offer.limit is Limit.once_per_validity and offer.group)
+        if same is not None and mergeable:
+            merged.setdefault(same.id, []).append(offer.id)
+            continue
+        first.setdefault(key, offer)
+        kept.append(offer)
+    return kept, merged
 
 
 def unit_prices(sheet: PriceSheet, meter: MeterId) -> list[Fraction]:
@@ -181,7 +200,7 @@ class Space:
         if offer.price == 0:
             self.claims.append(one[0])
         else:
-            self.fixed.append(Decision([(), one], one))
+            self.fixed.append(Decision([(), one]))
 
     def _stackable(self, offer: Offer) -> None:
         end = self.scenario.end
@@ -195,9 +214,7 @@ class Space:
             if need:
                 choices: list[tuple[Action, ...]] = [()]
                 choices += [(Action(offer.id, slot, n),) for n in range(1, need + 1)]
-                self.counts.append(
-                    Decision(choices, choices[-1], q(offer.price), pack_value(offer, self.sheet, slot, end))
-                )
+                self.counts.append(Decision(choices, q(offer.price), pack_value(offer, self.sheet, slot, end)))
             slot = self.first_use(offer, until) if until < end else None
 
     def _need(self, g: Grant, slot: date, until: date) -> int:
@@ -231,7 +248,7 @@ class Space:
                 day = self.first_use(members[0], add_months(cover.acquired, sheet.offers[cover.offer].validity_months))
                 continue
             options = [(Action(o.id, day),) for o in members]
-            self.fixed.append(Decision([(), *options], tuple(a for opt in options for a in opt)))
+            self.fixed.append(Decision([(), *options]))
             day = self.first_use(members[0], add_months(day, shortest))
 
     @property
@@ -277,20 +294,25 @@ def drop_hopeless(space: Space) -> None:
     """
     if space.sheet.settings.bill_places < 2:
         return
-    grants = _grants_in_order(space)
+    grants = sorted(_grants_in_order(space), key=lambda g: g[0])  # (stable: as listed within one place)
+    places = [g[0] for g in grants]
     kept, dropped = [], set()
     for var in space.counts:
+        if var.price < var.value:  # it may pay for itself: searched, whatever it reaches
+            kept.append(var)
+            continue
         first = var.choices[1][0]
-        own = [g for g in grants if g[3] is not None and (g[3].offer, g[3].date) == (first.offer, first.date)]
+        mine = [g[3] is not None and (g[3].offer, g[3].date) == (first.offer, first.date) for g in grants]
+        own = [g for g, m in zip(grants, mine, strict=True) if m]
         start = min(g[0] for g in own)
         meters = set().union(*(g[1] for g in own))
         reaches_mixed = False
-        for _, group in itertools.groupby(
-            sorted((g for g in grants if g not in own and g[0] >= start), key=lambda g: g[0]), key=lambda g: g[0]
-        ):
+        at = bisect.bisect_left(places, start)
+        later = [g for g, m in zip(grants[at:], mine[at:], strict=True) if not m]
+        for _, group in itertools.groupby(later, key=lambda g: g[0]):
             pending = list(group)
             grew = True
-            while grew:  # within one place in the order, reach in any direction
+            while grew and not reaches_mixed:  # within one place in the order, reach in any direction
                 grew = False
                 for g in list(pending):
                     if g[1] & meters:
@@ -298,7 +320,9 @@ def drop_hopeless(space: Space) -> None:
                         reaches_mixed |= g[2]
                         pending.remove(g)
                         grew = True
-        if not reaches_mixed and var.price >= var.value:
+            if reaches_mixed:
+                break
+        if not reaches_mixed:
             dropped.add(first.offer)
             continue
         kept.append(var)

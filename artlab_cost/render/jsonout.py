@@ -259,7 +259,7 @@ def plans(comparison: Comparison, view: View) -> str:
             "lower_bound": exact(comparison.lower_bound),
             "gap": exact(comparison.gap),
             "stopped": comparison.stopped or None,
-            "plans_allowed": comparison.space,
+            "plans_allowed": comparison.plans_allowed,
             "engine_runs": comparison.runs,
             "bound_solves": comparison.bound_solves,
         },

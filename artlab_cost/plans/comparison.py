@@ -1,25 +1,41 @@
-"""compare-plans: rank the distinct ways to pay for one scenario's usage, cheapest out of pocket first."""
+"""compare-plans: rank the distinct ways to pay for one scenario's usage, cheapest out of pocket first.
+
+`compare()` finds the candidates (space.py), builds the relaxation (model.py) and its solver
+session (session.py), runs the search (search.py), then trims free claims a plan does not need,
+finds each purchase's counts within a fen, and gathers the notes into a `Comparison`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import NamedTuple
 
-from ..engine import Priced, costs, price_usage
-from ..engine.assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
-from ..engine.charges import DayCharge, PricedDay
-from ..engine.waterfall import entitlements
+from ..engine import (
+    DayCharge,
+    Priced,
+    PricedDay,
+    costs,
+    dedicated_hours,
+    entitlements,
+    price_usage,
+    relied_on,
+    sheet_age,
+    spec_notes,
+)
 from ..messages import Msg, Note, Yuan, msg, note, unique
 from ..money import q
-from ..pricing import Assumption, PriceSheet
+from ..pricing import Assumption, Limit, PriceSheet
 from ..scenario import Scenario
-from .relax import Relaxation
-from .search import FEN, Limits, Plan, Search, SetResult, Status, last_pack, rounding_slack, undominated
-from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless
+from .relaxation import build
+from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
+from .session import Session
+from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, same_offers
 
 CountRange = tuple[int, int]  # the counts of a purchase whose plans cost within a fen of the plan's
 
@@ -33,11 +49,11 @@ class Comparison(NamedTuple):
     baseline: Plan  # nothing more than the scenario holds
     postpaid_only: Fraction  # cash with nothing claimed, bought or held: every charge postpaid
     runs: int  # engine runs made by the search
-    space: int  # plans the purchase rules allow
+    plans_allowed: int  # how many plans the purchase rules allow
     notes: tuple[Note, ...]
     free: frozenset[str]  # offers that cost nothing: claimed rather than bought
     # the assumed values each listed plan (and the baseline) rests on, by the plan's actions
-    assumed_by: dict[tuple[Action, ...], tuple[Assumption, ...]] = {}
+    assumed_by: Mapping[tuple[Action, ...], tuple[Assumption, ...]] = MappingProxyType({})
     proven: bool = True  # no plan costs less than the first, and each rank is proven in its place
     lower_bound: Fraction = Fraction(0)  # no plan can cost less than this
     stopped: str = ""  # why the search stopped before proving: "time-limit", "run-limit"; "" when it finished
@@ -76,14 +92,17 @@ def _trim_claims(search: Search, plans: list[Plan], claims: Sequence[Action]) ->
     best_cash = plans[0].costs.cash if plans else None
     out = []
     for plan in plans:
-        idle = {a for a in plan.actions if a in claims and not last_pack(plan.costs, a, search.sheet)[0]}
-        if idle:
-            plan = search.plan(a for a in plan.actions if a not in idle)
-        if plan.costs.cash == best_cash:
-            for claim in [a for a in plan.actions if a in claims]:
-                without = search.plan(a for a in plan.actions if a != claim)
-                if without.costs.cash == plan.costs.cash:
-                    plan = without
+        try:
+            idle = {a for a in plan.actions if a in claims and not last_pack(plan.costs, a, search.sheet)[0]}
+            if idle:
+                plan = search.plan(a for a in plan.actions if a not in idle)
+            if plan.costs.cash == best_cash:
+                for claim in [a for a in plan.actions if a in claims]:
+                    without = search.plan(a for a in plan.actions if a != claim)
+                    if without.costs.cash == plan.costs.cash:
+                        plan = without
+        except Stop as stop:  # out of time: the plan as it stands (every figure still the engine's)
+            search.stopped = search.stopped or stop.reason
         out.append(plan)
     return out
 
@@ -96,7 +115,7 @@ def _ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, date]
     out: dict[tuple[str, date], CountRange] = {}
     paid = [a for a in plan.actions if a not in search.claims]
     for a in paid:
-        if a.count == 1 and search.sheet.offers[a.offer].limit != "stackable":
+        if a.count == 1 and search.sheet.offers[a.offer].limit is not Limit.stackable:
             continue
         others = [b for b in plan.actions if b != a]
         lo = hi = a.count
@@ -115,6 +134,17 @@ def _ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, date]
                 lo, hi = min(lo, n), max(hi, n)
         out[(a.offer, a.date)] = (lo, hi)
     return out
+
+
+def _all_ranges(search: Search, ranked: list[Plan]) -> tuple[dict[tuple[str, date], CountRange], ...]:
+    """Each plan's counts within a fen, until the time limit: a plan not reached has none stated."""
+    out: list[dict[tuple[str, date], CountRange]] = []
+    try:
+        for plan in ranked:
+            out.append(_ranges(search, plan))
+    except Stop as stop:
+        search.stopped = search.stopped or stop.reason
+    return tuple(out) + ({},) * (len(ranked) - len(out))
 
 
 def _relied_on(scenario: Scenario, sheet: PriceSheet, priced: Priced, plan: Plan) -> tuple[Assumption, ...]:
@@ -144,6 +174,49 @@ def _ranked(search: Search, results: list[SetResult], top: int) -> list[Plan]:
     return undominated(plans)[:top]
 
 
+class Setup(NamedTuple):
+    """A search made ready for one scenario: its candidates' space, the offers left out and why."""
+
+    search: Search
+    space: Space
+    idle: list[str]  # candidates that cover no billed usage
+    skipped: list[str]  # offers left out by --exclude-assumed
+
+
+def setup(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    only: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    max_upfront: Decimal | None = None,
+    top: int = 10,
+    *,
+    exclude_assumed: bool = False,
+    limits: Limits | None = None,
+    progress: Callable[[Status], None] | None = None,
+    started: float | None = None,
+) -> Setup:
+    """The candidates, the plan space, the relaxation and the search over them, before the search runs."""
+    sheet = sheet.with_specs(scenario.specs)
+    priced = price_usage(scenario, sheet)
+    skipped = _assumed_offers(sheet) if exclude_assumed else []
+    offers, idle = candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])
+    offers, merged = same_offers(offers)
+    space = Space(scenario, sheet, priced)
+    space.add(offers)
+    space.notes += [note("plans.same-offer", offer=kept, same=tuple(ids)) for kept, ids in merged.items()]
+    drop_hopeless(space)
+    months = len({pd.month for pd in priced.days}) or 1
+    cap = q(max_upfront) if max_upfront is not None else None
+    claims = tuple(space.claims)
+    session = Session(build(scenario, sheet, priced, space, claims, cap))
+    slack = rounding_slack(sheet, months)
+    search = Search(scenario, sheet, priced, session, claims, cap, top, slack, limits or Limits(), progress)
+    if started is not None:
+        search.started = started
+    return Setup(search, space, idle, skipped)
+
+
 def compare(
     scenario: Scenario,
     sheet: PriceSheet,
@@ -158,25 +231,18 @@ def compare(
 ) -> Comparison:
     """Rank the distinct sets of offers the purchase rules allow for this scenario, each at its cheapest counts
     and dates, cheapest out of pocket first; with a lower bound on what any plan could cost."""
-    sheet = sheet.with_specs(scenario.specs)
-    priced = price_usage(scenario, sheet)
-    skipped = _assumed_offers(sheet) if exclude_assumed else []
-    offers, idle = candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])
-    space = Space(scenario, sheet, priced)
-    space.add(offers)
-    drop_hopeless(space)
-    months = len({pd.month for pd in priced.days}) or 1
-    cap = q(max_upfront) if max_upfront is not None else None
-    claims = tuple(space.claims)
-    relax = Relaxation(scenario, sheet, priced, space, claims, cap)
-    slack = rounding_slack(sheet, months)
-    search = Search(scenario, sheet, priced, relax, claims, cap, top, slack, limits or Limits(), progress)
+    started = time.perf_counter()
+    search, space, idle, skipped = setup(
+        scenario, sheet, only, exclude, max_upfront, top,
+        exclude_assumed=exclude_assumed, limits=limits, progress=progress, started=started,
+    )  # fmt: skip
+    sheet, priced, claims, session = search.sheet, search.priced, search.claims, search.session
     search.search()
     ranked = _ranked(search, search.results, top)
-    search.limits = Limits(None, None)  # trimming and the ranges below are a handful of runs more
-    baseline = search.plan(())
+    search.limits = Limits(search.limits.seconds, None)  # a run limit is the search's; the time limit is all of it
+    baseline = search.plan((), needed=True)
     if not ranked:
-        ranked = [search.plan(claims)]
+        ranked = [search.plan(claims, needed=True)]
     ranked = sorted(_trim_claims(search, ranked, claims), key=Plan.rank_key)
     best = ranked[0].costs.cash
     open_bound = min(search.open, default=None)
@@ -185,8 +251,11 @@ def compare(
     ranks_proven = tuple(
         (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
     )
-    ranges = tuple(_ranges(search, p) for p in ranked)
-    everything_postpaid = costs(scenario._replace(holdings=()), sheet, priced)
+    ranges = _all_ranges(search, ranked)
+    # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
+    everything_postpaid = (
+        baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)
+    )
     assumed_by = {p.actions: _relied_on(scenario, sheet, priced, p) for p in [*ranked, baseline]}
     proven = not search.stopped and all(ranks_proven)
     notes = [
@@ -213,7 +282,7 @@ def compare(
         baseline=baseline,
         postpaid_only=everything_postpaid.cash,
         runs=len(search.memo),
-        space=space.size,
+        plans_allowed=space.size,
         notes=tuple(notes),
         free=frozenset(o.id for o in sheet.offers.values() if o.price == 0),
         assumed_by=assumed_by,
@@ -222,7 +291,7 @@ def compare(
         stopped=search.stopped,
         ranks_proven=ranks_proven,
         ranges=ranges,
-        bound_solves=relax.solves,
+        bound_solves=session.solves,
     )
 
 
@@ -232,7 +301,7 @@ def _offers(plan: Plan, claims: Sequence[Action]) -> frozenset[str]:
 
 def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan) -> Note:
     if proven:
-        return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.relax.solves)
+        return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.session.solves)
     return note(
         "plans.search-unproven",
         reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"),

@@ -1,0 +1,245 @@
+"""The solver session: the relaxation (model.py) in HiGHS, solved again for each region of the search.
+
+Two HiGHS instances hold the same program: one solves it over real numbers (the linear bound of
+a region), one over whole counts and choices (HiGHS's branch and cut: the next set of offers, and
+whole-count bounds). A region is a range of each purchase column and the offers it must buy; the
+greedy-order rows whose grant is bought (model.Switched) are switched on where the range holds at
+least one pack; each set of offers searched is cut off the branch and cut by a no-good row.
+
+A linear bound is computed from the solver's dual values by weak duality, with a margin for
+floating-point error, so it is a valid lower bound whatever the solver's tolerances; a whole-count
+bound is HiGHS's dual bound less a margin.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from .model import Model
+
+MARGIN = 1e-9  # relative margin on the dual bound for floating-point error (computations are ~1e-15)
+_banner_shown = False  # HiGHS prints a banner on stdout when its first instance in a process is made
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A region's lower bound on upfront (the plan's own purchases) plus exact postpaid, and the solver's point."""
+
+    value: Fraction
+    point: tuple[float, ...]  # each purchase column's value at the optimum
+
+
+def _highs() -> Any:
+    """A HiGHS instance that logs nothing (output_flag, log_to_console).
+
+    HiGHS 1.16 writes its banner to file descriptor 1 from the constructor of the first instance in a
+    process, before any option can be set; stdout carries the result only, so that one construction, once
+    per process, is made with descriptor 1 pointed at /dev/null. Every other instance is made as it is."""
+    global _banner_shown
+    import highspy
+
+    if _banner_shown:
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w", encoding="utf-8") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("log_to_console", False)
+    # One thread: the programs are small (hundreds of columns), and HiGHS's worker threads for the branch and
+    # cut cost more than they give on a machine whose cores other work shares (docs/plans.md, the profile).
+    highs.setOptionValue("threads", 1)
+    return highs
+
+
+class Session:
+    """The relaxation of one scenario's plans in HiGHS, with the region it is set to."""
+
+    def __init__(self, model: Model) -> None:
+        import highspy
+        import numpy as np
+
+        self.np, self.highspy = np, highspy
+        self.model = model
+        self.vars, self.offer_vars, self.uses = model.vars, model.offer_vars, model.uses
+        self.constant = model.constant
+        self.lp = _highs()
+        # re-solved from its last basis for each region (thousands of times): presolving again only repeats work
+        self.lp.setOptionValue("presolve", "off")
+        a = model.program.to_highs(self.lp, integral=False)
+        self.mip = _highs()
+        model.program.to_highs(self.mip, integral=True)
+        self.mip.setOptionValue("mip_rel_gap", 1e-9)
+        self.mip.setOptionValue("mip_abs_gap", 1e-6)
+        self.cost, self.lower, self.upper = a["cost"], a["lower"], a["upper"]
+        self.row_lo, self.row_hi = a["row_lo"], a["row_hi"]
+        self.rows, self.cols, self.vals = a["rows"], a["cols"], a["vals"]
+        where = {(int(r), int(c)): k for k, (r, c) in enumerate(zip(self.rows, self.cols, strict=True))}
+        # each switched row's entries: (row, column j, the positions of its entries, one pack's size); all off
+        self.switches = [(s.row, s.var, [where[(s.row, c)] for c in s.cols], s.size) for s in model.switched]
+        self.switch_lo = [0] * len(self.switches)
+        self.infinite = highspy.kHighsInf
+        self.solves = 0
+        self.excluded_sets = 0  # no-good rows added to the branch and cut so far
+
+    def write_lp(self, path: str | Path, whole: bool = False) -> None:
+        """The program as it stands (region, switched rows, cuts) as a readable LP file, for debugging."""
+        (self.mip if whole else self.lp).writeModel(str(path))
+
+    # --- the region ----------------------------------------------------------------------------
+
+    def _region(
+        self, highs: Any, lo: Sequence[int], hi: Sequence[int], required: frozenset[str]
+    ) -> tuple[Any, Any, Any]:
+        """Set a solver instance to a region: the columns' ranges, the offers required, the switched rows."""
+        np = self.np
+        n = len(self.vars)
+        lower, upper = self.lower.copy(), self.upper.copy()
+        lower[:n], upper[:n] = lo, np.minimum(hi, self.upper[:n])  # (an option the holdings rule out stays 0)
+        highs.changeColsBounds(n, np.arange(n, dtype=np.int32), lower[:n], upper[:n])
+        row_lo = self.row_lo.copy()
+        for offer, r in self.model.buys_rows.items():
+            row_lo[r] = 1.0 if offer in required else 0.0
+            highs.changeRowBounds(r, row_lo[r], self.row_hi[r])
+        self._switch(lo)
+        return lower, upper, row_lo
+
+    def _switch(self, lo: Sequence[int]) -> None:
+        """Turn each greedy row of a bought grant on where its column is at least one pack, with that many packs'
+        size (what the grant holds at least), and off elsewhere; in both instances."""
+        for k, (row, j, entries, size) in enumerate(self.switches):
+            packs = int(lo[j])
+            if packs == self.switch_lo[k]:
+                continue
+            self.switch_lo[k] = packs
+            if packs >= 1:
+                value = float(size * packs)
+                for nz in entries:
+                    self.vals[nz] = value
+                    self.lp.changeCoeff(row, int(self.cols[nz]), value)
+                    self.mip.changeCoeff(row, int(self.cols[nz]), value)
+                self.row_hi[row] = 0.0
+            else:
+                self.row_hi[row] = self.infinite
+            self.lp.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
+            self.mip.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
+
+    # --- the bounds ----------------------------------------------------------------------------
+
+    def bound(self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str] = frozenset()) -> Bound | None:
+        """The least upfront-plus-postpaid of any plan whose columns lie in [lo, hi] and that buys each offer of
+        `required` at least once, over real numbers; None when no plan does."""
+        np, status = self.np, self.highspy.HighsModelStatus
+        n = len(self.vars)
+        lower, upper, row_lo = self._region(self.lp, lo, hi, required)
+        self.lp.run()
+        self.solves += 1
+        result = self.lp.getModelStatus()
+        if result == status.kInfeasible:
+            return None
+        if result != status.kOptimal:  # any multipliers give a bound: none at all is the weakest
+            return Bound(self._weak_bound(np.zeros(len(row_lo)), lower, upper, row_lo), tuple(float(x) for x in lo))
+        solution = self.lp.getSolution()
+        value = self._weak_bound(np.array(solution.row_dual), lower, upper, row_lo)
+        return Bound(value, tuple(solution.col_value[:n]))
+
+    def whole(
+        self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str], seconds: float | None
+    ) -> Bound | None:
+        """The bound over whole counts and choices only: HiGHS's branch and cut on the same program. Its dual
+        bound is HiGHS's own (computed with the solver's tolerances), so a margin is taken off; a region it
+        cannot close by a clear margin is left to the exact search. None when no plan is in the region."""
+        if not self.model.program.whole:  # nothing to make whole: the linear bound is the same
+            return self.bound(lo, hi, required)
+        self._region(self.mip, lo, hi, required)
+        self.mip.setOptionValue("time_limit", max(seconds, 0.05) if seconds is not None else self.infinite)
+        self.mip.run()
+        self.solves += 1
+        if self.mip.getModelStatus() == self.highspy.HighsModelStatus.kInfeasible:
+            return None
+        bound = float(self.mip.getInfo().mip_dual_bound)
+        if not math.isfinite(bound):
+            return Bound(self.constant + _floor(-1e300), tuple(float(x) for x in lo))
+        margin = 1e-7 * (abs(bound) + float(self.constant)) + 1e-3
+        point = tuple(float(x) for x in self.mip.getSolution().col_value[: len(self.vars)])
+        if not self._found_plan():
+            point = tuple(float(x) for x in lo)
+        return Bound(self.constant + _floor(bound - margin), point)
+
+    def _found_plan(self) -> bool:
+        """Whether the last branch and cut found a feasible point (it may stop on time before it does)."""
+        feasible = self.highspy.SolutionStatus.kSolutionStatusFeasible
+        return bool(self.mip.getInfo().primal_solution_status == feasible)
+
+    def next_set(
+        self, seen: Sequence[frozenset[str]], seconds: float | None, cutoff: Fraction | None = None
+    ) -> tuple[Bound, frozenset[str] | None] | None:
+        """The set of offers, other than those `seen`, whose plans have the least bound over whole counts: the
+        bound holds for every set not seen yet. None when every set allowed has been seen; no set when the
+        solver stopped (time) before it found one."""
+        np = self.np
+        if not self.uses:  # no offer to buy: one set, the empty one
+            found = self.bound([], [], frozenset()) if not seen else None
+            return None if found is None else (found, frozenset())
+        for offers in seen[self.excluded_sets :]:  # no-good: at least one u_o differs from this set
+            terms = [(u, -1.0 if o in offers else 1.0) for o, u in self.uses.items()]
+            cols = np.array([c for c, _ in terms], dtype=np.int32)
+            vals = np.array([v for _, v in terms])
+            self.mip.addRow(1.0 - len(offers), self.infinite, len(terms), cols, vals)
+        self.excluded_sets = len(seen)
+        # Only a set whose bound is below `cutoff` matters: HiGHS may stop as soon as it proves there is
+        # none (with a margin for its tolerances), and then every set left is bounded by the cutoff.
+        if cutoff is not None:
+            margin = 1e-7 * (abs(float(cutoff)) + float(self.constant)) + 1e-3
+            self.mip.setOptionValue("objective_bound", float(cutoff - self.constant) + margin)
+        try:
+            found = self.whole([0] * len(self.vars), [v.hi for v in self.vars], frozenset(), seconds)
+        finally:
+            self.mip.setOptionValue("objective_bound", self.infinite)
+        if found is None:
+            return None
+        if cutoff is not None and self.mip.getModelStatus() == self.highspy.HighsModelStatus.kObjectiveBound:
+            return Bound(cutoff, found.point), None
+        if not self._found_plan():  # stopped before a plan was found: the bound only
+            return found, None
+        solution = self.mip.getSolution().col_value
+        return found, frozenset(o for o, u in self.uses.items() if solution[u] > 0.5)
+
+    def _weak_bound(self, y: Any, lower: Any, upper: Any, row_lo: Any) -> Fraction:
+        """Weak duality: for any multipliers y, sum over rows of y times the bound it presses on, plus each column's
+        least reduced cost over its range, is at most the optimum. Valid whatever y is; tight at the optimal duals."""
+        np = self.np
+        y = np.where((y > 0) & np.isfinite(row_lo), y, np.where((y < 0) & np.isfinite(self.row_hi), y, 0.0))
+        row_terms = np.where(y > 0, y * np.where(np.isfinite(row_lo), row_lo, 0.0), 0.0)
+        row_terms += np.where(y < 0, y * np.where(np.isfinite(self.row_hi), self.row_hi, 0.0), 0.0)
+        products = y[self.rows] * self.vals
+        reduced = self.cost - np.bincount(self.cols, weights=products, minlength=len(self.cost))
+        col_terms = np.minimum(reduced * lower, reduced * upper)
+        spread = (
+            np.abs(row_terms).sum()
+            + (
+                np.maximum(np.abs(lower), np.abs(upper))
+                * (np.abs(self.cost) + np.bincount(self.cols, weights=np.abs(products), minlength=len(self.cost)))
+            ).sum()
+        )
+        total = float(row_terms.sum() + col_terms.sum()) - MARGIN * float(spread) - 1e-6
+        return self.constant + _floor(total)
+
+
+def _floor(value: float) -> Fraction:
+    """A float rounded down to a millionth of a yuan, exactly."""
+    return Fraction(math.floor(value * 10**6), 10**6)

@@ -1,0 +1,114 @@
+"""compare(): hand-worked rankings of small scenarios, what a comparison says, and what bounds its time."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from plan_cases import SHEET, START, scenario, shared, traffic
+
+from artlab_cost.engine import costs, price_usage, simulate
+from artlab_cost.plans import Action, Limits, compare
+from artlab_cost.plans.space import as_holdings
+from artlab_cost.scenario import Holding
+
+
+def test_light_user_buys_nothing() -> None:
+    """A returning user with 300 GPU-seconds a month (3.00 yuan, B3 at 0.01 here): every pack costs more
+    than it saves, so the best plan is nothing more: 3 months x 3.00 = 9.00 postpaid."""
+    result = compare(scenario([shared(300)]), SHEET)
+    best = result.plans[0]
+    assert best.actions == ()
+    assert best.costs.cash == Decimal("9.00")
+    assert result.postpaid_only == Decimal("9.00")
+
+
+def test_starter_bundle_pays_off_for_a_new_user() -> None:
+    """B8, B15: 10,000 GPU-s a month = 100.00 yuan. The 30-yuan trial (one month) absorbs 30 of month 1.
+    Without the starter bundle: 70 + 100 + 100 = 270.00 postpaid. With it (59 for 200 of compute, after the
+    trial in the order): months 1-2 absorb 70 + 100 = 170, month 3 absorbs the last 30 and 70 goes postpaid:
+    cash 59 + 70 = 129.00. A compute-50 pack at 45 saves 50 only while usage would be postpaid: with the
+    bundle, one more pack takes 50 of month 3 for 45, so 59 + 45 + 20 = 124.00 is cheaper still, and a second
+    pack would absorb only 20 for 45."""
+    result = compare(scenario([shared(10_000)], new_user=True), SHEET)
+    best = result.plans[0]
+    assert {a.offer: a.count for a in best.actions} == {"trial": 1, "starter": 1, "compute-50": 1}
+    assert best.costs.upfront == Decimal("104")
+    assert best.costs.postpaid_due == Decimal("20.00")
+    assert best.costs.cash == Decimal("124.00")
+    without = next(p for p in result.plans if {a.offer for a in p.actions} == {"trial", "starter"})
+    assert without.costs.cash == Decimal("129.00")
+    assert result.postpaid_only == Decimal("300.00")
+
+
+def test_the_right_number_of_traffic_packs() -> None:
+    """B7, B16: 25 GB of busy traffic over the period (about 8.33 a month) at 0.50/GB = 12.50 postpaid only.
+    2 packs (8.00) cover 20 GB and leave 5 GB postpaid = 2.50: 10.50. A third pack (12.00) would cover it all
+    but lapse 5 GB unused: 12.00. One pack covers March and 1.666667 GB of April: April's 6.666666 GB are
+    3.33 postpaid (truncated, B20), May's 8.333333 GB 4.16: 4 + 7.49 = 11.49."""
+    result = compare(scenario([traffic("8.333333")], months=3), SHEET)
+    best = result.plans[0]
+    assert best.actions == (Action("traffic-10", START, 2),)
+    # 3 x 8.333333 = 24.999999 GB; the 4.999999 GB past the packs: 2.4999995 postpaid, truncated per month
+    assert best.costs.upfront == Decimal("8")
+    base = scenario([traffic("8.333333")])
+    one, three = (
+        costs(base.with_holdings((Holding("traffic-10", START, n, None, "x", 0),)), SHEET, price_usage(base, SHEET))
+        for n in (1, 3)
+    )
+    assert one.cash == Decimal("11.49")
+    assert three.cash == Decimal("12.00")
+    assert three.lapsed_value == 0  # still valid at the period's end: left, not lapsed
+    assert three.unused["x"] > Decimal("4.99")
+    # one line per set of offers (here: the packs, or nothing): neither 1 nor 3 packs is within a fen of 2
+    assert [{a.offer for a in p.actions} for p in result.plans] == [{"traffic-10"}, set()]
+    assert result.ranges[0] == {("traffic-10", START): (2, 2)}
+    assert result.proven and result.lower_bound == best.costs.cash
+
+
+def test_estimate_reproduces_the_recommended_plan() -> None:
+    """The figures of a plan are exactly those estimate prints for the scenario with the plan's holdings."""
+    base = scenario([shared(10_000), traffic("12")], new_user=True, student=True)
+    best = compare(base, SHEET).plans[0]
+    holdings = tuple(Holding(a.offer, a.date, a.count, None, "", i) for i, a in enumerate(best.actions))
+    totals = simulate(base.with_holdings(holdings), SHEET).totals
+    assert totals.cash == best.costs.cash
+    assert totals.upfront == best.costs.upfront
+
+
+def test_max_upfront_caps_the_plans() -> None:
+    result = compare(scenario([shared(10_000)], new_user=True), SHEET, max_upfront=Decimal(60))
+    assert all(p.costs.upfront <= 60 for p in result.plans)
+    assert {a.offer for a in result.plans[0].actions} == {"trial", "starter"}
+
+
+def test_holdings_are_kept_and_once_per_user_offers_not_offered_again() -> None:
+    held = (Holding("trial", START, 1, None, "", 0),)
+    result = compare(scenario([shared(10_000)], new_user=True, holdings=held), SHEET)
+    assert all(a.offer != "trial" for p in result.plans for a in p.actions)
+
+
+def test_the_time_limit_bounds_the_trimming_and_the_ranges_too() -> None:
+    """With no time at all, the search stops at once, and so does the trimming of free claims after it: the plan
+    listed takes every claim: the 30-yuan trial and the student voucher, though 1,000 GPU-s (10.00 yuan, B3 at
+    0.01 here) in one month leave the voucher nothing after the trial (B17: trials first), so the full
+    comparison drops it. Its figures are still the engine's, and the comparison says it stopped at the time
+    limit, not proven."""
+    s = scenario([shared(1_000)], months=1, new_user=True, student=True)
+    cut = compare(s, SHEET, limits=Limits(0.0, None))
+    assert cut.stopped == "time-limit" and not cut.proven
+    assert [p.actions for p in cut.plans] == [(Action("trial", START), Action("voucher", START))]
+    assert [p.actions for p in compare(s, SHEET).plans][0] == (Action("trial", START),)
+    assert cut.ranges == ({},)
+    priced = price_usage(s, SHEET)
+    holdings = as_holdings(s, cut.plans[0].actions)
+    assert cut.plans[0].costs == costs(s.with_holdings(holdings), SHEET, priced)
+    assert cut.lower_bound <= compare(s, SHEET).plans[0].costs.cash
+
+
+def test_a_search_that_finished_in_time_still_trims_within_the_limit() -> None:
+    """The time limit counts from the call: with time enough, trimming and the ranges are done as without one."""
+    s = scenario([traffic("8.333333")], months=3)
+    timed, free = compare(s, SHEET, limits=Limits(600.0, None)), compare(s, SHEET, limits=Limits(None, None))
+    assert timed.proven and timed.stopped == ""
+    assert [p.actions for p in timed.plans] == [p.actions for p in free.plans]
+    assert timed.ranges == free.ranges == ({("traffic-10", START): (2, 2)}, {})

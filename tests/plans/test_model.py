@@ -1,0 +1,122 @@
+"""The relaxation: a program with named columns and rows and exact coefficients, and a bound no plan beats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from helpers import examples, make_sheet
+from hypothesis import given
+from hypothesis import strategies as st
+from plan_cases import (
+    MONTHLY,
+    SHEET,
+    SLOTS,
+    START,
+    monthly_scenarios,
+    scenario,
+    shared,
+    slot_scenarios,
+    small_scenarios,
+    traffic,
+)
+
+from artlab_cost.plans import Action, compare
+from artlab_cost.plans.comparison import Setup, setup
+from artlab_cost.plans.program import lp_name
+from artlab_cost.pricing import PriceSheet
+from artlab_cost.scenario import Scenario
+
+
+def test_bounds_allow_for_whole_yuan_rounding() -> None:
+    """B20 with bill_places 0: a month's bill moves by up to a yuan, so the bounds must allow that much.
+    10.99 yuan of compute (1,099 GPU-s at 0.01) is billed 10 (truncated). Packs of 1.00 for 0.95: ten absorb
+    10.00, leaving 0.99, billed 0: cash 9.50, cheaper than nothing more (10) even with --top 1."""
+    sheet = make_sheet(
+        """
+        one:
+          {name: one yuan, stage: pack, price: 0.95, validity_months: 12, limit: stackable,
+           grants: [{amount: 1, covers: [compute]}], source: test}
+        """,
+        name="whole yuan",
+        settings={"bill_places": "0"},
+        shared_gpu="{price: 0.01, source: test}",
+    )
+    s = scenario([shared(1_099)], months=1)
+    for top in (1, 10):
+        best = compare(s, sheet, top=top).plans[0]
+        assert best.actions == (Action("one", START, 10),)
+        assert best.costs.cash == Decimal("9.50")
+
+
+def ready(s: Scenario, sheet: PriceSheet) -> Setup:
+    return setup(s, sheet, top=3)
+
+
+def test_every_column_and_row_has_a_name_an_lp_file_can_hold(tmp_path: Path) -> None:
+    """The program names each column and row once, in the characters an LP file allows, and HiGHS writes it with
+    those names: a buy_ column per stackable slot, a take_ column per option, and the rows of each family."""
+    s = scenario([shared(10_000), traffic("12")], new_user=True, student=True)
+    session = ready(s, SHEET).search.session
+    program = session.model.program
+    assert len(set(program.names)) == program.columns and len(set(program.row_names)) == program.rows
+    assert all(lp_name(n) == n for n in program.names + program.row_names)
+    session.write_lp(tmp_path / "plans.lp")
+    text = (tmp_path / "plans.lp").read_text()
+    for name in ("take_starter@2026-03-01", "buy_traffic-10@2026-03-01", "buy_compute-50@2026-03-01"):
+        assert lp_name(name) in text
+    for family in ("charges_", "holds_", "greedy_", "buys_", "uses_most_", "uses_least_"):
+        assert any(r.startswith(family) for r in program.row_names), family
+        assert family in text
+
+
+def test_coefficients_are_exact_as_the_sheet_gives_them() -> None:
+    """Worked from the sheet: a starter bundle costs 59 and holds 200 yuan of compute, so its column costs 59 and
+    its holds_ row reads sum(absorb) - 200 x take_starter <= 0; a traffic-10 pack (4 yuan, 10 GB) at 0.50 a GB of
+    busy traffic: each yuan absorbed is 1/0.50 = 2 GB, so holds_ reads 2 x absorb... - 10 x buy <= 0."""
+    s = scenario([shared(10_000), traffic("12")], new_user=True)
+    program = ready(s, SHEET).search.session.model.program
+    col = {n: j for j, n in enumerate(program.names)}
+    starter, pack = col[lp_name("take_starter@2026-03-01")], col[lp_name("buy_traffic-10@2026-03-01")]
+    assert (program.cost[starter], program.cost[pack]) == (Fraction(59), Fraction(4))
+    assert all(isinstance(v, Fraction) for v in [*program.cost, *program.upper, *(v for _, _, v in program.entries)])
+    rows: dict[int, dict[int, Fraction]] = {}
+    for r, c, v in program.entries:
+        rows.setdefault(r, {})[c] = v
+    holds = [r for r, n in enumerate(program.row_names) if n.startswith("holds_")]
+    starter_row = next(rows[r] for r in holds if starter in rows[r])
+    assert starter_row[starter] == -200 and all(v == 1 for c, v in starter_row.items() if c != starter)
+    pack_row = next(rows[r] for r in holds if pack in rows[r])
+    assert pack_row[pack] == -10 and all(v == 2 for c, v in pack_row.items() if c != pack)
+
+
+@st.composite
+def plans_of(draw: st.DrawFn) -> tuple[Scenario, PriceSheet, list[int]]:
+    """A random small scenario on one of the three test sheets, and a random point of its plan space."""
+    sheet, scenarios = draw(st.sampled_from([(SHEET, small_scenarios()), (MONTHLY, monthly_scenarios()),
+                                             (SLOTS, slot_scenarios())]))  # fmt: skip
+    s = draw(scenarios)
+    his = [v.hi for v in ready(s, sheet).search.session.vars]
+    return s, sheet, [draw(st.integers(0, min(hi, 4))) for hi in his]
+
+
+@examples(24)
+@given(plans_of())
+def test_the_bound_of_a_region_holding_one_plan_is_at_most_its_cash(
+    case: tuple[Scenario, PriceSheet, list[int]],
+) -> None:
+    """Soundness, directly: for the region holding one plan only (every column fixed at the plan's value, its
+    offers required), the linear bound and the whole-count bound, as cash, are at most the engine's cash for
+    that plan. A point the purchase rules forbid has no plan, and then no bound either."""
+    s, sheet, point = case
+    search = ready(s, sheet).search
+    plan = search.price(point)
+    offers = frozenset(v.offer for v, n in zip(search.session.vars, point, strict=True) if n)
+    linear = search.session.bound(point, point, offers)
+    whole = search.session.whole(point, point, offers, None)
+    if plan is None:
+        return
+    assert linear is not None and whole is not None
+    assert search.cash_bound(linear) <= plan.costs.cash
+    assert search.cash_bound(whole) <= plan.costs.cash
