@@ -183,30 +183,30 @@ class Waterfall:
             return ()
         out: list[Allocation] = []
         rem_yuan, rem_units = charge.amount, charge.billable
-        for e in self.active[charge.meter]:
+        for e in self.active[charge.meter]:  # each absorbs `yuan` of the charge, `units` of its billable quantity
             if e.kind is GrantKind.amount:
                 if e.left <= 0:
                     continue
-                take = min(rem_yuan, e.left)
-                took = rem_units if take == rem_yuan else min(rem_units, take / self.pricer.rates[charge.meter])
+                yuan = min(rem_yuan, e.left)
+                units = rem_units if yuan == rem_yuan else min(rem_units, yuan / self.pricer.rates[charge.meter])
             else:
                 if rem_units <= 0 or (e.kind is not GrantKind.capacity and e.left <= 0):
                     continue  # a quantity or capacity covers units, and none are left
-                took = min(rem_units, e.size * 24 if e.kind is GrantKind.capacity else e.left)
-                take = rem_yuan if took == rem_units else min(rem_yuan, self.pricer.value(charge.meter, took))
+                units = min(rem_units, e.size * 24 if e.kind is GrantKind.capacity else e.left)
+                yuan = rem_yuan if units == rem_units else min(rem_yuan, self.pricer.value(charge.meter, units))
             if id(e) not in touched:
                 touched[id(e)] = (e, e.left, e.absorbed, e.absorbed_yuan)
             if e.kind is GrantKind.amount:
-                e.left -= take
-                e.absorbed += take
+                e.left -= yuan
+                e.absorbed += yuan
             else:
                 if e.kind is not GrantKind.capacity:
-                    e.left -= took
-                e.absorbed += took
-            e.absorbed_yuan += take
-            rem_yuan -= take
-            rem_units -= took
-            out.append(Allocation(e.stage, e.id, take, took))
+                    e.left -= units
+                e.absorbed += units
+            e.absorbed_yuan += yuan
+            rem_yuan -= yuan
+            rem_units -= units
+            out.append(Allocation(e.stage, e.id, yuan, units))
             if rem_yuan <= 0:
                 break
         if rem_yuan > 0:
