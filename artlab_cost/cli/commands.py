@@ -19,6 +19,8 @@ from .app import EXIT_CODES_DIFF, EXIT_CODES_NO_BUDGET, EXIT_CODES_PLANS, app, e
 from .help import LocalCommand
 from .lang import current
 from .options import (
+    GIT,
+    STDIN,
     BudgetOnOpt,
     BudgetOpt,
     FormatOpt,
@@ -29,6 +31,7 @@ from .options import (
     ScenarioArg,
     StrictOpt,
     fail_limit,
+    git_show,
     load_sheet,
     measure,
     read_scenario,
@@ -47,8 +50,14 @@ T = TypeVar("T")
 
 
 def _view(fmt: OutputFormat, output: Path | None, quiet: bool = False, **more: object) -> View:
-    """How to show a result: tables on a terminal get colour and the notes inline (none with --quiet)."""
-    inline = fmt is OutputFormat.table and to_terminal(output) and not quiet
+    """How to show a result: tables on a terminal get colour and the notes inline (none with --quiet).
+
+    A verdict (`budget`) is stderr's on a terminal: a table there leaves it out, so it is read once; a
+    document written to a file or a pipe carries it as well."""
+    on_screen = fmt is OutputFormat.table and to_terminal(output)
+    if on_screen:
+        more["budget"] = None
+    inline = on_screen and not quiet
     return View(color=color(output), width=width(output), notes=inline, lang=current(), **more)  # type: ignore[arg-type]
 
 
@@ -174,7 +183,10 @@ def compare_plans(
         text = renderer(format).plans(comparison, view)
         exceeded = bool(check and check.exceeded)
         code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
-        return EXIT_UNPROVEN if require_proven and not comparison.proven else code
+        if require_proven and not comparison.proven:  # a verdict, like the budget's: said even with --quiet
+            err(visible(tr(view.lang, "cli.unproven")))
+            return EXIT_UNPROVEN
+        return code
 
     guard(run)
 
@@ -256,7 +268,14 @@ def _looks_like_sheet(src: yamlsrc.Source) -> bool:
 
 @app.command(cls=LocalCommand, epilog=epilog("artlab-cost validate examples/*.yaml pricing.yaml", EXIT_CODES_NO_BUDGET))
 def validate(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Scenario or price sheet files.")],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE...",
+            help="Scenario or price sheet files; - reads one from stdin; git:REF:PATH reads PATH as of the git "
+            "revision REF.",
+        ),
+    ],
     pricing: PricingOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -267,7 +286,6 @@ def validate(
     """
 
     def run() -> int:
-        from .. import yamlsrc
         from ..pricing import parse_sheet
         from ..scenario import parse_scenario
 
@@ -284,7 +302,9 @@ def validate(
                     err(fail_line(line, lang))
                 return None
 
-        sources = [src for path in files if (src := attempt(partial(yamlsrc.load, path, str(path)))) is not None]
+        if files.count(STDIN) > 1:
+            raise UsageError(msg("cli.stdin-twice"))
+        sources = [src for name in files if (src := attempt(partial(_source, name))) is not None]
         sheets: dict[str, PriceSheet | None] = {}
         for src in filter(_looks_like_sheet, sources):
             sheets[src.name] = attempt(partial(parse_sheet, src))
@@ -301,6 +321,17 @@ def validate(
         return EXIT_INPUT if failed else EXIT_OK
 
     guard(run)
+
+
+def _source(name: str) -> yamlsrc.Source:
+    """A file named on the command line, read as every command reads one: a path, - (stdin) or git:REF:PATH."""
+    from .. import yamlsrc
+
+    if name == STDIN:
+        return yamlsrc.parse(read_stdin(), "<stdin>")
+    if name.startswith(GIT):
+        return yamlsrc.parse(git_show(name), name)
+    return yamlsrc.load(Path(name), name)
 
 
 def _validation_sheet(pricing: str | None, named: dict[str, PriceSheet | None]) -> PriceSheet | None:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from ..calendar import add_months, month_key
 from ..messages import Chain, Msg, Note, Words, note
 from ..money import ZERO, q, round_to
-from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base
+from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base, shown_order
 from ..scenario import Scenario
 from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from .charges import Priced, meter_order
@@ -220,7 +220,7 @@ def monthly(charges: tuple[Charge, ...]) -> list[Charge]:
                 continue
         last[c.meter] = len(out)
         out.append(c)
-    out.sort(key=lambda c: (c.start.year, c.start.month, meter_order(c.meter), c.start))
+    out.sort(key=lambda c: (c.start.year, c.start.month, shown_order(c.meter), c.start))
     return out
 
 
@@ -235,7 +235,7 @@ def daily(charges: tuple[Charge, ...]) -> list[Charge]:
             out.append(
                 Charge(c.meter, day, day + timedelta(1), c.quantity / n, c.billable / n, c.unit, c.amount / n, each)
             )
-    out.sort(key=lambda c: (c.start, meter_order(c.meter)))
+    out.sort(key=lambda c: (c.start, shown_order(c.meter)))
     return out
 
 

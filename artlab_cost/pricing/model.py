@@ -110,6 +110,25 @@ def meter_base(key: str) -> MeterId:
     return MeterId(key.split(":", 1)[0])
 
 
+# The order in which outputs list a month's meters: the sheet's (docs/pricing.md, "meters"), busy traffic
+# before idle, dedicated specs by id. The waterfall's own order within a day (MeterId) is another matter.
+METERS_SHOWN = (
+    MeterId.shared_gpu,
+    MeterId.dedicated,
+    MeterId.storage,
+    MeterId.traffic_busy,
+    MeterId.traffic_idle,
+    MeterId.put_requests,
+    MeterId.get_requests,
+)
+_SHOWN_RANK = {m: i for i, m in enumerate(METERS_SHOWN)}
+
+
+def shown_order(key: str) -> tuple[int, str]:
+    """Where a meter key stands when a month's meters are listed (METERS_SHOWN, then the spec id)."""
+    return (_SHOWN_RANK[meter_base(key)], key)
+
+
 def dedicated_key(spec: str) -> str:
     return DEDICATED_PREFIX + spec
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from ..engine import Balance, Charge, Estimate, daily, monthly
 from ..i18n import money, tr
-from ..pricing import METERS, GrantKind, Stage, meter_base
+from ..pricing import GrantKind, Stage, shown_order
 from .view import By, View
 from .wording import meter_name, qty, span, stage_name
 
@@ -51,8 +51,7 @@ def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
         row.assumed = row.assumed or c.meter in result.assumed_meters
         for a in c.allocations:
             row.stages[a.stage] += a.amount
-    order = {m: i for i, m in enumerate(METERS)}
-    return sorted(rows.values(), key=lambda r: (r.period, order[meter_base(r.key)] if r.key else 0, r.key))
+    return sorted(rows.values(), key=lambda r: (r.period, shown_order(r.key) if r.key else (0, "")))
 
 
 def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str], list[list[str]], list[str]]:

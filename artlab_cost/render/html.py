@@ -26,7 +26,7 @@ from .diff_rows import (
 )
 from .estimate_rows import balance_grid, bill_grid, charge_grid, summary_lines
 from .figures import diff_chart, h2, month_chart, plan_chart, tracks_of
-from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
+from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .svg import esc
 from .view import View
@@ -211,8 +211,7 @@ def plans(comparison: Comparison, view: View) -> str:
     body += [h2(title), _table(header, rows, 2, classes=classes, whole=True)]
     best = comparison.plans[0]
     if best.actions:
-        path, _ = reproduce_command(view.scenario_path)
-        body.append(f"<p>{esc(tr(lang, 'plans.reproduce-with', path=path))}</p>")
+        body.append(f"<p>{esc(reproduce_line('plans.reproduce-with', view.scenario_path, lang))}</p>")
         body.append("<pre>" + "\n".join(esc(line) for line in snippet(best).split("\n")) + "</pre>")
     body += _notes(notes_text(comparison.notes, view), lang)
     return _document(heading, lang, body)

@@ -18,7 +18,7 @@ from .diff_rows import (
 )
 from .escape import markdown_code, markdown_text
 from .estimate_rows import balance_grid, bill_grid, charge_grid, monthly_key, summary_lines
-from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
+from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .view import View
 from .wording import budget_text, last_day, notes_text
@@ -105,8 +105,7 @@ def plans(comparison: Comparison, view: View) -> str:
         out += ["", f"**{budget_text(view, best_plan=True)}**"]
     best = comparison.plans[0]
     if best.actions:
-        path, command = reproduce_command(view.scenario_path)
-        line = tr(lang, "markdown.reproduce", path=markdown_code(path), command=markdown_code(command))
+        line = reproduce_line("markdown.reproduce", view.scenario_path, lang, markdown_code)
         out += ["", line, "", "```yaml", snippet(best), "```"]
     out += _notes(notes_text(comparison.notes, view), lang)
     return "\n".join(out) + "\n"
