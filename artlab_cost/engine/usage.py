@@ -55,7 +55,8 @@ def _entry_day(u: Usage, day: date, days_in_month: int, increment: Increment) ->
             per = {Per.day: 1, Per.week: 7, Per.month: days_in_month}[u.per]
             yield MeterId.shared_gpu, q(u.gpu_seconds) / per
         case DedicatedUsage():
-            yield dedicated_key(u.spec), dedicated_hours(q(u.hours_per_day), increment)
+            # each instance's session is rounded on its own (B5), so N copies bill N rounded sessions
+            yield dedicated_key(u.spec), dedicated_hours(q(u.hours_per_day), increment) * u.instances
         case StorageUsage():
             yield MeterId.storage, (q(u.gb) + q(u.growth) * _months_between(u.anchor, day)) * 24
         case TrafficUsage():
