@@ -123,9 +123,18 @@ def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: 
     return make(base, new, base_label, new_label)
 
 
-def check_budget(result: Estimate | Comparison, limit: Decimal, measure: str = "cash") -> BudgetCheck:
+def check_budget(
+    result: Estimate | Comparison, limit: Decimal, measure: str = "cash", *, per: str | None = None
+) -> BudgetCheck:
     """An estimate's cash (or `postpaid` due, or `list` price) against a limit in yuan; for a comparison,
-    the best plan's (the one a budget-minded user would take)."""
+    the best plan's (the one a budget-minded user would take). `per="month"` measures each calendar month
+    of an estimate on its own: over when any month is (`BudgetCheck.months_over` names them)."""
+    if per is not None:
+        from .engine.budget import check_month_budget
+
+        if per != "month" or not isinstance(result, Estimate):
+            raise UsageError(msg("cli.budget-per", value=per))
+        return check_month_budget(result, limit, engine.Measure(measure))
     costs = result.totals if isinstance(result, Estimate) else result.plans[0].costs
     return engine.check_budget(costs, limit, engine.Measure(measure))
 

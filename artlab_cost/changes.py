@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import NamedTuple
 
-from .calendar import month_key
 from .engine import Estimate
+from .engine.budget import month_upfront
 from .messages import Level, Note, Words, note, unique
 from .money import ZERO
 from .pricing import Stage, shown_order
@@ -160,10 +160,8 @@ def month_sides(result: Estimate) -> dict[str, Side]:
                 side[str(a.stage)] = side.get(str(a.stage), ZERO) + a.amount
     for b in result.bills:
         out[b.month].update(postpaid_exact=b.postpaid_exact, postpaid_due=b.postpaid_due)
-    for p in result.purchases:
-        if p.in_period:
-            side = out.setdefault(month_key(p.acquired), {"list": ZERO})
-            side["upfront"] = side.get("upfront", ZERO) + p.price
+    for month, paid in month_upfront(result).items():
+        out.setdefault(month, {"list": ZERO})["upfront"] = paid
     for side in out.values():
         side["cash"] = side.get("upfront", ZERO) + side.get("postpaid_due", ZERO)
     return out

@@ -23,6 +23,7 @@ from .options import (
     STDIN,
     BudgetOnOpt,
     BudgetOpt,
+    BudgetPerOpt,
     FormatOpt,
     LangOpt,
     OutputOpt,
@@ -30,10 +31,12 @@ from .options import (
     QuietOpt,
     ScenarioArg,
     StrictOpt,
+    budget_per,
     fail_limit,
     git_show,
     load_sheet,
     measure,
+    output_format,
     read_scenario,
     read_stdin,
     refuse_assumed,
@@ -67,7 +70,7 @@ def _view(fmt: OutputFormat, output: Path | None, quiet: bool = False, **more: o
 def estimate(
     scenario: ScenarioArg,
     pricing: PricingOpt = None,
-    format: FormatOpt = OutputFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     by: Annotated[
         By, typer.Option("--by", help="Rows of the charges table: per month, day, meter or one total.")
@@ -78,6 +81,7 @@ def estimate(
     ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
+    budget_per_: BudgetPerOpt = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -87,19 +91,20 @@ def estimate(
     def run() -> int:
         from .. import api
 
-        limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
-        if chart and format is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
-            raise UsageError(msg("cli.chart-table-only", format=format.value))
+        limit, on, per = yuan(budget, "--budget"), measure(budget_on, budget), budget_per(budget_per_, budget)
+        fmt = output_format(format, output)
+        if chart and fmt is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
+            raise UsageError(msg("cli.chart-table-only", format=fmt.value))
         refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
         scen = read_scenario(scenario, sheet)
         result = api.estimate(scen, sheet)
         if strict:
             refuse_assumed(result.assumptions)
-        check = api.check_budget(result, limit, on) if limit is not None else None
-        view = _view(format, output, quiet, by=by, budget=check, chart=chart)
+        check = api.check_budget(result, limit, on, per=per) if limit is not None else None
+        view = _view(fmt, output, quiet, by=by, budget=check, chart=chart)
         verdict = word(check.verdict(), view.lang) if check is not None else None
-        text = renderer(format).estimate(result, view)
+        text = renderer(fmt).estimate(result, view)
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
     guard(run)
@@ -113,7 +118,7 @@ def estimate(
 def compare_plans(
     scenario: ScenarioArg,
     pricing: PricingOpt = None,
-    format: FormatOpt = OutputFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     only: Annotated[
         list[str] | None, typer.Option("--only", metavar="OFFER", help="Consider only these offers (repeatable).")
@@ -178,9 +183,9 @@ def compare_plans(
         if strict:
             refuse_assumed(comparison.assumptions)
         check = api.check_budget(comparison, limit, on) if limit is not None else None
-        view = _view(format, output, quiet, budget=check, scenario_path=str(scenario))
+        view = _view(output_format(format, output), output, quiet, budget=check, scenario_path=str(scenario))
         verdict = tr(view.lang, "budget.best-plan", verdict=check.verdict()) if check is not None else None
-        text = renderer(format).plans(comparison, view)
+        text = renderer(output_format(format, output)).plans(comparison, view)
         exceeded = bool(check and check.exceeded)
         code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
         if require_proven and not comparison.proven:  # a verdict, like the budget's: said even with --quiet
@@ -218,7 +223,7 @@ def diff(
         str | None,
         typer.Option("--base-pricing", metavar="FILE", help="Price sheet for BASE (default: the one for NEW)."),
     ] = None,
-    format: FormatOpt = OutputFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     fail_on_increase: Annotated[
@@ -252,8 +257,9 @@ def diff(
             before, after, base_label=labels.get(base, base), new_label=labels.get(new or base, new or base)
         )
         check = api.check_increase(result, limit[0], percent=limit[1]) if limit is not None else None
-        view = _view(format, output, quiet, increase=check)
-        text = renderer(format).diff(result, view)
+        fmt = output_format(format, output)
+        view = _view(fmt, output, quiet, increase=check)
+        text = renderer(fmt).diff(result, view)
         verdict = increase_text(check, view.lang) if check is not None else None
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
@@ -362,7 +368,7 @@ def _validation_sheet(pricing: str | None, named: dict[str, PriceSheet | None]) 
 )
 def pricing_cmd(
     pricing: PricingOpt = None,
-    format: FormatOpt = OutputFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -370,7 +376,8 @@ def pricing_cmd(
 
     def run() -> int:
         sheet = load_sheet(pricing)
-        return finish(renderer(format).pricing(sheet, _view(format, output)), output, (), True)
+        fmt = output_format(format, output)
+        return finish(renderer(fmt).pricing(sheet, _view(fmt, output)), output, (), True)
 
     guard(run)
 

@@ -33,7 +33,35 @@ PricingOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (default: from the --output file's extension, .json .csv .md .html, else table).",
+        show_default=False,
+    ),
+]
+# -o report.html without --format writes the report: the format a file's extension names
+EXTENSIONS = {
+    ".json": OutputFormat.json,
+    ".csv": OutputFormat.csv,
+    ".md": OutputFormat.markdown,
+    ".markdown": OutputFormat.markdown,
+    ".html": OutputFormat.html,
+    ".htm": OutputFormat.html,
+}
+
+
+def output_format(given: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """--format, else the format --output's extension names (case aside), else the table."""
+    if given is not None:
+        return given
+    if output is not None:
+        return EXTENSIONS.get(output.suffix.lower(), OutputFormat.table)
+    return OutputFormat.table
+
+
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the result to FILE instead of stdout.")
 ]
@@ -44,6 +72,15 @@ BudgetOpt = Annotated[
 BudgetOnOpt = Annotated[
     str | None,
     typer.Option("--budget-on", metavar="cash|postpaid|list", help="What --budget is measured on (default: cash)."),
+]
+BudgetPerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--budget-per",
+        metavar="month",
+        help="Measure --budget in each calendar month: exit 1 if any month is over (the months named).",
+        show_default=False,
+    ),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No notes on stderr or under the table (warnings and errors stay).")
@@ -99,6 +136,17 @@ def measure(value: str | None, budget: str | None = "") -> Measure:
     if value not in tuple(Measure):
         raise UsageError(msg("cli.budget-on", value=value))
     return Measure(value)
+
+
+def budget_per(value: str | None, budget: str | None) -> str | None:
+    """--budget-per: "month", and only with --budget (alone it would be ignored)."""
+    if value is None:
+        return None
+    if budget is None:
+        raise UsageError(msg("cli.budget-per-alone"))
+    if value != "month":
+        raise UsageError(msg("cli.budget-per", value=value))
+    return value
 
 
 def yuan(value: str | None, option: str) -> Decimal | None:

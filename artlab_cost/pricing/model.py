@@ -237,7 +237,7 @@ class PriceSheet(NamedTuple):
     @property
     def label(self) -> Msg:
         """Name, version and effective date: what an output says it priced with (B21)."""
-        return msg("sheet.label", name=self.name, version=self.version, effective=self.effective)
+        return msg("sheet.label", name=self.name, version=self.version, effective=self.effective, origin=self.origin)
 
     @property
     def origin_text(self) -> Msg | str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..engine import Balance, Charge, Estimate, daily, monthly
+from ..engine import Balance, Charge, Estimate, Measure, daily, monthly
+from ..engine.budget import month_values
 from ..i18n import money, tr
 from ..pricing import GrantKind, Stage, shown_order
 from .view import By, View
@@ -135,4 +136,19 @@ def summary_lines(result: Estimate, lang: str = "en") -> list[tuple[str, Fractio
     ]
     if t.lapsed_value:
         lines.append((tr(lang, "summary.lapsed"), t.lapsed_value, False))
+    rate = run_rate(result)
+    if rate is not None:  # what price calculators headline: a month on average, and the dearest month
+        average, month, dearest = rate
+        lines.append((tr(lang, "summary.per-month"), average, False))
+        lines.append((tr(lang, "summary.dearest-month", month=month), dearest, False))
     return lines
+
+
+def run_rate(result: Estimate) -> tuple[Fraction, str, Fraction] | None:
+    """Cash out of pocket a month on average (over the calendar months the period touches), and the month that
+    costs the most with its cash (the first such month on a tie); None for a period within one month."""
+    months = month_values(result, Measure.cash)
+    if len(months) < 2:
+        return None
+    month, dearest = max(months, key=lambda m: m[1])  # max keeps the first of equals
+    return result.totals.cash / len(months), month, dearest

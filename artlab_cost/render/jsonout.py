@@ -7,12 +7,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..engine import BudgetCheck, Estimate
+from ..engine.budget import month_upfront
 from ..i18n import value_text, word
-from ..messages import Level, Note
-from ..pricing import Assumed, Assumption, GrantKind, PriceSheet
+from ..messages import Level, Msg, Note
+from ..pricing import BUNDLED_NAME, Assumed, Assumption, GrantKind, PriceSheet
 from .diff_rows import diff_headline, measures
 from .escape import json_visible
-from .estimate_rows import listed_charges
+from .estimate_rows import listed_charges, run_rate
 from .plan_rows import plan_name, plan_ranges, plan_rows, rank_label, snippet
 from .view import View
 from .wording import exact, last_day, meter_title, notes_text
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..changes import Diff, Line
     from ..plans import Comparison, Plan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: price_sheet is an object (name, version, effective, path)
 _string = json.encoder.encode_basestring  # the C encoder of a string, as json.dumps uses it (ensure_ascii=False)
 
 
@@ -75,7 +76,45 @@ def _budget(check: BudgetCheck | None) -> dict[str, Any] | None:
         "value": exact(check.value),
         "exceeded": check.exceeded,
         "over": exact(check.over),
+        "per": check.per,
+        "months_over": list(check.months_over) if check.per else None,
     }
+
+
+def sheet_data(sheet: Msg, lang: str) -> dict[str, Any]:
+    """The price sheet a result was priced with, as fields (`price_sheet_text` is the same for people)."""
+    args = sheet.args
+    origin = args.get("origin")
+    return {
+        "name": value_text(args["name"], lang),
+        "version": args["version"],
+        "effective": args["effective"].isoformat(),
+        "path": None if origin in (None, BUNDLED_NAME) else origin,
+    }
+
+
+def _run_rate(result: Estimate) -> dict[str, Any] | None:
+    """Cash a month on average and the dearest month; null for a period within one calendar month."""
+    rate = run_rate(result)
+    if rate is None:
+        return None
+    average, month, dearest = rate
+    return {"cash_per_month": exact(average), "dearest_month": month, "dearest_month_cash": exact(dearest)}
+
+
+def _bills(result: Estimate) -> list[dict[str, Any]]:
+    """Each month's bill: postpaid (exact and due), what was paid upfront that month, and its cash."""
+    upfront = month_upfront(result)
+    return [
+        {
+            "month": b.month,
+            "postpaid_exact": exact(b.postpaid_exact),
+            "postpaid_due": exact(b.postpaid_due),
+            "upfront": exact(upfront.get(b.month, 0)),
+            "cash": exact(upfront.get(b.month, 0) + b.postpaid_due),
+        }
+        for b in result.bills
+    ]
 
 
 # --- estimate -------------------------------------------------------------------------------
@@ -151,14 +190,13 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
         "kind": "estimate",
         "scenario": result.scenario,
         "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
-        "price_sheet": word(result.sheet, view.lang),
+        "price_sheet": sheet_data(result.sheet, view.lang),
+        "price_sheet_text": word(result.sheet, view.lang),
         "deduction_order": list(result.stages),
         "totals": _totals(result),
+        "run_rate": _run_rate(result),
         "budget": _budget(view.budget),
-        "bills": [
-            {"month": b.month, "postpaid_exact": exact(b.postpaid_exact), "postpaid_due": exact(b.postpaid_due)}
-            for b in result.bills
-        ],
+        "bills": _bills(result),
         "charges": _charges(result, view),
         "balances": _balances(result, view.lang),
         "purchases": [
@@ -227,7 +265,8 @@ def plans(comparison: Comparison, view: View) -> str:
         "kind": "plans",
         "scenario": comparison.scenario,
         "period": {"from": comparison.start.isoformat(), "until": last_day(comparison.end).isoformat()},
-        "price_sheet": word(comparison.sheet, view.lang),
+        "price_sheet": sheet_data(comparison.sheet, view.lang),
+        "price_sheet_text": word(comparison.sheet, view.lang),
         "postpaid_only": exact(comparison.postpaid_only),
         "plans": [_plan(rank, p, comparison, view.lang) for rank, p in plan_rows(comparison) if rank != "ref"],
         "baseline": _plan("ref", comparison.baseline, comparison, view.lang),
@@ -331,7 +370,8 @@ def _side(result: Estimate, label: str, lang: str) -> dict[str, Any]:
         "label": label,
         "scenario": result.scenario,
         "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
-        "price_sheet": word(result.sheet, lang),
+        "price_sheet": sheet_data(result.sheet, lang),
+        "price_sheet_text": word(result.sheet, lang),
     }
 
 

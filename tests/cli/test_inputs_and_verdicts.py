@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -77,3 +78,42 @@ def test_reproducing_a_plan_of_a_scenario_from_stdin_names_no_file() -> None:
     )
     assert reproduce_line("plans.reproduce", "a b.yaml", "en") == "Reproduce: artlab-cost estimate 'a b.yaml'"
     assert "of -" not in reproduce_line("markdown.reproduce", "<stdin>", "zh")
+
+
+TWO_MONTHS = (
+    "account: {new_user: false, student: false}\nperiod: {start: 2026-04-01, months: 2}\nusage:\n"
+    "  - {kind: dedicated, spec: ded-8.07, hours_per_day: 2, until: 2026-04-30}\n"
+    "  - {kind: dedicated, spec: ded-8.07, hours_per_day: 1, from: 2026-05-01}\n"
+)
+
+
+def test_a_monthly_budget_fails_on_the_months_over_it() -> None:
+    """April: 8.07 x 2 h x 30 = 484.20; May: 8.07 x 31 = 250.17. A 300-yuan monthly budget: April is over by
+    184.20; the period's 734.37 would be within 800 as a whole."""
+    run = cli("estimate", "-", "--budget", "300", "--budget-per", "month", "-f", "json", stdin=TWO_MONTHS)
+    assert run.exit_code == 1
+    assert run.errors[-1] == (
+        "monthly budget exceeded in 2026-04: cash out of pocket up to 484.20 yuan in a month, 184.20 over the "
+        "budget of 300.00 yuan"
+    )
+    assert json.loads(run.stdout)["budget"]["months_over"] == ["2026-04"]
+    alone = cli("estimate", "-", "--budget-per", "month", stdin=TWO_MONTHS)
+    assert alone.exit_code == 2 and "--budget-per" in alone.errors[0]
+
+
+def test_the_output_files_extension_chooses_the_format(tmp_path: Path) -> None:
+    run = cli_uncached("estimate", ROOT / STUDENT, "-o", tmp_path / "report.html", "-q")
+    assert run.exit_code == 0 and run.stdout == ""
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "expected"),
+    [("r.json", None, "json"), ("r.CSV", None, "csv"), ("r.md", None, "markdown"), ("r.htm", None, "html"),
+     ("r.txt", None, "table"), (None, None, "table"), ("r.html", "json", "json")],
+)  # fmt: skip
+def test_format_from_extension(name: str | None, given: str | None, expected: str) -> None:
+    from artlab_cost.cli.options import output_format
+
+    out = Path(name) if name else None
+    assert output_format(OutputFormat(given) if given else None, out) is OutputFormat(expected)

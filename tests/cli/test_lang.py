@@ -191,7 +191,7 @@ def test_help_is_chinese_and_fits_80_columns(command: str) -> None:
 
 # --- what scripts read does not change ------------------------------------------------------------------------
 
-HUMAN = {"message", "notes", "name", "why", "note", "headline", "price_sheet", "verdict"}
+HUMAN = {"message", "notes", "name", "why", "note", "headline", "price_sheet_text", "verdict"}
 
 
 def _data(value: Any, key: str = "") -> Any:

@@ -155,8 +155,8 @@ def test_chinese_tables_stay_aligned_at_80_columns_with_the_widest_labels() -> N
     assert len(entries) == 5 and {cell_len(line) for line in entries} == {_rule_width(lines, rules[1])}
     start = lines.index("汇总（元）") + 2
     summary = lines[start : lines.index("", start)]
-    assert len(summary) == 9 and len({cell_len(line) for line in summary}) == 1  # the amounts end in one column
-    for label in ("全部用量的原价", "按量付费应付（每月舍入，B20）", "现金支出", "失效未用的价值"):
+    assert len(summary) == 11 and len({cell_len(line) for line in summary}) == 1  # the amounts end in one column
+    for label in ("全部用量的原价", "按量付费应付（每月舍入，B20）", "现金支出", "失效未用的价值", "平均每月现金支出"):
         assert any(line.strip().startswith(label) for line in summary), label
     assert {_yuan(result.totals.list_price), _yuan(result.totals.lapsed_value)} <= set(text.split())
 
