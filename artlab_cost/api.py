@@ -62,16 +62,21 @@ def scenario_from_text(text: str, sheet: PriceSheet, *, name: str = "<text>") ->
     return parse_scenario(yamlsrc.parse(text, name), sheet)
 
 
-def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = None) -> Estimate:
+def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = None, labels: bool = False) -> Estimate:
     """Every charge of the period through the waterfall: allocations, balances, bills, totals and notes.
 
     `state` carries balances and request allowances from an estimate of the period before. When
     the figures rest on an assumed setting (engine/assumptions.py), the notes give the cash out of
-    pocket under each of its other values.
+    pocket under each of its other values. `labels` also works out each usage label's share of every
+    charge (`Estimate.labels`, what `--by label` shows; engine/labels.py).
     """
     from .engine.alternatives import setting_notes, with_setting_notes
 
     result = engine.simulate(scenario, sheet, state)
+    if labels:
+        from .engine.labels import label_shares
+
+        result = result._replace(labels=label_shares(scenario, sheet.with_specs(scenario.specs), result.charges))
     return with_setting_notes(result, setting_notes(scenario, sheet, result, state))
 
 

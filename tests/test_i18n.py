@@ -70,7 +70,8 @@ def _codes_in_use() -> set[str]:
     built |= {f"pricing.who.{e.value}" for e in Eligibility} | {f"partialmonth.{p.value}" for p in PartialMonth}
     built |= {f"pricing.per.{m.value}" for m in MeterId if m not in (MeterId.put_requests, MeterId.get_requests)}
     built |= {f"plans.stopped.{r}" for r in ("time-limit", "run-limit", "unproven")}
-    built |= {f"table.column.{c}" for c in ("meter", "usage", "list", "held", "absorbed", "left", "lapsed")}
+    built |= {f"table.column.{c}" for c in ("meter", "usage", "list", "held", "absorbed", "left", "lapsed", "label")}
+    built |= {"markdown.column.label"}
     built |= {f"plans.column.{c}" for c in ("upfront", "postpaid", "cash", "saving", "lapsed")}
     built |= {f"pricing.column.{c}" for c in ("offer", "stage-price", "gives", "limit")}
     built |= {f"markdown.column.{c}" for c in ("period", "meter", "usage", "list", "entitlement", "stage", "valid")}

@@ -73,7 +73,11 @@ def estimate(
     format: FormatOpt = None,
     output: OutputOpt = None,
     by: Annotated[
-        By, typer.Option("--by", help="Rows of the charges table: per month, day, meter or one total.")
+        By,
+        typer.Option(
+            "--by",
+            help="Rows of the charges table: per month, day, meter, one total, or each usage label's share.",
+        ),
     ] = By.month,
     chart: Annotated[
         bool,
@@ -98,7 +102,7 @@ def estimate(
         refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
         scen = read_scenario(scenario, sheet)
-        result = api.estimate(scen, sheet)
+        result = api.estimate(scen, sheet, labels=by is By.label)
         if strict:
             refuse_assumed(result.assumptions)
         check = api.check_budget(result, limit, on, per=per) if limit is not None else None

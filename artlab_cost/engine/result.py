@@ -13,6 +13,7 @@ from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_b
 from ..scenario import Scenario
 from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from .charges import Priced, meter_order
+from .labels import LabelShare
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
 
 
@@ -113,6 +114,7 @@ class Estimate(NamedTuple):
     assumed_meters: frozenset[str]  # meter keys whose price is an assumption
     state: State
     assumptions: tuple[Assumption, ...] = ()  # every assumed value the figures rest on (engine/assumptions.py)
+    labels: tuple[LabelShare, ...] = ()  # each usage label's share of the charges: api.estimate(labels=True)
 
 
 class Costs(NamedTuple):

@@ -31,8 +31,22 @@ def listed_charges(result: Estimate, view: View) -> list[Charge]:
     return daily(result.charges) if view.by is By.day else monthly(result.charges)
 
 
+def label_rows(result: Estimate) -> list[Row]:
+    """A row per usage label: its share of the list price and of what each stage took (engine/labels.py)."""
+    out = []
+    for share in result.labels:
+        row = Row("", "", share.label, "", result.stages)
+        row.amount = share.list_price
+        row.stages = {s: share.stage(s) for s in result.stages}
+        out.append(row)
+    return out
+
+
 def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
-    """Charges grouped for a table: per month and meter, day and meter, meter, or one total row per meter."""
+    """Charges grouped for a table: per month and meter, day and meter, meter, one total row per meter, or per
+    usage label."""
+    if by == "label":
+        return label_rows(result)
     rows: dict[tuple[str, str], Row] = {}
     for c in daily(result.charges) if by == "day" else result.charges:
         if by == "month":
@@ -58,7 +72,8 @@ def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
 def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str], list[list[str]], list[str]]:
     """The charges as a document's table (Markdown, HTML): its header, a row per period and meter, and the total."""
     stages = list(result.stages)
-    header = [tr(lang, f"markdown.column.{c}") for c in ("period", "meter", "usage", "list")]
+    columns = ("label", "list") if by == "label" else ("period", "meter", "usage", "list")
+    header = [tr(lang, f"markdown.column.{c}") for c in columns]
     header += [stage_name(s, lang).capitalize() for s in stages]
     body = [
         [r.period, r.meter + (" *" if r.assumed else ""), qty(r.quantity, r.unit, lang) if r.unit else "",
@@ -67,6 +82,9 @@ def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str],
     ]  # fmt: skip
     totals = stage_totals(result)
     total = [tr(lang, "table.total"), "", "", money(result.totals.list_price)] + [money(totals[s]) for s in stages]
+    if by == "label":  # a label, then its amounts: no period, no usage
+        body = [[r[1], *r[3:]] for r in body]
+        total = [total[0], *total[3:]]
     return header, body, total
 
 

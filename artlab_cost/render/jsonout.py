@@ -15,7 +15,7 @@ from .diff_rows import diff_headline, measures
 from .escape import json_visible
 from .estimate_rows import listed_charges, run_rate
 from .plan_rows import plan_name, plan_ranges, plan_rows, rank_label, snippet
-from .view import View
+from .view import By, View
 from .wording import exact, last_day, meter_title, notes_text
 
 if TYPE_CHECKING:
@@ -158,6 +158,19 @@ def _charges(result: Estimate, view: View) -> list[dict[str, Any]]:
     ]
 
 
+def _labels(result: Estimate) -> list[dict[str, Any]]:
+    """--by label: each usage label's list price and its share of each stage and entitlement (pro rata within
+    each charge, engine/labels.py); the shares add up to list_price."""
+    return [
+        {
+            "label": share.label,
+            "list_price": exact(share.list_price),
+            "shares": [{"stage": s, "entitlement": e or None, "amount": exact(v)} for s, e, v in share.parts],
+        }
+        for share in result.labels
+    ]
+
+
 def _balances(result: Estimate, lang: str) -> list[dict[str, Any]]:
     return [
         {
@@ -198,6 +211,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
         "budget": _budget(view.budget),
         "bills": _bills(result),
         "charges": _charges(result, view),
+        "labels": _labels(result) if view.by is By.label else None,
         "balances": _balances(result, view.lang),
         "purchases": [
             {

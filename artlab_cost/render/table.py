@@ -45,9 +45,10 @@ def _charges(result: Estimate, by: By, lang: str, width: int = 80) -> Sheet:
     stages = list(result.stages)
     by_period = by in (By.month, By.day)
     columns = [(tr(lang, "table.column.period"), "left")] if by_period else []
-    columns += [
-        (tr(lang, f"table.column.{c}"), j) for c, j in (("meter", "left"), ("usage", "right"), ("list", "right"))
-    ]
+    named = (("label", "left"), ("list", "right")) if by is By.label else (("meter", "left"), ("usage", "right"))
+    columns += [(tr(lang, f"table.column.{c}"), j) for c, j in named]
+    if by is not By.label:
+        columns.append((tr(lang, "table.column.list"), "right"))
     columns += [(stage_column(s, lang), "right") for s in stages]
     rows = charge_rows(result, by, lang)
     title = tr(lang, "table.charges")
@@ -63,7 +64,11 @@ def _charges(result: Estimate, by: By, lang: str, width: int = 80) -> Sheet:
         last = i == len(rows) - 1 or rows[i + 1].period != r.period
         name = (short_meter(r.key, lang) if r.key else r.meter) + (" *" if r.assumed else "")
         cells = [shown[r.period] if first else ""] if by_period else []
-        cells += [name, qty(r.quantity, r.unit, lang) if r.unit else "", money(r.amount)]
+        cells += (
+            [name, money(r.amount)]
+            if by is By.label
+            else [name, qty(r.quantity, r.unit, lang) if r.unit else "", money(r.amount)]
+        )
         cells += [cell(r.stages[s]) for s in stages]
         sheet.add(cells, end_section=last and by_period and by is not By.month)
         if last and by is By.month:  # what the month comes to: its list price, each stage, the bill as due
@@ -75,7 +80,8 @@ def _charges(result: Estimate, by: By, lang: str, width: int = 80) -> Sheet:
             sheet.add(subtotal, style="dim", end_section=True)
     totals = stage_totals(result)
     label = tr(lang, "table.total")
-    sheet.footer = ([label, ""] if by_period else [label]) + ["", money(result.totals.list_price)]
+    sheet.footer = ([label, ""] if by_period else [label]) + ([] if by is By.label else [""])
+    sheet.footer.append(money(result.totals.list_price))
     # The total of a column is the sum of that column: by month, the postpaid column's month rows show
     # what is due (each month rounded once, B20), so its total is the sum of the bills.
     sheet.footer += [

@@ -181,7 +181,7 @@ def test_help_is_chinese_and_fits_80_columns(command: str) -> None:
     assert all(width(line) <= 80 for line in run.stdout.splitlines() if line not in examples), run.stdout
     metavars = {"OPTIONS", "COMMAND", "ARGS", "SCENARIO", "FILE", "BASE", "NEW", "YUAN", "PCT", "OFFER", "SECONDS"}
     values = {"zh", "en", "table", "json", "csv", "markdown", "html", "month", "day", "meter", "total", "cash"}
-    values |= {"postpaid"}
+    values |= {"postpaid", "label"}
     values |= {"list", "scenario", "pricing", "jq", "offers", "id", "schema", "locale", "zh", "artlab", "cost"}
     values |= {"LANG", "JSON", "Schema", "shell", "git", "REF", "PATH", "x"}  # names, words Chinese writing keeps
     assert english_words(run.stdout, metavars | values | {"estimate", "compare", "plans", "diff", "validate"}) == set()
