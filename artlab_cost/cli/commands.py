@@ -386,6 +386,39 @@ def pricing_cmd(
     guard(run)
 
 
+@app.command(
+    cls=LocalCommand,
+    epilog=epilog("artlab-cost init --new-user --dedicated ded-8.07 > my-scenario.yaml", EXIT_CODES_NO_BUDGET),
+)
+def init(
+    new_user: Annotated[
+        bool, typer.Option("--new-user", help="A new account: the free trials it may claim are held.")
+    ] = False,
+    student: Annotated[bool, typer.Option("--student", help="A student: the student voucher is held.")] = False,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="Shared-edition usage (the default when --dedicated is not given).")
+    ] = False,
+    dedicated: Annotated[
+        str | None, typer.Option("--dedicated", metavar="SPEC", help="Dedicated-edition usage on this spec.")
+    ] = None,
+    pricing: PricingOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write a commented starter scenario, valid as written, to edit into your own (stdout, or --output)."""
+
+    def run() -> int:
+        from datetime import date
+
+        from ..scenario.starter import Starter, starter_text
+
+        sheet = load_sheet(pricing)
+        text = starter_text(Starter(new_user, student, shared, dedicated), sheet, date.today(), current())
+        return finish(text, output, (), True)
+
+    guard(run)
+
+
 @app.command(cls=LocalCommand, epilog=epilog("artlab-cost schema > artlab-scenario.schema.json", EXIT_CODES_NO_BUDGET))
 def schema(
     kind: Annotated[str, typer.Option("--kind", metavar="scenario|pricing", help="Which file format.")] = "scenario",

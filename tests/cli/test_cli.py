@@ -71,7 +71,7 @@ COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
 
 def test_the_commands_are_the_documented_ones() -> None:
-    assert COMMANDS == ["compare-plans", "diff", "estimate", "pricing", "schema", "validate"]
+    assert COMMANDS == ["compare-plans", "diff", "estimate", "init", "pricing", "schema", "validate"]
 
 
 def test_version() -> None:

@@ -184,7 +184,8 @@ def test_help_is_chinese_and_fits_80_columns(command: str) -> None:
     values |= {"postpaid", "label"}
     values |= {"list", "scenario", "pricing", "jq", "offers", "id", "schema", "locale", "zh", "artlab", "cost"}
     values |= {"LANG", "JSON", "Schema", "shell", "git", "REF", "PATH", "x"}  # names, words Chinese writing keeps
-    assert english_words(run.stdout, metavars | values | {"estimate", "compare", "plans", "diff", "validate"}) == set()
+    commands = {"estimate", "compare", "plans", "diff", "validate", "init"}
+    assert english_words(run.stdout, metavars | values | commands) == set()
     assert cli(*args, "--help", "--lang", "zh").stdout == run.stdout  # --lang after --help as well
     assert cli(*args, "--help", env=ZH).stdout == run.stdout  # and from the locale
 
