@@ -158,3 +158,22 @@ def test_words_pick_the_language_then_the_plain_text_then_english() -> None:
     assert (both.text("en"), both.text("zh"), str(both)) == ("storage pack", "存储包", "storage pack")
     assert Words.plain("A10 24 GB").text("zh") == "A10 24 GB"
     assert Words((("zh", "仅中文"),)).text("en") == "仅中文"  # the only text there is, rather than nothing
+
+
+def test_counts_are_separated_and_take_their_plural_form() -> None:
+    """320013504 plans read as 320,013,504 plans; 1 plan, 1 program; and "any others" when none is left."""
+    from artlab_cost.i18n import count, word
+    from artlab_cost.messages import msg
+
+    assert (count(320013504), count(1, "plan|plans"), count(0, "plan|plans")) == ("320,013,504", "1 plan", "0 plans")
+    en = word(msg("plans.search-proven", space=320013504, runs=1, solves=1))
+    assert "(320,013,504 plans allowed; 1 priced by the engine, any others ruled out" in en
+    assert "from 1 program;" in en and "the rest" not in en
+    assert "from 2 programs;" in word(msg("plans.search-proven", space=1, runs=1, solves=2))
+    assert "(1 plan allowed;" in word(msg("plans.search-proven", space=1, runs=1, solves=2))
+    zh = word(msg("plans.search-proven", space=320013504, runs=1, solves=1), "zh")
+    assert "共允许 320,013,504 个方案" in zh and "其他方案（如有）" in zh
+    assert "(1 plan priced by the engine)" in word(
+        msg("plans.search-unproven", reason="x", lower=0, gap=0, runs=1), "en"
+    )
+    assert word(msg("budget.within", measure="cash", value=1, limit=True)).endswith("True yuan")  # a flag is no count

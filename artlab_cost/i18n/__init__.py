@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import string
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -131,6 +132,29 @@ def value_text(value: Any, lang: str = DEFAULT) -> str:
     return str(value)
 
 
+def count(n: int, forms: str = "") -> str:
+    """A whole number for people, thousands separated (320,013,504); with `forms` ("plan|plans", a template's
+    format spec), followed by the singular for 1 and the plural otherwise (1 plan, 0 plans, 2 plans).
+
+    English has these two forms; a language without plural forms (Chinese) writes its measure word in the
+    template and no spec."""
+    one, _, other = forms.partition("|")
+    text = f"{n:,}"
+    return f"{text} {one if n == 1 else other}" if forms else text
+
+
+class _Wording(string.Formatter):
+    """Fills a template: each value worded (value_text), a count with separators and its plural form."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return count(value, format_spec)
+        return format(value_text(value, self.lang), format_spec)
+
+
 def word(msg: Msg, lang: str = DEFAULT) -> str:
     """A message worded in a language."""
-    return template(msg.code, lang).format_map({k: value_text(v, lang) for k, v in msg.args.items()})
+    return _Wording(lang).vformat(template(msg.code, lang), (), msg.args)
