@@ -32,6 +32,8 @@ from .options import (
     ScenarioArg,
     StrictOpt,
     budget_per,
+    complete_offers,
+    complete_specs,
     fail_limit,
     git_show,
     load_sheet,
@@ -125,10 +127,16 @@ def compare_plans(
     format: FormatOpt = None,
     output: OutputOpt = None,
     only: Annotated[
-        list[str] | None, typer.Option("--only", metavar="OFFER", help="Consider only these offers (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--only", metavar="OFFER", help="Consider only these offers (repeatable).", autocompletion=complete_offers
+        ),
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", metavar="OFFER", help="Leave these offers out (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--exclude", metavar="OFFER", help="Leave these offers out (repeatable).", autocompletion=complete_offers
+        ),
     ] = None,
     max_upfront: Annotated[
         str | None, typer.Option("--max-upfront", metavar="YUAN", help="Most the plan's own purchases may cost.")
@@ -399,7 +407,10 @@ def init(
         bool, typer.Option("--shared", help="Shared-edition usage (the default when --dedicated is not given).")
     ] = False,
     dedicated: Annotated[
-        str | None, typer.Option("--dedicated", metavar="SPEC", help="Dedicated-edition usage on this spec.")
+        str | None,
+        typer.Option(
+            "--dedicated", metavar="SPEC", help="Dedicated-edition usage on this spec.", autocompletion=complete_specs
+        ),
     ] = None,
     pricing: PricingOpt = None,
     output: OutputOpt = None,
@@ -421,7 +432,15 @@ def init(
 
 @app.command(cls=LocalCommand, epilog=epilog("artlab-cost schema > artlab-scenario.schema.json", EXIT_CODES_NO_BUDGET))
 def schema(
-    kind: Annotated[str, typer.Option("--kind", metavar="scenario|pricing", help="Which file format.")] = "scenario",
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            metavar="scenario|pricing",
+            help="Which file format.",
+            autocompletion=lambda incomplete: [k for k in ("scenario", "pricing") if k.startswith(incomplete)],
+        ),
+    ] = "scenario",
     output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:

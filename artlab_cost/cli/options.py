@@ -65,13 +65,54 @@ def output_format(given: OutputFormat | None, output: Path | None) -> OutputForm
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the result to FILE instead of stdout.")
 ]
+
+
+def _sheet_for_completion(ctx: typer.Context) -> PriceSheet | None:
+    """The sheet a command line being completed would use (its --pricing, else the default); None if broken."""
+    from ..api import load_sheet as load
+    from ..errors import ArtlabCostError
+
+    try:
+        return load(sheet_path(ctx.params.get("pricing")))
+    except (ArtlabCostError, OSError):
+        return None
+
+
+def complete_offers(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of an offer id (--only, --exclude), each with its name."""
+    sheet = _sheet_for_completion(ctx)
+    if sheet is None:
+        return []
+    from ..render.escape import visible
+    from .lang import current
+
+    offers = sheet.offers.values()
+    return [(o.id, visible(o.name.text(current()))) for o in offers if o.id.startswith(incomplete)]
+
+
+def complete_specs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a dedicated spec id of the sheet (--dedicated)."""
+    sheet = _sheet_for_completion(ctx)
+    return [] if sheet is None else [spec for spec in sheet.spec_ids() if spec.startswith(incomplete)]
+
+
+def complete_measures(incomplete: str) -> list[str]:
+    """Shell completion of what --budget is measured on."""
+    return [m for m in ("cash", "postpaid", "list") if m.startswith(incomplete)]
+
+
 BudgetOpt = Annotated[
     str | None,
     typer.Option("--budget", metavar="YUAN", help="Exit 1 if the measured amount is over YUAN (see --budget-on)."),
 ]
 BudgetOnOpt = Annotated[
     str | None,
-    typer.Option("--budget-on", metavar="cash|postpaid|list", help="What --budget is measured on (default: cash)."),
+    typer.Option(
+        "--budget-on",
+        metavar="cash|postpaid|list",
+        help="What --budget is measured on (default: cash).",
+        autocompletion=complete_measures,
+    ),
 ]
 BudgetPerOpt = Annotated[
     str | None,
@@ -80,6 +121,7 @@ BudgetPerOpt = Annotated[
         metavar="month",
         help="Measure --budget in each calendar month: exit 1 if any month is over (the months named).",
         show_default=False,
+        autocompletion=lambda incomplete: [p for p in ("month",) if p.startswith(incomplete)],
     ),
 ]
 QuietOpt = Annotated[
