@@ -14,7 +14,7 @@ from .charts import Track, months, tracks
 from .estimate_rows import balance_amounts, balance_label, monthly_key
 from .plan_rows import plan_lines, plan_rows, rank_text
 from .plots import Column, Line, Mark, Part, Row, columns, rows, track
-from .svg import Key, esc
+from .svg import Key, esc, html_text
 from .wording import exact, span_words, stage_name
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def h2(text: str) -> str:
 
 
 def caption(text: str) -> str:
-    return f'<p class="caption">{esc(text)}</p>'
+    return f'<p class="caption">{html_text(text)}</p>'
 
 
 def month_tip(lang: str, month: str, what: str, value: Fraction) -> str:
@@ -125,12 +125,12 @@ def track_figure(i: int, t: Track, result: Estimate, lang: str) -> list[str]:
         marks,
     )
     terms = [("held", held), ("absorbed", absorbed), ("left", left), ("lapsed", lapsed)]
-    dl = "".join(f"<dt>{esc(tr(lang, f'table.column.{k}'))}</dt><dd>{esc(v)}</dd>" for k, v in terms)
+    dl = "".join(f"<dt>{esc(tr(lang, f'table.column.{k}'))}</dt><dd>{html_text(v)}</dd>" for k, v in terms)
     if b.lapsed_value:
         dl += f"<dt>{esc(tr(lang, 'summary.lapsed'))}</dt><dd>{esc(money(b.lapsed_value))}</dd>"
     return [
         f'<figure class="track" data-entitlement="{esc(b.id)}">',
-        f"<h3>{esc(balance_label(b))}</h3>",
+        f"<h3>{html_text(balance_label(b))}</h3>",
         caption(validity),
         chart,
         f"<dl>{dl}</dl>",

@@ -28,7 +28,7 @@ from .estimate_rows import balance_grid, bill_grid, charge_grid, summary_lines
 from .figures import diff_chart, h2, month_chart, plan_chart, tracks_of
 from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
-from .svg import esc
+from .svg import esc, html_text
 from .view import View
 from .wording import budget_text, last_day, notes_text
 
@@ -57,6 +57,7 @@ th,td{padding:3px 10px 3px 0;border-bottom:1px solid #ececec;text-align:left;ver
 th{font-weight:600;border-bottom:1px solid #9a9a9a}
 td.n,th.n{text-align:right;white-space:nowrap;padding-left:10px}
 table.whole td{white-space:nowrap}
+.tok{white-space:nowrap}
 tfoot td{font-weight:600;border-top:1px solid #9a9a9a}
 tr.key td{font-weight:700}
 tr.best td{background:#eef5fb;font-weight:600}
@@ -132,13 +133,13 @@ def _table(
 
 def _cell(text: str) -> str:
     """A cell's text: escaped, its own line breaks kept."""
-    return "<br>".join(esc(line) for line in text.split("\n"))
+    return "<br>".join(html_text(line) for line in text.split("\n"))
 
 
 def _notes(notes: list[str], lang: str) -> list[str]:
     if not notes:
         return []
-    return [h2(tr(lang, "table.notes")), '<ul class="notes">', *(f"<li>{esc(n)}</li>" for n in notes), "</ul>"]
+    return [h2(tr(lang, "table.notes")), '<ul class="notes">', *(f"<li>{html_text(n)}</li>" for n in notes), "</ul>"]
 
 
 def _verdict(text: str, exceeded: bool) -> str:
