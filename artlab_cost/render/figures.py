@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from .estimate_rows import balance_amounts, balance_label, monthly_key
 from .plan_rows import plan_lines, plan_rows, rank_text
 from .plots import Column, Line, Mark, Part, Row, columns, rows, track
 from .svg import Key, esc, html_text
-from .wording import exact, span_words, stage_name
+from .wording import exact, last_day, span_words, stage_name
 
 if TYPE_CHECKING:
     from ..changes import Diff
@@ -99,6 +100,21 @@ def track_unit(t: Track, lang: str) -> str:
     return tr(lang, f"chart.unit.{b.unit}")
 
 
+ZOOM = 6  # a balance alive for less than a sixth of the period gets a time axis of its own
+
+
+def track_window(t: Track, start: date, end: date) -> tuple[date, date]:
+    """The days a balance's chart spans: the period, or, for a short-lived balance (a 1-month trial in a
+    3-year report would be a spike), the days it is alive with a tenth more on each side, within the period."""
+    if not t.points:
+        return start, end
+    first, last = t.points[0][0], t.points[-1][0]
+    if (last - first).days * ZOOM >= (end - start).days:
+        return start, end
+    pad = timedelta(days=max(1, (last - first).days // 10))
+    return max(start, first - pad), min(end, last + pad)
+
+
 def track_figure(i: int, t: Track, result: Estimate, lang: str) -> list[str]:
     b = t.balance
     held, absorbed, left, lapsed = balance_amounts(b, lang)
@@ -113,13 +129,15 @@ def track_figure(i: int, t: Track, result: Estimate, lang: str) -> list[str]:
         marks.append(Mark(b.ends, text))
     desc = tr(lang, "chart.track-desc", validity=validity, held=held, absorbed=absorbed, left=left, lapsed=lapsed)
     series = b.stage.value
+    window = track_window(t, result.start, result.end)
+    zoomed = window != (result.start, result.end)
     chart = track(
         f"track-{i}",
         (360.0, 170.0),
         balance_label(b),
         desc,
         t.points,
-        (result.start, result.end),
+        window,
         (t.top, track_unit(t, lang)),
         series,
         marks,
@@ -133,6 +151,7 @@ def track_figure(i: int, t: Track, result: Estimate, lang: str) -> list[str]:
         f"<h3>{html_text(balance_label(b))}</h3>",
         caption(validity),
         chart,
+        *([caption(tr(lang, "chart.zoomed", first=window[0], last=last_day(window[1])))] if zoomed else []),
         f"<dl>{dl}</dl>",
         "</figure>",
     ]

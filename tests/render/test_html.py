@@ -230,3 +230,29 @@ def test_ids_and_dates_never_break_mid_token_in_html_text() -> None:
         '<span class="tok">ded-8.07</span> from <span class="tok">2027-03-01</span> to x'
     )
     assert html_text("a <b>-c") == 'a <span class="tok">&lt;b&gt;-c</span>'  # escaped, then kept whole
+
+
+def test_a_short_lived_balance_gets_a_time_axis_of_its_own() -> None:
+    """A 1-month trial in a 3-year report: its chart spans its 31 days and 3 more after (none before the
+    period), said in a caption; a pack alive for about a year of the three keeps the period's axis."""
+    from datetime import date
+
+    from artlab_cost import api
+    from artlab_cost.render import View, html
+    from artlab_cost.render.charts import tracks
+    from artlab_cost.render.figures import track_window
+
+    sheet = api.load_sheet()
+    text = (
+        "account: {new_user: true, student: false}\nperiod: {start: 2027-01-01, months: 36}\n"
+        "usage: [{kind: shared, gpu_seconds: 100, per: day}]\n"
+        "holdings: [{offer: trial-compute, date: 2027-01-01}, {offer: traffic-pack-10, date: 2026-12-15}]\n"
+    )
+    result = api.estimate(api.scenario_from_text(text, sheet), sheet)
+    windows = {t.balance.offer: track_window(t, result.start, result.end) for t in tracks(result)}
+    assert windows["trial-compute"] == (date(2027, 1, 1), date(2027, 2, 4))  # valid to 1 February, +3 days
+    assert windows["traffic-pack-10"] == (date(2027, 1, 1), date(2030, 1, 1))  # most of a year of three: as is
+    import re
+
+    page = re.sub(r"<[^>]+>", "", html.estimate(result, View()))
+    assert page.count("Time axis zoomed to 2027-01-01 to 2027-02-03") == 1
