@@ -177,3 +177,12 @@ def test_counts_are_separated_and_take_their_plural_form() -> None:
         msg("plans.search-unproven", reason="x", lower=0, gap=0, runs=1), "en"
     )
     assert word(msg("budget.within", measure="cash", value=1, limit=True)).endswith("True yuan")  # a flag is no count
+
+
+def test_a_position_is_never_separated() -> None:
+    """A line number or an index is a position, not a count: line 1234, holdings[1000]."""
+    from artlab_cost.i18n import word
+    from artlab_cost.messages import msg
+
+    code = next(c for c, t in read_po(HERE / "en.po").items() if "first defined at line" in t)
+    assert word(msg(code, key="a", line=1234)).endswith("(first defined at line 1234)")

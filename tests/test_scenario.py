@@ -657,7 +657,7 @@ def test_python_tag_is_refused_before_anything_runs() -> None:
 def test_file_over_one_mib_is_refused(tmp_path: Path) -> None:
     text = ACCOUNT + PERIOD + "#" + "x" * (1024 * 1024) + "\n"
     err = refused(tmp_path, text)
-    expect_one(err, "s.yaml", 0, 0, "", "larger than 1024 KiB")
+    expect_one(err, "s.yaml", 0, 0, "", "larger than 1,024 KiB")
 
 
 def test_every_problem_of_a_scenario_is_reported() -> None:

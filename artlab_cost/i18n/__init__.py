@@ -134,7 +134,8 @@ def value_text(value: Any, lang: str = DEFAULT) -> str:
 
 def count(n: int, forms: str = "") -> str:
     """A whole number for people, thousands separated (320,013,504); with `forms` ("plan|plans", a template's
-    format spec), followed by the singular for 1 and the plural otherwise (1 plan, 0 plans, 2 plans).
+    format spec), followed by the singular for 1 and the plural otherwise (1 plan, 0 plans, 2 plans). A
+    position (a line, an index) is written `{line:d}` in a template and never separated.
 
     English has these two forms; a language without plural forms (Chinese) writes its measure word in the
     template and no spec."""
@@ -150,8 +151,8 @@ class _Wording(string.Formatter):
         self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return count(value, format_spec)
+        if isinstance(value, int) and not isinstance(value, bool):  # `:d`: a number that is a position, as is
+            return str(value) if format_spec == "d" else count(value, format_spec)
         return format(value_text(value, self.lang), format_spec)
 
 
