@@ -69,6 +69,11 @@ def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
     return sorted(rows.values(), key=lambda r: (r.period, shown_order(r.key) if r.key else (0, "")))
 
 
+def figures_from(by: str) -> int:
+    """The first column of figures in charge_grid's table (the usage column is text, "7,440 GPU-s")."""
+    return 1 if by == "label" else 2
+
+
 def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str], list[list[str]], list[str]]:
     """The charges as a document's table (Markdown, HTML): its header, a row per period and meter, and the total."""
     stages = list(result.stages)

@@ -81,3 +81,10 @@ def test_by_label_json_matches_its_schema() -> None:
     schema = json.loads((ROOT / "docs/schema/estimate.schema.json").read_text(encoding="utf-8"))
     data = json.loads(jsonout.estimate(_with_labels(STUDIO), View(by=By.label)))
     assert list(Draft202012Validator(schema).iter_errors(data)) == []
+
+
+def test_by_label_documents_align_the_figures() -> None:
+    from artlab_cost.render import markdown
+
+    text = markdown.estimate(_with_labels(STUDIO), View(by=By.label))
+    assert "| Label | List price |" in text and "| --- | ---: |" in text
