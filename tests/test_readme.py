@@ -105,3 +105,24 @@ def test_the_budget_snippet_fails_the_job_under_bash_e(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert done.stdout.strip() == json.loads((tmp_path / "estimate.json").read_text("utf-8"))["totals"]["cash"]
     assert "budget exceeded" in done.stderr and float(done.stdout) > 1500
+
+
+def test_the_chinese_examples_run_as_written(tmp_path: Path) -> None:
+    """中文 section: each command line, with its LANG, from a directory holding the examples; the report lands
+    where -o says."""
+    import shlex
+
+    from helpers import cli_uncached
+
+    section = README[README.index("## 中文") : README.index("## Commands")]
+    block = next(b for b in re.findall(r"```sh\n(.*?)```", section, re.S) if b.startswith("LANG=zh_CN.UTF-8"))
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    lines = [line.split(" #")[0].strip() for line in block.strip().splitlines()]  # the comment, as a shell drops it
+    assert len(lines) == 3
+    for line in lines:
+        env, program, *args = shlex.split(line)
+        assert (env, program) == ("LANG=zh_CN.UTF-8", "artlab-cost")
+        run = cli_uncached(*args, env={"LANG": "zh_CN.UTF-8", "ARTLAB_COST_LANG": None}, cwd=tmp_path)
+        assert run.exit_code == 0, (line, run.stderr)
+        assert "-o" in args or "--output" in args or "现金支出" in run.stdout, line
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="zh-Hans">')
