@@ -37,12 +37,12 @@ from .messages import LANGS, msg
 from .money import to_decimal as to_decimal  # an exact amount as a Decimal
 from .pricing import PriceSheet
 from .pricing import load_sheet as _load_sheet
-from .scenario import Scenario, parse_scenario
+from .scenario import Holding, Scenario, parse_scenario
 
 if TYPE_CHECKING:
     from .changes import Diff, Increase
     from .engine import BudgetCheck
-    from .plans import Comparison
+    from .plans import Action, Comparison
     from .plans import Status as SearchStatus
     from .render import By, OutputFormat
 
@@ -129,19 +129,36 @@ def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: 
 
 
 def check_budget(
-    result: Estimate | Comparison, limit: Decimal, measure: str = "cash", *, per: str | None = None
+    result: Estimate | Comparison,
+    limit: Decimal,
+    measure: str = "cash",
+    *,
+    per: str | None = None,
+    scenario: Scenario | None = None,
+    sheet: PriceSheet | None = None,
 ) -> BudgetCheck:
     """An estimate's cash (or `postpaid` due, or `list` price) against a limit in yuan; for a comparison,
     the best plan's (the one a budget-minded user would take). `per="month"` measures each calendar month
-    of an estimate on its own: over when any month is (`BudgetCheck.months_over` names them)."""
+    on its own: over when any month is (`BudgetCheck.months_over` names them); for a comparison, the best
+    plan is estimated month by month, which needs the `scenario` and `sheet` it was compared on."""
     if per is not None:
         from .engine.budget import check_month_budget
 
-        if per != "month" or not isinstance(result, Estimate):
+        if per != "month":
             raise UsageError(msg("cli.budget-per", value=per))
+        if not isinstance(result, Estimate):
+            if scenario is None or sheet is None:
+                raise UsageError(msg("api.budget-per-plan"))
+            result = estimate(scenario.with_holdings(plan_holdings(scenario, result.plans[0].actions)), sheet)
         return check_month_budget(result, limit, engine.Measure(measure))
     costs = result.totals if isinstance(result, Estimate) else result.plans[0].costs
     return engine.check_budget(costs, limit, engine.Measure(measure))
+
+
+def plan_holdings(scenario: Scenario, actions: Sequence[Action]) -> tuple[Holding, ...]:
+    """A plan's purchases as holdings after the scenario's own: what its `recommended.holdings` adds."""
+    first = len(scenario.holdings)
+    return tuple(Holding(a.offer, a.date, a.count, None, "", first + i) for i, a in enumerate(actions))
 
 
 def check_increase(result: Diff, limit: Decimal | Fraction, *, percent: bool = False) -> Increase:

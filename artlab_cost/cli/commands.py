@@ -165,6 +165,7 @@ def compare_plans(
     ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
+    budget_per_: BudgetPerOpt = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -175,7 +176,7 @@ def compare_plans(
         from .. import api
         from .progress import SearchProgress
 
-        limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
+        limit, on, per = yuan(budget, "--budget"), measure(budget_on, budget), budget_per(budget_per_, budget)
         cap = yuan(max_upfront, "--max-upfront")
         refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
@@ -194,7 +195,9 @@ def compare_plans(
             )
         if strict:
             refuse_assumed(comparison.assumptions)
-        check = api.check_budget(comparison, limit, on) if limit is not None else None
+        check = None
+        if limit is not None:
+            check = api.check_budget(comparison, limit, on, per=per, scenario=scen, sheet=sheet)
         view = _view(output_format(format, output), output, quiet, budget=check, scenario_path=str(scenario))
         verdict = tr(view.lang, "budget.best-plan", verdict=check.verdict()) if check is not None else None
         text = renderer(output_format(format, output)).plans(comparison, view)

@@ -75,3 +75,25 @@ def test_the_run_rate_is_cash_a_month_on_average_and_the_dearest_month() -> None
 def test_a_monthly_budget_is_for_an_estimate() -> None:
     with pytest.raises(UsageError):
         api.check_budget(run(TWO_MONTHS), D(1), per="week")
+
+
+def test_a_monthly_budget_of_a_comparison_measures_the_best_plan_month_by_month() -> None:
+    """One offer: 100 yuan of compute for 1 yuan. The best plan buys it on 1 April (its first billed day):
+    April pays 1.00 upfront + (484.20 - 100.00) = 385.20, May 250.17; a 300-yuan monthly budget is over in
+    April by 85.20."""
+    from helpers import make_sheet
+
+    sheet = make_sheet(
+        "p: {name: p, stage: pack, price: 1, validity_months: 12, limit: once_per_user,"
+        " grants: [{amount: 100, covers: [compute]}], source: t}\n"
+    )
+    body = TWO_MONTHS.replace("d8", "small").replace("    holdings:\n      - {offer: pack12, date: 2026-05-10}\n", "")
+    from textwrap import dedent
+
+    scenario = api.scenario_from_text("account: {new_user: false, student: false}\n" + dedent(body), sheet)
+    comparison = api.compare_plans(scenario, sheet, top=1)
+    check = api.check_budget(comparison, D(300), "cash", per="month", scenario=scenario, sheet=sheet)
+    assert check.months == (("2026-04", D("385.20")), ("2026-05", D("250.17")))
+    assert (check.months_over, check.over) == (("2026-04",), D("85.20"))
+    with pytest.raises(UsageError):
+        api.check_budget(comparison, D(300), per="month")  # the plan cannot be estimated without its scenario
