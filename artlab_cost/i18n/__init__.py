@@ -158,4 +158,7 @@ class _Wording(string.Formatter):
 
 def word(msg: Msg, lang: str = DEFAULT) -> str:
     """A message worded in a language."""
-    return _Wording(lang).vformat(template(msg.code, lang), (), msg.args)
+    text = template(msg.code, lang)
+    if not any(type(v) is int for v in msg.args.values()):  # most messages: no count to word, the fast way
+        return text.format_map({k: value_text(v, lang) for k, v in msg.args.items()})
+    return _Wording(lang).vformat(text, (), msg.args)

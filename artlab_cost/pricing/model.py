@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -124,6 +125,7 @@ METERS_SHOWN = (
 _SHOWN_RANK = {m: i for i, m in enumerate(METERS_SHOWN)}
 
 
+@functools.cache
 def shown_order(key: str) -> tuple[int, str]:
     """Where a meter key stands when a month's meters are listed (METERS_SHOWN, then the spec id)."""
     return (_SHOWN_RANK[meter_base(key)], key)
