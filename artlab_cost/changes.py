@@ -111,10 +111,10 @@ def months_of(result: Estimate) -> int:
 
 
 def _side_notes(base: Estimate, new: Estimate) -> list[Note]:
-    """Both sides' notes once each: a note the two share as it is, one only the base has marked "before", one
-    only the new side has marked "after" (two near-identical notes must say which side each is about).
-    Warnings keep their own code (JSON `warnings`), the new side's first; and periods of different lengths
-    are warned, since the totals then compare different spans."""
+    """Both sides' notes and warnings once each: one the two share as it is, one only the base has marked
+    "before", one only the new side has marked "after" (two near-identical notes must say which side each is
+    about; JSON gives a marked warning its own code and the side, render/jsonout.py); and periods of
+    different lengths are warned, since the totals then compare different spans."""
 
     def key(n: Note) -> tuple[str, str]:
         return (n.code, repr(sorted(n.args.items())))
@@ -122,13 +122,9 @@ def _side_notes(base: Estimate, new: Estimate) -> list[Note]:
     old, now = {key(n) for n in base.notes}, {key(n) for n in new.notes}
     out: list[Note] = []
     for n in new.notes:
-        side = n.level is Level.note and key(n) not in old
-        out.append(note("diff.after", n.rule, n.level, note=n.msg) if side else n)
+        out.append(n if key(n) in old else note("diff.after", n.rule, n.level, note=n.msg, of=n.code))
     for n in base.notes:
-        if n.level is Level.note and key(n) not in now:
-            out.append(note("diff.before", n.rule, n.level, note=n.msg))
-        else:
-            out.append(n)
+        out.append(n if key(n) in now else note("diff.before", n.rule, n.level, note=n.msg, of=n.code))
     if months_of(base) != months_of(new):
         out.append(note("warning.periods-differ", level=Level.warning, before=months_of(base), after=months_of(new)))
     return unique(out)

@@ -104,3 +104,17 @@ def test_a_note_only_one_side_has_says_which_side() -> None:
     assert sum(1 for w in worded if w.startswith("Prices:")) == 1
     # 13 x 39.54 = 514.02 over 3 months and 26 x 39.54 = 1,028.04 over 6: 171.34 a month each
     assert (d.monthly_before, d.monthly_after) == (D("171.34"), D("171.34"))
+
+
+def test_a_warning_only_one_side_has_keeps_its_code_and_says_its_side() -> None:
+    import json
+
+    from artlab_cost.render import View, jsonout
+
+    usage = "usage: [{kind: shared, gpu_seconds: 1000, per: month}]\n"
+    outside = "usage: [{kind: shared, gpu_seconds: 1000, per: month}, {kind: shared, gpu_seconds: 1, per: day,"
+    outside += " until: 2025-01-01, label: old}]\n"
+    d = api.diff(_period(1, usage), _period(1, outside))
+    (warning,) = json.loads(jsonout.diff(d, View()))["warnings"]
+    assert (warning["code"], warning["side"]) == ("warning.usage-outside", "new")
+    assert warning["message"].startswith("After: ") and "old" in warning["message"]

@@ -229,11 +229,22 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
     }
 
 
+SIDES = {"diff.before": "base", "diff.after": "new"}  # a diff's warning of one side only (changes.py)
+
+
 def warnings_data(notes: tuple[Note, ...], view: View) -> list[dict[str, str]]:
-    """The warnings, for a script to react to by code (docs/json.md lists them), worded in the view's language."""
-    return [
-        {"code": n.code, "message": word(n.msg, view.lang), "rule": n.rule} for n in notes if n.level is Level.warning
-    ]
+    """The warnings, for a script to react to by code (docs/json.md lists them), worded in the view's language;
+    in a diff, a warning only one side has keeps its own code and says which side (`side`: base, new)."""
+    out = []
+    for n in notes:
+        if n.level is not Level.warning:
+            continue
+        entry = {"code": n.args["of"] if n.code in SIDES else n.code}
+        entry |= {"message": word(n.msg, view.lang), "rule": n.rule}
+        if n.code in SIDES:
+            entry["side"] = SIDES[n.code]
+        out.append(entry)
+    return out
 
 
 def assumptions_data(assumed: tuple[Assumption, ...], lang: str) -> list[dict[str, str]]:
