@@ -37,12 +37,12 @@ from .messages import LANGS, before_warnings, msg, note
 from .money import to_decimal as to_decimal  # an exact amount as a Decimal
 from .pricing import PriceSheet
 from .pricing import load_sheet as _load_sheet
-from .scenario import Case, Scenario, parse_scenario
+from .scenario import Case, Holding, Scenario, parse_scenario
 
 if TYPE_CHECKING:
     from .changes import Diff, Increase
     from .engine import BudgetCheck
-    from .plans import Comparison
+    from .plans import Action, Comparison
     from .plans import Status as SearchStatus
     from .render import By, OutputFormat
 
@@ -62,19 +62,24 @@ def scenario_from_text(text: str, sheet: PriceSheet, *, name: str = "<text>") ->
     return parse_scenario(yamlsrc.parse(text, name), sheet)
 
 
-def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = None) -> Estimate:
+def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = None, labels: bool = False) -> Estimate:
     """Every charge of the period through the waterfall: allocations, balances, bills, totals and notes.
 
     `state` carries balances and request allowances from an estimate of the period before. When
     the figures rest on an assumed setting (engine/assumptions.py), the notes give the cash out of
-    pocket under each of its other values. When usage is given as ranges, the result is the expected
-    case, and `result.case(Case.low)` and `result.case(Case.high)` the runs at the ranges' ends
-    (engine/cases.py).
+    pocket under each of its other values. `labels` also works out each usage label's share of every
+    charge (`Estimate.labels`, what `--by label` shows; engine/labels.py). When usage is given as ranges,
+    the result is the expected case, and `result.case(Case.low)` and `result.case(Case.high)` the runs at
+    the ranges' ends (engine/cases.py).
     """
     from .engine.alternatives import setting_notes, with_setting_notes
     from .engine.cases import with_cases
 
     result = engine.simulate(scenario, sheet, state)
+    if labels:
+        from .engine.labels import label_shares
+
+        result = result._replace(labels=label_shares(scenario, sheet.with_specs(scenario.specs), result.charges))
     result = with_setting_notes(result, setting_notes(scenario, sheet, result, state))
     return with_cases(scenario, sheet, result, state)
 
@@ -132,21 +137,47 @@ def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: 
 
 
 def check_budget(
-    result: Estimate | Comparison, limit: Decimal, measure: str = "cash", *, case: str = "expected"
+    result: Estimate | Comparison,
+    limit: Decimal,
+    measure: str = "cash",
+    *,
+    case: str = "expected",
+    per: str | None = None,
+    scenario: Scenario | None = None,
+    sheet: PriceSheet | None = None,
 ) -> BudgetCheck:
     """An estimate's cash (or `postpaid` due, or `list` price) against a limit in yuan; for a comparison,
-    the best plan's (the one a budget-minded user would take).
+    the best plan's (the one a budget-minded user would take). `per="month"` measures each calendar month
+    on its own: over when any month is (`BudgetCheck.months_over` names them); for a comparison, the best
+    plan is estimated month by month, which needs the `scenario` and `sheet` it was compared on.
 
     For an estimate of usage given as ranges, `case` picks the case gated: `expected` (as without
     ranges), `low` or `high` (a cautious gate). Without ranges every case is the one estimate.
     """
-    if not isinstance(result, Estimate):
-        return engine.check_budget(result.plans[0].costs, limit, engine.Measure(measure))
     if case not in tuple(Case):
         raise UsageError(msg("api.unknown-case", value=case, cases=tuple(Case)))
     which = Case(case)
+    if per is not None:
+        from .engine.budget import check_month_budget
+
+        if per != "month":
+            raise UsageError(msg("cli.budget-per", value=per))
+        if not isinstance(result, Estimate):
+            if scenario is None or sheet is None:
+                raise UsageError(msg("api.budget-per-plan"))
+            result = estimate(scenario.with_holdings(plan_holdings(scenario, result.plans[0].actions)), sheet)
+        gated_run = result.case(which)
+        return check_month_budget(gated_run, limit, engine.Measure(measure), which if result.cases else None)
+    if not isinstance(result, Estimate):
+        return engine.check_budget(result.plans[0].costs, limit, engine.Measure(measure))
     gated = result.case(which).totals
     return engine.check_budget(gated, limit, engine.Measure(measure), which if result.cases else None)
+
+
+def plan_holdings(scenario: Scenario, actions: Sequence[Action]) -> tuple[Holding, ...]:
+    """A plan's purchases as holdings after the scenario's own: what its `recommended.holdings` adds."""
+    first = len(scenario.holdings)
+    return tuple(Holding(a.offer, a.date, a.count, None, "", first + i) for i, a in enumerate(actions))
 
 
 def check_increase(result: Diff, limit: Decimal | Fraction, *, percent: bool = False) -> Increase:

@@ -11,12 +11,11 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import NamedTuple
 
-from .calendar import month_key
 from .engine import Estimate
-from .engine.charges import meter_order
-from .messages import Note, Words, unique
+from .engine.budget import month_upfront
+from .messages import Level, Note, Words, note, unique
 from .money import ZERO
-from .pricing import Stage
+from .pricing import Stage, shown_order
 from .scenario import Case
 
 Side = dict[str, Fraction]  # measure -> amount: "list", a stage, "postpaid_exact", "postpaid_due", "upfront", "cash"
@@ -80,13 +79,25 @@ class Diff(NamedTuple):
         return self.total.change("cash")
 
     @property
-    def month_count(self) -> int:
-        return max(len(self.new.bills), len(self.base.bills), 1)
+    def monthly_before(self) -> Fraction:
+        """The base's cash out of pocket on average a month, over the base's own months."""
+        return self.total.before.get("cash", ZERO) / months_of(self.base)
+
+    @property
+    def monthly_after(self) -> Fraction:
+        """The new side's cash out of pocket on average a month, over its own months."""
+        return self.total.after.get("cash", ZERO) / months_of(self.new)
 
     @property
     def monthly_change(self) -> Fraction:
-        """The change of cash out of pocket, on average a month."""
-        return self.cash_change / self.month_count
+        """The change of cash out of pocket on average a month: each side averaged over its own months, so a
+        3-month base and a 6-month new scenario compare like with like."""
+        return self.monthly_after - self.monthly_before
+
+    @property
+    def monthly_percent(self) -> Fraction | None:
+        """The monthly change as a share of the base's monthly average; None when the base pays nothing."""
+        return None if self.monthly_before == 0 else self.monthly_change * 100 / self.monthly_before
 
     def exceeds(self, limit: Fraction, percent: bool) -> bool:
         """Whether cash rises more than `limit` yuan, or `limit` percent of the base's cash."""
@@ -100,6 +111,31 @@ class Diff(NamedTuple):
     def check_increase(self, limit: Fraction, percent: bool) -> Increase:
         """--fail-on-increase: the limit (yuan, or percent of the base's cash) with its verdict."""
         return Increase(limit, percent, self.exceeds(limit, percent))
+
+
+def months_of(result: Estimate) -> int:
+    """The calendar months a result's period touches (one bill each), at least 1."""
+    return max(len(result.bills), 1)
+
+
+def _side_notes(base: Estimate, new: Estimate) -> list[Note]:
+    """Both sides' notes and warnings once each: one the two share as it is, one only the base has marked
+    "before", one only the new side has marked "after" (two near-identical notes must say which side each is
+    about; JSON gives a marked warning its own code and the side, render/jsonout.py); and periods of
+    different lengths are warned, since the totals then compare different spans."""
+
+    def key(n: Note) -> tuple[str, str]:
+        return (n.code, repr(sorted(n.args.items())))
+
+    old, now = {key(n) for n in base.notes}, {key(n) for n in new.notes}
+    out: list[Note] = []
+    for n in new.notes:
+        out.append(n if key(n) in old else note("diff.after", n.rule, n.level, note=n.msg, of=n.code))
+    for n in base.notes:
+        out.append(n if key(n) in now else note("diff.before", n.rule, n.level, note=n.msg, of=n.code))
+    if months_of(base) != months_of(new):
+        out.append(note("warning.periods-differ", level=Level.warning, before=months_of(base), after=months_of(new)))
+    return unique(out)
 
 
 def _totals(result: Estimate) -> Side:
@@ -128,10 +164,8 @@ def month_sides(result: Estimate) -> dict[str, Side]:
                 side[str(a.stage)] = side.get(str(a.stage), ZERO) + a.amount
     for b in result.bills:
         out[b.month].update(postpaid_exact=b.postpaid_exact, postpaid_due=b.postpaid_due)
-    for p in result.purchases:
-        if p.in_period:
-            side = out.setdefault(month_key(p.acquired), {"list": ZERO})
-            side["upfront"] = side.get("upfront", ZERO) + p.price
+    for month, paid in month_upfront(result).items():
+        out.setdefault(month, {"list": ZERO})["upfront"] = paid
     for side in out.values():
         side["cash"] = side.get("upfront", ZERO) + side.get("postpaid_due", ZERO)
     return out
@@ -168,7 +202,7 @@ def _grants(base: Estimate, new: Estimate) -> tuple[GrantChange, ...]:
 
 
 def diff(base: Estimate, new: Estimate, base_label: str = "base", new_label: str = "new") -> Diff:
-    """What changes from `base` to `new`: months in date order, meters as the waterfall orders them.
+    """What changes from `base` to `new`: months in date order, meters in the order outputs list them.
 
     When either side gives usage as ranges, the diff is that of the expected cases, with the diffs of
     the low cases and of the high cases beside it (a side without ranges is the same in every case).
@@ -188,9 +222,9 @@ def diff(base: Estimate, new: Estimate, base_label: str = "base", new_label: str
         new_label=new_label,
         stages=stages,
         months=_lines(months_before, months_after, sorted({*months_before, *months_after})),
-        meters=_lines(meters_before, meters_after, sorted({*meters_before, *meters_after}, key=meter_order)),
+        meters=_lines(meters_before, meters_after, sorted({*meters_before, *meters_after}, key=shown_order)),
         total=Line("total", _totals(base), _totals(new)),
         grants=_grants(base, new),
-        notes=tuple(unique([*new.notes, *base.notes])),
+        notes=tuple(_side_notes(base, new)),
         cases=cases,
     )

@@ -70,7 +70,8 @@ def _codes_in_use() -> set[str]:
     built |= {f"pricing.who.{e.value}" for e in Eligibility} | {f"partialmonth.{p.value}" for p in PartialMonth}
     built |= {f"pricing.per.{m.value}" for m in MeterId if m not in (MeterId.put_requests, MeterId.get_requests)}
     built |= {f"plans.stopped.{r}" for r in ("time-limit", "run-limit", "unproven")}
-    built |= {f"table.column.{c}" for c in ("meter", "usage", "list", "held", "absorbed", "left", "lapsed")}
+    built |= {f"table.column.{c}" for c in ("meter", "usage", "list", "held", "absorbed", "left", "lapsed", "label")}
+    built |= {"markdown.column.label"}
     built |= {f"plans.column.{c}" for c in ("upfront", "postpaid", "cash", "saving", "lapsed")}
     built |= {f"pricing.column.{c}" for c in ("offer", "stage-price", "gives", "limit")}
     built |= {f"markdown.column.{c}" for c in ("period", "meter", "usage", "list", "entitlement", "stage", "valid")}
@@ -140,7 +141,7 @@ def test_every_help_text_has_a_translation_that_keeps_its_options_and_examples()
 
     command = get_command(app)
     english = [*help_strings(command, Context(command, info_name="artlab-cost")), *TYPER_WORDS]
-    assert len(english) > 40 and "Output format." in english
+    assert len(english) > 40 and any(text.startswith("Output format") for text in english)
     literal = re.compile(r"--[a-z][a-z-]*|\$[A-Z_]+|\b[A-Z][A-Z_]{2,}\b%?|artlab-cost [^\n]+|\{[a-z]+\}|git:REF:PATH")
     for lang in LANGS[1:]:
         translated = read_po(HERE / f"help-{lang}.po")
@@ -159,3 +160,31 @@ def test_words_pick_the_language_then_the_plain_text_then_english() -> None:
     assert (both.text("en"), both.text("zh"), str(both)) == ("storage pack", "存储包", "storage pack")
     assert Words.plain("A10 24 GB").text("zh") == "A10 24 GB"
     assert Words((("zh", "仅中文"),)).text("en") == "仅中文"  # the only text there is, rather than nothing
+
+
+def test_counts_are_separated_and_take_their_plural_form() -> None:
+    """320013504 plans read as 320,013,504 plans; 1 plan, 1 program; and "any others" when none is left."""
+    from artlab_cost.i18n import count, word
+    from artlab_cost.messages import msg
+
+    assert (count(320013504), count(1, "plan|plans"), count(0, "plan|plans")) == ("320,013,504", "1 plan", "0 plans")
+    en = word(msg("plans.search-proven", space=320013504, runs=1, solves=1))
+    assert "(320,013,504 plans allowed; 1 priced by the engine, any others ruled out" in en
+    assert "from 1 program;" in en and "the rest" not in en
+    assert "from 2 programs;" in word(msg("plans.search-proven", space=1, runs=1, solves=2))
+    assert "(1 plan allowed;" in word(msg("plans.search-proven", space=1, runs=1, solves=2))
+    zh = word(msg("plans.search-proven", space=320013504, runs=1, solves=1), "zh")
+    assert "共允许 320,013,504 个方案" in zh and "其他方案（如有）" in zh
+    assert "(1 plan priced by the engine)" in word(
+        msg("plans.search-unproven", reason="x", lower=0, gap=0, runs=1), "en"
+    )
+    assert word(msg("budget.within", measure="cash", value=1, limit=True)).endswith("True yuan")  # a flag is no count
+
+
+def test_a_position_is_never_separated() -> None:
+    """A line number or an index is a position, not a count: line 1234, holdings[1000]."""
+    from artlab_cost.i18n import word
+    from artlab_cost.messages import msg
+
+    code = next(c for c, t in read_po(HERE / "en.po").items() if "first defined at line" in t)
+    assert word(msg(code, key="a", line=1234)).endswith("(first defined at line 1234)")

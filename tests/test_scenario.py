@@ -113,9 +113,11 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
 
 def test_amounts_are_decimals_never_floats() -> None:
     s = scenario.load_scenario(DATA / "ok-scenario.yaml", SHEET, "ok-scenario.yaml")
-    numbers = [value for u in s.usage for value in u if isinstance(value, (int, float, Decimal))]
+    amounts = [(u, f) for u in s.usage for f in u._fields if f != "instances"]  # instances is a count, like count
+    numbers = [getattr(u, f) for u, f in amounts if isinstance(getattr(u, f), (int, float, Decimal))]
     assert len(numbers) >= 8
     assert all(type(value) is Decimal for value in numbers), s.usage
+    assert all(type(u.instances) is int for u in s.usage if hasattr(u, "instances"))
     assert type(s.holdings[1].used) is Decimal
 
 
@@ -655,7 +657,7 @@ def test_python_tag_is_refused_before_anything_runs() -> None:
 def test_file_over_one_mib_is_refused(tmp_path: Path) -> None:
     text = ACCOUNT + PERIOD + "#" + "x" * (1024 * 1024) + "\n"
     err = refused(tmp_path, text)
-    expect_one(err, "s.yaml", 0, 0, "", "larger than 1024 KiB")
+    expect_one(err, "s.yaml", 0, 0, "", "larger than 1,024 KiB")
 
 
 def test_every_problem_of_a_scenario_is_reported() -> None:

@@ -150,7 +150,7 @@ def test_file_over_one_mib_is_refused(tmp_path: Path) -> None:
     assert len(data) == MIB + 1
     with pytest.raises(InputError) as info:
         load_bytes(tmp_path, data, "big.yaml")
-    expect_one(info.value, "big.yaml", 0, 0, "", "larger than 1024 KiB")
+    expect_one(info.value, "big.yaml", 0, 0, "", "larger than 1,024 KiB")
 
 
 def test_non_utf8_file_is_refused_at_the_bad_byte(tmp_path: Path) -> None:
@@ -241,7 +241,7 @@ def test_too_many_plain_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(yamlsrc, "MAX_NODES", 1000)
     yamlsrc.parse("a: [" + ", ".join(["1"] * 997) + "]\n", "in.yaml")  # mapping, key, list, 997 items: 1,000
     err = refused("a: [" + ", ".join(["1"] * 999) + "]\n")
-    assert len(err.problems) == 1 and "more than 1000 values" in err.problems[0].message
+    assert len(err.problems) == 1 and "more than 1,000 values" in err.problems[0].message
     assert err.problems[0].line == 1
 
 

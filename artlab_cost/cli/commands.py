@@ -19,8 +19,11 @@ from .app import EXIT_CODES_DIFF, EXIT_CODES_NO_BUDGET, EXIT_CODES_PLANS, app, e
 from .help import LocalCommand
 from .lang import current
 from .options import (
+    GIT,
+    STDIN,
     BudgetOnOpt,
     BudgetOpt,
+    BudgetPerOpt,
     FormatOpt,
     LangOpt,
     OutputOpt,
@@ -28,9 +31,14 @@ from .options import (
     QuietOpt,
     ScenarioArg,
     StrictOpt,
+    budget_per,
+    complete_offers,
+    complete_specs,
     fail_limit,
+    git_show,
     load_sheet,
     measure,
+    output_format,
     read_scenario,
     read_stdin,
     refuse_assumed,
@@ -47,8 +55,14 @@ T = TypeVar("T")
 
 
 def _view(fmt: OutputFormat, output: Path | None, quiet: bool = False, **more: object) -> View:
-    """How to show a result: tables on a terminal get colour and the notes inline (none with --quiet)."""
-    inline = fmt is OutputFormat.table and to_terminal(output) and not quiet
+    """How to show a result: tables on a terminal get colour and the notes inline (none with --quiet).
+
+    A verdict (`budget`) is stderr's on a terminal: a table there leaves it out, so it is read once; a
+    document written to a file or a pipe carries it as well."""
+    on_screen = fmt is OutputFormat.table and to_terminal(output)
+    if on_screen:
+        more["budget"] = None
+    inline = on_screen and not quiet
     return View(color=color(output), width=width(output), notes=inline, lang=current(), **more)  # type: ignore[arg-type]
 
 
@@ -58,10 +72,14 @@ def _view(fmt: OutputFormat, output: Path | None, quiet: bool = False, **more: o
 def estimate(
     scenario: ScenarioArg,
     pricing: PricingOpt = None,
-    format: FormatOpt = OutputFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     by: Annotated[
-        By, typer.Option("--by", help="Rows of the charges table: per month, day, meter or one total.")
+        By,
+        typer.Option(
+            "--by",
+            help="Rows of the charges table: per month, day, meter, one total, or each usage label's share.",
+        ),
     ] = By.month,
     chart: Annotated[
         bool,
@@ -77,6 +95,7 @@ def estimate(
             help="Which case --budget gates when usage is given as ranges (default: expected).",
         ),
     ] = None,
+    budget_per_: BudgetPerOpt = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -86,20 +105,21 @@ def estimate(
     def run() -> int:
         from .. import api
 
-        limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
+        limit, on, per = yuan(budget, "--budget"), measure(budget_on, budget), budget_per(budget_per_, budget)
         case = _budget_case(budget_case, budget)
-        if chart and format is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
-            raise UsageError(msg("cli.chart-table-only", format=format.value))
+        fmt = output_format(format, output)
+        if chart and fmt is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
+            raise UsageError(msg("cli.chart-table-only", format=fmt.value))
         refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
         scen = read_scenario(scenario, sheet)
-        result = api.estimate(scen, sheet)
+        result = api.estimate(scen, sheet, labels=by is By.label)
         if strict:
             refuse_assumed(result.assumptions)
-        check = api.check_budget(result, limit, on, case=case) if limit is not None else None
-        view = _view(format, output, quiet, by=by, budget=check, chart=chart)
+        check = api.check_budget(result, limit, on, case=case, per=per) if limit is not None else None
+        view = _view(fmt, output, quiet, by=by, budget=check, chart=chart)
         verdict = word(check.verdict(), view.lang) if check is not None else None
-        text = renderer(format).estimate(result, view)
+        text = renderer(fmt).estimate(result, view)
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
     guard(run)
@@ -124,13 +144,19 @@ def _budget_case(value: str | None, budget: str | None) -> str:
 def compare_plans(
     scenario: ScenarioArg,
     pricing: PricingOpt = None,
-    format: FormatOpt = OutputFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     only: Annotated[
-        list[str] | None, typer.Option("--only", metavar="OFFER", help="Consider only these offers (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--only", metavar="OFFER", help="Consider only these offers (repeatable).", autocompletion=complete_offers
+        ),
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", metavar="OFFER", help="Leave these offers out (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--exclude", metavar="OFFER", help="Leave these offers out (repeatable).", autocompletion=complete_offers
+        ),
     ] = None,
     max_upfront: Annotated[
         str | None, typer.Option("--max-upfront", metavar="YUAN", help="Most the plan's own purchases may cost.")
@@ -163,6 +189,7 @@ def compare_plans(
     ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
+    budget_per_: BudgetPerOpt = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -173,7 +200,7 @@ def compare_plans(
         from .. import api
         from .progress import SearchProgress
 
-        limit, on = yuan(budget, "--budget"), measure(budget_on, budget)
+        limit, on, per = yuan(budget, "--budget"), measure(budget_on, budget), budget_per(budget_per_, budget)
         cap = yuan(max_upfront, "--max-upfront")
         refuse_inputs(output, [scenario, sheet_path(pricing)])
         sheet = load_sheet(pricing)
@@ -192,13 +219,18 @@ def compare_plans(
             )
         if strict:
             refuse_assumed(comparison.assumptions)
-        check = api.check_budget(comparison, limit, on) if limit is not None else None
-        view = _view(format, output, quiet, budget=check, scenario_path=str(scenario))
+        check = None
+        if limit is not None:
+            check = api.check_budget(comparison, limit, on, per=per, scenario=scen, sheet=sheet)
+        view = _view(output_format(format, output), output, quiet, budget=check, scenario_path=str(scenario))
         verdict = tr(view.lang, "budget.best-plan", verdict=check.verdict()) if check is not None else None
-        text = renderer(format).plans(comparison, view)
+        text = renderer(output_format(format, output)).plans(comparison, view)
         exceeded = bool(check and check.exceeded)
         code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
-        return EXIT_UNPROVEN if require_proven and not comparison.proven else code
+        if require_proven and not comparison.proven:  # a verdict, like the budget's: said even with --quiet
+            err(visible(tr(view.lang, "cli.unproven")))
+            return EXIT_UNPROVEN
+        return code
 
     guard(run)
 
@@ -230,7 +262,7 @@ def diff(
         str | None,
         typer.Option("--base-pricing", metavar="FILE", help="Price sheet for BASE (default: the one for NEW)."),
     ] = None,
-    format: FormatOpt = OutputFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     fail_on_increase: Annotated[
@@ -264,8 +296,9 @@ def diff(
             before, after, base_label=labels.get(base, base), new_label=labels.get(new or base, new or base)
         )
         check = api.check_increase(result, limit[0], percent=limit[1]) if limit is not None else None
-        view = _view(format, output, quiet, increase=check)
-        text = renderer(format).diff(result, view)
+        fmt = output_format(format, output)
+        view = _view(fmt, output, quiet, increase=check)
+        text = renderer(fmt).diff(result, view)
         verdict = increase_text(check, view.lang) if check is not None else None
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
@@ -280,7 +313,14 @@ def _looks_like_sheet(src: yamlsrc.Source) -> bool:
 
 @app.command(cls=LocalCommand, epilog=epilog("artlab-cost validate examples/*.yaml pricing.yaml", EXIT_CODES_NO_BUDGET))
 def validate(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Scenario or price sheet files.")],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE...",
+            help="Scenario or price sheet files; - reads one from stdin; git:REF:PATH reads PATH as of the git "
+            "revision REF.",
+        ),
+    ],
     pricing: PricingOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -291,7 +331,6 @@ def validate(
     """
 
     def run() -> int:
-        from .. import yamlsrc
         from ..pricing import parse_sheet
         from ..scenario import parse_scenario
 
@@ -308,7 +347,9 @@ def validate(
                     err(fail_line(line, lang))
                 return None
 
-        sources = [src for path in files if (src := attempt(partial(yamlsrc.load, path, str(path)))) is not None]
+        if files.count(STDIN) > 1:
+            raise UsageError(msg("cli.stdin-twice"))
+        sources = [src for name in files if (src := attempt(partial(_source, name))) is not None]
         sheets: dict[str, PriceSheet | None] = {}
         for src in filter(_looks_like_sheet, sources):
             sheets[src.name] = attempt(partial(parse_sheet, src))
@@ -325,6 +366,17 @@ def validate(
         return EXIT_INPUT if failed else EXIT_OK
 
     guard(run)
+
+
+def _source(name: str) -> yamlsrc.Source:
+    """A file named on the command line, read as every command reads one: a path, - (stdin) or git:REF:PATH."""
+    from .. import yamlsrc
+
+    if name == STDIN:
+        return yamlsrc.parse(read_stdin(), "<stdin>")
+    if name.startswith(GIT):
+        return yamlsrc.parse(git_show(name), name)
+    return yamlsrc.load(Path(name), name)
 
 
 def _validation_sheet(pricing: str | None, named: dict[str, PriceSheet | None]) -> PriceSheet | None:
@@ -355,7 +407,7 @@ def _validation_sheet(pricing: str | None, named: dict[str, PriceSheet | None]) 
 )
 def pricing_cmd(
     pricing: PricingOpt = None,
-    format: FormatOpt = OutputFormat.table,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -363,14 +415,59 @@ def pricing_cmd(
 
     def run() -> int:
         sheet = load_sheet(pricing)
-        return finish(renderer(format).pricing(sheet, _view(format, output)), output, (), True)
+        fmt = output_format(format, output)
+        return finish(renderer(fmt).pricing(sheet, _view(fmt, output)), output, (), True)
+
+    guard(run)
+
+
+@app.command(
+    cls=LocalCommand,
+    epilog=epilog("artlab-cost init --new-user --dedicated ded-8.07 > my-scenario.yaml", EXIT_CODES_NO_BUDGET),
+)
+def init(
+    new_user: Annotated[
+        bool, typer.Option("--new-user", help="A new account: the free trials it may claim are held.")
+    ] = False,
+    student: Annotated[bool, typer.Option("--student", help="A student: the student voucher is held.")] = False,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="Shared-edition usage (the default when --dedicated is not given).")
+    ] = False,
+    dedicated: Annotated[
+        str | None,
+        typer.Option(
+            "--dedicated", metavar="SPEC", help="Dedicated-edition usage on this spec.", autocompletion=complete_specs
+        ),
+    ] = None,
+    pricing: PricingOpt = None,
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write a commented starter scenario, valid as written, to edit into your own (stdout, or --output)."""
+
+    def run() -> int:
+        from datetime import date
+
+        from ..scenario.starter import Starter, starter_text
+
+        sheet = load_sheet(pricing)
+        text = starter_text(Starter(new_user, student, shared, dedicated), sheet, date.today(), current())
+        return finish(text, output, (), True)
 
     guard(run)
 
 
 @app.command(cls=LocalCommand, epilog=epilog("artlab-cost schema > artlab-scenario.schema.json", EXIT_CODES_NO_BUDGET))
 def schema(
-    kind: Annotated[str, typer.Option("--kind", metavar="scenario|pricing", help="Which file format.")] = "scenario",
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            metavar="scenario|pricing",
+            help="Which file format.",
+            autocompletion=lambda incomplete: [k for k in ("scenario", "pricing") if k.startswith(incomplete)],
+        ),
+    ] = "scenario",
     output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:

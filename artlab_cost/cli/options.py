@@ -33,7 +33,33 @@ PricingOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format (default: from the --output file's extension, .json .csv .md .html, else table).",
+        show_default=False,
+    ),
+]
+# -o report.html without --format writes the report: the format a file's extension names
+EXTENSIONS = {
+    ".json": OutputFormat.json,
+    ".csv": OutputFormat.csv,
+    ".md": OutputFormat.markdown,
+    ".markdown": OutputFormat.markdown,
+    ".html": OutputFormat.html,
+    ".htm": OutputFormat.html,
+}
+
+
+def output_format(given: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """--format, else the format --output's extension names (case aside), else the table."""
+    if given is not None:
+        return given
+    if output is not None:
+        return EXTENSIONS.get(output.suffix.lower(), OutputFormat.table)
+    return OutputFormat.table
 
 
 def _output(value: str) -> Path | None:
@@ -59,13 +85,64 @@ OutputOpt = Annotated[
         "file is replaced whole, never one that is read-only or that the command reads.",
     ),
 ]
+
+
+def _sheet_for_completion(ctx: typer.Context) -> PriceSheet | None:
+    """The sheet a command line being completed would use (its --pricing, else the default); None if broken."""
+    from ..api import load_sheet as load
+    from ..errors import ArtlabCostError
+
+    try:
+        return load(sheet_path(ctx.params.get("pricing")))
+    except (ArtlabCostError, OSError):
+        return None
+
+
+def complete_offers(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of an offer id (--only, --exclude), each with its name."""
+    sheet = _sheet_for_completion(ctx)
+    if sheet is None:
+        return []
+    from ..render.escape import visible
+    from .lang import current
+
+    offers = sheet.offers.values()
+    return [(o.id, visible(o.name.text(current()))) for o in offers if o.id.startswith(incomplete)]
+
+
+def complete_specs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a dedicated spec id of the sheet (--dedicated)."""
+    sheet = _sheet_for_completion(ctx)
+    return [] if sheet is None else [spec for spec in sheet.spec_ids() if spec.startswith(incomplete)]
+
+
+def complete_measures(incomplete: str) -> list[str]:
+    """Shell completion of what --budget is measured on."""
+    return [m for m in ("cash", "postpaid", "list") if m.startswith(incomplete)]
+
+
 BudgetOpt = Annotated[
     str | None,
     typer.Option("--budget", metavar="YUAN", help="Exit 1 if the measured amount is over YUAN (see --budget-on)."),
 ]
 BudgetOnOpt = Annotated[
     str | None,
-    typer.Option("--budget-on", metavar="cash|postpaid|list", help="What --budget is measured on (default: cash)."),
+    typer.Option(
+        "--budget-on",
+        metavar="cash|postpaid|list",
+        help="What --budget is measured on (default: cash).",
+        autocompletion=complete_measures,
+    ),
+]
+BudgetPerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--budget-per",
+        metavar="month",
+        help="Measure --budget in each calendar month: exit 1 if any month is over (the months named).",
+        show_default=False,
+        autocompletion=lambda incomplete: [p for p in ("month",) if p.startswith(incomplete)],
+    ),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No notes on stderr or under the table (warnings and errors stay).")
@@ -121,6 +198,17 @@ def measure(value: str | None, budget: str | None = "") -> Measure:
     if value not in tuple(Measure):
         raise UsageError(msg("cli.budget-on", value=value))
     return Measure(value)
+
+
+def budget_per(value: str | None, budget: str | None) -> str | None:
+    """--budget-per: "month", and only with --budget (alone it would be ignored)."""
+    if value is None:
+        return None
+    if budget is None:
+        raise UsageError(msg("cli.budget-per-alone"))
+    if value != "month":
+        raise UsageError(msg("cli.budget-per", value=value))
+    return value
 
 
 def yuan(value: str | None, option: str) -> Decimal | None:

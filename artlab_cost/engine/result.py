@@ -9,10 +9,11 @@ from typing import NamedTuple
 from ..calendar import add_months, month_key
 from ..messages import Chain, Msg, Note, Words, note
 from ..money import ZERO, q, round_to
-from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base
+from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base, shown_order
 from ..scenario import Case, Scenario
 from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
 from .charges import Priced, meter_order
+from .labels import LabelShare
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
 
 
@@ -113,6 +114,7 @@ class Estimate(NamedTuple):
     assumed_meters: frozenset[str]  # meter keys whose price is an assumption
     state: State
     assumptions: tuple[Assumption, ...] = ()  # every assumed value the figures rest on (engine/assumptions.py)
+    labels: tuple[LabelShare, ...] = ()  # each usage label's share of the charges: api.estimate(labels=True)
     # a scenario with ranges: the run of its low case and of its high case (engine/cases.py); this is the expected
     cases: tuple[tuple[Case, Estimate], ...] = ()
 
@@ -227,7 +229,7 @@ def monthly(charges: tuple[Charge, ...]) -> list[Charge]:
                 continue
         last[c.meter] = len(out)
         out.append(c)
-    out.sort(key=lambda c: (c.start.year, c.start.month, meter_order(c.meter), c.start))
+    out.sort(key=lambda c: (c.start.year, c.start.month, shown_order(c.meter), c.start))
     return out
 
 
@@ -242,7 +244,7 @@ def daily(charges: tuple[Charge, ...]) -> list[Charge]:
             out.append(
                 Charge(c.meter, day, day + timedelta(1), c.quantity / n, c.billable / n, c.unit, c.amount / n, each)
             )
-    out.sort(key=lambda c: (c.start, meter_order(c.meter)))
+    out.sort(key=lambda c: (c.start, shown_order(c.meter)))
     return out
 
 

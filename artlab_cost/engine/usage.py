@@ -48,14 +48,15 @@ def _months_between(anchor: date, day: date) -> int:
     return (day.year - anchor.year) * 12 + day.month - anchor.month
 
 
-def _entry_day(u: Usage, day: date, days_in_month: int, increment: Increment) -> Iterator[tuple[str, Fraction]]:
+def entry_day(u: Usage, day: date, days_in_month: int, increment: Increment) -> Iterator[tuple[str, Fraction]]:
     """(meter key, quantity) of one usage entry on a day of a month of `days_in_month` days."""
     match u:
         case SharedUsage():
             per = {Per.day: 1, Per.week: 7, Per.month: days_in_month}[u.per]
             yield MeterId.shared_gpu, q(u.gpu_seconds) / per
         case DedicatedUsage():
-            yield dedicated_key(u.spec), dedicated_hours(q(u.hours_per_day), increment)
+            # each instance's session is rounded on its own (B5), so N copies bill N rounded sessions
+            yield dedicated_key(u.spec), dedicated_hours(q(u.hours_per_day), increment) * u.instances
         case StorageUsage():
             yield MeterId.storage, (q(u.gb) + q(u.growth) * _months_between(u.anchor, day)) * 24
         case TrafficUsage():
@@ -79,7 +80,7 @@ class Segment(NamedTuple):
     quantities: dict[str, Fraction]  # meter key -> quantity of each day
 
 
-def _active(u: Usage, day: date) -> bool:
+def active(u: Usage, day: date) -> bool:
     if not (u.start <= day < u.end):
         return False
     return not isinstance(u, DedicatedUsage) or day.weekday() in u.weekdays  # one session on its days (B4)
@@ -99,7 +100,7 @@ def segments(scenario: Scenario, sheet: PriceSheet) -> Iterator[Segment]:
     start, count, key = scenario.start, 0, (0, 0, 0)
     day = scenario.start
     while day < scenario.end:
-        today = (day.year, day.month, sum(1 << i for i, u in enumerate(entries) if _active(u, day)))
+        today = (day.year, day.month, sum(1 << i for i, u in enumerate(entries) if active(u, day)))
         if today != key or not count:
             if count and quantities(key, start):
                 yield Segment(start, count, cache[key])
@@ -116,6 +117,6 @@ def _quantities(entries: tuple[Usage, ...], mask: int, day: date, increment: Inc
     out: dict[str, Fraction] = {}
     for i, u in enumerate(entries):
         if mask >> i & 1:
-            for key, qty in _entry_day(u, day, n, increment):
+            for key, qty in entry_day(u, day, n, increment):
                 out[key] = out.get(key, ZERO) + qty
     return {k: q for k, q in out.items() if q}

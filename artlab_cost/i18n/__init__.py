@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import string
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -131,6 +132,33 @@ def value_text(value: Any, lang: str = DEFAULT) -> str:
     return str(value)
 
 
+def count(n: int, forms: str = "") -> str:
+    """A whole number for people, thousands separated (320,013,504); with `forms` ("plan|plans", a template's
+    format spec), followed by the singular for 1 and the plural otherwise (1 plan, 0 plans, 2 plans). A
+    position (a line, an index) is written `{line:d}` in a template and never separated.
+
+    English has these two forms; a language without plural forms (Chinese) writes its measure word in the
+    template and no spec."""
+    one, _, other = forms.partition("|")
+    text = f"{n:,}"
+    return f"{text} {one if n == 1 else other}" if forms else text
+
+
+class _Wording(string.Formatter):
+    """Fills a template: each value worded (value_text), a count with separators and its plural form."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):  # `:d`: a number that is a position, as is
+            return str(value) if format_spec == "d" else count(value, format_spec)
+        return format(value_text(value, self.lang), format_spec)
+
+
 def word(msg: Msg, lang: str = DEFAULT) -> str:
     """A message worded in a language."""
-    return template(msg.code, lang).format_map({k: value_text(v, lang) for k, v in msg.args.items()})
+    text = template(msg.code, lang)
+    if not any(type(v) is int for v in msg.args.values()):  # most messages: no count to word, the fast way
+        return text.format_map({k: value_text(v, lang) for k, v in msg.args.items()})
+    return _Wording(lang).vformat(text, (), msg.args)

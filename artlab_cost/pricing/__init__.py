@@ -6,6 +6,7 @@ from .model import (
     DEDICATED_PREFIX,
     METER_GROUPS,
     METERS,
+    METERS_SHOWN,
     UNITS,
     Assumed,
     Assumption,
@@ -27,6 +28,7 @@ from .model import (
     expand_covers,
     meter_base,
     meter_path,
+    shown_order,
 )
 from .spec import SHEET_SPEC
 
@@ -35,6 +37,7 @@ __all__ = [
     "DEDICATED_PREFIX",
     "METER_GROUPS",
     "METERS",
+    "METERS_SHOWN",
     "SHEET_SPEC",
     "UNITS",
     "Assumed",
@@ -58,6 +61,7 @@ __all__ = [
     "expand_covers",
     "load_sheet",
     "meter_base",
+    "shown_order",
     "meter_path",
     "parse_sheet",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -108,6 +109,26 @@ DEDICATED_PREFIX = "dedicated:"
 def meter_base(key: str) -> MeterId:
     """The meter a meter key belongs to: `dedicated:ded-8.07` -> dedicated."""
     return MeterId(key.split(":", 1)[0])
+
+
+# The order in which outputs list a month's meters: the sheet's (docs/pricing.md, "meters"), busy traffic
+# before idle, dedicated specs by id. The waterfall's own order within a day (MeterId) is another matter.
+METERS_SHOWN = (
+    MeterId.shared_gpu,
+    MeterId.dedicated,
+    MeterId.storage,
+    MeterId.traffic_busy,
+    MeterId.traffic_idle,
+    MeterId.put_requests,
+    MeterId.get_requests,
+)
+_SHOWN_RANK = {m: i for i, m in enumerate(METERS_SHOWN)}
+
+
+@functools.cache
+def shown_order(key: str) -> tuple[int, str]:
+    """Where a meter key stands when a month's meters are listed (METERS_SHOWN, then the spec id)."""
+    return (_SHOWN_RANK[meter_base(key)], key)
 
 
 def dedicated_key(spec: str) -> str:
@@ -218,7 +239,7 @@ class PriceSheet(NamedTuple):
     @property
     def label(self) -> Msg:
         """Name, version and effective date: what an output says it priced with (B21)."""
-        return msg("sheet.label", name=self.name, version=self.version, effective=self.effective)
+        return msg("sheet.label", name=self.name, version=self.version, effective=self.effective, origin=self.origin)
 
     @property
     def origin_text(self) -> Msg | str:

@@ -26,7 +26,7 @@ _SOURCE = Field(
         Text(max_length=300),
         MapOf(Text(max_length=300), key_pattern=r"[a-z_]{1,40}"),
         doc=(
-            "Where the values come from: a billing-facts rule id (B3) or a public page's title and address; "
+            "Where the values come from: a rule id of docs/billing-rules.md (B3) or a public page's title and address; "
             "one text for the whole entry, or one per field (price: ..., validity_months: ...)."
         ),
     ),

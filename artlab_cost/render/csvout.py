@@ -8,12 +8,13 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..engine import Estimate
-from ..pricing import PriceSheet
+from ..money import ZERO
+from ..pricing import PriceSheet, Stage
 from ..scenario import Case
 from .escape import csv_cell
 from .estimate_rows import listed_charges
 from .plan_rows import plan_name, plan_rows, rank_label
-from .view import View
+from .view import By, View
 from .wording import exact, last_day, meter_title
 
 if TYPE_CHECKING:
@@ -46,7 +47,19 @@ def _allocations(result: Estimate, view: View) -> Iterable[tuple[str, ...]]:
             yield (*base, a.stage, a.entitlement, exact(a.amount), exact(a.quantity))
 
 
+LABEL_HEADER = ("label", "list_amount", "stage", "entitlement", "amount")
+
+
+def _label_shares(result: Estimate) -> Iterable[tuple[str, ...]]:
+    """--by label: a row per share of a label (a stage and entitlement), its list price repeated on each."""
+    for share in result.labels:
+        for stage, entitlement, amount in share.parts or ((Stage.postpaid, None, ZERO),):
+            yield (share.label, exact(share.list_price), stage, entitlement or "", exact(amount))
+
+
 def estimate(result: Estimate, view: View) -> str:
+    if view.by is By.label:
+        return _csv(LABEL_HEADER, _label_shares(result))
     if not result.cases:
         return _csv(ESTIMATE_HEADER, _allocations(result, view))
     # usage given as ranges: every case's rows, each led by its case, so a filter on the column picks one

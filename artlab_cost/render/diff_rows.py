@@ -48,13 +48,10 @@ def percent(value: Fraction | None) -> str:
 
 def diff_headline(d: Diff, lang: str = "en") -> str:
     """One sentence for a pull request: how cash out of pocket moves, on average a month."""
-    change = d.monthly_change
-    months = d.month_count
-    before = d.total.before.get("cash", Fraction(0)) / months
-    after = d.total.after.get("cash", Fraction(0)) / months
+    change, before, after = d.monthly_change, d.monthly_before, d.monthly_after
     if money(change) in ("0.00", "-0.00"):
         return tr(lang, "diff.same", after=Yuan(after))
-    pct = percent(d.total.percent("cash"))
+    pct = percent(d.monthly_percent)
     size = tr(lang, "diff.size-percent", amount=Yuan(abs(change)), percent=pct) if pct else yuan(abs(change), lang)
     code = "diff.rises" if change > 0 else "diff.falls"
     return tr(lang, code, size=size, before=Yuan(before), after=Yuan(after))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..engine import Balance, Charge, Estimate, Totals, daily, monthly
+from ..engine import Balance, Charge, Estimate, Measure, daily, monthly
+from ..engine.budget import month_values
 from ..i18n import money, tr
-from ..pricing import METERS, GrantKind, Stage, meter_base
+from ..pricing import GrantKind, Stage, shown_order
 from ..scenario import Case
 from .view import By, View
 from .wording import meter_name, qty, span, stage_name
@@ -31,8 +32,22 @@ def listed_charges(result: Estimate, view: View) -> list[Charge]:
     return daily(result.charges) if view.by is By.day else monthly(result.charges)
 
 
+def label_rows(result: Estimate) -> list[Row]:
+    """A row per usage label: its share of the list price and of what each stage took (engine/labels.py)."""
+    out = []
+    for share in result.labels:
+        row = Row("", "", share.label, "", result.stages)
+        row.amount = share.list_price
+        row.stages = {s: share.stage(s) for s in result.stages}
+        out.append(row)
+    return out
+
+
 def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
-    """Charges grouped for a table: per month and meter, day and meter, meter, or one total row per meter."""
+    """Charges grouped for a table: per month and meter, day and meter, meter, one total row per meter, or per
+    usage label."""
+    if by == "label":
+        return label_rows(result)
     rows: dict[tuple[str, str], Row] = {}
     for c in daily(result.charges) if by == "day" else result.charges:
         if by == "month":
@@ -52,14 +67,19 @@ def charge_rows(result: Estimate, by: str, lang: str = "en") -> list[Row]:
         row.assumed = row.assumed or c.meter in result.assumed_meters
         for a in c.allocations:
             row.stages[a.stage] += a.amount
-    order = {m: i for i, m in enumerate(METERS)}
-    return sorted(rows.values(), key=lambda r: (r.period, order[meter_base(r.key)] if r.key else 0, r.key))
+    return sorted(rows.values(), key=lambda r: (r.period, shown_order(r.key) if r.key else (0, "")))
+
+
+def figures_from(by: str) -> int:
+    """The first column of figures in charge_grid's table (the usage column is text, "7,440 GPU-s")."""
+    return 1 if by == "label" else 2
 
 
 def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str], list[list[str]], list[str]]:
     """The charges as a document's table (Markdown, HTML): its header, a row per period and meter, and the total."""
     stages = list(result.stages)
-    header = [tr(lang, f"markdown.column.{c}") for c in ("period", "meter", "usage", "list")]
+    columns = ("label", "list") if by == "label" else ("period", "meter", "usage", "list")
+    header = [tr(lang, f"markdown.column.{c}") for c in columns]
     header += [stage_name(s, lang).capitalize() for s in stages]
     body = [
         [r.period, r.meter + (" *" if r.assumed else ""), qty(r.quantity, r.unit, lang) if r.unit else "",
@@ -68,6 +88,9 @@ def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str],
     ]  # fmt: skip
     totals = stage_totals(result)
     total = [tr(lang, "table.total"), "", "", money(result.totals.list_price)] + [money(totals[s]) for s in stages]
+    if by == "label":  # a label, then its amounts: no period, no usage
+        body = [[r[1], *r[3:]] for r in body]
+        total = [total[0], *total[3:]]
     return header, body, total
 
 
@@ -128,10 +151,12 @@ def monthly_key(result: Estimate, lang: str = "en") -> list[str]:
 
 def summary_lines(result: Estimate, lang: str = "en") -> list[tuple[str, Fraction, bool]]:
     """The summary: (label, amount, whether it is the line to read first: cash out of pocket)."""
-    return _summary(result.totals, bool(result.totals.lapsed_value), lang)
+    return _summary(result, bool(result.totals.lapsed_value), lang)
 
 
-def _summary(t: Totals, lapsed: bool, lang: str) -> list[tuple[str, Fraction, bool]]:
+def _summary(result: Estimate, lapsed: bool, lang: str) -> list[tuple[str, Fraction, bool]]:
+    """One run's summary lines; `lapsed` shows the lapsed line (shown for every case when any case has one)."""
+    t = result.totals
     lines = [(tr(lang, "summary.list"), t.list_price, False)]
     for stage, amount in t.absorbed.items():
         lines.append((tr(lang, "summary.absorbed", stage=stage), amount, False))
@@ -143,7 +168,22 @@ def _summary(t: Totals, lapsed: bool, lang: str) -> list[tuple[str, Fraction, bo
     ]
     if lapsed:
         lines.append((tr(lang, "summary.lapsed"), t.lapsed_value, False))
+    rate = run_rate(result)
+    if rate is not None:  # what price calculators headline: a month on average, and the dearest month
+        average, month, dearest = rate
+        lines.append((tr(lang, "summary.per-month"), average, False))
+        lines.append((tr(lang, "summary.dearest-month", month=month), dearest, False))
     return lines
+
+
+def run_rate(result: Estimate) -> tuple[Fraction, str, Fraction] | None:
+    """Cash out of pocket a month on average (over the calendar months the period touches), and the month that
+    costs the most with its cash (the first such month on a tie); None for a period within one month."""
+    months = month_values(result, Measure.cash)
+    if len(months) < 2:
+        return None
+    month, dearest = max(months, key=lambda m: m[1])  # max keeps the first of equals
+    return result.totals.cash / len(months), month, dearest
 
 
 # --- the three cases of usage given as ranges ---------------------------------------------------
@@ -158,9 +198,9 @@ def case_header(lang: str = "en") -> list[str]:
 
 def case_summary_lines(result: Estimate, lang: str = "en") -> list[tuple[str, tuple[Fraction, ...], bool]]:
     """The summary of each case beside each other: (label, the amount in the low, expected, high case, first)."""
-    runs = [result.case(c).totals for c in Case]
-    lapsed = any(t.lapsed_value for t in runs)
-    columns = [_summary(t, lapsed, lang) for t in runs]
+    runs = [result.case(c) for c in Case]
+    lapsed = any(run.totals.lapsed_value for run in runs)
+    columns = [_summary(run, lapsed, lang) for run in runs]
     return [(label, tuple(col[i][1] for col in columns), first) for i, (label, _, first) in enumerate(columns[0])]
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,8 @@ from .charts import Track, cash_band, diff_cash_band, months, tracks
 from .estimate_rows import balance_amounts, balance_label, monthly_key
 from .plan_rows import plan_lines, plan_rows, rank_text
 from .plots import Band, Column, Line, Mark, Part, Row, columns, rows, track
-from .svg import Key, esc
-from .wording import exact, span_words, stage_name
+from .svg import Key, esc, html_text
+from .wording import exact, last_day, span_words, stage_name
 
 if TYPE_CHECKING:
     from ..changes import Diff
@@ -29,7 +30,7 @@ def h2(text: str) -> str:
 
 
 def caption(text: str) -> str:
-    return f'<p class="caption">{esc(text)}</p>'
+    return f'<p class="caption">{html_text(text)}</p>'
 
 
 def month_tip(lang: str, month: str, what: str, value: Fraction) -> str:
@@ -112,6 +113,21 @@ def track_unit(t: Track, lang: str) -> str:
     return tr(lang, f"chart.unit.{b.unit}")
 
 
+ZOOM = 6  # a balance alive for less than a sixth of the period gets a time axis of its own
+
+
+def track_window(t: Track, start: date, end: date) -> tuple[date, date]:
+    """The days a balance's chart spans: the period, or, for a short-lived balance (a 1-month trial in a
+    3-year report would be a spike), the days it is alive with a tenth more on each side, within the period."""
+    if not t.points:
+        return start, end
+    first, last = t.points[0][0], t.points[-1][0]
+    if (last - first).days * ZOOM >= (end - start).days:
+        return start, end
+    pad = timedelta(days=max(1, (last - first).days // 10))
+    return max(start, first - pad), min(end, last + pad)
+
+
 def track_figure(i: int, t: Track, result: Estimate, lang: str) -> list[str]:
     b = t.balance
     held, absorbed, left, lapsed = balance_amounts(b, lang)
@@ -126,26 +142,29 @@ def track_figure(i: int, t: Track, result: Estimate, lang: str) -> list[str]:
         marks.append(Mark(b.ends, text))
     desc = tr(lang, "chart.track-desc", validity=validity, held=held, absorbed=absorbed, left=left, lapsed=lapsed)
     series = b.stage.value
+    window = track_window(t, result.start, result.end)
+    zoomed = window != (result.start, result.end)
     chart = track(
         f"track-{i}",
         (360.0, 170.0),
         balance_label(b),
         desc,
         t.points,
-        (result.start, result.end),
+        window,
         (t.top, track_unit(t, lang)),
         series,
         marks,
     )
     terms = [("held", held), ("absorbed", absorbed), ("left", left), ("lapsed", lapsed)]
-    dl = "".join(f"<dt>{esc(tr(lang, f'table.column.{k}'))}</dt><dd>{esc(v)}</dd>" for k, v in terms)
+    dl = "".join(f"<dt>{esc(tr(lang, f'table.column.{k}'))}</dt><dd>{html_text(v)}</dd>" for k, v in terms)
     if b.lapsed_value:
         dl += f"<dt>{esc(tr(lang, 'summary.lapsed'))}</dt><dd>{esc(money(b.lapsed_value))}</dd>"
     return [
         f'<figure class="track" data-entitlement="{esc(b.id)}">',
-        f"<h3>{esc(balance_label(b))}</h3>",
+        f"<h3>{html_text(balance_label(b))}</h3>",
         caption(validity),
         chart,
+        *([caption(tr(lang, "chart.zoomed", first=window[0], last=last_day(window[1])))] if zoomed else []),
         f"<dl>{dl}</dl>",
         "</figure>",
     ]

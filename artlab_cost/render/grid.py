@@ -92,6 +92,9 @@ def _fold(text: str, room: int) -> list[str]:
             tokens.append(" ")
         if word:
             tokens += [word] if word.isascii() else units(word)
+    for i in range(len(tokens) - 1, 1, -1):  # a marker (`*`, `*：`) stays with the word it marks
+        if tokens[i].startswith("*") and tokens[i - 1] == " " and tokens[i - 2] != " ":
+            tokens[i - 2 : i + 1] = [tokens[i - 2] + " " + tokens[i]]
     pieces, piece, used = [], "", 0
     for unit in tokens:
         if unit == " ":

@@ -25,11 +25,11 @@ from .diff_rows import (
     diff_total_rows,
     increase_text,
 )
-from .estimate_rows import balance_grid, bill_grid, charge_grid, summary_grid
+from .estimate_rows import balance_grid, bill_grid, charge_grid, figures_from, summary_grid
 from .figures import diff_chart, h2, month_chart, plan_chart, tracks_of
-from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
+from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
-from .svg import esc
+from .svg import esc, html_text
 from .view import View
 from .wording import budget_text, last_day, notes_text
 
@@ -58,6 +58,7 @@ th,td{padding:3px 10px 3px 0;border-bottom:1px solid #ececec;text-align:left;ver
 th{font-weight:600;border-bottom:1px solid #9a9a9a}
 td.n,th.n{text-align:right;white-space:nowrap;padding-left:10px}
 table.whole td{white-space:nowrap}
+.tok{white-space:nowrap}
 tfoot td{font-weight:600;border-top:1px solid #9a9a9a}
 tr.key td{font-weight:700}
 tr.best td{background:#eef5fb;font-weight:600}
@@ -133,13 +134,13 @@ def _table(
 
 def _cell(text: str) -> str:
     """A cell's text: escaped, its own line breaks kept."""
-    return "<br>".join(esc(line) for line in text.split("\n"))
+    return "<br>".join(html_text(line) for line in text.split("\n"))
 
 
 def _notes(notes: list[str], lang: str) -> list[str]:
     if not notes:
         return []
-    return [h2(tr(lang, "table.notes")), '<ul class="notes">', *(f"<li>{esc(n)}</li>" for n in notes), "</ul>"]
+    return [h2(tr(lang, "table.notes")), '<ul class="notes">', *(f"<li>{html_text(n)}</li>" for n in notes), "</ul>"]
 
 
 def _verdict(text: str, exceeded: bool) -> str:
@@ -169,7 +170,7 @@ def estimate(result: Estimate, view: View) -> str:
     body += month_chart(result, lang)
     body += tracks_of(result, lang)
     header, rows, total = charge_grid(result, view.by, lang)
-    body += [h2(tr(lang, "table.charges")), _table(header, rows, 2, footer=total, whole=True)]
+    body += [h2(tr(lang, "table.charges")), _table(header, rows, figures_from(view.by), footer=total, whole=True)]
     if result.balances:
         body += [h2(tr(lang, "table.balances")), _table(*balance_grid(result, lang), 3, whole=True)]
     if result.bills:
@@ -208,8 +209,7 @@ def plans(comparison: Comparison, view: View) -> str:
     body += [h2(title), _table(header, rows, 2, classes=classes, whole=True)]
     best = comparison.plans[0]
     if best.actions:
-        path, _ = reproduce_command(view.scenario_path)
-        body.append(f"<p>{esc(tr(lang, 'plans.reproduce-with', path=path))}</p>")
+        body.append(f"<p>{esc(reproduce_line('plans.reproduce-with', view.scenario_path, lang))}</p>")
         body.append("<pre>" + "\n".join(esc(line) for line in snippet(best).split("\n")) + "</pre>")
     body += _notes(notes_text(comparison.notes, view), lang)
     return _document(heading, lang, body)

@@ -11,19 +11,20 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..engine import BudgetCheck, Estimate
+from ..engine.budget import month_upfront
 from ..i18n import value_text, word
-from ..messages import Level, Note
-from ..pricing import Assumed, Assumption, GrantKind, PriceSheet
+from ..messages import Level, Msg, Note
+from ..pricing import BUNDLED_NAME, Assumed, Assumption, GrantKind, PriceSheet
 from .escape import json_visible
-from .estimate_rows import listed_charges
-from .view import View
+from .estimate_rows import listed_charges, run_rate
+from .view import By, View
 from .wording import exact, last_day, meter_title, notes_text
 
 if TYPE_CHECKING:
     from ..changes import Diff, Line
     from ..plans import Comparison, Plan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: price_sheet is an object (name, version, effective, path)
 _string = json.encoder.encode_basestring  # the C encoder of a string, as json.dumps uses it (ensure_ascii=False)
 
 
@@ -77,18 +78,49 @@ def _budget(check: BudgetCheck | None) -> dict[str, Any] | None:
         "value": exact(check.value),
         "exceeded": check.exceeded,
         "over": exact(check.over),
+        "per": check.per,
+        "months_over": list(check.months_over) if check.per else None,
     }
     return out if check.case is None else {**out, "case": check.case}  # the case gated, with ranges only
 
 
-# --- estimate -------------------------------------------------------------------------------
+def sheet_data(sheet: Msg, lang: str) -> dict[str, Any]:
+    """The price sheet a result was priced with, as fields (`price_sheet_text` is the same for people)."""
+    args = sheet.args
+    origin = args.get("origin")
+    return {
+        "name": value_text(args["name"], lang),
+        "version": args["version"],
+        "effective": args["effective"].isoformat(),
+        "path": None if origin in (None, BUNDLED_NAME) else origin,
+    }
+
+
+def _run_rate(result: Estimate) -> dict[str, Any] | None:
+    """Cash a month on average and the dearest month; null for a period within one calendar month."""
+    rate = run_rate(result)
+    if rate is None:
+        return None
+    average, month, dearest = rate
+    return {"cash_per_month": exact(average), "dearest_month": month, "dearest_month_cash": exact(dearest)}
 
 
 def _bills(result: Estimate) -> list[dict[str, Any]]:
+    """Each month's bill: postpaid (exact and due), what was paid upfront that month, and its cash."""
+    upfront = month_upfront(result)
     return [
-        {"month": b.month, "postpaid_exact": exact(b.postpaid_exact), "postpaid_due": exact(b.postpaid_due)}
+        {
+            "month": b.month,
+            "postpaid_exact": exact(b.postpaid_exact),
+            "postpaid_due": exact(b.postpaid_due),
+            "upfront": exact(upfront.get(b.month, 0)),
+            "cash": exact(upfront.get(b.month, 0) + b.postpaid_due),
+        }
         for b in result.bills
     ]
+
+
+# --- estimate -------------------------------------------------------------------------------
 
 
 def _cases(result: Estimate) -> dict[str, Any]:
@@ -134,6 +166,19 @@ def _charges(result: Estimate, view: View) -> list[dict[str, Any]]:
     ]
 
 
+def _labels(result: Estimate) -> list[dict[str, Any]]:
+    """--by label: each usage label's list price and its share of each stage and entitlement (pro rata within
+    each charge, engine/labels.py); the shares add up to list_price."""
+    return [
+        {
+            "label": share.label,
+            "list_price": exact(share.list_price),
+            "shares": [{"stage": s, "entitlement": e or None, "amount": exact(v)} for s, e, v in share.parts],
+        }
+        for share in result.labels
+    ]
+
+
 def _balances(result: Estimate, lang: str) -> list[dict[str, Any]]:
     return [
         {
@@ -166,13 +211,16 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
         "kind": "estimate",
         "scenario": result.scenario,
         "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
-        "price_sheet": word(result.sheet, view.lang),
+        "price_sheet": sheet_data(result.sheet, view.lang),
+        "price_sheet_text": word(result.sheet, view.lang),
         "deduction_order": list(result.stages),
         "totals": _totals(result),
+        "run_rate": _run_rate(result),
         "budget": _budget(view.budget),
         "bills": _bills(result),
         **(_cases(result) if result.cases else {}),  # without ranges, no key: the document is as it always was
         "charges": _charges(result, view),
+        "labels": _labels(result) if view.by is By.label else None,
         "balances": _balances(result, view.lang),
         "purchases": [
             {
@@ -190,11 +238,22 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
     }
 
 
+SIDES = {"diff.before": "base", "diff.after": "new"}  # a diff's warning of one side only (changes.py)
+
+
 def warnings_data(notes: tuple[Note, ...], view: View) -> list[dict[str, str]]:
-    """The warnings, for a script to react to by code (docs/json.md lists them), worded in the view's language."""
-    return [
-        {"code": n.code, "message": word(n.msg, view.lang), "rule": n.rule} for n in notes if n.level is Level.warning
-    ]
+    """The warnings, for a script to react to by code (docs/json.md lists them), worded in the view's language;
+    in a diff, a warning only one side has keeps its own code and says which side (`side`: base, new)."""
+    out = []
+    for n in notes:
+        if n.level is not Level.warning:
+            continue
+        entry = {"code": n.args["of"] if n.code in SIDES else n.code}
+        entry |= {"message": word(n.msg, view.lang), "rule": n.rule}
+        if n.code in SIDES:
+            entry["side"] = SIDES[n.code]
+        out.append(entry)
+    return out
 
 
 def assumptions_data(assumed: tuple[Assumption, ...], lang: str) -> list[dict[str, str]]:
@@ -244,7 +303,8 @@ def plans(comparison: Comparison, view: View) -> str:
         "kind": "plans",
         "scenario": comparison.scenario,
         "period": {"from": comparison.start.isoformat(), "until": last_day(comparison.end).isoformat()},
-        "price_sheet": word(comparison.sheet, view.lang),
+        "price_sheet": sheet_data(comparison.sheet, view.lang),
+        "price_sheet_text": word(comparison.sheet, view.lang),
         "postpaid_only": exact(comparison.postpaid_only),
         "plans": [_plan(rank, p, comparison, view.lang) for rank, p in plan_rows(comparison) if rank != "ref"],
         "baseline": _plan("ref", comparison.baseline, comparison, view.lang),
@@ -348,7 +408,8 @@ def _side(result: Estimate, label: str, lang: str) -> dict[str, Any]:
         "label": label,
         "scenario": result.scenario,
         "period": {"from": result.start.isoformat(), "until": last_day(result.end).isoformat()},
-        "price_sheet": word(result.sheet, lang),
+        "price_sheet": sheet_data(result.sheet, lang),
+        "price_sheet_text": word(result.sheet, lang),
     }
 
 

@@ -18,8 +18,8 @@ from .diff_rows import (
     increase_text,
 )
 from .escape import markdown_code, markdown_text
-from .estimate_rows import balance_grid, bill_grid, charge_grid, monthly_key, summary_grid
-from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_command, snippet
+from .estimate_rows import balance_grid, bill_grid, charge_grid, figures_from, monthly_key, summary_grid
+from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .view import View
 from .wording import budget_text, last_day, notes_text
@@ -72,7 +72,7 @@ def estimate(result: Estimate, view: View) -> str:
         out += ["", f"**{budget_text(view)}**"]
     header, body, total = charge_grid(result, view.by, lang)
     body.append([Raw(f"**{c}**") if c else c for c in total])
-    out += ["", "### " + tr(lang, "markdown.charges"), ""] + table(header, body, 2)
+    out += ["", "### " + tr(lang, "markdown.charges"), ""] + table(header, body, figures_from(view.by))
     if result.balances:
         out += ["", "### " + tr(lang, "markdown.balances"), ""]
         out += table(*balance_grid(result, lang), 3)
@@ -106,8 +106,7 @@ def plans(comparison: Comparison, view: View) -> str:
         out += ["", f"**{budget_text(view, best_plan=True)}**"]
     best = comparison.plans[0]
     if best.actions:
-        path, command = reproduce_command(view.scenario_path)
-        line = tr(lang, "markdown.reproduce", path=markdown_code(path), command=markdown_code(command))
+        line = reproduce_line("markdown.reproduce", view.scenario_path, lang, markdown_code)
         out += ["", line, "", "```yaml", snippet(best), "```"]
     out += _notes(notes_text(comparison.notes, view), lang)
     return "\n".join(out) + "\n"

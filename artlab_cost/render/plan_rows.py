@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -101,13 +102,29 @@ def reproduce_command(scenario_path: str) -> tuple[str, str]:
     return path, f"artlab-cost estimate {path}"
 
 
+STDIN_NAMES = ("", "-", "<stdin>")  # a scenario read from stdin has no path to name: "the scenario"
+STDIN_WORDING = {
+    "plans.reproduce": "plans.reproduce-stdin",
+    "plans.reproduce-with": "plans.reproduce-with-stdin",
+    "markdown.reproduce": "markdown.reproduce-stdin",
+}
+
+
+def reproduce_line(code: str, scenario_path: str, lang: str, quote: Callable[[str], str] = str) -> str:
+    """The line saying how to reproduce the best plan (`code`: plans.reproduce, plans.reproduce-with,
+    markdown.reproduce); for a scenario read from stdin, its `-stdin` wording, which names no file."""
+    if scenario_path in STDIN_NAMES:
+        return tr(lang, STDIN_WORDING[code], command=quote("artlab-cost estimate -"))
+    path, command = reproduce_command(scenario_path)
+    return tr(lang, code, path=quote(path), command=quote(command))
+
+
 def reproduce(comparison: Comparison, scenario_path: str, lang: str = "en") -> list[str]:
     """How to reproduce the best plan with `estimate`, as lines: the command, then the holdings to add."""
     best = comparison.plans[0]
-    path, _ = reproduce_command(scenario_path)
     if not best.actions:
-        return [tr(lang, "plans.reproduce", path=path)]
-    return [tr(lang, "plans.reproduce-with", path=path), *snippet(best).split("\n")]
+        return [reproduce_line("plans.reproduce", scenario_path, lang)]
+    return [reproduce_line("plans.reproduce-with", scenario_path, lang), *snippet(best).split("\n")]
 
 
 def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:

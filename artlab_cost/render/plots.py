@@ -216,28 +216,49 @@ class Row(NamedTuple):
 
 
 def rows(ident: str, wide: float, title: str, desc: str, items: Sequence[Row], keys: Sequence[Key], unit: str) -> str:
-    """One stacked bar a row, each under its label: labels of any length fit a phone's width."""
-    top_value = max([sum((p.value for p in r.parts), Fraction(0)) for r in items] + [Fraction(0)])
+    """One stacked bar a row, each under its label: labels of any length fit a phone's width.
+
+    When every bar is within a tenth of the longest (ten plans a few yuan apart), an axis from 0 would show
+    ten equal bars: the axis then starts a tick below the shortest, marked as cut (a zigzag at its start,
+    `data-from` on the axis), so the differences are what the eye sees."""
+    totals = [sum((p.value for p in r.parts), Fraction(0)) for r in items]
+    top_value = max([*totals, Fraction(0)])
     scale = ticks(top_value, 4)
+    low = min(totals) if totals else Fraction(0)
+    if len(items) > 1 and low > 0 and (top_value - low) * 10 < top_value:
+        step = ticks(top_value - low, 4)[1] if top_value > low else ticks(top_value, 4)[1] / 10
+        start = (low // step) * step - step
+        if start > 0:
+            scale = [start + step * i for i in range(int((top_value - start) / step) + 2)]
+            scale = scale[: next(i for i, t in enumerate(scale) if t >= top_value) + 1]
+    origin = scale[0]
+
+    def at(value: Fraction) -> float:
+        """A value's distance from the axis start, in pixels (0 below a cut axis's start)."""
+        return float(max(value - origin, Fraction(0)) / (scale[-1] - origin)) * span
+
     key_marks, key_height = legend(ident, keys, 8, 4, wide - 16)
     right = max(text_width(r.total) for r in items) + 14 if items else 0
     frame = Frame(8, 4 + key_height + 8, wide - 16 - right, 0, scale)
+    span = frame.width
     used = {k.key for k in keys} | {p.key for r in items for p in r.parts}
     body = [defs(ident, [k for k in STYLES if k in used], hatch=any(r.hatched for r in items)), *key_marks]
     y = frame.top
-    span = frame.width
     for r in items:
         body.append(f'<g class="row"{_attrs(r.data)}>')
         best = ' class="best"' if r.highlight else ""
         for line in wrap(r.label, max(int((wide - 16) / CHAR), 12)):  # a long plan on as many lines as it needs
             y += FONT + 2
             body.append(f'<text x="{px(frame.left)}" y="{px(y)}"{best}>{esc(line)}</text>')
-        bar_y, bar_h = y + 5, 16
-        x = frame.left
+        bar_y, bar_h = y + 8, 16  # room for the first plan's outline below its label's descenders
+        x, reached = frame.left, Fraction(0)
         for p in r.parts:
             if p.value <= 0:
                 continue
-            bw = float(p.value / scale[-1]) * span
+            bw = at(reached + p.value) - at(reached)
+            reached += p.value
+            if bw <= 0:  # wholly below a cut axis's start
+                continue
             body.append(
                 f'<rect class="seg" data-series="{p.key}" data-yuan="{exact(p.value)}" x="{px(x)}" y="{px(bar_y)}" '
                 f'width="{px(max(bw, 0.5))}" height="{bar_h}" fill="{fill(ident, p.key)}">'
@@ -259,9 +280,14 @@ def rows(ident: str, wide: float, title: str, desc: str, items: Sequence[Row], k
         y = bar_y + bar_h + 10
     axis_y = y + 2
     step = scale[1] - scale[0]
-    body.append(f'<g class="axis x"><path d="M{px(frame.left)},{px(axis_y)} h{px(span)}" stroke="{INK}"/>')
+    cut = f' data-from="{exact(origin)}"' if origin else ""
+    body.append(f'<g class="axis x"{cut}><path d="M{px(frame.left)},{px(axis_y)} h{px(span)}" stroke="{INK}"/>')
+    if origin:  # the axis does not start at 0: a zigzag says so
+        body.append(
+            f'<path class="cut" d="M{px(frame.left - 4)},{px(axis_y + 5)} l4,-10 l4,10" fill="none" stroke="{INK}"/>'
+        )
     for t in scale:
-        tx = frame.left + float(t / scale[-1]) * span
+        tx = frame.left + at(t)
         body.append(f'<path d="M{px(tx)},{px(axis_y)} v4" stroke="{INK}"/>')
         body.append(f'<text x="{px(tx)}" y="{px(axis_y + FONT + 6)}" text-anchor="middle">{tick_label(t, step)}</text>')
     body.append(f'<text x="{px(frame.left + span)}" y="{px(axis_y + 2 * FONT + 12)}" text-anchor="end">')

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import NamedTuple
@@ -51,6 +52,17 @@ GRID = "#ddd"
 def esc(text: str) -> str:
     """Text as SVG/HTML character data: controls shown visibly, markup escaped."""
     return html.escape(visible(text), quote=True)
+
+
+_HYPHENATED = re.compile(r"\S*[-‐‑–]\S*")
+
+
+def html_text(text: str) -> str:
+    """Text as HTML character data (not SVG) whose hyphenated words never break across lines: an id
+    (ded-8.07, trial-compute@2027-03-01), a date or a month stays whole on a phone (class tok, nowrap);
+    the text itself is unchanged, so what is copied is what was written."""
+    escaped = esc(text)
+    return _HYPHENATED.sub(lambda m: f'<span class="tok">{m.group(0)}</span>', escaped)
 
 
 def px(value: float | Fraction) -> str:

@@ -57,23 +57,25 @@ def _with_notes(blocks: list[Block], notes: list[str], view: View) -> list[Block
 # --- estimate -------------------------------------------------------------------------------
 
 
-def _charges(result: Estimate, by: By, lang: str) -> Sheet:
+WIDE = 100  # columns from which a day is shown whole (2027-01-01); a date is never cut to an ambiguous 27-01-01
+
+
+def _charges(result: Estimate, by: By, lang: str, width: int = 80) -> Sheet:
     stages = list(result.stages)
     by_period = by in (By.month, By.day)
     columns = [(tr(lang, "table.column.period"), "left")] if by_period else []
-    columns += [
-        (tr(lang, f"table.column.{c}"), j) for c, j in (("meter", "left"), ("usage", "right"), ("list", "right"))
-    ]
+    named = (("label", "left"), ("list", "right")) if by is By.label else (("meter", "left"), ("usage", "right"))
+    columns += [(tr(lang, f"table.column.{c}"), j) for c, j in named]
+    if by is not By.label:
+        columns.append((tr(lang, "table.column.list"), "right"))
     columns += [(stage_column(s, lang), "right") for s in stages]
     rows = charge_rows(result, by, lang)
     title = tr(lang, "table.charges")
     shown = {r.period: r.period for r in rows}
-    if by is By.day:  # days as MM-DD (or YY-MM-DD over several years), so the table fits 80 columns
-        years = {p[:4] for p in shown}
-        cut = 5 if len(years) == 1 else 2
-        shown = {p: p[cut:] for p in shown}
-        if len(years) == 1:
-            title = tr(lang, "table.charges-in-year", year=years.pop())
+    years = {p[:4] for p in shown}
+    if by is By.day and len(years) == 1 and width < WIDE:  # MM-DD, the year in the title, to fit 80 columns
+        shown = {p: p[5:] for p in shown}
+        title = tr(lang, "table.charges-in-year", year=years.pop())
     sheet = Sheet(title, columns)
     due = {b.month: b.postpaid_due for b in result.bills}
     for i, r in enumerate(rows):
@@ -81,7 +83,11 @@ def _charges(result: Estimate, by: By, lang: str) -> Sheet:
         last = i == len(rows) - 1 or rows[i + 1].period != r.period
         name = (short_meter(r.key, lang) if r.key else r.meter) + (" *" if r.assumed else "")
         cells = [shown[r.period] if first else ""] if by_period else []
-        cells += [name, qty(r.quantity, r.unit, lang) if r.unit else "", money(r.amount)]
+        cells += (
+            [name, money(r.amount)]
+            if by is By.label
+            else [name, qty(r.quantity, r.unit, lang) if r.unit else "", money(r.amount)]
+        )
         cells += [cell(r.stages[s]) for s in stages]
         sheet.add(cells, end_section=last and by_period and by is not By.month)
         if last and by is By.month:  # what the month comes to: its list price, each stage, the bill as due
@@ -93,8 +99,13 @@ def _charges(result: Estimate, by: By, lang: str) -> Sheet:
             sheet.add(subtotal, style="dim", end_section=True)
     totals = stage_totals(result)
     label = tr(lang, "table.total")
-    sheet.footer = ([label, ""] if by_period else [label]) + ["", money(result.totals.list_price)]
-    sheet.footer += [money(totals[s]) for s in stages]
+    sheet.footer = ([label, ""] if by_period else [label]) + ([] if by is By.label else [""])
+    sheet.footer.append(money(result.totals.list_price))
+    # The total of a column is the sum of that column: by month, the postpaid column's month rows show
+    # what is due (each month rounded once, B20), so its total is the sum of the bills.
+    sheet.footer += [
+        money(result.totals.postpaid_due if by is By.month and s is Stage.postpaid else totals[s]) for s in stages
+    ]
     return sheet
 
 
@@ -147,7 +158,7 @@ def _heading(scenario: str, start: date, end: date, lang: str) -> tuple[str, str
 def estimate(result: Estimate, view: View) -> str:
     lang = view.lang
     blocks: list[Block] = [_heading(result.scenario, result.start, result.end, lang)]
-    blocks.append(_charges(result, view.by, lang))
+    blocks.append(_charges(result, view.by, lang, view.width))
     if result.balances:
         blocks.append(_balances(result, lang))
         blocks += [block for line in monthly_key(result, lang) for block in ((line, "dim"), ("", ""))]

@@ -25,6 +25,7 @@ class By(StrEnum):
     day = "day"
     meter = "meter"
     total = "total"
+    label = "label"  # each usage entry's (label's) share of every charge: engine/labels.py
 
 
 class View(NamedTuple):

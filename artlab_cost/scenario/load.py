@@ -87,7 +87,10 @@ def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsr
             )
             return None
         weekdays = _weekdays(entry, path, src)
-        return DedicatedUsage(label, *span, entry["spec"], entry["hours_per_day"], weekdays, Tool(entry["tool"]))
+        copies = int(entry.get("instances", 1))
+        return DedicatedUsage(
+            label, *span, entry["spec"], entry["hours_per_day"], weekdays, Tool(entry["tool"]), copies
+        )
     if kind is UsageKind.storage:
         return StorageUsage(label, *span, entry["gb"], entry["growth_gb_per_month"], first)
     if kind is UsageKind.traffic:

@@ -60,6 +60,7 @@ class DedicatedUsage(NamedTuple):
     hours_per_day: Decimal
     weekdays: frozenset[int] = frozenset(range(7))  # Monday is 0
     tool: Tool = Tool.stable_diffusion
+    instances: int = 1  # copies running the same hours (seats): each its own session, billed alike
 
 
 class StorageUsage(NamedTuple):

@@ -53,6 +53,14 @@ USAGE_KINDS = {
             "weekdays": Field(
                 ListOf(Text(choices=WEEKDAYS), min_items=1, max_items=7, doc="The days it runs, e.g. [sat, sun].")
             ),
+            "instances": Field(
+                Num(
+                    minimum=Decimal(1),
+                    maximum=Decimal(1000),
+                    integer=True,
+                    doc="Copies of the instance running the same hours (one per artist); default 1.",
+                )
+            ),
         },
         doc="Dedicated edition: billed from start to stop, one session a day (B4, B5).",
     ),

@@ -40,6 +40,9 @@ class ListOf(Spec):
         return self._with_doc(schema)
 
 
+MERGE_KEY = "<<"  # YAML's merge key: refused, so that what a record holds is what its file writes
+
+
 class Field(NamedTuple):
     spec: Spec
     required: bool = False
@@ -67,7 +70,7 @@ class Record(Spec):
         ok = True
         for key, child in node.items.items():
             spec = self.fields.get(key)
-            if key == "<<":
+            if key == MERGE_KEY:
                 src.problems.append(src.problem(node.key_marks[key], path, msg("spec.merge-key")))
                 ok = False
                 continue
@@ -188,6 +191,9 @@ class Tagged(Spec):
         if not isinstance(node, Map):
             return self._wrong(node, path, src, msg("expected.mapping"))
         kind_node = node.items.get(self.tag)
+        if kind_node is None and MERGE_KEY in node.items:  # the kind may be behind the merge key: say that first
+            src.problems.append(src.problem(node.key_marks[MERGE_KEY], path, msg("spec.merge-key")))
+            return INVALID
         if kind_node is None:
             src.problems.append(
                 src.problem(node.mark, join(path, self.tag), msg("spec.kind-missing", kinds=tuple(self.kinds)))

@@ -8,7 +8,7 @@ import typer.main
 from artlab_cost.cli import app
 from artlab_cost.cli.app import command_named, only_the_command_named
 
-ALL = {"estimate", "compare-plans", "diff", "validate", "pricing", "schema"}
+ALL = {"estimate", "compare-plans", "diff", "validate", "pricing", "schema", "init"}
 
 
 @pytest.mark.parametrize(

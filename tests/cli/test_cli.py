@@ -71,7 +71,7 @@ COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
 
 def test_the_commands_are_the_documented_ones() -> None:
-    assert COMMANDS == ["compare-plans", "diff", "estimate", "pricing", "schema", "validate"]
+    assert COMMANDS == ["compare-plans", "diff", "estimate", "init", "pricing", "schema", "validate"]
 
 
 def test_version() -> None:
@@ -190,14 +190,14 @@ def test_pricing_option_and_environment(tmp_path: Path) -> None:
     sheet = _sheet_with_double_gpu_price(tmp_path)
     bundled = estimate_json(STUDENT)
     custom = estimate_json(STUDENT, "--pricing", sheet)
-    assert "test-2x" in custom["price_sheet"] and "test-2x" not in bundled["price_sheet"]
+    assert custom["price_sheet"]["version"] == "test-2x" and bundled["price_sheet"]["version"] == "2026.11"
     assert meter_amount(custom, "shared_gpu") == 2 * meter_amount(bundled, "shared_gpu")  # B3 doubled
     assert meter_amount(custom, "storage") == meter_amount(bundled, "storage")
     from_env = estimate_json(STUDENT, env={"ARTLAB_COST_PRICING": str(sheet)})
-    assert "test-2x" in from_env["price_sheet"] and from_env["totals"] == custom["totals"]
+    assert from_env["price_sheet"]["version"] == "test-2x" and from_env["totals"] == custom["totals"]
     # --pricing wins over the environment
     both = estimate_json(STUDENT, "--pricing", PRICING, env={"ARTLAB_COST_PRICING": str(sheet)})
-    assert "test-2x" not in both["price_sheet"]
+    assert both["price_sheet"]["version"] == "2026.11"
 
 
 def test_missing_price_sheet() -> None:
@@ -656,7 +656,7 @@ def test_console_script_finds_the_bundled_price_sheet_from_elsewhere(tmp_path: P
     )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
-    assert "2026.11" in data["price_sheet"]
+    assert data["price_sheet"]["version"] == "2026.11"
     assert any("bundled pricing.yaml" in n for n in data["notes"])
     assert list(work.iterdir()) == []
 

@@ -116,7 +116,7 @@ def test_a_git_blob_over_the_limit_is_refused_by_its_size_unread(tmp_path: Path)
     log, env = _logging_git(tmp_path)
     run = cli_uncached("estimate", "git:HEAD:big.yaml", cwd=repo, env=env)
     assert (run.exit_code, run.stdout) == (2, "")
-    assert run.errors == ["error: git:HEAD:big.yaml: file is larger than 1024 KiB; refusing to read it"], run.stderr
+    assert run.errors == ["error: git:HEAD:big.yaml: file is larger than 1,024 KiB; refusing to read it"], run.stderr
     assert log.read_text().splitlines() == ["cat-file -s --end-of-options HEAD:./big.yaml"]
 
 

@@ -181,17 +181,18 @@ def test_help_is_chinese_and_fits_80_columns(command: str) -> None:
     assert all(width(line) <= 80 for line in run.stdout.splitlines() if line not in examples), run.stdout
     metavars = {"OPTIONS", "COMMAND", "ARGS", "SCENARIO", "FILE", "BASE", "NEW", "YUAN", "PCT", "OFFER", "SECONDS"}
     values = {"zh", "en", "table", "json", "csv", "markdown", "html", "month", "day", "meter", "total", "cash"}
-    values |= {"postpaid", "low", "expected", "high"}  # --budget-case low|expected|high
+    values |= {"postpaid", "label", "low", "expected", "high"}  # --by label, --budget-case low|expected|high
     values |= {"list", "scenario", "pricing", "jq", "offers", "id", "schema", "locale", "zh", "artlab", "cost"}
     values |= {"LANG", "JSON", "Schema", "shell", "git", "REF", "PATH", "x", "FIFO"}  # words Chinese writing keeps
-    assert english_words(run.stdout, metavars | values | {"estimate", "compare", "plans", "diff", "validate"}) == set()
+    commands = {"estimate", "compare", "plans", "diff", "validate", "init"}
+    assert english_words(run.stdout, metavars | values | commands) == set()
     assert cli(*args, "--help", "--lang", "zh").stdout == run.stdout  # --lang after --help as well
     assert cli(*args, "--help", env=ZH).stdout == run.stdout  # and from the locale
 
 
 # --- what scripts read does not change ------------------------------------------------------------------------
 
-HUMAN = {"message", "notes", "name", "why", "note", "headline", "price_sheet", "verdict"}
+HUMAN = {"message", "notes", "name", "why", "note", "headline", "price_sheet_text", "verdict"}
 
 
 def _data(value: Any, key: str = "") -> Any:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from artlab_cost.calendar import add_months
 from artlab_cost.engine import Estimate, daily, simulate
+from artlab_cost.engine.charges import meter_order
 from artlab_cost.scenario import (
     DedicatedUsage,
     Holding,
@@ -182,7 +183,9 @@ def later_stages_only_after_earlier_ones_run_out(result: Estimate) -> None:
     left = {b.id: b.initial for b in result.balances}
     info = {b.id: b for b in result.balances}
     month = {b.id: "" for b in result.balances}
-    for c in sorted(result.charges, key=lambda c: c.start):  # one day per charge; a stable sort keeps meter order
+    # one day per charge, in the waterfall's order within a day (idle traffic first, busy last: B7), which is
+    # not the order outputs list them in
+    for c in sorted(result.charges, key=lambda c: (c.start, meter_order(c.meter))):
         for b in result.balances:  # a monthly quota is restored on the 1st: its first month's is what it began with
             if b.kind == "monthly" and b.starts <= c.start < b.ends and month[b.id] != c.month:
                 first = max(b.starts, result.start)

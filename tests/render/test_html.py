@@ -194,3 +194,65 @@ def test_ticks_below_a_fen_keep_their_decimals() -> None:
     """0.006 yuan at most: steps of 0.002, written 0.002, 0.004, 0.006, not 0.00 three times."""
     top = svg.ticks(Fraction("0.006"))
     assert [svg.tick_label(t, top[1]) for t in top] == ["0.000", "0.002", "0.004", "0.006"]
+
+
+def _plan_rows(totals: list[int]) -> str:
+    from fractions import Fraction
+
+    from artlab_cost.render.plots import Part, Row, rows
+
+    items = [
+        Row(f"plan {i}", (Part("upfront", Fraction(0), "u"), Part("postpaid", Fraction(t), "p")), str(t), i == 0,
+            False, {"rank": str(i)})
+        for i, t in enumerate(totals)
+    ]  # fmt: skip
+    return rows("plans", 600.0, "t", "d", items, [], "yuan")
+
+
+def test_plans_a_few_yuan_apart_are_charted_on_a_cut_axis() -> None:
+    """Bars 100,122.93 to 100,420 apart by 0.3%: the axis starts a tick below the shortest, marked cut, so the
+    longest bar is not the same length as the shortest; bars far apart keep an axis from 0."""
+    import re
+
+    close = _plan_rows([100_123, 100_242, 100_420])
+    start = re.search(r'class="axis x" data-from="(\d+)"', close)
+    assert start and 0 < int(start.group(1)) < 100_123 and 'class="cut"' in close
+    widths = [float(w) for w in re.findall(r'class="seg" data-series="postpaid"[^>]*width="([\d.]+)"', close)]
+    assert widths[0] < 0.9 * widths[-1]
+    apart = _plan_rows([100, 1000])
+    assert "data-from" not in apart and 'class="cut"' not in apart
+
+
+def test_ids_and_dates_never_break_mid_token_in_html_text() -> None:
+    from artlab_cost.render.svg import html_text
+
+    assert html_text("ded-8.07 from 2027-03-01 to x") == (
+        '<span class="tok">ded-8.07</span> from <span class="tok">2027-03-01</span> to x'
+    )
+    assert html_text("a <b>-c") == 'a <span class="tok">&lt;b&gt;-c</span>'  # escaped, then kept whole
+
+
+def test_a_short_lived_balance_gets_a_time_axis_of_its_own() -> None:
+    """A 1-month trial in a 3-year report: its chart spans its 31 days and 3 more after (none before the
+    period), said in a caption; a pack alive for about a year of the three keeps the period's axis."""
+    from datetime import date
+
+    from artlab_cost import api
+    from artlab_cost.render import View, html
+    from artlab_cost.render.charts import tracks
+    from artlab_cost.render.figures import track_window
+
+    sheet = api.load_sheet()
+    text = (
+        "account: {new_user: true, student: false}\nperiod: {start: 2027-01-01, months: 36}\n"
+        "usage: [{kind: shared, gpu_seconds: 100, per: day}]\n"
+        "holdings: [{offer: trial-compute, date: 2027-01-01}, {offer: traffic-pack-10, date: 2026-12-15}]\n"
+    )
+    result = api.estimate(api.scenario_from_text(text, sheet), sheet)
+    windows = {t.balance.offer: track_window(t, result.start, result.end) for t in tracks(result)}
+    assert windows["trial-compute"] == (date(2027, 1, 1), date(2027, 2, 4))  # valid to 1 February, +3 days
+    assert windows["traffic-pack-10"] == (date(2027, 1, 1), date(2030, 1, 1))  # most of a year of three: as is
+    import re
+
+    page = re.sub(r"<[^>]+>", "", html.estimate(result, View()))
+    assert page.count("Time axis zoomed to 2027-01-01 to 2027-02-03") == 1

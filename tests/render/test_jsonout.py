@@ -76,7 +76,7 @@ def test_plans_json_matches_its_schema(stem: str) -> None:
 def test_pricing_json_is_the_sheet_as_data() -> None:
     sheet = bundled_sheet()
     data = json.loads(jsonout.pricing(sheet, View()))
-    assert (data["schema_version"], data["kind"]) == (1, "pricing")
+    assert (data["schema_version"], data["kind"]) == (2, "pricing")
     assert data["sheet"] == {
         "name": "PAI ArtLab, China mainland",
         "version": "2026.11",
@@ -118,3 +118,23 @@ def test_json_is_what_the_standard_encoder_writes() -> None:
     data = jsonout.estimate_data(example("studio-dedicated-comfyui").estimate, View())
     data["odd"] = ['\u00e9 "q" \\ \n', 0, -3, True, False, None, [], {}, [[]], {"k": {}}]
     assert jsonout.dump(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_the_price_sheet_is_data_and_its_words_are_apart() -> None:
+    """price_sheet: name, version, effective date and file (null for the bundled one), the same in every
+    language but the name; the sentence for people is price_sheet_text."""
+    result = example("student-trial").estimate
+    en = json.loads(jsonout.estimate(result, View()))
+    assert en["price_sheet"] == {
+        "name": "PAI ArtLab, China mainland", "version": "2026.11", "effective": "2026-11-01", "path": None,
+    }  # fmt: skip
+    zh = json.loads(jsonout.estimate(result, View(lang="zh")))
+    assert {k: v for k, v in zh["price_sheet"].items() if k != "name"} == {
+        "version": "2026.11", "effective": "2026-11-01", "path": None,
+    }  # fmt: skip
+    assert "2026.11" in en["price_sheet_text"] and en["price_sheet_text"] != zh["price_sheet_text"]
+    from artlab_cost import api
+
+    own = api.load_sheet(ROOT / "pricing.yaml")
+    mine = api.estimate(api.load_scenario(ROOT / "examples/student-trial.yaml", own), own)
+    assert json.loads(jsonout.estimate(mine, View()))["price_sheet"]["path"] == str(ROOT / "pricing.yaml")

@@ -81,6 +81,7 @@ def test_json_budget_says_which_case_it_gated() -> None:
     data = json.loads(jsonout.estimate(ranged(), VIEW._replace(budget=check)))
     assert data["budget"] == {
         "limit": "1000", "measure": "cash", "value": "1435.98", "exceeded": True, "over": "435.98", "case": "high",
+        "per": None, "months_over": None,
     }  # fmt: skip
 
 

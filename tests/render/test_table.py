@@ -155,8 +155,8 @@ def test_chinese_tables_stay_aligned_at_80_columns_with_the_widest_labels() -> N
     assert len(entries) == 5 and {cell_len(line) for line in entries} == {_rule_width(lines, rules[1])}
     start = lines.index("汇总（元）") + 2
     summary = lines[start : lines.index("", start)]
-    assert len(summary) == 9 and len({cell_len(line) for line in summary}) == 1  # the amounts end in one column
-    for label in ("全部用量的原价", "按量付费应付（每月舍入，B20）", "现金支出", "失效未用的价值"):
+    assert len(summary) == 11 and len({cell_len(line) for line in summary}) == 1  # the amounts end in one column
+    for label in ("全部用量的原价", "按量付费应付（每月舍入，B20）", "现金支出", "失效未用的价值", "平均每月现金支出"):
         assert any(line.strip().startswith(label) for line in summary), label
     assert {_yuan(result.totals.list_price), _yuan(result.totals.lapsed_value)} <= set(text.split())
 
@@ -170,3 +170,48 @@ def test_chinese_plans_and_pricing_tables_fit_and_cut_no_label(stem: str) -> Non
     assert "领取或购买" in plans and "现金支出" in plans and "已证明最便宜：" in plans
     for cell in ("免费试用，0 元", "资源包，360 元", "可叠加购买", "有效期内限购一次", "抵扣阶段与价格"):
         assert cell in pricing, cell  # a short Chinese cell is kept on one line
+
+
+def test_the_total_row_of_a_column_is_the_sum_of_that_column() -> None:
+    """By month the postpaid column shows each month as due (rounded once, B20): its total is the sum of the
+    bills, not the exact postpaid above them."""
+    result = example("storage-heavy-team").estimate
+    text = table.estimate(result, View(width=120))
+    total = next(line for line in text.splitlines() if line.startswith(" Total"))
+    due = [line.split()[-2] for line in text.splitlines() if line.strip().startswith("month ")]
+    assert len(due) == 12
+    cents = sum(int(d.replace(",", "").replace(".", "")) for d in due)
+    assert total.split()[-1] == f"{cents // 100:,}.{cents % 100:02d}"
+    by_meter = table.estimate(result, View(by=By.meter, width=120))
+    assert next(line for line in by_meter.splitlines() if line.startswith(" Total")).endswith(
+        _yuan(result.totals.postpaid_exact)
+    )
+
+
+def test_days_are_whole_dates_on_a_wide_terminal_and_never_cut_to_two_digit_years() -> None:
+    result = example("student-trial").estimate
+    wide = table.estimate(result, View(by=By.day, width=120))
+    assert re.search(r"^ 2027-03-02 ", wide, re.M) and not re.search(r"^ 27-", wide, re.M)
+    narrow = table.estimate(result, View(by=By.day, width=80))
+    assert re.search(r"^ 03-02 ", narrow, re.M)
+
+
+def test_a_months_meters_are_listed_in_the_sheets_order() -> None:
+    """shared GPU, dedicated, storage, traffic busy, traffic idle, PUT, GET (docs/json.md), in every view."""
+    from artlab_cost.render.estimate_rows import charge_rows, listed_charges
+
+    result = example("storage-heavy-team").estimate
+    order = ["shared_gpu", "storage", "traffic_busy", "traffic_idle", "put_requests", "get_requests"]
+    assert [r.key for r in charge_rows(result, "month") if r.period == "2027-01"] == order
+    jan = [c.meter for c in listed_charges(result, View()) if c.month == "2027-01"]
+    assert list(dict.fromkeys(jan)) == order
+
+
+def test_a_marker_never_starts_a_line_in_chinese_text() -> None:
+    from artlab_cost.render.grid import wrap
+
+    text = "已证明最便宜：购买 starter-bundle *；购买 storage-pack-40 *；领取 trial-traffic *：现金支出 575.58 元"
+    for room in range(20, 80):
+        lines = wrap(text, room)
+        assert [line for line in lines if line.startswith("*")] == [], room
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
