@@ -87,7 +87,11 @@ def test_pricing_json_is_the_sheet_as_data() -> None:
         "assumed": {},
     }
     assert data["settings"]["deduction_order"] == ["free_trial", "pack", "voucher", "postpaid"]
-    assert set(data["settings"]["assumed"]) == {"deduction_order", "tie_break", "dedicated_increment", "partial_month"}
+    assert set(data["settings"]["assumed"]) == {
+        "deduction_order",
+        "tie_break",
+        "dedicated_increment",
+    }  # partial_month: sourced (OSS purchase page)
     assert data["dedicated_range"] == {"low": "ded-8.07", "high": "ded-39.54"}
     assert {a["field"] for a in data["assumptions"]} == {a.field for a in sheet.assumptions()}
     gpu = next(m for m in data["meters"] if m["id"] == "shared_gpu")
