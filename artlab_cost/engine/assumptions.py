@@ -133,6 +133,14 @@ def relied_on(
     return tuple(out)
 
 
+def price_notes(sheet: PriceSheet) -> list[Note]:
+    """One note per offer the user priced for this run (--price): the price is the user's, not the sheet's."""
+    return [
+        note("note.user-price", offer=offer, price=Yuan(price), sheet_price=Yuan(listed))
+        for offer, price, listed in sheet.user_prices
+    ]
+
+
 def sheet_age(start: date, sheet: PriceSheet) -> list[Note]:
     """A warning when the period starts before the sheet's prices took effect, or long after (B21, B22)."""
     if start < sheet.effective:

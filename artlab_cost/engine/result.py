@@ -11,7 +11,7 @@ from ..messages import Chain, Msg, Note, Words, note
 from ..money import ZERO, q, round_to
 from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base
 from ..scenario import Scenario
-from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
+from .assumptions import dedicated_hours, price_notes, relied_on, sheet_age, spec_notes
 from .charges import Priced, meter_order
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
 
@@ -269,6 +269,7 @@ def notes_of(
             charge_places=st.charge_places,
         ),
     ]
+    out[1:1] = price_notes(sheet)  # right after the sheet: what this run changed of it
     if any(meter_base(k) is MeterId.dedicated for k in meters_used):
         out.append(note("note.dedicated-increment", "B5", increment=st.dedicated_increment))
     if ents:

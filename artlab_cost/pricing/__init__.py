@@ -1,6 +1,6 @@
 """The price sheet: meters, offers and the settings the sources leave open, loaded from YAML and checked."""
 
-from .load import bundled_path, load_sheet, parse_sheet
+from .load import bundled_path, load_sheet, parse_sheet, with_prices
 from .model import (
     BUNDLED_NAME,
     DEDICATED_PREFIX,
@@ -60,4 +60,5 @@ __all__ = [
     "meter_base",
     "meter_path",
     "parse_sheet",
+    "with_prices",
 ]

@@ -214,6 +214,8 @@ class PriceSheet(NamedTuple):
     origin: str  # the file it was read from, or "bundled pricing.yaml"
     spec_range: tuple[str, str] | None = None  # the specs at the low and high end of the published range (B4)
     assumed: Assumed = ()
+    # offers priced by the user for this run (--price): (offer, the user's price, the sheet's price)
+    user_prices: tuple[tuple[str, Decimal, Decimal], ...] = ()
 
     @property
     def label(self) -> Msg:

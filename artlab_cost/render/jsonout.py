@@ -172,6 +172,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
             for p in result.purchases
         ],
         "assumptions": assumptions_data(result.assumptions, view.lang),
+        "user_prices": user_prices_data(result.notes),
         "warnings": warnings_data(result.notes, view),
         "notes": notes_text([n for n in result.notes if n.level is Level.note], view),
     }
@@ -181,6 +182,19 @@ def warnings_data(notes: tuple[Note, ...], view: View) -> list[dict[str, str]]:
     """The warnings, for a script to react to by code (docs/json.md lists them), worded in the view's language."""
     return [
         {"code": n.code, "message": word(n.msg, view.lang), "rule": n.rule} for n in notes if n.level is Level.warning
+    ]
+
+
+def user_prices_data(notes: tuple[Note, ...]) -> list[dict[str, str]]:
+    """The offers priced by the user for this run (--price): the user's price and the sheet's, exactly."""
+    return [
+        {
+            "offer": n.args["offer"],
+            "price": exact(n.args["price"].value),
+            "sheet_price": exact(n.args["sheet_price"].value),
+        }
+        for n in notes
+        if n.code == "note.user-price"
     ]
 
 
@@ -247,6 +261,7 @@ def plans(comparison: Comparison, view: View) -> str:
             "bound_solves": comparison.bound_solves,
         },
         "assumptions": assumptions_data(comparison.assumptions, view.lang),
+        "user_prices": user_prices_data(comparison.notes),
         "warnings": warnings_data(comparison.notes, view),
         "notes": notes_text([n for n in comparison.notes if n.level is Level.note], view),
     }
@@ -386,6 +401,7 @@ def diff(d: Diff, view: View) -> str:
         "fail_on_increase": None
         if check is None
         else {"limit": exact(check.limit), "percent": check.percent, "exceeded": check.exceeded},
+        "user_prices": user_prices_data(d.notes),
         "warnings": warnings_data(d.notes, view),
         "notes": notes_text([n for n in d.notes if n.level is Level.note], view),
     }
