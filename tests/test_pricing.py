@@ -113,6 +113,18 @@ def test_bundled_settings(bundled: PriceSheet) -> None:
     assert s.bill_rounding == "truncate" and s.bill_places == 2  # B20
     assert type(s.bill_places) is int and s.charge_places is None  # charges kept exact (B20)
     assert s.dedicated_increment == "second"  # B5 default
+    # Alibaba Cloud, "Use coupons": largest balance first, then earliest expiry, then earliest issue
+    assert s.voucher_order == "largest_balance" and "user-guide/use-coupons" in s.source
+    assert s.voucher_pays_packs is True and "voucher_pays_packs" in dict(s.assumed)  # 组合购买资源: assumed
+
+
+def test_the_student_voucher_is_a_yearly_claim(bundled: PriceSheet) -> None:
+    """Third-party notes: 300 yuan every year, valid 365 days (B11 states neither): claimed again once the last
+    claim's year is over, a group of its own; both marked assumed."""
+    v = bundled.offers["student-voucher"]
+    assert (v.limit, v.group, v.validity_months, v.grants[0].size) == ("once_per_validity", "student-voucher", 12, 300)
+    assert {"limit", "validity_months"} <= set(dict(v.assumed))
+    assert "365 days" in dict(v.assumed)["validity_months"].text("en")  # type: ignore[union-attr]
 
 
 def test_bundled_offers(bundled: PriceSheet) -> None:

@@ -28,6 +28,7 @@ from .model import (
     Settings,
     Stage,
     TieBreak,
+    VoucherOrder,
     dedicated_key,
     expand_covers,
 )
@@ -73,6 +74,8 @@ def _settings(raw: Obj, src: yamlsrc.Source) -> Settings:
         partial_month=PartialMonth(raw["partial_month"]),
         source=source_text(raw["source"]),
         assumed=_assumed(raw, "settings", src),
+        voucher_order=VoucherOrder(raw["voucher_order"]),
+        voucher_pays_packs=bool(raw["voucher_pays_packs"]),
     )
 
 

@@ -84,6 +84,13 @@ class PartialMonth(StrEnum):
     prorated = "prorated"  # the quota x the days left / the days of the month
 
 
+class VoucherOrder(StrEnum):
+    """Which of several live vouchers pays a charge first; chosen again for each charge, as each bill is settled."""
+
+    largest_balance = "largest_balance"  # then earliest expiry, then earliest issue (Alibaba Cloud's "use coupons")
+    nearest_expiry = "nearest_expiry"  # as packs are (B13)
+
+
 METERS = tuple(MeterId)
 UNITS = {
     MeterId.shared_gpu: "GPU-s",
@@ -197,6 +204,8 @@ class Settings(NamedTuple):
     partial_month: PartialMonth
     source: str
     assumed: Assumed = ()
+    voucher_order: VoucherOrder = VoucherOrder.largest_balance
+    voucher_pays_packs: bool = False  # a live voucher pays the price of a pack bought (组合购买资源)
 
 
 BUNDLED_NAME = "bundled pricing.yaml"  # the origin of the sheet shipped with the package

@@ -89,6 +89,7 @@ def _totals(result: Estimate) -> dict[str, Any]:
         "postpaid_exact": exact(t.postpaid_exact),
         "postpaid_due": exact(t.postpaid_due),
         "upfront": exact(t.upfront),
+        "upfront_by_vouchers": exact(t.upfront_by_vouchers),
         "cash": exact(t.cash),
         "lapsed_value": exact(t.lapsed_value),
     }
@@ -139,6 +140,7 @@ def _balances(result: Estimate, lang: str) -> list[dict[str, Any]]:
             "left": exact(b.left),
             "lapsed": exact(b.lapsed),
             "lapsed_value": exact(b.lapsed_value),
+            "paid_packs": exact(b.paid_packs),
             "assumed": b.assumed,
         }
         for b in result.balances
@@ -168,6 +170,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
                 "count": p.count,
                 "price": exact(p.price),
                 "upfront": p.in_period,
+                "by_vouchers": exact(p.by_vouchers),
             }
             for p in result.purchases
         ],
@@ -297,6 +300,8 @@ def pricing(sheet: PriceSheet, view: View) -> str:
             "bill_places": st.bill_places,
             "charge_places": st.charge_places,
             "partial_month": st.partial_month,
+            "voucher_order": st.voucher_order,
+            "voucher_pays_packs": st.voucher_pays_packs,
             "source": st.source,
             "assumed": _assumed(st.assumed, lang),
         },
