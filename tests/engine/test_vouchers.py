@@ -154,3 +154,23 @@ def test_a_second_claim_inside_the_first_ones_year_is_refused() -> None:
     with pytest.raises(InputError) as refused:
         run(body, sheet)
     assert "holdings[1]" in str(refused.value) and "student-voucher" in str(refused.value)
+
+
+def test_compare_plans_buys_packs_with_the_voucher_when_it_may() -> None:
+    """A student's 300-yuan voucher and 300 GPU-seconds a day (2.31 yuan) all year: 843.15 at list price. At
+    80 yuan a 100-yuan compute pack (--price), k packs bought on 1 January leave out of pocket
+    max(0, 80k - 300) + max(0, 843.15 - 100k - max(0, 300 - 80k)) when the voucher pays packs first: least at
+    k = 8, 340 + 43.15 = 383.15 (nine would cost 420). Paying packs in cash, 80k + max(0, 843.15 - 100k - 300)
+    is least at k = 5: 400 + 43.15 = 443.15 (nothing: 543.15)."""
+    body = (
+        "account: {new_user: false, student: true}\nperiod: {start: 2027-01-01, months: 12}\n"
+        "usage:\n  - {kind: shared, tool: stable-diffusion, gpu_seconds: 300, per: day}\n"
+        "holdings:\n  - {offer: student-voucher, date: 2027-01-01}\n"
+    )
+    for pays, count, cash in ((True, 8, D("383.15")), (False, 5, D("443.15"))):
+        sheet = api.with_prices(load_sheet(), {"compute-pack-100": D(80)})
+        sheet = sheet._replace(settings=sheet.settings._replace(voucher_pays_packs=pays))
+        found = api.compare_plans(api.scenario_from_text(body, sheet), sheet, only=["compute-pack-100"], top=1)
+        best = found.plans[0]
+        assert found.proven and [(a.offer, a.count) for a in best.actions] == [("compute-pack-100", count)], pays
+        assert best.costs.cash == cash, pays
