@@ -115,7 +115,7 @@ def test_bundled_settings(bundled: PriceSheet) -> None:
     assert s.dedicated_increment == "second"  # B5 default
     # Alibaba Cloud, "Use coupons": largest balance first, then earliest expiry, then earliest issue
     assert s.voucher_order == "largest_balance" and "user-guide/use-coupons" in s.source
-    assert s.voucher_pays_packs is True and "voucher_pays_packs" in dict(s.assumed)  # 组合购买资源: assumed
+    assert s.voucher_pays_packs is False and "voucher_pays_packs" in dict(s.assumed)  # 组合购买资源: open
 
 
 def test_the_student_voucher_is_a_yearly_claim(bundled: PriceSheet) -> None:

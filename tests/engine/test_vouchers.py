@@ -100,11 +100,13 @@ def test_the_choice_is_made_again_for_each_charge_of_a_day() -> None:
 
 
 def test_a_voucher_pays_for_a_pack_bought_while_it_is_live() -> None:
-    """The bundled sheet (voucher_pays_packs: true, assumed): the student voucher claimed 1 January 2027 pays
+    """The bundled sheet with voucher_pays_packs: true (its default is false, assumed; the notes give the cash
+    under the other value): the student voucher claimed 1 January 2027 pays
     7.70 of that day's usage (292.30 left); the 100-yuan compute pack bought on the 2nd is paid from it before
     that day's usage (192.30 left), so nothing is paid upfront in cash. The pack then pays days 2-13 (92.40)
     and 7.60 of day 14; the voucher the day's other 0.10 and the 17 days after (130.90): 61.30 left."""
-    sheet = load_sheet()
+    bundled = load_sheet()
+    sheet = bundled._replace(settings=bundled.settings._replace(voucher_pays_packs=True))
     body = (
         "period: {start: 2027-01-01, months: 1}\nusage:\n"
         + GPU
@@ -122,9 +124,8 @@ def test_a_voucher_pays_for_a_pack_bought_while_it_is_live() -> None:
         ).notes
     }
     assert {"note.voucher-pays-packs", "note.voucher-paid-pack"} <= codes
-    # the setting off: the pack is paid in cash and the voucher keeps its 100 for usage
-    off = sheet._replace(settings=sheet.settings._replace(voucher_pays_packs=False))
-    plain = run(body, off)
+    # the bundled default, off: the pack is paid in cash and the voucher keeps its 100 for usage
+    plain = run(body, bundled)
     assert (plain.totals.upfront, plain.totals.cash) == (100, 100)
     assert next(b.left for b in plain.balances if b.offer == "student-voucher") == D("161.30")
 
