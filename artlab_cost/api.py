@@ -24,7 +24,7 @@ weekly figure is not a finite decimal), `to_decimal` turns one into a `Decimal`;
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -106,6 +106,7 @@ def compare_plans(
     `lower_bound`); `progress` is called now and then with where it stands. Importing HiGHS, the solver
     of its bounds, happens here.
     """
+    from .engine.assumptions import price_notes
     from .plans import Limits, compare
 
     both = sorted(set(only) & set(exclude))
@@ -122,10 +123,22 @@ def compare_plans(
         limits=Limits(time_limit, None),
         progress=progress,
     )
+    given = price_notes(sheet)  # after the sheet's own note, as in an estimate
+    if given:
+        result = result._replace(notes=(*result.notes[:1], *given, *result.notes[1:]))
     if not scenario.ranges:
         return result
     # usage given as ranges: the search ranks the expected case (Scenario.case runs another), and says so
     return result._replace(notes=before_warnings(result.notes, [note("note.plans-expected-case")]))
+
+
+def with_prices(sheet: PriceSheet, prices: Mapping[str, Decimal] | Sequence[tuple[str, Decimal]]) -> PriceSheet:
+    """The sheet with these offers at the user's prices for one run (`--price OFFER=YUAN`): the notes and the
+    JSON say each is the user's price, and it is no longer an assumption of the sheet. An offer the sheet does
+    not have is a `UsageError` with a did-you-mean."""
+    from .pricing import with_prices as priced
+
+    return priced(sheet, tuple(prices.items()) if isinstance(prices, Mapping) else tuple(prices))
 
 
 def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: str = "new") -> Diff:

@@ -8,7 +8,7 @@ traffic with an idle share (one entry limited with from/until), and PUT/GET requ
 the free monthly allowance. Its holdings are packs of every kind: the four trials, the
 starter bundle and the student voucher (a new-user student account), storage packs one after
 another (each bought when its predecessor's 12 months are over, the first before the period),
-and the rest traffic-pack-10 (10 GB a month, counts 1-4) and compute-pack-100 (counts 1-2,
+and the rest traffic-pack-100 (100 GB a month, counts 1-4) and compute-pack-100 (counts 1-2,
 a quarter used when bought before the period) spread from six months before the period to
 its end.
 
@@ -106,7 +106,7 @@ def scenario_yaml(years: int, packs: int) -> str:
     for i in range(rest):
         when = first + timedelta(days=span * i // max(rest, 1))
         if i % 2 == 0:
-            holds.append(f"  - {{offer: traffic-pack-10, date: {_day(when)}, count: {1 + (i // 2) % 4}}}")
+            holds.append(f"  - {{offer: traffic-pack-100, date: {_day(when)}, count: {1 + (i // 2) % 4}}}")
         else:
             count = 1 + (i // 2) % 2
             used = ", used: 25" if count == 1 and when < START else ""

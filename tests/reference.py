@@ -207,6 +207,35 @@ def at_midnight(e: Entitlement, day: date, scenario: Scenario) -> None:
             e.left = e.size
 
 
+def turn(e: Entitlement, sheet: PriceSheet) -> tuple[object, ...]:
+    """Whose turn it is at this charge: the waterfall's order, but vouchers of yuan largest balance first when
+    the sheet says so (Alibaba Cloud, "Use coupons": then earliest expiry, then earliest issue)."""
+    by_balance = sheet.settings.voucher_order == "largest_balance" and e.stage is Stage.voucher and e.kind == "amount"
+    return (e.order[0], -e.left if by_balance else ZERO, *e.order[1:])
+
+
+def pay_purchases(scenario: Scenario, sheet: PriceSheet, ents: list[Entitlement], day: date) -> dict[int, Fraction]:
+    """With voucher_pays_packs: the price of each pack bought on `day`, paid by the live vouchers of yuan that
+    cover all it covers, before the day's usage; what they paid, per holding."""
+    paid: dict[int, Fraction] = {}
+    if not sheet.settings.voucher_pays_packs:
+        return paid
+    for hi, h in enumerate(scenario.holdings):
+        offer = sheet.offers[h.offer]
+        if h.acquired != day or offer.stage is Stage.voucher or offer.price <= 0:
+            continue
+        covers = {str(c) for g in offer.grants for c in g.covers}
+        rest = Fraction(offer.price) * h.count
+        payers = [e for e in ents if e.stage is Stage.voucher and e.kind == "amount" and e.live(day)]
+        for e in sorted((e for e in payers if covers <= e.covers), key=lambda e: turn(e, sheet)):
+            take = min(rest, e.left)
+            e.left -= take
+            rest -= take
+        if rest < Fraction(offer.price) * h.count:
+            paid[hi] = Fraction(offer.price) * h.count - rest
+    return paid
+
+
 def absorb(
     key: str, units: Fraction, amount: Fraction, ents: list[Entitlement], day: date, sheet: PriceSheet
 ) -> tuple[Fraction, dict[Stage, Fraction]]:
@@ -216,7 +245,7 @@ def absorb(
     base = key.split(":")[0]
     taken = dict.fromkeys(STAGES, ZERO)
     rest_yuan, rest_units = amount, units
-    for e in sorted((e for e in ents if base in e.covers and e.live(day)), key=lambda e: e.order):
+    for e in sorted((e for e in ents if base in e.covers and e.live(day)), key=lambda e: turn(e, sheet)):
         if rest_yuan <= 0:
             break
         if e.kind != "capacity" and e.left <= 0:
@@ -263,10 +292,12 @@ def reference(scenario: Scenario, sheet: PriceSheet) -> Reference:
     ents = entitlements(scenario, sheet)
     month_used: dict[tuple[str, str], Fraction] = {}  # (meter, month) -> quantity so far (B6)
 
+    paid: dict[int, Fraction] = {}
     day = scenario.start
     while day < scenario.end:
         for e in ents.values():
             at_midnight(e, day, scenario)
+        paid.update(pay_purchases(scenario, sheet, list(ents.values()), day))
         quantities = day_quantities(scenario, sheet, day)
         for key in charge_order(list(quantities)):
             used = quantities[key]
@@ -310,6 +341,7 @@ def reference(scenario: Scenario, sheet: PriceSheet) -> Reference:
                 if scenario.start <= h.acquired < scenario.end
             ),
             ZERO,
-        ),
+        )
+        - sum(paid.values(), ZERO),  # what vouchers paid of the purchases is not paid in cash
         entitlements=out_ents,
     )

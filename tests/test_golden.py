@@ -303,13 +303,15 @@ def test_studio_dedicated_comfyui_by_hand() -> None:
     assert _allocated(r, "shared_gpu", "pack") == D("11.55")
     assert _allocated(r, "dedicated:ded-39.54", "pack") == D("88.45")
     # The traffic packs are monthly quotas (OSS 包月周期型): 100 GB a month from the pack bought on
-    # 15 October 2026 (valid to 15 October 2027: January to October, 10 months) and 10 GB a month
+    # 15 October 2026 (valid to 15 October 2027: January to October, 10 months) and 100 GB a month
     # from the campaign pack bought on 1 June 2027 (June to December, 7 months). 300 GB a month
-    # uses up both quotas every month: 1,000 and 70 GB absorbed, nothing lapses.
-    october = _balance(r, "traffic-pack-100")
-    campaign = _balance(r, "traffic-pack-10")
+    # uses up both quotas every month: 1,000 and 700 GB absorbed, nothing lapses.
+    october, campaign = (
+        next(b for b in r.balances if b.id == label)
+        for label in ("traffic pack, October 2026", "traffic pack, campaign")
+    )
     assert (october.per_month, october.absorbed, october.lapsed) == (100, 1000, 0)
-    assert (campaign.per_month, campaign.absorbed, campaign.lapsed) == (10, 70, 0)
+    assert (campaign.per_month, campaign.absorbed, campaign.lapsed) == (100, 700, 0)
     # January, 31 days: 300/31 GB a day, 90/31 idle (taken first, B7) and 210/31 busy. Ten days
     # take 3,000/31 GB, worth 10 x (90/31 x 0.25 + 210/31 x 0.50) = 1,275/31; on the 11th the
     # 100/31 GB left take the idle 90/31 (22.5/31) and 10/31 busy (5/31): 1,302.5/31 yuan in all.
@@ -318,9 +320,9 @@ def test_studio_dedicated_comfyui_by_hand() -> None:
         Fraction(0),
     )
     assert january == Fraction(13025, 310)
-    # Upfront: the compute pack (100) and the campaign traffic pack (40), bought in the period;
+    # Upfront: the compute pack (100) and the campaign traffic pack (360), bought in the period;
     # the October 2026 pack was paid before it.
-    assert r.totals.upfront == 140
+    assert r.totals.upfront == 460
     # Traffic 300 GB a month, 30% idle: 1,080 GB x 0.25 + 2,520 GB x 0.50 = 1,530, exactly.
     assert _sum(r, "amount", "traffic_idle") + _sum(r, "amount", "traffic_busy") == 1530
     assert r.totals.list_price == D("61919.64") + D("6987.75") + D("453.36") + 1530 == D("70890.75")

@@ -59,7 +59,17 @@ def _codes_in_use() -> set[str]:
     """Every code the package can ask for: the literal ones, and those it builds from a domain term or a column
     name at run time (each family listed here, so that a code no one uses is noticed too)."""
     from artlab_cost.cli.help import CLICK_MESSAGES
-    from artlab_cost.pricing import METER_GROUPS, UNITS, Eligibility, GrantKind, Limit, MeterId, PartialMonth, Stage
+    from artlab_cost.pricing import (
+        METER_GROUPS,
+        UNITS,
+        Eligibility,
+        GrantKind,
+        Limit,
+        MeterId,
+        PartialMonth,
+        Stage,
+        VoucherOrder,
+    )
 
     built = {"expected.number", "spec.at-least", "spec.greater-than", "spec.negative", "spec.one-of-none"}
     built |= {f"meter.{m.value}" for m in MeterId} | {f"meter.short.{m.value}" for m in MeterId}
@@ -69,6 +79,7 @@ def _codes_in_use() -> set[str]:
     built |= {f"pricing.grant.{k.value}" for k in GrantKind} | {f"pricing.limit.{x.value}" for x in Limit}
     built |= {f"pricing.who.{e.value}" for e in Eligibility} | {f"partialmonth.{p.value}" for p in PartialMonth}
     built |= {f"pricing.per.{m.value}" for m in MeterId if m not in (MeterId.put_requests, MeterId.get_requests)}
+    built |= {f"voucherorder.{v.value}" for v in VoucherOrder}
     built |= {f"plans.stopped.{r}" for r in ("time-limit", "run-limit", "unproven")}
     built |= {f"table.column.{c}" for c in ("meter", "usage", "list", "held", "absorbed", "left", "lapsed", "label")}
     built |= {"markdown.column.label"}

@@ -113,6 +113,18 @@ def test_bundled_settings(bundled: PriceSheet) -> None:
     assert s.bill_rounding == "truncate" and s.bill_places == 2  # B20
     assert type(s.bill_places) is int and s.charge_places is None  # charges kept exact (B20)
     assert s.dedicated_increment == "second"  # B5 default
+    # Alibaba Cloud, "Use coupons": largest balance first, then earliest expiry, then earliest issue
+    assert s.voucher_order == "largest_balance" and "user-guide/use-coupons" in s.source
+    assert s.voucher_pays_packs is False and "voucher_pays_packs" in dict(s.assumed)  # 组合购买资源: open
+
+
+def test_the_student_voucher_is_a_yearly_claim(bundled: PriceSheet) -> None:
+    """Third-party notes: 300 yuan every year, valid 365 days (B11 states neither): claimed again once the last
+    claim's year is over, a group of its own; both marked assumed."""
+    v = bundled.offers["student-voucher"]
+    assert (v.limit, v.group, v.validity_months, v.grants[0].size) == ("once_per_validity", "student-voucher", 12, 300)
+    assert {"limit", "validity_months"} <= set(dict(v.assumed))
+    assert "365 days" in dict(v.assumed)["validity_months"].text("en")  # type: ignore[union-attr]
 
 
 def test_bundled_offers(bundled: PriceSheet) -> None:
@@ -138,12 +150,60 @@ def test_bundled_offers(bundled: PriceSheet) -> None:
     starter = o["starter-bundle"]  # B15
     assert starter.price == Decimal(59) and starter.grants[0].size == Decimal(200)
     assert o["storage-pack-40"].limit == "once_per_validity" and o["storage-pack-40"].group == "storage-pack"  # B16
-    assert o["traffic-pack-10"].limit == "stackable"  # B16
+    assert o["traffic-pack-100"].limit == "stackable"  # B16
     # OSS resource plans: downstream traffic packs are 包月周期型, storage packs 总量恒定型
     assert (
-        [g.kind for g in o["traffic-pack-10"].grants] == [g.kind for g in o["traffic-pack-100"].grants] == ["monthly"]
+        [g.kind for g in o["traffic-pack-100"].grants] == [g.kind for g in o["traffic-pack-500"].grants] == ["monthly"]
     )
     assert [g.kind for g in o["storage-pack-40"].grants] == ["capacity"]
+
+
+def test_bundled_oss_catalogue_is_the_listed_sizes(bundled: PriceSheet) -> None:
+    """Issue 21: the OSS sizes the purchase page lists (help.aliyun.com/zh/oss/purchase-resource-plans): storage
+    40 GB (the minimum), 100 GB, 500 GB, 1 TB; downstream traffic 100 GB, 500 GB, 1 TB a month; a request pack.
+    No size no source lists (the 10 GB traffic pack is gone); every price no source gives is assumed, saying so."""
+    o = bundled.offers
+    sizes = {oid: (o[oid].grants[0].kind, o[oid].grants[0].size) for oid in o if "-pack-" in oid}
+    assert sizes == {
+        "storage-pack-40": ("capacity", 40),
+        "storage-pack-100": ("capacity", 100),
+        "storage-pack-500": ("capacity", 500),
+        "storage-pack-1tb": ("capacity", 1024),
+        "traffic-pack-100": ("monthly", 100),
+        "traffic-pack-500": ("monthly", 500),
+        "traffic-pack-1tb": ("monthly", 1024),
+        "request-pack-10m": ("quantity", 10_000_000),
+        "compute-pack-100": ("amount", 100),
+    }
+    assert o["request-pack-10m"].grants[0].covers == {"put_requests", "get_requests"}  # 总量递减型, PUT and GET
+    for oid in sizes:
+        why = dict(o[oid].assumed)["price"]
+        assert isinstance(why, Words) and ("not a quoted price" in why.text("en") or oid == "compute-pack-100"), oid
+        if oid.startswith(("storage", "traffic")):
+            assert "purchase-resource-plans" in o[oid].source, oid  # the size is sourced, the price is not
+    # the 100 GB sizes are listed now: only the 1 TB sizes keep an assumption on their grants (1,024 GB)
+    assert {oid for oid in sizes if "grants" in dict(o[oid].assumed)} == {
+        "storage-pack-1tb",
+        "traffic-pack-1tb",
+        "request-pack-10m",
+        "compute-pack-100",
+    }
+
+
+def test_bundled_compute_pack_is_sold_at_a_discount_of_unknown_size(bundled: PriceSheet) -> None:
+    """Issue 21 item 3: the ArtLab page sells savings plans as discounted, without saying how much."""
+    why = dict(bundled.offers["compute-pack-100"].assumed)["price"]
+    assert isinstance(why, Words)
+    en, zh = why.text("en"), why.text("zh")
+    assert "discount of unknown size" in en and "Discounted rate" in en and "优惠资源包(节省计划)" in en
+    assert "priced at face value" not in en and "按面值定价" not in zh and "折扣" in zh
+
+
+def test_bundled_partial_month_is_sourced(bundled: PriceSheet) -> None:
+    """The OSS purchase page: a plan bought on the 18th covers the 18th to the month's end in full."""
+    assert bundled.settings.partial_month == "full"
+    assert "partial_month" not in dict(bundled.settings.assumed)
+    assert "partial_month: OSS 购买资源包 (help.aliyun.com/zh/oss/purchase-resource-plans)" in bundled.settings.source
 
 
 def test_bundled_amounts_are_all_decimals(bundled: PriceSheet) -> None:
@@ -585,7 +645,7 @@ def test_quantity_grant_over_meters_of_different_units_is_refused(tmp_path: Path
     expect_one(
         err,
         at(text, "[oss]"),
-        "offers.traffic-pack-10.grants[0].covers",
+        "offers.traffic-pack-100.grants[0].covers",
         "a quantity grant must cover meters of one unit",
     )
 
@@ -594,7 +654,7 @@ def test_quantity_grant_over_compute_is_refused(tmp_path: Path) -> None:
     # compute = shared GPU (GPU-s) and dedicated (h)
     text = edited(("quantity: 10\n        covers: [traffic]", "quantity: 10\n        covers: [compute]"))
     err = refused(tmp_path, text)
-    expect_one(err, at(text, "[compute]\n    source: B12"), "offers.traffic-pack-10.grants[0].covers", "of one unit")
+    expect_one(err, at(text, "[compute]\n    source: B12"), "offers.traffic-pack-100.grants[0].covers", "of one unit")
 
 
 def test_capacity_grant_over_traffic_is_refused(tmp_path: Path) -> None:
@@ -661,7 +721,7 @@ def test_every_rule_problem_of_a_sheet_is_reported(tmp_path: Path) -> None:
     assert paths == [
         "offers.storage-pack-100.limit",
         "offers.student-voucher.stage",
-        "offers.traffic-pack-10.grants[0].covers",
+        "offers.traffic-pack-100.grants[0].covers",
     ]
 
 

@@ -523,12 +523,12 @@ def test_count_over_one_on_a_non_stackable_offer_is_refused(tmp_path: Path) -> N
 
 
 def test_count_over_one_on_a_stackable_offer_is_fine(tmp_path: Path) -> None:
-    text = ACCOUNT + PERIOD + "holdings:\n  - offer: traffic-pack-10\n    date: 2026-01-01\n    count: 5\n"
+    text = ACCOUNT + PERIOD + "holdings:\n  - offer: traffic-pack-100\n    date: 2026-01-01\n    count: 5\n"
     assert load(tmp_path, text).holdings[0].count == 5
 
 
 def test_count_zero_is_refused(tmp_path: Path) -> None:
-    text = ACCOUNT + PERIOD + "holdings:\n  - offer: traffic-pack-10\n    date: 2026-01-01\n    count: 0\n"
+    text = ACCOUNT + PERIOD + "holdings:\n  - offer: traffic-pack-100\n    date: 2026-01-01\n    count: 0\n"
     err = refused(tmp_path, text)
     expect_one(err, "s.yaml", 6, 12, "holdings[0].count", "must be at least 1")
 
@@ -585,8 +585,8 @@ def test_stackable_packs_may_overlap(tmp_path: Path) -> None:
     text = (
         ACCOUNT
         + PERIOD
-        + "holdings:\n  - {offer: traffic-pack-10, date: 2026-01-01}\n"
-        + ("  - {offer: traffic-pack-10, date: 2026-02-01}\n")
+        + "holdings:\n  - {offer: traffic-pack-100, date: 2026-01-01}\n"
+        + ("  - {offer: traffic-pack-100, date: 2026-02-01}\n")
     )
     assert len(load(tmp_path, text).holdings) == 2
 
@@ -611,18 +611,18 @@ def test_used_on_a_two_grant_offer_is_refused(tmp_path: Path) -> None:
 
 def test_used_on_stacked_packs_counts_the_whole_stack(tmp_path: Path) -> None:
     """B16: three 10 GB traffic packs bought together hold 30 GB, used one after another."""
-    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-10, date: 2025-12-01, count: 3, used: 25}\n"
+    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-100, date: 2025-12-01, count: 3, used: 25}\n"
     assert load(tmp_path, text).holdings[0].used == Decimal(25)
-    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-10, date: 2025-12-01, count: 3, used: 31}\n"
-    expect_one(refused(tmp_path, text), "s.yaml", 4, 64, "holdings[0].used", "more than the 30 GB it holds")
+    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-100, date: 2025-12-01, count: 3, used: 31}\n"
+    expect_one(refused(tmp_path, text), "s.yaml", 4, 65, "holdings[0].used", "more than the 30 GB it holds")
 
 
 def test_holding_after_the_period_is_a_warning(tmp_path: Path) -> None:
-    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-10, date: 2026-04-01}\n"
+    text = ACCOUNT + PERIOD + "holdings:\n  - {offer: traffic-pack-100, date: 2026-04-01}\n"
     s = load(tmp_path, text)
     assert len(s.holdings) == 1
     assert [word(w.msg) for w in s.warnings] == [
-        "s.yaml: holdings[0] (traffic-pack-10) is acquired after the period ends; it adds nothing"
+        "s.yaml: holdings[0] (traffic-pack-100) is acquired after the period ends; it adds nothing"
     ]
 
 

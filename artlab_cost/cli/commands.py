@@ -27,6 +27,7 @@ from .options import (
     FormatOpt,
     LangOpt,
     OutputOpt,
+    PriceOpt,
     PricingOpt,
     QuietOpt,
     ScenarioArg,
@@ -39,6 +40,7 @@ from .options import (
     load_sheet,
     measure,
     output_format,
+    prices,
     read_scenario,
     read_stdin,
     refuse_assumed,
@@ -96,6 +98,7 @@ def estimate(
         ),
     ] = None,
     budget_per_: BudgetPerOpt = None,
+    price: PriceOpt = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -110,8 +113,9 @@ def estimate(
         fmt = output_format(format, output)
         if chart and fmt is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
             raise UsageError(msg("cli.chart-table-only", format=fmt.value))
+        given = prices(price)
         refuse_inputs(output, [scenario, sheet_path(pricing)])
-        sheet = load_sheet(pricing)
+        sheet = api.with_prices(load_sheet(pricing), given)
         scen = read_scenario(scenario, sheet)
         result = api.estimate(scen, sheet, labels=by is By.label)
         if strict:
@@ -190,6 +194,7 @@ def compare_plans(
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
     budget_per_: BudgetPerOpt = None,
+    price: PriceOpt = None,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -202,8 +207,9 @@ def compare_plans(
 
         limit, on, per = yuan(budget, "--budget"), measure(budget_on, budget), budget_per(budget_per_, budget)
         cap = yuan(max_upfront, "--max-upfront")
+        given = prices(price)
         refuse_inputs(output, [scenario, sheet_path(pricing)])
-        sheet = load_sheet(pricing)
+        sheet = api.with_prices(load_sheet(pricing), given)
         scen = read_scenario(scenario, sheet)
         with SearchProgress(current()) as progress:
             comparison = api.compare_plans(
@@ -254,7 +260,9 @@ def diff(
     new: Annotated[
         str | None,
         typer.Argument(
-            metavar="NEW", help="The scenario after (default: BASE, with --base-pricing).", show_default=False
+            metavar="NEW",
+            help="The scenario after (default: BASE, with --base-pricing or --price).",
+            show_default=False,
         ),
     ] = None,
     pricing: PricingOpt = None,
@@ -273,6 +281,16 @@ def diff(
             help="Exit 1 if cash out of pocket rises by more than YUAN over the period, or PCT% of BASE's.",
         ),
     ] = None,
+    price: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--price",
+            metavar="OFFER=YUAN",
+            help="Price OFFER at YUAN for NEW (BASE keeps its sheet's price): what that price changes; it is then "
+            "your price, not an assumption of the sheet (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
     lang: LangOpt = None,
 ) -> None:
     """Show what changes from one scenario to another (or under another price sheet): per month, per meter and
@@ -285,9 +303,10 @@ def diff(
         limit = fail_limit(fail_on_increase)
         if base == "-" and new == "-":
             raise UsageError(msg("cli.stdin-twice"))
+        given = prices(price)
         refuse_inputs(output, [base, new, sheet_path(pricing), base_pricing])
-        sheet = load_sheet(pricing)
-        base_sheet = load_sheet(base_pricing) if base_pricing else sheet
+        base_sheet = load_sheet(base_pricing) if base_pricing else load_sheet(pricing)
+        sheet = api.with_prices(load_sheet(pricing) if base_pricing else base_sheet, given)
         stdin = read_stdin() if "-" in (base, new) else None
         before = api.estimate(read_scenario(base, base_sheet, stdin), base_sheet)
         after = api.estimate(read_scenario(new or base, sheet, stdin), sheet)

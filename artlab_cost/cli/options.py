@@ -155,6 +155,16 @@ StrictOpt = Annotated[
         "amount or rule.",
     ),
 ]
+PriceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--price",
+        metavar="OFFER=YUAN",
+        help="Price OFFER at YUAN for this run, as the console shows it, instead of the sheet's price; it is then "
+        "your price, not an assumption of the sheet (repeatable).",
+        show_default=False,
+    ),
+]
 ScenarioArg = Annotated[
     str,
     typer.Argument(
@@ -224,6 +234,19 @@ def yuan(value: str | None, option: str) -> Decimal | None:
     if not amount.is_finite() or amount < 0 or amount.adjusted() > 15:
         raise UsageError(msg("cli.yuan-range", option=option, value=value))
     return amount
+
+
+def prices(values: Sequence[str] | None) -> tuple[tuple[str, Decimal], ...]:
+    """--price OFFER=YUAN, each: the offer and its price (whether the sheet has the offer is the sheet's to say)."""
+    out = []
+    for value in values or ():
+        offer, sep, amount = value.partition("=")
+        if not sep or not offer.strip():
+            raise UsageError(msg("cli.price-form", value=value))
+        price = yuan(amount.strip(), "--price")
+        assert price is not None
+        out.append((offer.strip(), price))
+    return tuple(out)
 
 
 def sheet_path(option: str | None) -> str | None:

@@ -36,13 +36,18 @@ def setting_notes(scenario: Scenario, sheet: PriceSheet, result: Estimate, state
                 note(
                     "note.setting-alternative",
                     setting=name,
-                    value=getattr(sheet.settings, name),
-                    alternative=value,
+                    value=_as_written(getattr(sheet.settings, name)),
+                    alternative=_as_written(value),
                     cash=Yuan(cash),
                     base=Yuan(result.totals.cash),
                 )
             )
     return out
+
+
+def _as_written(value: object) -> object:
+    """A setting's value as the sheet writes it: a flag is `true` or `false`."""
+    return ("true" if value else "false") if isinstance(value, bool) else value
 
 
 def with_setting_notes(result: Estimate, notes: list[Note]) -> Estimate:

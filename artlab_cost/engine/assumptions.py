@@ -27,6 +27,7 @@ from ..pricing import (
     PriceSheet,
     Stage,
     TieBreak,
+    VoucherOrder,
     meter_base,
 )
 from ..scenario import DedicatedUsage, Scenario
@@ -57,6 +58,8 @@ def alternatives(sheet: PriceSheet, name: str) -> list[Any]:
         "dedicated_increment": Increment,
         "partial_month": PartialMonth,
         "tie_break": TieBreak,
+        "voucher_order": VoucherOrder,
+        "voucher_pays_packs": (False, True),
     }
     return [v for v in kinds.get(name, ()) if v != current]
 
@@ -97,11 +100,30 @@ def _order_matters(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitle
     return any(_live_together(p, v) for p in packs for v in ents if v.stage is Stage.voucher)
 
 
+def _vouchers_together(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement]) -> bool:
+    """Two vouchers live at once that could pay the same charge: which goes first is the voucher order."""
+    vouchers = [e for e in ents if e.stage is Stage.voucher]
+    return any(_live_together(a, b) for a, b in combinations(vouchers, 2))
+
+
+def _voucher_at_purchase(scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement]) -> bool:
+    """A pack bought in the period, with a price, while a voucher that covers all it covers is live."""
+    for h in scenario.holdings:
+        offer = sheet.offers[h.offer]
+        if offer.stage is Stage.voucher or offer.price <= 0 or not scenario.start <= h.acquired < scenario.end:
+            continue
+        if any(v.stage is Stage.voucher and v.starts <= h.acquired < v.ends and offer.covers <= v.covers for v in ents):
+            return True
+    return False
+
+
 MATTERS: dict[str, Callable[[Scenario, PriceSheet, Sequence[Entitlement]], bool]] = {
     "dedicated_increment": _increment_matters,
     "partial_month": _partial_matters,
     "tie_break": _tie_matters,
     "deduction_order": _order_matters,
+    "voucher_order": _vouchers_together,
+    "voucher_pays_packs": _voucher_at_purchase,
 }
 
 
@@ -131,6 +153,39 @@ def relied_on(
     for offer in dict.fromkeys(e.offer for e in held):
         out += [a for a in sheet.offer_assumptions(offer) if offer in bought or not a.field.endswith(".price")]
     return tuple(out)
+
+
+def voucher_notes(
+    scenario: Scenario, sheet: PriceSheet, ents: Sequence[Entitlement], paid: dict[int, Any]
+) -> list[Note]:
+    """Which voucher settings were used, when they matter here, and what vouchers paid of each purchase."""
+    st = sheet.settings
+    out = []
+    if _vouchers_together(scenario, sheet, ents):
+        out.append(note("note.voucher-order", order=st.voucher_order))
+    if _voucher_at_purchase(scenario, sheet, ents):
+        out.append(note("note.voucher-pays-packs", value="true" if st.voucher_pays_packs else "false"))
+    for h in scenario.holdings:
+        if paid.get(h.index):
+            price = q(sheet.offers[h.offer].price) * h.count
+            out.append(
+                note(
+                    "note.voucher-paid-pack",
+                    offer=h.offer,
+                    day=h.acquired,
+                    paid=Yuan(paid[h.index]),
+                    cash=Yuan(price - paid[h.index]),
+                )
+            )
+    return out
+
+
+def price_notes(sheet: PriceSheet) -> list[Note]:
+    """One note per offer the user priced for this run (--price): the price is the user's, not the sheet's."""
+    return [
+        note("note.user-price", offer=offer, price=Yuan(price), sheet_price=Yuan(listed))
+        for offer, price, listed in sheet.user_prices
+    ]
 
 
 def sheet_age(start: date, sheet: PriceSheet) -> list[Note]:

@@ -11,7 +11,7 @@ from ..messages import Chain, Msg, Note, Words, note
 from ..money import ZERO, q, round_to
 from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base, shown_order
 from ..scenario import Case, Scenario
-from .assumptions import dedicated_hours, relied_on, sheet_age, spec_notes
+from .assumptions import dedicated_hours, price_notes, relied_on, sheet_age, spec_notes, voucher_notes
 from .charges import Priced, meter_order
 from .labels import LabelShare
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
@@ -63,6 +63,7 @@ class Balance(NamedTuple):
     # A monthly quota (OSS 包月周期型): its quota each month; `left` is then what the period's last
     # month has left, `lapsed` what the months before left unused. 0 for the other kinds.
     per_month: Fraction = ZERO
+    paid_packs: Fraction = ZERO  # a voucher's yuan that paid for packs bought (voucher_pays_packs)
 
 
 class Purchase(NamedTuple):
@@ -72,6 +73,7 @@ class Purchase(NamedTuple):
     count: int  # type: ignore[assignment]
     price: Fraction  # for all `count`
     in_period: bool  # paid during the period, so counted as upfront
+    by_vouchers: Fraction = ZERO  # the part of the price vouchers paid (voucher_pays_packs); the rest is cash
 
 
 class Bill(NamedTuple):
@@ -85,9 +87,10 @@ class Totals(NamedTuple):
     absorbed: dict[Stage, Fraction]  # per stage except postpaid
     postpaid_exact: Fraction
     postpaid_due: Fraction
-    upfront: Fraction
+    upfront: Fraction  # what the period's purchases cost in cash: their price, less what vouchers paid of it
     cash: Fraction  # upfront + postpaid_due: out of pocket
     lapsed_value: Fraction
+    upfront_by_vouchers: Fraction = ZERO  # what vouchers paid of the purchases' price (voucher_pays_packs)
 
 
 class State(NamedTuple):
@@ -167,7 +170,7 @@ def _unused(e: Entitlement) -> Fraction:
 
 def costs_of(run: Run, scenario: Scenario, sheet: PriceSheet, list_price: Fraction) -> Costs:
     due = sum((bill_round(v, sheet) for v in run.postpaid.values()), ZERO)
-    upfront = upfront_paid(scenario, sheet)
+    upfront = upfront_paid(scenario, sheet) - sum(run.paid.values(), ZERO)
     return Costs(
         upfront=upfront,
         postpaid_exact=sum(run.postpaid.values(), ZERO),
@@ -254,6 +257,7 @@ def notes_of(
     charges: list[Charge],
     ents: list[Entitlement],
     assumed: tuple[Assumption, ...],
+    paid: dict[int, Fraction] | None = None,
 ) -> list[Note]:
     """Which price sheet and which defaults an estimate used, what rests on an assumption, and the warnings."""
     st = sheet.settings
@@ -278,6 +282,7 @@ def notes_of(
             charge_places=st.charge_places,
         ),
     ]
+    out[1:1] = price_notes(sheet)  # right after the sheet: what this run changed of it
     if any(meter_base(k) is MeterId.dedicated for k in meters_used):
         out.append(note("note.dedicated-increment", "B5", increment=st.dedicated_increment))
     if ents:
@@ -286,6 +291,7 @@ def notes_of(
         out.append(note("note.partial-month", partial=st.partial_month))
     if any(h.acquired < scenario.start for h in scenario.holdings):
         out.append(note("note.prepaid-holdings"))
+    out += voucher_notes(scenario, sheet, ents, paid or {})
     out += spec_notes(sheet, *dedicated_hours(charges))
     out += [note("note.assumed", field=a.field, why=a.why) for a in assumed]
     return out + sheet_age(scenario.start, sheet) + list(scenario.warnings)
@@ -298,7 +304,7 @@ def _balance(e: Entitlement, run: Run, end: date) -> Balance:
         kind=e.kind, unit=e.unit, covers=e.covers, starts=e.starts, ends=e.ends, initial=e.initial,
         absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan, left=left, lapsed=e.lapsed,
         lapsed_value=lapsed_value(e, run.flow), assumed=e.assumed,
-        per_month=e.size if e.kind is GrantKind.monthly else ZERO,
+        per_month=e.size if e.kind is GrantKind.monthly else ZERO, paid_packs=e.paid,
     )  # fmt: skip
 
 
@@ -315,6 +321,7 @@ def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced)
             h.count,
             q(sheet.offers[h.offer].price) * h.count,
             scenario.start <= h.acquired < scenario.end,
+            run.paid.get(h.index, ZERO),
         )
         for h in scenario.holdings
     )
@@ -327,7 +334,8 @@ def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced)
     }
     for e in run.entitlements:  # what each stage absorbed is what its entitlements gave
         absorbed[e.stage] += e.absorbed_yuan
-    upfront = upfront_paid(scenario, sheet)
+    by_vouchers = sum(run.paid.values(), ZERO)
+    upfront = upfront_paid(scenario, sheet) - by_vouchers
     due = sum((b.postpaid_due for b in bills), ZERO)
     totals = Totals(
         list_price=priced.list_price,
@@ -337,6 +345,7 @@ def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced)
         upfront=upfront,
         cash=upfront + due,
         lapsed_value=sum((b.lapsed_value for b in balances), ZERO),
+        upfront_by_vouchers=by_vouchers,
     )
     used_meters = {c.meter for c in charges if c.amount > 0}
     free = {c.meter for c in charges if c.quantity > c.billable}  # used within a free allowance (B6)
@@ -356,7 +365,7 @@ def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced)
         bills=bills,
         totals=totals,
         stages=sheet.settings.deduction_order,
-        notes=tuple(notes_of(scenario, sheet, charges, shown, assumed)),
+        notes=tuple(notes_of(scenario, sheet, charges, shown, assumed, run.paid)),
         assumed_meters=frozenset(k for k in used_meters if sheet.meters[k].assumed),
         assumptions=assumed,
         state=state,

@@ -2,19 +2,26 @@
 
 An entitlement is one grant of one holding: its place in the order (stage, then nearest expiry,
 then the B13 tie-break), what it covers and what it has left. Each charge is offered to the live
-entitlements of its meter in that order; what they do not absorb is postpaid.
+entitlements of its meter in that order; what they do not absorb is postpaid. Vouchers are taken
+largest balance first, then earliest expiry, then earliest issue, as Alibaba Cloud applies them
+("Use coupons", alibabacloud.com/help/en/user-center/user-guide/use-coupons): the choice is made
+again for each charge, as each bill is settled (setting `voucher_order`; `nearest_expiry` takes
+them as packs are). With `voucher_pays_packs`, a live voucher also pays the price of a pack bought
+(the seed's students combine the voucher with purchases, 组合购买资源), before that day's usage.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from datetime import date, timedelta
 from fractions import Fraction
+from itertools import combinations
 from typing import NamedTuple
 
 from ..calendar import add_months, days_in_month, month_key
 from ..money import ZERO, q
-from ..pricing import GrantKind, Offer, PartialMonth, PriceSheet, Stage, TieBreak, meter_base
+from ..pricing import GrantKind, MeterId, Offer, PartialMonth, PriceSheet, Stage, TieBreak, VoucherOrder, meter_base
 from ..scenario import Holding, Scenario
 from .charges import DayCharge, Priced, Pricer
 
@@ -49,6 +56,7 @@ class Entitlement:
     __slots__ = (
         "id", "holding", "grant", "offer", "name", "stage", "kind", "unit", "covers", "starts", "ends", "size",
         "left", "order", "assumed", "count", "initial", "absorbed", "absorbed_yuan", "lapsed", "done", "quota", "peak",
+        "paid",
     )  # fmt: skip
 
     def __init__(
@@ -78,6 +86,7 @@ class Entitlement:
         self.done = False
         self.quota = ZERO  # a monthly grant's quota this month
         self.peak = ZERO  # a monthly grant's fullest month so far: the share of its quota it gave
+        self.paid = ZERO  # a voucher's yuan that paid for packs bought (voucher_pays_packs), not for usage
 
     @property
     def used_up(self) -> bool:
@@ -137,6 +146,13 @@ def entitlements(scenario: Scenario, sheet: PriceSheet, carried: dict[str, Fract
     return out
 
 
+def balance_first(e: Entitlement) -> tuple[object, ...]:
+    """The order a charge is offered in when vouchers go largest balance first: the stage, then (vouchers of yuan)
+    the balance at this charge, largest first, then the waterfall's own order (earliest expiry, then the
+    earliest issued: the B13 tie-break)."""
+    return (e.order[0], -e.left if e.stage is Stage.voucher and e.kind is GrantKind.amount else ZERO, *e.order[1:])
+
+
 class Step(NamedTuple):
     """One meter's charge on each of `days` identical days, and how the waterfall absorbed each of them."""
 
@@ -155,7 +171,68 @@ class Waterfall:
     def __init__(self, sheet: PriceSheet) -> None:
         self.pricer = Pricer(sheet)
         self.partial = sheet.settings.partial_month
+        self.by_balance = sheet.settings.voucher_order is VoucherOrder.largest_balance
         self.active: dict[str, list[Entitlement]] = {k: [] for k in sheet.meters}  # in waterfall order
+
+    def vouchers(self) -> list[Entitlement]:
+        """The live vouchers of yuan, each once."""
+        live = {id(e): e for active in self.active.values() for e in active}
+        return [e for e in live.values() if e.stage is Stage.voucher and e.kind is GrantKind.amount]
+
+    def in_order(self, active: list[Entitlement]) -> list[Entitlement]:
+        """A meter's live entitlements in the order they take this charge: the waterfall's, except that vouchers
+        of yuan go largest balance first (their expiry and issue then break ties) when the sheet says so."""
+        if not self.by_balance or sum(1 for e in active if e.stage is Stage.voucher) < 2:
+            return active
+        return sorted(active, key=balance_first)
+
+    def pay(self, price: Fraction, covers: frozenset[MeterId]) -> Fraction:
+        """A pack's price paid by the live vouchers that cover everything it covers (voucher_pays_packs), in the
+        order they would take a charge; returns what they paid (the rest is paid in cash)."""
+        rest = price
+        for e in self.in_order(sorted((v for v in self.vouchers() if covers <= v.covers), key=lambda v: v.order)):
+            take = min(rest, e.left)
+            if take <= 0:
+                continue
+            e.left -= take
+            e.paid += take
+            rest -= take
+            if e.used_up:
+                self.deactivate(e)
+            if rest <= 0:
+                break
+        return price - rest
+
+    def same_voucher_order(
+        self, touched: dict[int, tuple[Entitlement, Fraction, Fraction, Fraction]], days: int
+    ) -> int:
+        """Of `days` identical days, how many keep the vouchers in the order the first one took them in, when the
+        largest balance goes first: two vouchers drawn at different rates swap places once their balances cross.
+
+        A pair keeps its order through a day when its balances differ by more than both draw in a day (the
+        gap then never closes within it); a gap that shrinks by the difference of their draws each day keeps
+        that margin for so many days more.
+        """
+        if not self.by_balance:
+            return days
+        live = self.vouchers()
+        if len(live) < 2:
+            return days
+        before = {id(e): left for e, left, _, _ in touched.values()}
+        for a, b in combinations(live, 2):
+            if not a.covers & b.covers:
+                continue
+            (la, da), (lb, db) = ((before.get(id(e), e.left), before.get(id(e), e.left) - e.left) for e in (a, b))
+            if da == db == 0:
+                continue
+            if la < lb:
+                (la, da), (lb, db) = (lb, db), (la, da)
+            gap, margin = la - lb, da + db
+            if gap <= margin:
+                return 1
+            if da > db:
+                days = min(days, math.ceil((gap - margin) / (da - db)))
+        return days
 
     def _lists(self, e: Entitlement) -> list[list[Entitlement]]:
         return [active for k, active in self.active.items() if meter_base(k) in e.covers]
@@ -183,7 +260,8 @@ class Waterfall:
             return ()
         out: list[Allocation] = []
         rem_yuan, rem_units = charge.amount, charge.billable
-        for e in self.active[charge.meter]:  # each absorbs `yuan` of the charge, `units` of its billable quantity
+        # each entitlement absorbs `yuan` of the charge and `units` of its billable quantity
+        for e in self.in_order(self.active[charge.meter]):
             if e.kind is GrantKind.amount:
                 if e.left <= 0:
                     continue
@@ -229,6 +307,8 @@ class Waterfall:
             if drawn > 0:
                 same = min(same, left // drawn)  # days it can give as much again, this one included
         if same > 1:
+            same = self.same_voucher_order(touched, same)
+        if same > 1:
             more = same - 1
             for e, left, absorbed, yuan in touched.values():
                 e.left -= (left - e.left) * more
@@ -248,15 +328,24 @@ class Run(NamedTuple):
     entitlements: list[Entitlement]
     steps: list[Step]
     postpaid: dict[str, Fraction]  # month -> exact postpaid
+    paid: dict[int, Fraction]  # holding index -> the part of its price vouchers paid (voucher_pays_packs)
 
 
 class _Timeline:
     """The entitlements that start, turn a month and expire as the days go by."""
 
     def __init__(
-        self, flow: Waterfall, ents: list[Entitlement], scenario: Scenario, carried: dict[str, Fraction]
+        self,
+        flow: Waterfall,
+        ents: list[Entitlement],
+        scenario: Scenario,
+        carried: dict[str, Fraction],
+        purchases: list[tuple[date, int, Fraction, frozenset[MeterId]]],
     ) -> None:
         self.flow = flow
+        self.purchases = purchases  # (day, holding, price, covers) a voucher may pay, by day
+        self.bought = 0  # index of the next purchase to pay
+        self.paid: dict[int, Fraction] = {}
         self.pending = sorted(
             (e for e in ents if e.ends > scenario.start and e.starts < scenario.end), key=lambda e: e.starts
         )
@@ -273,7 +362,7 @@ class _Timeline:
         while True:
             start = self.pending[self.next].starts if self.next < len(self.pending) else date.max
             turn = add_months(self.month, 1)
-            when = min(start, turn, self.next_expiry)
+            when = min(start, turn, self.next_expiry, self.next_purchase)
             if when > day:
                 return
             if self.next_expiry <= when:  # validity is half-open: it ends at 00:00 (B12)
@@ -287,6 +376,18 @@ class _Timeline:
             while self.next < len(self.pending) and self.pending[self.next].starts <= when:
                 self.begin(self.pending[self.next], max(when, self.start))
                 self.next += 1
+            # a pack's price is paid when it is bought, before that day's usage, by the vouchers live then
+            while self.bought < len(self.purchases) and self.purchases[self.bought][0] <= when:
+                _, holding, price, covers = self.purchases[self.bought]
+                paid = self.flow.pay(price, covers)
+                if paid:
+                    self.paid[holding] = paid
+                    self.prune()
+                self.bought += 1
+
+    @property
+    def next_purchase(self) -> date:
+        return self.purchases[self.bought][0] if self.bought < len(self.purchases) else date.max
 
     def turn(self, month: date) -> None:
         """The 1st of a month: monthly quotas lapse what they left and are restored while valid (OSS 包月周期型)."""
@@ -315,7 +416,7 @@ class _Timeline:
     def quiet_until(self) -> date:
         """The next day something starts, turns a month or expires."""
         upcoming = self.pending[self.next].starts if self.next < len(self.pending) else date.max
-        return min(self.next_expiry, upcoming, add_months(self.month, 1))
+        return min(self.next_expiry, upcoming, add_months(self.month, 1), self.next_purchase)
 
     def close(self, end: date) -> None:
         """Everything up to the end of the period: what expires by then lapses, and so does what a monthly
@@ -335,7 +436,7 @@ def run(scenario: Scenario, sheet: PriceSheet, priced: Priced, carried: dict[str
     """
     flow = Waterfall(sheet)
     ents = entitlements(scenario, sheet, carried)
-    timeline = _Timeline(flow, ents, scenario, carried)
+    timeline = _Timeline(flow, ents, scenario, carried, voucher_paid_purchases(scenario, sheet))
     steps: list[Step] = []
     bills: dict[str, Fraction] = {}
     for priced_day in priced.days:
@@ -356,7 +457,22 @@ def run(scenario: Scenario, sheet: PriceSheet, priced: Priced, carried: dict[str
             days_left -= taken[0].days if taken else span
         bills[priced_day.month] = bills.get(priced_day.month, ZERO) + postpaid
     timeline.close(scenario.end)
-    return Run(flow, ents, steps, bills)
+    return Run(flow, ents, steps, bills, timeline.paid)
+
+
+def voucher_paid_purchases(
+    scenario: Scenario, sheet: PriceSheet
+) -> list[tuple[date, int, Fraction, frozenset[MeterId]]]:
+    """The purchases of the period a voucher may pay for, by day (voucher_pays_packs): every priced holding
+    bought inside it but a voucher, with what it covers (a voucher pays a pack only if it covers all of that)."""
+    if not sheet.settings.voucher_pays_packs:
+        return []
+    out = []
+    for h in scenario.holdings:
+        offer = sheet.offers[h.offer]
+        if offer.stage is not Stage.voucher and offer.price > 0 and scenario.start <= h.acquired < scenario.end:
+            out.append((h.acquired, h.index, q(offer.price) * h.count, offer.covers))
+    return sorted(out, key=lambda p: (p[0], p[1]))
 
 
 def lapsed_value(e: Entitlement, flow: Waterfall) -> Fraction:

@@ -30,7 +30,7 @@ from ..engine import (
 )
 from ..messages import Msg, Note, Yuan, msg, note, unique
 from ..money import q
-from ..pricing import Assumption, Limit, PriceSheet
+from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Stage
 from ..scenario import Scenario
 from .relaxation import build
 from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
@@ -210,7 +210,7 @@ def setup(
     cap = q(max_upfront) if max_upfront is not None else None
     claims = tuple(space.claims)
     session = Session(build(scenario, sheet, priced, space, claims, cap))
-    slack = rounding_slack(sheet, months)
+    slack = rounding_slack(sheet, months) + voucher_slack(scenario, sheet, months)
     search = Search(scenario, sheet, priced, session, claims, cap, top, slack, limits or Limits(), progress)
     if started is not None:
         search.started = started
@@ -309,3 +309,24 @@ def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, be
         gap=Yuan(best.costs.cash - lower),
         runs=len(search.memo),
     )
+
+
+def voucher_slack(scenario: Scenario, sheet: PriceSheet, months: int) -> Fraction:
+    """With voucher_pays_packs, a voucher's yuan may pay a pack's price instead of usage, which the linear bound
+    (packs paid in cash) does not see: a plan's cash can fall below its bound by at most the yuan of every
+    voucher it could hold, so the bound is lowered by that. A voucher any number of copies may be bought of
+    leaves no such limit: the bound is then no bound, and the search proves nothing it does not run."""
+    if not sheet.settings.voucher_pays_packs:
+        return Fraction(0)
+    total = Fraction(0)
+    account = {Eligibility.new_user: scenario.new_user, Eligibility.student: scenario.student}
+    for o in sheet.offers.values():
+        held = sum(h.count for h in scenario.holdings if h.offer == o.id)
+        if o.stage is not Stage.voucher or not (held or all(account[e] for e in o.eligible)):
+            continue
+        yuan = sum((q(g.size) for g in o.grants if g.kind is GrantKind.amount), Fraction(0))
+        if o.limit is Limit.stackable:
+            return Fraction(10**15) if yuan else total
+        claims = 1 if o.limit is Limit.once_per_user else months // o.validity_months + 1
+        total += yuan * (held + claims)
+    return total

@@ -1,6 +1,6 @@
 """The price sheet: meters, offers and the settings the sources leave open, loaded from YAML and checked."""
 
-from .load import bundled_path, load_sheet, parse_sheet
+from .load import bundled_path, load_sheet, parse_sheet, with_prices
 from .model import (
     BUNDLED_NAME,
     DEDICATED_PREFIX,
@@ -24,6 +24,7 @@ from .model import (
     Settings,
     Stage,
     TieBreak,
+    VoucherOrder,
     dedicated_key,
     expand_covers,
     meter_base,
@@ -56,6 +57,7 @@ __all__ = [
     "Settings",
     "Stage",
     "TieBreak",
+    "VoucherOrder",
     "bundled_path",
     "dedicated_key",
     "expand_covers",
@@ -64,4 +66,5 @@ __all__ = [
     "shown_order",
     "meter_path",
     "parse_sheet",
+    "with_prices",
 ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from .. import yamlsrc
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, UsageError
 from ..messages import msg
 from ..schema import INVALID, Obj, check, suggest
 from .model import (
@@ -27,6 +28,7 @@ from .model import (
     Settings,
     Stage,
     TieBreak,
+    VoucherOrder,
     dedicated_key,
     expand_covers,
 )
@@ -72,6 +74,8 @@ def _settings(raw: Obj, src: yamlsrc.Source) -> Settings:
         partial_month=PartialMonth(raw["partial_month"]),
         source=source_text(raw["source"]),
         assumed=_assumed(raw, "settings", src),
+        voucher_order=VoucherOrder(raw["voucher_order"]),
+        voucher_pays_packs=bool(raw["voucher_pays_packs"]),
     )
 
 
@@ -210,3 +214,24 @@ def load_sheet(path: Path | str | None = None, display: str | None = None) -> Pr
             raise InputError([Problem(BUNDLED_NAME, 0, 0, "", msg("sheet.bundled-missing"))])
         return parse_sheet(yamlsrc.load(bundled, BUNDLED_NAME))
     return parse_sheet(yamlsrc.load(Path(path), display or str(path)))
+
+
+def with_prices(sheet: PriceSheet, prices: Sequence[tuple[str, Decimal]]) -> PriceSheet:
+    """The sheet with these offers priced by the user for one run (`--price OFFER=YUAN`): the price the
+    console shows, tried without editing the file. The user's price is a fact the user gives, so it is no
+    longer an assumption of the sheet (--strict accepts it); `user_prices` keeps what the sheet said."""
+    offers = dict(sheet.offers)
+    given: list[tuple[str, Decimal, Decimal]] = []
+    for oid, price in prices:
+        if oid not in sheet.offers:
+            raise UsageError(msg("cli.price-unknown-offer", offer=oid, hint=suggest(oid, tuple(sheet.offers))))
+        if any(oid == seen for seen, _, _ in given):
+            raise UsageError(msg("cli.price-twice", offer=oid))
+        offer = sheet.offers[oid]
+        offers[oid] = offer._replace(
+            price=price,
+            source=f"{offer.source}; price: the user's (--price)",
+            assumed=tuple((field, why) for field, why in offer.assumed if field != "price"),
+        )
+        given.append((oid, price, offer.price))
+    return sheet._replace(offers=offers, user_prices=sheet.user_prices + tuple(given)) if given else sheet

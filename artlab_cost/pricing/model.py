@@ -85,6 +85,13 @@ class PartialMonth(StrEnum):
     prorated = "prorated"  # the quota x the days left / the days of the month
 
 
+class VoucherOrder(StrEnum):
+    """Which of several live vouchers pays a charge first; chosen again for each charge, as each bill is settled."""
+
+    largest_balance = "largest_balance"  # then earliest expiry, then earliest issue (Alibaba Cloud's "use coupons")
+    nearest_expiry = "nearest_expiry"  # as packs are (B13)
+
+
 METERS = tuple(MeterId)
 UNITS = {
     MeterId.shared_gpu: "GPU-s",
@@ -218,6 +225,8 @@ class Settings(NamedTuple):
     partial_month: PartialMonth
     source: str
     assumed: Assumed = ()
+    voucher_order: VoucherOrder = VoucherOrder.largest_balance
+    voucher_pays_packs: bool = False  # a live voucher pays the price of a pack bought (组合购买资源)
 
 
 BUNDLED_NAME = "bundled pricing.yaml"  # the origin of the sheet shipped with the package
@@ -235,6 +244,8 @@ class PriceSheet(NamedTuple):
     origin: str  # the file it was read from, or "bundled pricing.yaml"
     spec_range: tuple[str, str] | None = None  # the specs at the low and high end of the published range (B4)
     assumed: Assumed = ()
+    # offers priced by the user for this run (--price): (offer, the user's price, the sheet's price)
+    user_prices: tuple[tuple[str, Decimal, Decimal], ...] = ()
 
     @property
     def label(self) -> Msg:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..messages import LANGS
-from ..schema import Day, Field, ListOf, MapOf, Num, Prose, Record, Text, TextOrMap
+from ..schema import Day, Field, Flag, ListOf, MapOf, Num, Prose, Record, Text, TextOrMap
 from .model import (
     METER_GROUPS,
     METERS,
@@ -17,6 +17,7 @@ from .model import (
     Rounding,
     Stage,
     TieBreak,
+    VoucherOrder,
 )
 
 GRANT_KINDS = tuple(GrantKind)
@@ -153,6 +154,18 @@ SHEET_SPEC = Record(
                             doc="A monthly quota in a month the pack is bought after the 1st: full, or prorated.",
                         ),
                         default=PartialMonth.full.value,
+                    ),
+                    "voucher_order": Field(
+                        Text(
+                            choices=tuple(VoucherOrder),
+                            doc="Which live voucher pays first: largest_balance (then earliest expiry), or "
+                            "nearest_expiry.",
+                        ),
+                        default=VoucherOrder.largest_balance.value,
+                    ),
+                    "voucher_pays_packs": Field(
+                        Flag(doc="Whether a live voucher also pays the price of a pack bought; leave out: false."),
+                        default=False,
                     ),
                     "source": _SOURCE,
                     "assumed": _ASSUMED,

@@ -136,6 +136,7 @@ def _totals(result: Estimate) -> dict[str, Any]:
         "postpaid_exact": exact(t.postpaid_exact),
         "postpaid_due": exact(t.postpaid_due),
         "upfront": exact(t.upfront),
+        "upfront_by_vouchers": exact(t.upfront_by_vouchers),
         "cash": exact(t.cash),
         "lapsed_value": exact(t.lapsed_value),
     }
@@ -199,6 +200,7 @@ def _balances(result: Estimate, lang: str) -> list[dict[str, Any]]:
             "left": exact(b.left),
             "lapsed": exact(b.lapsed),
             "lapsed_value": exact(b.lapsed_value),
+            "paid_packs": exact(b.paid_packs),
             "assumed": b.assumed,
         }
         for b in result.balances
@@ -229,10 +231,12 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
                 "count": p.count,
                 "price": exact(p.price),
                 "upfront": p.in_period,
+                "by_vouchers": exact(p.by_vouchers),
             }
             for p in result.purchases
         ],
         "assumptions": assumptions_data(result.assumptions, view.lang),
+        "user_prices": user_prices_data(result.notes),
         "warnings": warnings_data(result.notes, view),
         "notes": notes_text([n for n in result.notes if n.level is Level.note], view),
     }
@@ -254,6 +258,21 @@ def warnings_data(notes: tuple[Note, ...], view: View) -> list[dict[str, str]]:
             entry["side"] = SIDES[n.code]
         out.append(entry)
     return out
+
+
+def user_prices_data(notes: tuple[Note, ...]) -> list[dict[str, str]]:
+    """The offers priced by the user for this run (--price): the user's price and the sheet's, exactly. In a
+    diff the note is one side's (marked "after": --price applies to NEW), its own message inside the mark."""
+    said = [n.args["note"] if n.code in SIDES else n.msg for n in notes]
+    return [
+        {
+            "offer": m.args["offer"],
+            "price": exact(m.args["price"].value),
+            "sheet_price": exact(m.args["sheet_price"].value),
+        }
+        for m in said
+        if m.code == "note.user-price"
+    ]
 
 
 def assumptions_data(assumed: tuple[Assumption, ...], lang: str) -> list[dict[str, str]]:
@@ -324,6 +343,7 @@ def plans(comparison: Comparison, view: View) -> str:
             "bound_solves": comparison.bound_solves,
         },
         "assumptions": assumptions_data(comparison.assumptions, view.lang),
+        "user_prices": user_prices_data(comparison.notes),
         "warnings": warnings_data(comparison.notes, view),
         "notes": notes_text([n for n in comparison.notes if n.level is Level.note], view),
     }
@@ -359,6 +379,8 @@ def pricing(sheet: PriceSheet, view: View) -> str:
             "bill_places": st.bill_places,
             "charge_places": st.charge_places,
             "partial_month": st.partial_month,
+            "voucher_order": st.voucher_order,
+            "voucher_pays_packs": st.voucher_pays_packs,
             "source": st.source,
             "assumed": _assumed(st.assumed, lang),
         },
@@ -477,6 +499,7 @@ def diff(d: Diff, view: View) -> str:
         "fail_on_increase": None
         if check is None
         else {"limit": exact(check.limit), "percent": check.percent, "exceeded": check.exceeded},
+        "user_prices": user_prices_data(d.notes),
         "warnings": warnings_data(d.notes, view),
         "notes": notes_text([n for n in d.notes if n.level is Level.note], view),
     }

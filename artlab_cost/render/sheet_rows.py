@@ -71,6 +71,8 @@ def setting_rows(sheet: PriceSheet, lang: str = "en") -> list[list[str]]:
         ["bill_rounding", tr(lang, "pricing.places", rounding=str(st.bill_rounding), places=st.bill_places)],
         ["charge_places", tr(lang, "pricing.exact") if st.charge_places is None else str(st.charge_places)],
         ["partial_month", str(st.partial_month)],
+        ["voucher_order", str(st.voucher_order)],
+        ["voucher_pays_packs", "true" if st.voucher_pays_packs else "false"],
     ]
 
 

@@ -409,7 +409,7 @@ def test_exclude_assumed_ranks_only_plans_of_sourced_offers() -> None:
 def test_strict_refuses_a_result_resting_on_an_assumption() -> None:
     """--strict: exit 2, no result, one error line per assumed value the JSON lists (file and field named)."""
     listed = estimate_json(STUDIO)["assumptions"]
-    assert {"offers.compute-pack-100.price", "offers.traffic-pack-10.price"} <= {a["field"] for a in listed}
+    assert {"offers.compute-pack-100.price", "offers.traffic-pack-100.price"} <= {a["field"] for a in listed}
     assert {a["file"] for a in listed} == {"bundled pricing.yaml"}
     strict = cli("estimate", STUDIO, "--format", "json", "--strict")
     assert (strict.exit_code, strict.stdout) == (2, "")
@@ -425,7 +425,7 @@ def test_strict_refuses_a_result_resting_on_an_assumption() -> None:
 
 @pytest.mark.parametrize(
     "option, typo, meant",
-    [("--only", "starter-bundel", "starter-bundle"), ("--exclude", "trafic-pack-10", "traffic-pack-10")],
+    [("--only", "starter-bundel", "starter-bundle"), ("--exclude", "trafic-pack-100", "traffic-pack-100")],
 )
 def test_compare_plans_unknown_offer(option: str, typo: str, meant: str) -> None:
     result = cli("compare-plans", NEW_USER, option, typo)

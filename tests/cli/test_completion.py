@@ -16,7 +16,8 @@ def _bash(words: str) -> list[str]:
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("artlab-cost compare-plans s.yaml --only storage", ["storage-pack-40", "storage-pack-100"]),
+        ("artlab-cost compare-plans s.yaml --only storage", ["storage-pack-40", "storage-pack-100", "storage-pack-500",
+                                                          "storage-pack-1tb"]),
         ("artlab-cost compare-plans s.yaml --exclude trial-", ["trial-compute", "trial-storage", "trial-traffic",
                                                              "trial-requests"]),
         ("artlab-cost init --dedicated ded-", ["ded-8.07", "ded-39.54"]),

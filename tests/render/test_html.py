@@ -246,12 +246,12 @@ def test_a_short_lived_balance_gets_a_time_axis_of_its_own() -> None:
     text = (
         "account: {new_user: true, student: false}\nperiod: {start: 2027-01-01, months: 36}\n"
         "usage: [{kind: shared, gpu_seconds: 100, per: day}]\n"
-        "holdings: [{offer: trial-compute, date: 2027-01-01}, {offer: traffic-pack-10, date: 2026-12-15}]\n"
+        "holdings: [{offer: trial-compute, date: 2027-01-01}, {offer: traffic-pack-100, date: 2026-12-15}]\n"
     )
     result = api.estimate(api.scenario_from_text(text, sheet), sheet)
     windows = {t.balance.offer: track_window(t, result.start, result.end) for t in tracks(result)}
     assert windows["trial-compute"] == (date(2027, 1, 1), date(2027, 2, 4))  # valid to 1 February, +3 days
-    assert windows["traffic-pack-10"] == (date(2027, 1, 1), date(2030, 1, 1))  # most of a year of three: as is
+    assert windows["traffic-pack-100"] == (date(2027, 1, 1), date(2030, 1, 1))  # most of a year of three: as is
     import re
 
     page = re.sub(r"<[^>]+>", "", html.estimate(result, View()))

@@ -87,7 +87,12 @@ def test_pricing_json_is_the_sheet_as_data() -> None:
         "assumed": {},
     }
     assert data["settings"]["deduction_order"] == ["free_trial", "pack", "voucher", "postpaid"]
-    assert set(data["settings"]["assumed"]) == {"deduction_order", "tie_break", "dedicated_increment", "partial_month"}
+    assert set(data["settings"]["assumed"]) == {  # partial_month is sourced (the OSS purchase page)
+        "deduction_order",
+        "tie_break",
+        "dedicated_increment",
+        "voucher_pays_packs",
+    }
     assert data["dedicated_range"] == {"low": "ded-8.07", "high": "ded-39.54"}
     assert {a["field"] for a in data["assumptions"]} == {a.field for a in sheet.assumptions()}
     gpu = next(m for m in data["meters"] if m["id"] == "shared_gpu")
