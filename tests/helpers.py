@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
+import inspect
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from textwrap import dedent, indent
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
+from unittest import mock
+
+from hypothesis import HealthCheck, settings
 
 from artlab_cost import api, yamlsrc
 from artlab_cost.changes import Diff
@@ -21,6 +27,17 @@ from artlab_cost.pricing import PriceSheet, parse_sheet
 from artlab_cost.scenario import Scenario
 
 T = TypeVar("T")
+
+# Hypothesis: `.ci/run` sets HYPOTHESIS_PROFILE=ci for the full counts; a developer's run takes fewer.
+CI_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+
+
+def examples(n: int) -> settings:
+    """A property test's settings: n examples under the ci profile (.ci/run), a quarter (at least 2) in dev."""
+    return settings(
+        max_examples=n if CI_PROFILE else max(2, n // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+
 
 # The test price sheet. Prices are the bundled sheet's (B3, B4, B6, B7) unless a test passes its
 # own, so expected amounts can be worked out from billing-facts.md; a test chooses the offers.
@@ -136,8 +153,11 @@ _RUNS: dict[tuple[object, ...], Run] = {}
 
 
 def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None, cwd: Path = ROOT) -> Run:
-    """Run the console script's main() with these arguments, stdin, streams and environment, as a user would."""
-    import contextlib
+    """Run the console script's main() with these arguments, stdin, streams and environment, as a user would.
+
+    The bundled sheet and the plan searches are the test run's own (`shared_work`): each is a pure function
+    of its input, so a run gets the result another run, or a test, already had for the same input.
+    """
     import sys
 
     from typer.testing import CliRunner
@@ -145,7 +165,7 @@ def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None
     from artlab_cost.cli import main
 
     code: object = 0
-    with contextlib.chdir(cwd), CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+    with contextlib.chdir(cwd), shared_work(), CliRunner().isolation(input=stdin, env=env) as (out, err, _):
         argv, sys.argv = sys.argv, ["artlab-cost", *args]
         try:
             main()
@@ -162,6 +182,18 @@ def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None
     return Run(code, stdout, stderr)
 
 
+@contextlib.contextmanager
+def shared_work() -> Iterator[None]:
+    """The library as the command line calls it, with the bundled sheet parsed once per process and each
+    distinct plan search made once per test run (`plans_of`)."""
+
+    def load_sheet(path: str | Path | None = None) -> PriceSheet:
+        return bundled_sheet() if path is None else _LOAD_SHEET(path)
+
+    with mock.patch.object(api, "load_sheet", load_sheet), mock.patch.object(api, "compare_plans", plans_of):
+        yield
+
+
 # --- the examples, loaded and computed once ---------------------------------------------------
 
 
@@ -172,9 +204,13 @@ class Example(NamedTuple):
     estimate: Estimate
 
 
+_LOAD_SHEET = api.load_sheet
+_COMPARE_PLANS = api.compare_plans
+
+
 @cache
 def bundled_sheet() -> PriceSheet:
-    return api.load_sheet()
+    return _LOAD_SHEET()
 
 
 @cache
@@ -185,10 +221,39 @@ def example(stem: str) -> Example:
     return Example(stem, path, scenario, api.estimate(scenario, sheet))
 
 
-@cache
 def comparison(stem: str) -> Comparison:
-    """An example's plans, searched once per test run: the parallel workers share them through a file."""
-    return _once_per_run(f"comparison-{stem}", lambda: api.compare_plans(example(stem).scenario, bundled_sheet()))
+    """An example's plans as `compare-plans examples/<stem>.yaml` finds them, searched once per test run."""
+    return plans_of(example(stem).scenario, bundled_sheet())
+
+
+def plans_of(scenario: Scenario, sheet: PriceSheet, **options: Any) -> Comparison:
+    """`api.compare_plans(scenario, sheet, **options)`, searched once per test run for each distinct input: the
+    tests that only render a search, or run the command line in another environment, share it, and the parallel
+    workers share it through a file. The progress callback is left out: it shows only on a terminal."""
+    options.pop("progress", None)
+    call = inspect.signature(_COMPARE_PLANS).bind(scenario, sheet, **options)
+    call.apply_defaults()
+    key = hashlib.sha256(_canonical(call.arguments).encode()).hexdigest()[:20]
+    if key not in _SEARCHES:
+        _SEARCHES[key] = _once_per_run(f"plans-{key}", lambda: _COMPARE_PLANS(scenario, sheet, **options))
+    return _SEARCHES[key]
+
+
+_SEARCHES: dict[str, Comparison] = {}
+
+
+def _canonical(value: object) -> str:
+    """The repr of a value made of tuples, dicts and sets of plain values, the same in every process: a set's
+    members sorted (their order follows string hashes, which each process seeds its own way)."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value).__name__ + "(" + ", ".join(map(_canonical, value)) + ")"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(map(_canonical, value)) + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_canonical(k)}: {_canonical(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(map(_canonical, value))) + "}"
+    return repr(value)
 
 
 def _once_per_run(key: str, make: Callable[[], T]) -> T:
