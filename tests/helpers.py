@@ -16,6 +16,7 @@ from textwrap import dedent, indent
 from typing import Any, NamedTuple, TypeVar
 from unittest import mock
 
+import typer.main
 from hypothesis import HealthCheck, settings
 
 from artlab_cost import api, yamlsrc
@@ -184,14 +185,29 @@ def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None
 
 @contextlib.contextmanager
 def shared_work() -> Iterator[None]:
-    """The library as the command line calls it, with the bundled sheet parsed once per process and each
-    distinct plan search made once per test run (`plans_of`)."""
+    """The command line as a process runs it once, run many times in one: the Click command Typer builds from
+    the app is built once per language (its help is put in the reader's language in place), the bundled sheet
+    parsed once, and each distinct plan search made once per test run (`plans_of`)."""
+    from artlab_cost.cli.lang import current
+
+    def command(app: typer.Typer) -> object:
+        key = (id(app), current())
+        if key not in _COMMANDS:
+            _COMMANDS[key] = _GET_COMMAND(app)
+        return _COMMANDS[key]
 
     def load_sheet(path: str | Path | None = None) -> PriceSheet:
         return bundled_sheet() if path is None else _LOAD_SHEET(path)
 
-    with mock.patch.object(api, "load_sheet", load_sheet), mock.patch.object(api, "compare_plans", plans_of):
+    with (
+        mock.patch.object(typer.main, "get_command", command),
+        mock.patch.object(api, "load_sheet", load_sheet),
+        mock.patch.object(api, "compare_plans", plans_of),
+    ):
         yield
+
+
+_COMMANDS: dict[tuple[int, str], object] = {}
 
 
 # --- the examples, loaded and computed once ---------------------------------------------------
@@ -206,6 +222,7 @@ class Example(NamedTuple):
 
 _LOAD_SHEET = api.load_sheet
 _COMPARE_PLANS = api.compare_plans
+_GET_COMMAND = typer.main.get_command
 
 
 @cache

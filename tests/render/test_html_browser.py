@@ -23,6 +23,7 @@ from artlab_cost.i18n import money
 from artlab_cost.render import View, html
 from artlab_cost.render.charts import tracks
 
+pytestmark = pytest.mark.xdist_group("browser")  # one worker's browser opens every report (--dist loadgroup)
 REQUIRED = os.environ.get("ARTLAB_COST_BROWSER_TESTS") == "required"
 ASKED = os.environ.get("ARTLAB_COST_ARTIFACTS")
 ARTIFACTS = ROOT / ASKED / "browser" if ASKED else None  # relative to the repository root, as .ci/run names it
