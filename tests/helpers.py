@@ -137,9 +137,10 @@ def cli(*args: str | Path, env: dict[str, str | None] | None = None, stdin: str 
 
     An exception that escaped the CLI (a traceback for a user) fails the test.
     """
-    key = (tuple(str(a) for a in args), tuple(sorted((env or {}).items())), stdin)
+    full = {**BASE_ENV, **(env or {})}  # the environment as the run sees it: runs alike in it are one run
+    key = (tuple(str(a) for a in args), tuple(sorted(full.items())), stdin)
     if key not in _RUNS:
-        _RUNS[key] = _invoke(key[0], {**BASE_ENV, **(env or {})}, stdin)
+        _RUNS[key] = _invoke(key[0], full, stdin)
     return _RUNS[key]
 
 
