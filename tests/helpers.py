@@ -263,14 +263,13 @@ _SEARCHES: dict[str, Comparison] = {}
 def _canonical(value: object) -> str:
     """The repr of a value made of tuples, dicts and sets of plain values, the same in every process: a set's
     members sorted (their order follows string hashes, which each process seeds its own way)."""
-    if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return type(value).__name__ + "(" + ", ".join(map(_canonical, value)) + ")"
+    kind = type(value).__name__  # named, so that equal members of different kinds (Chain, And) differ
     if isinstance(value, (tuple, list)):
-        return "(" + ", ".join(map(_canonical, value)) + ")"
+        return kind + "(" + ", ".join(map(_canonical, value)) + ")"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_canonical(k)}: {_canonical(v)}" for k, v in value.items()) + "}"
+        return kind + "{" + ", ".join(f"{_canonical(k)}: {_canonical(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (set, frozenset)):
-        return "{" + ", ".join(sorted(map(_canonical, value))) + "}"
+        return kind + "{" + ", ".join(sorted(map(_canonical, value))) + "}"
     return repr(value)
 
 
