@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
+import inspect
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from textwrap import dedent, indent
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
+from unittest import mock
 
+import typer.main
 from hypothesis import HealthCheck, settings
 
 from artlab_cost import api, yamlsrc
@@ -22,6 +27,9 @@ from artlab_cost.plans import Comparison
 from artlab_cost.pricing import PriceSheet, parse_sheet
 from artlab_cost.scenario import Scenario
 
+T = TypeVar("T")
+
+# Hypothesis: `.ci/run` sets HYPOTHESIS_PROFILE=ci for the full counts; a developer's run takes fewer.
 CI_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
 
 
@@ -31,8 +39,6 @@ def examples(n: int) -> settings:
         max_examples=n if CI_PROFILE else max(2, n // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
 
-
-T = TypeVar("T")
 
 # The test price sheet. Prices are the bundled sheet's (B3, B4, B6, B7) unless a test passes its
 # own, so expected amounts can be worked out from billing-facts.md; a test chooses the offers.
@@ -131,9 +137,10 @@ def cli(*args: str | Path, env: dict[str, str | None] | None = None, stdin: str 
 
     An exception that escaped the CLI (a traceback for a user) fails the test.
     """
-    key = (tuple(str(a) for a in args), tuple(sorted((env or {}).items())), stdin)
+    full = {**BASE_ENV, **(env or {})}  # the environment as the run sees it: runs alike in it are one run
+    key = (tuple(str(a) for a in args), tuple(sorted(full.items())), stdin)
     if key not in _RUNS:
-        _RUNS[key] = _invoke(key[0], {**BASE_ENV, **(env or {})}, stdin)
+        _RUNS[key] = _invoke(key[0], full, stdin)
     return _RUNS[key]
 
 
@@ -148,8 +155,11 @@ _RUNS: dict[tuple[object, ...], Run] = {}
 
 
 def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None, cwd: Path = ROOT) -> Run:
-    """Run the console script's main() with these arguments, stdin, streams and environment, as a user would."""
-    import contextlib
+    """Run the console script's main() with these arguments, stdin, streams and environment, as a user would.
+
+    The bundled sheet and the plan searches are the test run's own (`shared_work`): each is a pure function
+    of its input, so a run gets the result another run, or a test, already had for the same input.
+    """
     import sys
 
     from typer.testing import CliRunner
@@ -157,7 +167,7 @@ def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None
     from artlab_cost.cli import main
 
     code: object = 0
-    with contextlib.chdir(cwd), CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+    with contextlib.chdir(cwd), shared_work(), CliRunner().isolation(input=stdin, env=env) as (out, err, _):
         argv, sys.argv = sys.argv, ["artlab-cost", *args]
         try:
             main()
@@ -174,6 +184,34 @@ def _invoke(args: tuple[str, ...], env: dict[str, str | None], stdin: str | None
     return Run(code, stdout, stderr)
 
 
+@contextlib.contextmanager
+def shared_work() -> Iterator[None]:
+    """The command line as a process runs it once, run many times in one: the Click command Typer builds from
+    the app is built once per language (its help is put in the reader's language in place), the bundled sheet
+    parsed once, and each distinct plan search made once per test run (`plans_of`)."""
+    from artlab_cost.cli.lang import current
+
+    def command(app: typer.Typer) -> object:
+        # main() registers only the command a run names (cli/app.py): the commands registered are part of the key
+        key = (id(app), current(), tuple(id(info) for info in app.registered_commands))
+        if key not in _COMMANDS:
+            _COMMANDS[key] = _GET_COMMAND(app)
+        return _COMMANDS[key]
+
+    def load_sheet(path: str | Path | None = None) -> PriceSheet:
+        return bundled_sheet() if path is None else _LOAD_SHEET(path)
+
+    with (
+        mock.patch.object(typer.main, "get_command", command),
+        mock.patch.object(api, "load_sheet", load_sheet),
+        mock.patch.object(api, "compare_plans", plans_of),
+    ):
+        yield
+
+
+_COMMANDS: dict[tuple[int, str, tuple[int, ...]], object] = {}
+
+
 # --- the examples, loaded and computed once ---------------------------------------------------
 
 
@@ -184,9 +222,14 @@ class Example(NamedTuple):
     estimate: Estimate
 
 
+_LOAD_SHEET = api.load_sheet
+_COMPARE_PLANS = api.compare_plans
+_GET_COMMAND = typer.main.get_command
+
+
 @cache
 def bundled_sheet() -> PriceSheet:
-    return api.load_sheet()
+    return _LOAD_SHEET()
 
 
 @cache
@@ -197,10 +240,38 @@ def example(stem: str) -> Example:
     return Example(stem, path, scenario, api.estimate(scenario, sheet))
 
 
-@cache
 def comparison(stem: str) -> Comparison:
-    """An example's plans, searched once per test run: the parallel workers share them through a file."""
-    return _once_per_run(f"comparison-{stem}", lambda: api.compare_plans(example(stem).scenario, bundled_sheet()))
+    """An example's plans as `compare-plans examples/<stem>.yaml` finds them, searched once per test run."""
+    return plans_of(example(stem).scenario, bundled_sheet())
+
+
+def plans_of(scenario: Scenario, sheet: PriceSheet, **options: Any) -> Comparison:
+    """`api.compare_plans(scenario, sheet, **options)`, searched once per test run for each distinct input: the
+    tests that only render a search, or run the command line in another environment, share it, and the parallel
+    workers share it through a file. The progress callback is left out: it shows only on a terminal."""
+    options.pop("progress", None)
+    call = inspect.signature(_COMPARE_PLANS).bind(scenario, sheet, **options)
+    call.apply_defaults()
+    key = hashlib.sha256(_canonical(call.arguments).encode()).hexdigest()[:20]
+    if key not in _SEARCHES:
+        _SEARCHES[key] = _once_per_run(f"plans-{key}", lambda: _COMPARE_PLANS(scenario, sheet, **options))
+    return _SEARCHES[key]
+
+
+_SEARCHES: dict[str, Comparison] = {}
+
+
+def _canonical(value: object) -> str:
+    """The repr of a value made of tuples, dicts and sets of plain values, the same in every process: a set's
+    members sorted (their order follows string hashes, which each process seeds its own way)."""
+    kind = type(value).__name__  # named, so that equal members of different kinds (Chain, And) differ
+    if isinstance(value, (tuple, list)):
+        return kind + "(" + ", ".join(map(_canonical, value)) + ")"
+    if isinstance(value, dict):
+        return kind + "{" + ", ".join(f"{_canonical(k)}: {_canonical(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (set, frozenset)):
+        return kind + "{" + ", ".join(sorted(map(_canonical, value))) + "}"
+    return repr(value)
 
 
 def _once_per_run(key: str, make: Callable[[], T]) -> T:

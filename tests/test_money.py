@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 from helpers import examples
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from artlab_cost.money import ZERO, Q, is_finite_decimal, q, round_to, to_decimal
@@ -20,7 +20,7 @@ OPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.floo
 CMPS = [operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne]
 
 
-@settings(max_examples=150)
+@examples(150)
 @given(rationals, rationals | ints, st.sampled_from(OPS + CMPS), st.booleans())
 def test_q_agrees_with_fraction(a: Fraction, b: Fraction | int, op: object, swap: bool) -> None:
     """Every operation on Q gives exactly what Fraction gives, in lowest terms, and stays a Q with Q or int."""
@@ -41,6 +41,7 @@ def test_q_agrees_with_fraction(a: Fraction, b: Fraction | int, op: object, swap
         assert hash(got) == hash(want)
 
 
+@examples(100)
 @given(rationals)
 def test_q_mixes_with_other_numbers_as_a_fraction(a: Fraction) -> None:
     qa = q(a)

@@ -27,6 +27,8 @@ def test_setup_commands_name_files_that_exist() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "'.[test]'" in ci and "python -m pytest" in ci
+    # and in full: every property test's whole count, and the browser test's screenshots (README, Development)
+    assert "HYPOTHESIS_PROFILE=ci" in ci and "ARTLAB_COST_ARTIFACTS=test-artifacts" in ci
 
 
 def test_the_readme_scenario_is_valid_and_estimates() -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import expect_one
+from helpers import examples, expect_one
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -166,6 +166,7 @@ def test_months_are_calendar_months_clamped(tmp_path: Path, start: date, months:
     assert s.end == end
 
 
+@examples(100)
 @given(start=st.dates(date(2000, 1, 1), date(2189, 12, 31)), days=st.integers(0, 3000))
 def test_any_inclusive_end_ends_the_next_day(start: date, days: int) -> None:
     end = start + timedelta(days=days)
@@ -174,6 +175,7 @@ def test_any_inclusive_end_ends_the_next_day(start: date, days: int) -> None:
     assert (s.start, s.end) == (start, end + timedelta(days=1))
 
 
+@examples(100)
 @given(start=st.dates(date(2000, 1, 1), date(2189, 12, 31)), months=st.integers(1, 120))
 def test_months_end_where_add_months_says(start: date, months: int) -> None:
     src = yamlsrc.parse(ACCOUNT + f"period: {{start: {start}, months: {months}}}\n", "s.yaml")

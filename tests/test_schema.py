@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from helpers import expect_one
+from helpers import examples, expect_one
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,6 +79,7 @@ def test_num_reads_the_exact_decimal_of_the_text(text: str, expected: Decimal) -
     assert value == expected
 
 
+@examples(100)
 @given(st.decimals(min_value=-(10**12), max_value=10**12, places=8, allow_nan=False, allow_infinity=False))
 def test_num_reads_any_plain_decimal_exactly(number: Decimal) -> None:
     text = format(number, "f")

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import sysconfig
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +126,9 @@ def test_command_help_example_runs(name: str) -> None:
 
 
 def test_no_arguments_prints_the_help_on_stderr_and_exits_2() -> None:
-    run = subprocess.run([sys.executable, "-m", "artlab_cost"], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert run.returncode == 2 and run.stdout == ""
-    assert "Usage: " in run.stderr and "estimate" in run.stderr and "Traceback" not in run.stderr
+    result = cli()
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Usage: " in result.stderr and "estimate" in result.stderr
 
 
 def test_a_usage_error_is_one_line() -> None:
@@ -501,7 +502,9 @@ def test_validate_with_two_sheets_or_a_broken_one_says_so(tmp_path: Path) -> Non
     assert f"error: scenarios not checked: the price sheet {broken} has errors" in result.errors
 
 
+@cache
 def _schema(kind: str) -> dict[str, Any]:
+    """What `artlab-cost schema --kind KIND` prints, checked once as a JSON Schema (the tests only read it)."""
     result = cli("schema", "--kind", kind)
     assert (result.exit_code, result.stderr) == (0, "")
     schema = json.loads(result.stdout)
@@ -597,7 +600,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_on_a_terminal_colour_and_the_notes_under_the_table() -> None:
+def test_python_dash_m_on_a_terminal_colour_and_the_notes_under_the_table() -> None:
     code, out, err = _run_on_a_terminal(["estimate", STUDENT], _clean_env())
     assert code == 0
     assert ANSI in out  # colour on a terminal
@@ -621,21 +624,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
     assert out.color(Path(output) if output else None) is expected
 
 
-# --- the program as installed --------------------------------------------------------------
-
-
-def test_python_dash_m() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "artlab_cost", "estimate", STUDENT, "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=_clean_env(),
-        cwd=ROOT,
-        timeout=60,
-    )
-    assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout)["kind"] == "estimate"
-    assert all(line.startswith("note: ") for line in run.stderr.splitlines())
+# --- the program as installed (`python -m` above, on a terminal) ------------------------------
 
 
 def test_console_script_finds_the_bundled_price_sheet_from_elsewhere(tmp_path: Path) -> None:
@@ -656,7 +645,8 @@ def test_console_script_finds_the_bundled_price_sheet_from_elsewhere(tmp_path: P
     )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
-    assert data["price_sheet"]["version"] == "2026.11"
+    assert data["kind"] == "estimate" and data["price_sheet"]["version"] == "2026.11"
+    assert all(line.startswith("note: ") for line in run.stderr.splitlines())  # off a terminal, notes on stderr
     assert any("bundled pricing.yaml" in n for n in data["notes"])
     assert list(work.iterdir()) == []
 

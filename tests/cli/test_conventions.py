@@ -138,9 +138,30 @@ def test_a_bad_choice_says_what_is_allowed_plainly() -> None:
     assert "Value error" not in error and "'weekly' is not one of 'month', 'day', 'meter', 'total'" in error
 
 
-def test_shell_completion_script() -> None:
-    result = cli("--show-completion", "bash")
-    assert result.exit_code == 0 and "complete" in result.stdout and "artlab-cost" in result.stdout
+@pytest.mark.parametrize(
+    ("shell", "hook"),
+    [
+        ("bash", "complete -o default -F _artlab_cost_completion artlab-cost"),
+        ("zsh", "compdef _artlab_cost_completion artlab-cost"),
+        ("fish", "complete --command artlab-cost"),
+    ],
+)
+def test_shell_completion_script(monkeypatch: pytest.MonkeyPatch, shell: str, hook: str) -> None:
+    """`--show-completion` prints the script of the shell it is run from, which Typer finds among the parent
+    processes (shellingham), so the test says which: a CI job may start pytest from no shell at all, and then
+    Typer answers "Shell  not supported.". `--show-completion` takes no shell name; a word after it is not one."""
+    import shellingham
+
+    monkeypatch.setattr(shellingham, "detect_shell", lambda *_args, **_kw: (shell, f"/bin/{shell}"))
+    result = cli_uncached("--show-completion")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert hook in result.stdout and f"_ARTLAB_COST_COMPLETE=complete_{shell}" in result.stdout
+
+
+def test_the_completion_script_completes_a_command() -> None:
+    """What the bash script asks the program (COMP_WORDS, COMP_CWORD and _ARTLAB_COST_COMPLETE) it answers."""
+    env = {"_ARTLAB_COST_COMPLETE": "complete_bash", "COMP_WORDS": "artlab-cost comp", "COMP_CWORD": "1"}
+    assert cli(env=env) == (0, "compare-plans\n", "")
 
 
 @pytest.mark.parametrize("columns", [40, 60, 80, 200])

@@ -16,7 +16,8 @@ from textwrap import dedent
 
 import helpers
 import pytest
-from hypothesis import HealthCheck, given, settings
+from helpers import examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from artlab_cost import yamlsrc
@@ -1000,7 +1001,7 @@ def test_conservation_on_a_mixed_scenario(merge: bool) -> None:
     assert other.bills == r.bills
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(40)
 @given(
     seconds=st.lists(st.decimals(min_value=0, max_value=500, places=3), min_size=1, max_size=4),
     packs=st.lists(

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from helpers import make_sheet
-from hypothesis import HealthCheck, given, settings
+from helpers import examples, make_sheet
+from hypothesis import given
 from hypothesis import strategies as st
 
 from artlab_cost.calendar import add_months
@@ -128,9 +128,6 @@ def daily_view(result: Estimate) -> Estimate:
     return result._replace(charges=tuple(daily(result.charges)))
 
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
 def totals_key(result: Estimate) -> tuple[object, ...]:
     t = result.totals
     return (t.list_price, tuple(sorted(t.absorbed.items())), t.postpaid_exact, t.postpaid_due, t.upfront)
@@ -219,7 +216,7 @@ def later_stages_only_after_earlier_ones_run_out(result: Estimate) -> None:
             assert left[a.entitlement] >= 0
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(60)
 @given(scenarios())
 def test_the_waterfall_rules_hold(scenario: Scenario) -> None:
     """The rules above, each checked on the same random scenarios (one simulation each, so hundreds run quickly)."""
@@ -231,7 +228,7 @@ def test_the_waterfall_rules_hold(scenario: Scenario) -> None:
     later_stages_only_after_earlier_ones_run_out(days)
 
 
-@FAST
+@examples(60)
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_listing_order_does_not_matter(scenario: Scenario, rnd: random.Random) -> None:
     """B13 with the acquired_then_offer tie-break: shuffling usage entries and holdings changes nothing."""
@@ -249,7 +246,7 @@ def test_listing_order_does_not_matter(scenario: Scenario, rnd: random.Random) -
     assert summary(a) == summary(b)
 
 
-@FAST
+@examples(60)
 @given(scenarios(), st.integers(1, 150), st.booleans())
 def test_one_run_equals_two_runs_with_the_state_carried(scenario: Scenario, cut_days: int, prorated: bool) -> None:
     """One period in one run gives the same money as the same period in two consecutive runs (a monthly quota's
@@ -271,13 +268,13 @@ def test_one_run_equals_two_runs_with_the_state_carried(scenario: Scenario, cut_
     assert dict(whole.state.left) == dict(second.state.left)
 
 
-@FAST
+@examples(60)
 @given(scenarios())
 def test_same_input_same_output(scenario: Scenario) -> None:
     assert simulate(scenario, SHEET) == simulate(scenario, SHEET)
 
 
-@FAST
+@examples(60)
 @given(scenarios(), st.sampled_from(OFFERS), st.integers(0, 120))
 def test_adding_an_entitlement_never_raises_postpaid(scenario: Scenario, offer: str, offset: int) -> None:
     """The waterfall is monotone: one more trial, pack or voucher only lowers postpaid (compare-plans relies on it)."""

@@ -14,8 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from helpers import make_sheet
-from hypothesis import HealthCheck, given, settings
+from helpers import examples, make_sheet
+from hypothesis import given
 from hypothesis import strategies as st
 from reference import reference
 
@@ -256,10 +256,7 @@ def cases(draw: st.DrawFn) -> tuple[Scenario, PriceSheet]:
     return Scenario("random", True, True, start, end, usage, tuple(holdings), "random"), sheet
 
 
-RANDOM = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@RANDOM
+@examples(150)
 @given(cases())
 def test_exact_on_random_sheets(case: tuple[Scenario, PriceSheet]) -> None:
     """On random sheets (every charge_places from 0 to 18 or none, every rounding mode, packs of every unit):

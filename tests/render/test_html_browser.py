@@ -3,8 +3,9 @@
 Chromium (Debian's package) driven headless by Playwright, which uses that browser and downloads
 none. `.ci/run` installs both and sets ARTLAB_COST_BROWSER_TESTS=required, so in CI a missing
 browser fails these tests; on a developer's machine without one they are skipped, saying why.
-Screenshots at 1280 and 390 pixels wide are saved under test-artifacts/browser/ (or
-$ARTLAB_COST_ARTIFACTS) to look at.
+When $ARTLAB_COST_ARTIFACTS names a folder (`.ci/run` names test-artifacts/), screenshots at 1280
+and 390 pixels wide are saved under its browser/ to look at; without it none are taken, which is
+most of this test's time.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from artlab_cost.i18n import money
 from artlab_cost.render import View, html
 from artlab_cost.render.charts import tracks
 
+pytestmark = pytest.mark.xdist_group("browser")  # one worker's browser opens every report (--dist loadgroup)
 REQUIRED = os.environ.get("ARTLAB_COST_BROWSER_TESTS") == "required"
-ARTIFACTS = Path(os.environ.get("ARTLAB_COST_ARTIFACTS") or ROOT / "test-artifacts") / "browser"
+ASKED = os.environ.get("ARTLAB_COST_ARTIFACTS")
+ARTIFACTS = ROOT / ASKED / "browser" if ASKED else None  # relative to the repository root, as .ci/run names it
 WIDTHS = (1280, 390)
 # What Chromium needs to start headless in a container and open nothing of its own on the network.
 FLAGS = [
@@ -65,8 +68,9 @@ class Tab:
         page.on("request", lambda r: self.requests.append(r.url))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tab() -> Iterator[Tab]:
+    """One Chromium and one page for the session: a report's test loads its page in it."""
     executable = _chromium()
     if executable is None:
         _missing("chromium is not installed (Debian: apt-get install chromium)")
@@ -78,6 +82,15 @@ def tab() -> Iterator[Tab]:
         chromium = driver.chromium.launch(executable_path=executable, args=FLAGS)
         yield Tab(chromium.new_page(viewport={"width": WIDTHS[0], "height": 900}))
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the reports are written to be opened: beside their screenshots when those are asked for."""
+    if ARTIFACTS is None:
+        return tmp_path_factory.mktemp("browser")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
 
 
 class Report:
@@ -137,18 +150,25 @@ TRACKS = """() => [...document.querySelectorAll('figure.track svg')].map(s => ({
 }))"""
 
 
-def _check(tab: Tab, name: str, report: Report, shots: bool) -> None:
-    """One report at each width: one chart drawing shown, every bar, line and track drawn, the summary's cash,
-    nothing wider than the screen; no console error and no request but the page itself."""
-    page_file = ARTIFACTS / f"{name}.html"
+def _open(tab: Tab, folder: Path, name: str, report: Report) -> str:
+    """The report written to a file and opened from it, on a screen as wide as a desktop's; its URL."""
+    page_file = folder / f"{name}.html"
     page_file.write_text(report.text, encoding="utf-8")
     url = page_file.resolve().as_uri()
-    kind = "rows" if name.startswith("plans") else "columns"
-    page = tab.page
     tab.problems.clear()
     tab.requests.clear()
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-    page.goto(url)
+    tab.page.emulate_media(media="screen")
+    tab.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    tab.page.goto(url)
+    return url
+
+
+def _check(tab: Tab, folder: Path, name: str, report: Report) -> None:
+    """One report at each width: one chart drawing shown, every bar, line and track drawn, the summary's cash,
+    nothing wider than the screen; no console error and no request but the page itself."""
+    url = _open(tab, folder, name, report)
+    kind = "rows" if name.startswith("plans") else "columns"
+    page = tab.page
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         variant = "wide" if width > 600 else "narrow"  # the page's breakpoint
@@ -163,7 +183,8 @@ def _check(tab: Tab, name: str, report: Report, shots: bool) -> None:
             assert page.inner_text("tr.key td.n") == report.cash
         # On a phone nothing is wider than the screen: wide tables scroll inside their own box.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.jpeg"), full_page=shots, quality=75)
+        if ARTIFACTS is not None:
+            page.screenshot(path=str(folder / f"{name}-{width}.jpeg"), full_page=name in WHOLE, quality=75)
     assert tab.problems == [], tab.problems
     assert tab.requests == [url], tab.requests  # the page itself, and nothing else
 
@@ -173,17 +194,15 @@ WHOLE = {"estimate-studio-dedicated-comfyui", "estimate-student-trial-zh", "plan
          "diff-new-user-starter"}  # fmt: skip
 
 
-def test_every_report_opens_offline_with_every_chart_drawn(tab: Tab) -> None:
-    """Every report in one browser (one test, so a parallel run starts Chromium once); each failure named."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    failures = []
-    for name, make in REPORTS.items():
-        try:
-            _check(tab, name, make(), name in WHOLE)
-        except AssertionError as error:
-            failures.append(f"{name}: {error}")
-    assert failures == []
-    page = tab.page  # printed: the wide drawing, whatever the window
+@pytest.mark.parametrize("name", REPORTS)
+def test_the_report_opens_offline_with_every_chart_drawn(tab: Tab, pages: Path, name: str) -> None:
+    _check(tab, pages, name, REPORTS[name]())
+
+
+def test_printed_the_report_draws_the_wide_chart(tab: Tab, pages: Path) -> None:
+    """On paper the wide drawing, whatever the window's width."""
+    _open(tab, pages, "diff-new-user-starter-printed", _diff())
+    page = tab.page
     page.set_viewport_size({"width": 390, "height": 900})
     page.emulate_media(media="print")
     assert page.is_visible("svg.wide") and not page.is_visible("svg.narrow")
