@@ -143,7 +143,11 @@ def compare_plans(
     ] = 10,
     exclude_assumed: Annotated[
         bool,
-        typer.Option("--exclude-assumed", help="Leave out offers whose price or size the price sheet marks assumed."),
+        typer.Option(
+            "--exclude-assumed",
+            help="Leave out offers whose price or size the price sheet marks assumed (not those whose other terms "
+            "are: coverage, validity, limit, eligibility).",
+        ),
     ] = False,
     time_limit: Annotated[
         float,
@@ -158,7 +162,9 @@ def compare_plans(
     require_proven: Annotated[
         bool,
         typer.Option(
-            "--require-proven", help="Exit 4 when the ranking is not proven (the output is written all the same)."
+            "--require-proven",
+            help="Exit 4 when the first plan is not proven cheapest (the output is written all the same; later "
+            "ranks not proven are marked ?).",
         ),
     ] = False,
     budget: BudgetOpt = None,
@@ -191,14 +197,14 @@ def compare_plans(
                 progress=progress,
             )
         if strict:
-            refuse_assumed(comparison.assumptions)
+            refuse_assumed(comparison.listed_assumptions)
         check = api.check_budget(comparison, limit, on) if limit is not None else None
         view = _view(format, output, quiet, budget=check, scenario_path=str(scenario))
         verdict = tr(view.lang, "budget.best-plan", verdict=check.verdict()) if check is not None else None
         text = renderer(format).plans(comparison, view)
         exceeded = bool(check and check.exceeded)
         code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
-        return EXIT_UNPROVEN if require_proven and not comparison.proven else code
+        return EXIT_UNPROVEN if require_proven and not comparison.first_proven else code
 
     guard(run)
 
