@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from helpers import make_sheet
 from plan_cases import SHEET, START, scenario, shared, traffic
 
 from artlab_cost.engine import costs, price_usage, simulate
@@ -223,3 +224,30 @@ def test_only_an_offer_that_does_not_pay_shows_the_best_plan_with_it(
 def test_only_offers_that_pay_leave_no_with_row() -> None:
     c = compare(scenario([traffic("8.333333")], months=3), SHEET, only=["traffic-10"])
     assert c.plans[0].actions == (Action("traffic-10", START, 2),) and c.with_only == ()
+
+
+def test_a_fifty_offer_sheet_stopped_at_once_proves_a_free_first_plan() -> None:
+    """A new user's 1,000 GPU-s (10.00 yuan, B3 at 0.01 here) in one month, all taken by the 30-yuan trial (B8),
+    on a sheet of 50 offers, 49 of them compute packs that could each take part: with no time at all the search
+    stops before any round, its bound is 0.00, and the plan found costs 0.00, so it is proven cheapest."""
+    packs = "".join(
+        f"  compute-{n}:\n    {{name: compute {n}, stage: pack, price: {n - 1}, validity_months: 12, limit: stackable,"
+        f" grants: [{{amount: {n}, covers: [compute]}}], source: test}}\n"
+        for n in range(2, 51)
+    )
+    trial = (
+        "  trial:\n    {name: trial, stage: free_trial, price: 0, validity_months: 1, eligible: [new_user],"
+        " limit: once_per_user, grants: [{amount: 30, covers: [compute]}], source: B8}\n"
+    )
+    sheet = make_sheet(
+        trial + packs,
+        shared_gpu="{price: 0.01, source: test}",
+        dedicated="{specs: {small: {price: 10, source: test}}, source: test}",
+        storage="{price: 0.30, days_per_month: 30, source: test}",
+    )
+    assert len(sheet.offers) == 50
+    c = compare(scenario([shared(1_000)], months=1, new_user=True), sheet, limits=Limits(0.0, None))
+    assert c.stopped == "time-limit" and not c.proven
+    assert c.plans[0].actions == (Action("trial", START),) and c.plans[0].costs.cash == 0 == c.lower_bound
+    assert c.first_proven and c.ranks_proven[0]
+    assert recommendation(c).startswith("Proven cheapest (the later ranks are not proven): claim trial: 0.00 yuan")
