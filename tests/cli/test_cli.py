@@ -443,6 +443,8 @@ def test_only_a_pack_that_does_not_pay_shows_the_best_plan_with_it() -> None:
     """traffic-pack-100 (360 yuan) is not searched for the new user (it cannot pay for itself): with --only it is
     still shown, bought on the first day, with what it costs more than the scenario as written."""
     data = plans_json(NEW_USER, "--only", "traffic-pack-100")
+    schema = json.loads((ROOT / "docs" / "schema" / "plans.schema.json").read_text(encoding="utf-8"))
+    assert [e.message for e in Draft202012Validator(schema).iter_errors(data)] == []
     assert [p["actions"] for p in data["plans"]] == [[]]
     (row,) = data["with_only"]
     assert row["offer"] == "traffic-pack-100"
