@@ -86,14 +86,22 @@ def recommendation(comparison: Comparison, lang: str = "en") -> str:
         _headline_code(comparison),
         plan=what,
         cash=Yuan(best.costs.cash),
-        saving=Yuan(comparison.saving(best)),
+        versus=_versus_text(comparison, lang),
         postpaid=_postpaid_text(comparison, lang),
         lower=Yuan(comparison.lower_bound),
-        reference=Yuan(comparison.baseline.costs.cash),
     )
     if comparison.assumed_plan(best):
         text += tr(lang, "plans.headline-assumed")
     return text + with_only_text(comparison, lang)
+
+
+def _versus_text(comparison: Comparison, lang: str) -> str:
+    """What the first plan saves against the scenario as written, unless it is the scenario as written."""
+    best = comparison.plans[0]
+    if best.actions == comparison.baseline.actions:
+        return ""
+    reference = Yuan(comparison.baseline.costs.cash)
+    return tr(lang, "plans.headline-versus", saving=Yuan(comparison.saving(best)), reference=reference)
 
 
 def _postpaid_text(comparison: Comparison, lang: str) -> str:
