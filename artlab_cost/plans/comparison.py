@@ -324,8 +324,9 @@ def _with_only(
 ) -> tuple[tuple[str, Plan], ...]:
     """For each --only offer that no ranked plan buys: the cheapest plan the search priced that buys it (a plan
     not listed because it only adds to a cheaper one), else one pack of it, on the first day with billed usage of
-    what it covers, added to the first plan (an offer not searched since it cannot pay for itself, docs/plans.md).
-    An offer with no billed usage to cover, or one the scenario holds already, has no such plan."""
+    what it covers, with the first plan's free claims (an offer not searched since it cannot pay for itself,
+    docs/plans.md, or one whose set the bound closed below --top). An offer with no billed usage to cover, or
+    one the scenario holds already, has no such plan."""
     out: list[tuple[str, Plan]] = []
     scenario, sheet = search.scenario, search.sheet
     candidates = {o.id for o in candidate_offers(scenario, sheet, search.priced, only, left_out)[0]}
@@ -335,7 +336,8 @@ def _with_only(
         priced = [Plan(k, c) for k, c in search.memo.items() if any(a.offer == offer for a in k)]
         if not priced:
             day = space.first_use(sheet.offers[offer], scenario.start)
-            actions = (*ranked[0].actions, Action(offer, day)) if day is not None else ()
+            claims = [a for a in ranked[0].actions if sheet.offers[a.offer].price == 0]
+            actions = (*claims, Action(offer, day)) if day is not None else ()
             if day is None or overlaps(scenario.holdings + as_holdings(scenario, actions), sheet):
                 continue  # B16: a pack of a group the plan holds already
             try:

@@ -59,7 +59,7 @@ def rank_label(rank: str, plan: Plan, comparison: Comparison) -> str:
 
 
 def rank_text(rank: str, plan: Plan, comparison: Comparison, lang: str) -> str:
-    """A rank as people read it: 1, 2? (not proven in its place), or the reference plan in words."""
+    """A rank as people read it: 1, 2? (not proven in its place), the reference plan or a `with` row in words."""
     if rank == "with":
         return tr(lang, "plans.with-only")
     return tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, plan, comparison)
@@ -120,11 +120,15 @@ def _headline_code(comparison: Comparison) -> str:
 
 
 def with_only_text(comparison: Comparison, lang: str) -> str:
-    """For each --only offer no listed plan buys (it does not pay): the best plan with it, against the reference."""
+    """For each --only offer no listed plan buys: a plan with it, against the reference (an offer that pays but
+    ranks below --top says what it saves; one that does not pay, what the best plan with it costs more)."""
     out = ""
     for offer, plan in comparison.with_only:
-        more = plan.costs.cash - comparison.baseline.costs.cash
-        out += tr(lang, "plans.headline-only", offer=offer, cash=Yuan(plan.costs.cash), more=Yuan(more))
+        saving = comparison.saving(plan)
+        if saving > 0:
+            out += tr(lang, "plans.headline-only-pays", offer=offer, cash=Yuan(plan.costs.cash), saving=Yuan(saving))
+        else:
+            out += tr(lang, "plans.headline-only", offer=offer, cash=Yuan(plan.costs.cash), more=Yuan(-saving))
     return out
 
 

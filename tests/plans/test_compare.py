@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from artlab_cost.plans.comparison import setup
 from artlab_cost.plans.search import SetResult, Status
 from artlab_cost.plans.space import as_holdings
 from artlab_cost.render.plan_rows import plan_rows, recommendation
-from artlab_cost.scenario import Holding
+from artlab_cost.scenario import Holding, StorageUsage
 
 
 def test_light_user_buys_nothing() -> None:
@@ -251,3 +252,20 @@ def test_a_fifty_offer_sheet_stopped_at_once_proves_a_free_first_plan() -> None:
     assert c.plans[0].actions == (Action("trial", START),) and c.plans[0].costs.cash == 0 == c.lower_bound
     assert c.first_proven and c.ranks_proven[0]
     assert recommendation(c).startswith("Proven cheapest (the later ranks are not proven): claim trial: 0.00 yuan")
+
+
+def test_only_an_offer_that_pays_but_ranks_below_top_is_shown_with_its_saving() -> None:
+    """40 GB stored for March and April at 0.30 per GB-month of 30 days (B6 here): 12.40 + 12.00 = 24.40 as
+    written. storage-l (60 GB, 8.00) covers it all: 8.00. storage-s (30 GB, 5.00) leaves 10 GB, 3.10 + 3.00:
+    11.10, 13.30 less than as written; one storage pack at a time (B16), so with --top 1 it is in no ranked plan."""
+    s = scenario([StorageUsage("st", START, date(2100, 1, 1), Decimal(40))], months=2)
+    c = compare(s, SHEET, only=["storage-s", "storage-l"], top=1)
+    assert [p.actions for p in c.plans] == [(Action("storage-l", START),)]
+    assert c.plans[0].costs.cash == Decimal("8.00") and c.baseline.costs.cash == Decimal("24.40")
+    assert [(o, p.actions, p.costs.cash) for o, p in c.with_only] == [
+        ("storage-s", (Action("storage-s", START),), Decimal("11.10"))
+    ]
+    assert recommendation(c).endswith(
+        "storage-s is in no plan ranked: one with it costs 11.10 yuan out of pocket, 13.30 less than the scenario "
+        "as written (a larger --top ranks it)."
+    )
