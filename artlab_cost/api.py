@@ -102,9 +102,9 @@ def compare_plans(
     `only` and `exclude` limit the offers a plan may add (an offer in both is a `UsageError`),
     `exclude_assumed` leaves out offers whose price or size the sheet marks assumed, `max_upfront` caps
     what a plan's purchases cost, `top` is how many sets to rank. The search stops after `time_limit`
-    seconds (None: when it is done) and then says what it has not proven (`Comparison.proven`,
-    `lower_bound`); `progress` is called now and then with where it stands. Importing HiGHS, the solver
-    of its bounds, happens here.
+    seconds (None: when it is done) and then says what it has not proven (`Comparison.proven` for the
+    ranking, `first_proven` for the first plan, `lower_bound`); `progress` is called now and then with where
+    it stands. Importing HiGHS, the solver of its bounds, happens here.
     """
     from .engine.assumptions import price_notes
     from .plans import Limits, compare

@@ -15,7 +15,7 @@ EXIT_OK = 0
 EXIT_BUDGET = 1
 EXIT_INPUT = 2
 EXIT_BUG = 3  # an internal error: never expected, never a budget verdict
-EXIT_UNPROVEN = 4  # compare-plans --require-proven: the ranking is the best found, not proven
+EXIT_UNPROVEN = 4  # compare-plans --require-proven: the first plan is the best found, not proven cheapest
 
 
 class Problem(NamedTuple):

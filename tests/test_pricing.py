@@ -219,7 +219,11 @@ def test_bundled_amounts_are_all_decimals(bundled: PriceSheet) -> None:
 def test_bundled_assumptions_are_listed(bundled: PriceSheet) -> None:
     assumed = {a.field for a in bundled.assumptions()}
     assert {"offers.student-voucher.validity_months", "offers.student-voucher.limit"} <= assumed
-    assert {"offers.storage-pack-40.price", "offers.compute-pack-100.limit", "offers.starter-bundle.grants"} <= assumed
+    assert {"offers.storage-pack-40.price", "offers.compute-pack-100.limit", "offers.starter-bundle.grants.covers"} <= (
+        assumed
+    )
+    # what the compute trial and the starter bundle cover is assumed, not their size (B8, B14, B15)
+    assert not {"offers.trial-compute.grants", "offers.starter-bundle.grants"} & assumed
     assert {"settings.deduction_order", "settings.tie_break", "settings.dedicated_increment"} <= assumed
     assert not any(f.startswith("meters.") for f in assumed)  # every meter price is published (B3-B7)
     assert {a.file for a in bundled.assumptions()} == {"bundled pricing.yaml"}
@@ -777,3 +781,17 @@ def test_the_bundled_sheet_speaks_both_languages_wherever_it_speaks_at_all(bundl
     for words in prose:
         assert isinstance(words, Words) and {lang for lang, _ in words.texts} == {"en", "zh"}, words
         assert re.search(r"[\u4e00-\u9fff]", words.text("zh")), words
+
+
+def test_assumed_may_name_what_an_offers_grants_cover(tmp_path: Path) -> None:
+    """`grants.covers` marks the coverage of an offer's grants assumed, apart from their size (`grants`); no other
+    part of a field may be named."""
+    ok = edited(("      validity_months: B11 states none\n", "      grants.covers: B11 names no meters\n"))
+    path = tmp_path / "ok.yaml"
+    path.write_text(ok, encoding="utf-8")
+    fields = {a.field for a in pricing.load_sheet(path).offer_assumptions("student-voucher")}
+    assert "offers.student-voucher.grants.covers" in fields
+    for key in ("grants.amount", "price.covers"):
+        text = edited(("      validity_months: B11 states none\n", f"      {key}: a guess\n"))
+        err = refused(tmp_path, text)
+        expect_one(err, at(text, f"{key}:"), f"offers.student-voucher.assumed.{key}", "names no field of this entry")

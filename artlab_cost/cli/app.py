@@ -26,7 +26,7 @@ EXIT_CODES = (
     "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
     "an assumed value."
 )
-EXIT_CODES_PLANS = EXIT_CODES[:-1] + "; 4 with --require-proven, a ranking not proven."
+EXIT_CODES_PLANS = EXIT_CODES[:-1] + "; 4 with --require-proven, a first plan not proven cheapest."
 EXIT_CODES_DIFF = "Exit codes: 0 done; 1 cash rises more than --fail-on-increase allows; 2 bad input or usage."
 EXIT_CODES_NO_BUDGET = "Exit codes: 0 done; 2 bad input or usage."
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C

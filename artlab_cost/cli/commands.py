@@ -173,7 +173,11 @@ def compare_plans(
     ] = 10,
     exclude_assumed: Annotated[
         bool,
-        typer.Option("--exclude-assumed", help="Leave out offers whose price or size the price sheet marks assumed."),
+        typer.Option(
+            "--exclude-assumed",
+            help="Leave out offers whose price or size the price sheet marks assumed (not those whose other terms "
+            "are: coverage, validity, limit, eligibility).",
+        ),
     ] = False,
     time_limit: Annotated[
         float,
@@ -188,7 +192,9 @@ def compare_plans(
     require_proven: Annotated[
         bool,
         typer.Option(
-            "--require-proven", help="Exit 4 when the ranking is not proven (the output is written all the same)."
+            "--require-proven",
+            help="Exit 4 when the first plan is not proven cheapest (the output is written all the same; later "
+            "ranks not proven are marked ?).",
         ),
     ] = False,
     budget: BudgetOpt = None,
@@ -224,7 +230,7 @@ def compare_plans(
                 progress=progress,
             )
         if strict:
-            refuse_assumed(comparison.assumptions)
+            refuse_assumed(comparison.listed_assumptions)
         check = None
         if limit is not None:
             check = api.check_budget(comparison, limit, on, per=per, scenario=scen, sheet=sheet)
@@ -233,7 +239,7 @@ def compare_plans(
         text = renderer(output_format(format, output)).plans(comparison, view)
         exceeded = bool(check and check.exceeded)
         code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
-        if require_proven and not comparison.proven:  # a verdict, like the budget's: said even with --quiet
+        if require_proven and not comparison.first_proven:  # a verdict, like the budget's: said even with --quiet
             err(visible(tr(view.lang, "cli.unproven")))
             return EXIT_UNPROVEN
         return code

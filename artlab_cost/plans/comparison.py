@@ -31,7 +31,7 @@ from ..engine import (
 from ..messages import Msg, Note, Yuan, msg, note, unique
 from ..money import q
 from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Stage
-from ..scenario import Scenario
+from ..scenario import Scenario, overlaps
 from .relaxation import build
 from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
 from .session import Session
@@ -60,9 +60,20 @@ class Comparison(NamedTuple):
     ranks_proven: tuple[bool, ...] = ()  # for each ranked plan: no plan outside the list could come before it
     ranges: tuple[dict[tuple[str, date], CountRange], ...] = ()  # for each ranked plan, its purchases' ranges
     bound_solves: int = 0  # linear programs solved for the bounds
+    # for each --only offer that no ranked plan buys (it does not pay here): the cheapest plan found that buys it
+    with_only: tuple[tuple[str, Plan], ...] = ()
 
     def saving(self, plan: Plan) -> Fraction:
-        return self.postpaid_only - plan.costs.cash
+        """What the plan saves against the reference plan, the scenario as written (negative: it costs more); a
+        scenario holding offers already saves against paying everything postpaid (`postpaid_only`), and that is
+        not the plan's doing."""
+        return self.baseline.costs.cash - plan.costs.cash
+
+    @property
+    def first_proven(self) -> bool:
+        """Whether the first plan is proven cheapest: no plan can cost less (`lower_bound` is its cash), though
+        the search may have stopped before proving the later ranks (`proven` is about the whole ranking)."""
+        return bool(self.plans) and self.lower_bound >= self.plans[0].costs.cash
 
     @property
     def gap(self) -> Fraction:
@@ -76,6 +87,13 @@ class Comparison(NamedTuple):
     def assumptions(self) -> tuple[Assumption, ...]:
         """Every assumed value some listed plan rests on, each once."""
         return tuple(_each_once(self.assumed_by.values()))
+
+    @property
+    def listed_assumptions(self) -> tuple[Assumption, ...]:
+        """Every assumed value some ranked plan rests on, each once (not the reference's or a `with` row's when
+        they are not ranked): what --strict refuses, so that with --exclude-assumed it weighs only what the plans
+        left still rest on."""
+        return tuple(_each_once(self.assumptions_of(p) for p in self.plans))
 
     def assumed_plan(self, plan: Plan) -> bool:
         """Whether any of the plan's purchases rests on an assumed term of its offer."""
@@ -165,7 +183,8 @@ def _times(pd: PricedDay) -> list[DayCharge]:
 
 
 def _assumed_offers(sheet: PriceSheet) -> list[str]:
-    """Offers whose price or grants the sheet marks as assumed (--exclude-assumed leaves them out)."""
+    """Offers whose price or size the sheet marks as assumed, `price` or `grants` (--exclude-assumed leaves them
+    out); not one whose other terms are, `grants.covers` (what its grants cover), validity, limit or eligibility."""
     return [o.id for o in sheet.offers.values() if {f for f, _ in o.assumed} & {"price", "grants"}]
 
 
@@ -251,12 +270,16 @@ def compare(
     ranks_proven = tuple(
         (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
     )
+    ranks_proven = _first_rank_proven(ranks_proven, lower, best)
     ranges = _all_ranges(search, ranked)
+    with_only = _with_only(search, space, only, [*exclude, *skipped], ranked)
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (
         baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)
     )
-    assumed_by = {p.actions: _relied_on(scenario, sheet, priced, p) for p in [*ranked, baseline]}
+    assumed_by = {
+        p.actions: _relied_on(scenario, sheet, priced, p) for p in [*ranked, baseline, *(w for _, w in with_only)]
+    }
     proven = not search.stopped and all(ranks_proven)
     notes = [
         note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin_text),
@@ -292,16 +315,55 @@ def compare(
         ranks_proven=ranks_proven,
         ranges=ranges,
         bound_solves=session.solves,
+        with_only=with_only,
     )
+
+
+def _with_only(
+    search: Search, space: Space, only: Sequence[str], left_out: Sequence[str], ranked: list[Plan]
+) -> tuple[tuple[str, Plan], ...]:
+    """For each --only offer that no ranked plan buys: the cheapest plan the search priced that buys it (a plan
+    not listed because it only adds to a cheaper one), else one pack of it, on the first day with billed usage of
+    what it covers, with the first plan's free claims (an offer not searched since it cannot pay for itself,
+    docs/plans.md, or one whose set the bound closed below --top). An offer with no billed usage to cover, or
+    one the scenario holds already, has no such plan."""
+    out: list[tuple[str, Plan]] = []
+    scenario, sheet = search.scenario, search.sheet
+    candidates = {o.id for o in candidate_offers(scenario, sheet, search.priced, only, left_out)[0]}
+    for offer in dict.fromkeys(only):
+        if offer not in candidates or any(a.offer == offer for p in ranked for a in p.actions):
+            continue
+        priced = [Plan(k, c) for k, c in search.memo.items() if any(a.offer == offer for a in k)]
+        if not priced:
+            day = space.first_use(sheet.offers[offer], scenario.start)
+            claims = [a for a in ranked[0].actions if sheet.offers[a.offer].price == 0]
+            actions = (*claims, Action(offer, day)) if day is not None else ()
+            if day is None or overlaps(scenario.holdings + as_holdings(scenario, actions), sheet):
+                continue  # B16: a pack of a group the plan holds already
+            try:
+                priced = [search.plan(actions)]
+            except Stop as stop:
+                search.stopped = search.stopped or stop.reason
+                continue
+        out.append((offer, min(priced, key=Plan.rank_key)))
+    return tuple(out)
 
 
 def _offers(plan: Plan, claims: Sequence[Action]) -> frozenset[str]:
     return frozenset(a.offer for a in plan.actions if a not in claims)
 
 
+def _first_rank_proven(ranks_proven: tuple[bool, ...], lower: Fraction, best: Fraction) -> tuple[bool, ...]:
+    """The first rank is proven in its place when no plan can cost less than it, whether or not its set of offers
+    was searched to the end: every plan left unpriced is bounded at or above its cash."""
+    return ((lower >= best) or ranks_proven[0], *ranks_proven[1:]) if ranks_proven else ranks_proven
+
+
 def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan) -> Note:
     if proven:
         return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.session.solves)
+    if lower >= best.costs.cash:  # the first plan proven cheapest, the later ranks not
+        return note("plans.search-first-proven", reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"))
     return note(
         "plans.search-unproven",
         reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"),

@@ -101,6 +101,12 @@ def rounding_slack(sheet: PriceSheet, months: int) -> Fraction:
     return q(Fraction(months, 10**sheet.settings.bill_places))
 
 
+def shown_bound(bound: Fraction | None, best: Fraction | None) -> Fraction | None:
+    """What no plan can cost less than, given the next set's bound (which holds only for the sets not searched
+    yet) and the best plan found: never above the best, since that plan itself costs no less than it."""
+    return bound if best is None or bound is None else min(bound, best)
+
+
 def contains(big: Sequence[Action], small: Sequence[Action]) -> bool:
     """Whether a plan of `big` buys everything a plan of `small` buys (and maybe more)."""
     have = {(a.offer, a.date): a.count for a in big}
@@ -201,7 +207,7 @@ class Search:
             return
         self._shown = now
         best = min((r.plan.costs.cash for r in self.results if r.plan), default=None)
-        self.progress(Status(now - self.started, len(self.memo), best, bound))
+        self.progress(Status(now - self.started, len(self.memo), best, shown_bound(bound, best)))
 
     def bound(self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str]) -> Bound | None:
         self.check()

@@ -44,10 +44,20 @@ def source_text(source: str | Obj) -> str:
     return "; ".join(f"{field}: {cite}" for field, cite in source.items())
 
 
+# Parts of a field that `assumed` may name apart from the field: what an offer's grants cover, an assumption
+# that --exclude-assumed does not weigh (it leaves out offers whose price or size is assumed: `price`, `grants`).
+SUBFIELDS = {"grants": ("covers",)}
+
+
+def _names_a_field(key: str, obj: Obj) -> bool:
+    head, _, part = key.partition(".")
+    return head in obj and head not in ("assumed", "source") and (not part or part in SUBFIELDS.get(head, ()))
+
+
 def _assumed(obj: Obj, path: str, src: yamlsrc.Source) -> Assumed:
     assumed: Obj = obj.get("assumed") or Obj()
     for key in assumed:
-        if key not in obj or key in ("assumed", "source"):
+        if not _names_a_field(key, obj):
             fields = tuple(k for k in obj if k not in ("assumed", "source"))
             src.problems.append(
                 src.problem(

@@ -44,7 +44,7 @@ _NAME = Field(_prose())
 _ASSUMED = Field(
     MapOf(
         _prose(300),
-        key_pattern=r"[a-z_]{1,40}",
+        key_pattern=r"[a-z_]{1,40}(\.[a-z_]{1,40})?",  # grants.covers: a part of a field (SUBFIELDS)
         doc=(
             "Fields of this entry that no source gives, each with the reason the value was chosen; "
             "shown as assumptions in every output."

@@ -325,7 +325,7 @@ def plans(comparison: Comparison, view: View) -> str:
         "price_sheet": sheet_data(comparison.sheet, view.lang),
         "price_sheet_text": word(comparison.sheet, view.lang),
         "postpaid_only": exact(comparison.postpaid_only),
-        "plans": [_plan(rank, p, comparison, view.lang) for rank, p in plan_rows(comparison) if rank != "ref"],
+        "plans": [_plan(rank, p, comparison, view.lang) for rank, p in plan_rows(comparison) if rank.isdigit()],
         "baseline": _plan("ref", comparison.baseline, comparison, view.lang),
         "recommended": {
             "rank": 1,
@@ -335,6 +335,7 @@ def plans(comparison: Comparison, view: View) -> str:
         "budget": _budget(view.budget),
         "search": {
             "proven": comparison.proven,
+            "first_proven": comparison.first_proven,
             "lower_bound": exact(comparison.lower_bound),
             "gap": exact(comparison.gap),
             "stopped": comparison.stopped or None,
@@ -342,6 +343,7 @@ def plans(comparison: Comparison, view: View) -> str:
             "engine_runs": comparison.runs,
             "bound_solves": comparison.bound_solves,
         },
+        "with_only": [{"offer": o, "plan": _plan("with", p, comparison, view.lang)} for o, p in comparison.with_only],
         "assumptions": assumptions_data(comparison.assumptions, view.lang),
         "user_prices": user_prices_data(comparison.notes),
         "warnings": warnings_data(comparison.notes, view),

@@ -60,7 +60,9 @@ def rank_label(rank: str, plan: Plan, comparison: Comparison) -> str:
 
 
 def rank_text(rank: str, plan: Plan, comparison: Comparison, lang: str) -> str:
-    """A rank as people read it: 1, 2? (not proven in its place), or the reference plan in words."""
+    """A rank as people read it: 1, 2? (not proven in its place), the reference plan or a `with` row in words."""
+    if rank == "with":
+        return tr(lang, "plans.with-only")
     return tr(lang, "plans.reference") if rank == "ref" else rank_label(rank, plan, comparison)
 
 
@@ -80,19 +82,55 @@ def recommendation(comparison: Comparison, lang: str = "en") -> str:
         what = tr(lang, "plan.joiner").join(plan_lines(best, comparison, lang))
     else:
         what = tr(lang, "plan.nothing-at-all")
-    code = "plans.headline-proven" if comparison.proven else "plans.headline-best-found"
     text = tr(
         lang,
-        code,
+        _headline_code(comparison),
         plan=what,
         cash=Yuan(best.costs.cash),
-        saving=Yuan(comparison.saving(best)),
-        postpaid=Yuan(comparison.postpaid_only),
+        versus=_versus_text(comparison, lang),
+        postpaid=_postpaid_text(comparison, lang),
         lower=Yuan(comparison.lower_bound),
     )
     if comparison.assumed_plan(best):
         text += tr(lang, "plans.headline-assumed")
-    return text
+    return text + with_only_text(comparison, lang)
+
+
+def _versus_text(comparison: Comparison, lang: str) -> str:
+    """What the first plan saves against the scenario as written, unless it is the scenario as written."""
+    best = comparison.plans[0]
+    if best.actions == comparison.baseline.actions:
+        return ""
+    reference = Yuan(comparison.baseline.costs.cash)
+    return tr(lang, "plans.headline-versus", saving=Yuan(comparison.saving(best)), reference=reference)
+
+
+def _postpaid_text(comparison: Comparison, lang: str) -> str:
+    """What paying everything postpaid would cost, when the scenario as written (the reference) costs otherwise."""
+    if comparison.postpaid_only == comparison.baseline.costs.cash:
+        return ""
+    return tr(lang, "plans.headline-postpaid", postpaid=Yuan(comparison.postpaid_only))
+
+
+def _headline_code(comparison: Comparison) -> str:
+    """Proven cheapest with the whole ranking proven; the first plan proven cheapest but not the later ranks;
+    or the best found, with the bound."""
+    if comparison.proven:
+        return "plans.headline-proven"
+    return "plans.headline-first-proven" if comparison.first_proven else "plans.headline-best-found"
+
+
+def with_only_text(comparison: Comparison, lang: str) -> str:
+    """For each --only offer no listed plan buys: a plan with it, against the reference (an offer that pays but
+    ranks below --top says what it saves; one that does not pay, what the best plan with it costs more)."""
+    out = ""
+    for offer, plan in comparison.with_only:
+        saving = comparison.saving(plan)
+        if saving > 0:
+            out += tr(lang, "plans.headline-only-pays", offer=offer, cash=Yuan(plan.costs.cash), saving=Yuan(saving))
+        else:
+            out += tr(lang, "plans.headline-only", offer=offer, cash=Yuan(plan.costs.cash), more=Yuan(-saving))
+    return out
 
 
 def reproduce_command(scenario_path: str) -> tuple[str, str]:
@@ -132,4 +170,4 @@ def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:
     rows = [(str(i), p) for i, p in enumerate(comparison.plans, 1)]
     if all(p.actions != comparison.baseline.actions for p in comparison.plans):
         rows.append(("ref", comparison.baseline))
-    return rows
+    return rows + [("with", p) for _, p in comparison.with_only]

@@ -211,7 +211,7 @@ class Row(NamedTuple):
     parts: tuple[Part, ...]
     total: str  # at the bar's end: its figure
     highlight: bool  # the recommended plan: drawn with a heavy outline
-    hatched: bool  # rests on an assumed price or size: hatched over
+    hatched: bool  # rests on an assumed term of an offer: hatched over
     data: dict[str, str]
 
 

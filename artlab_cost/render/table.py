@@ -184,7 +184,7 @@ def plans(comparison: Comparison, view: View) -> str:
     ]
     sheet = Sheet(tr(lang, "plans.title", start=comparison.start), columns)
     for rank, p in plan_rows(comparison):
-        style = "bold" if rank == "1" else ("dim" if rank == "ref" else "")
+        style = "bold" if rank == "1" else ("dim" if rank in ("ref", "with") else "")
         label = rank_text(rank, p, comparison, lang)
         cells: list[Cell] = [label, tuple(plan_lines(p, comparison, lang)), money(p.costs.upfront)]
         cells.append(money(p.costs.postpaid_due))

@@ -40,7 +40,7 @@ STUDIO = "examples/studio-dedicated-comfyui.yaml"
 BUDGET_CODES = (
     "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
     "an assumed value"
-)  # compare-plans and the top level go on: "; 4 with --require-proven, a ranking not proven."
+)  # compare-plans and the top level go on: "; 4 with --require-proven, a first plan not proven cheapest."
 PLAIN_CODES = "Exit codes: 0 done; 2 bad input or usage."
 DIFF_CODES = "Exit codes: 0 done; 1 cash rises more than --fail-on-increase allows; 2 bad input or usage."
 
@@ -400,11 +400,75 @@ def test_an_unproven_ranking_is_said_and_require_proven_exits_4() -> None:
     assert "Proven cheapest:" in squash(cli("compare-plans", NEW_USER).stdout)
 
 
-def test_exclude_assumed_ranks_only_plans_of_sourced_offers() -> None:
+def test_exclude_assumed_ranks_only_plans_of_offers_whose_price_and_size_are_sourced() -> None:
+    """--exclude-assumed leaves out offers whose price or size is assumed (the storage pack's price, the traffic
+    trial's 2 GB a month), not one whose other terms are: the starter bundle's sourced 59 for 200 yuan stays,
+    though what it covers is assumed (`grants.covers`), and its plan is still marked *."""
     data = plans_json(NEW_USER, "--exclude-assumed")
     bought = {a["offer"] for p in data["plans"] for a in p["actions"]}
-    assert not bought & {"starter-bundle", "storage-pack-40", "trial-compute", "trial-traffic"}
-    assert any("--exclude-assumed" in n for n in data["notes"])
+    assert not bought & {"storage-pack-40", "trial-traffic", "trial-storage"}
+    assert "starter-bundle" in bought
+    assert "offers.starter-bundle.grants.covers" in data["plans"][0]["assumed"]
+    left_out = next(n for n in data["notes"] if "--exclude-assumed" in n)
+    assert "storage-pack-40" in left_out and "starter-bundle" not in left_out and "trial-compute" not in left_out
+
+
+def test_exclude_assumed_strict_refuses_only_what_the_plans_left_rest_on() -> None:
+    """--strict with --exclude-assumed refuses the assumed values the plans left still rest on, each once: here
+    what the compute trial the scenario holds and the starter bundle cover, and nothing of an offer left out."""
+    data = plans_json(NEW_USER, "--exclude-assumed")
+    rested_on = list(dict.fromkeys(f for p in data["plans"] for f in p["assumed"]))
+    assert rested_on == ["offers.trial-compute.grants.covers", "offers.starter-bundle.grants.covers"]
+    strict = cli("compare-plans", NEW_USER, "--exclude-assumed", "--strict")
+    assert (strict.exit_code, strict.stdout) == (2, "")
+    assert [e.split(": ")[4] for e in strict.errors] == rested_on
+    # shared usage and storage: with the assumed packs left out, what is left rests on published prices only
+    assert cli("compare-plans", "examples/indie-shared-sd.yaml", "--strict").exit_code == 2
+    assert cli("compare-plans", "examples/indie-shared-sd.yaml", "--exclude-assumed", "--strict").exit_code == 0
+
+
+def test_require_proven_asks_only_the_first_plan_to_be_proven() -> None:
+    """With no time to search, the student's usage is all covered by what the scenario holds: the best found
+    costs 0.00 and no plan can cost less, so the first plan is proven cheapest (exit 0 with --require-proven)
+    though the ranking is not."""
+    data = plans_json(STUDENT, "--time-limit", "0")
+    assert data["search"]["lower_bound"] == data["plans"][0]["cash"] == "0"
+    assert (data["search"]["first_proven"], data["search"]["proven"]) == (True, False)
+    table = cli("compare-plans", STUDENT, "--time-limit", "0", "--require-proven")
+    assert table.exit_code == 0
+    assert "Proven cheapest (the later ranks are not proven): claim or buy nothing more" in squash(table.stdout)
+    assert plans_json(NEW_USER, "--time-limit", "0")["search"]["first_proven"] is False
+
+
+def test_only_a_pack_that_does_not_pay_shows_the_best_plan_with_it() -> None:
+    """traffic-pack-100 (360 yuan) is not searched for the new user (it cannot pay for itself): with --only it is
+    still shown, bought on the first day, with what it costs more than the scenario as written."""
+    data = plans_json(NEW_USER, "--only", "traffic-pack-100")
+    schema = json.loads((ROOT / "docs" / "schema" / "plans.schema.json").read_text(encoding="utf-8"))
+    assert [e.message for e in Draft202012Validator(schema).iter_errors(data)] == []
+    assert [p["actions"] for p in data["plans"]] == [[]]
+    (row,) = data["with_only"]
+    assert row["offer"] == "traffic-pack-100"
+    assert [(a["offer"], a["date"]) for a in row["plan"]["actions"]] == [("traffic-pack-100", "2027-01-01")]
+    assert Decimal(row["plan"]["saving"]) == Decimal(data["baseline"]["cash"]) - Decimal(row["plan"]["cash"]) < 0
+    assert row["plan"]["upfront"] == "360"
+    text = squash(cli("compare-plans", NEW_USER, "--only", "traffic-pack-100").stdout)
+    assert " with buy traffic-pack-100 * 360.00 " in text
+    more = Decimal(row["plan"]["cash"]) - Decimal(data["baseline"]["cash"])
+    assert (
+        f"traffic-pack-100 does not pay here: the best plan with it costs {Decimal(row['plan']['cash']):,.2f}" in text
+    )
+    assert f"{more:,.2f} more than the scenario as written." in text
+
+
+def test_compare_plans_help_says_what_exclude_assumed_and_require_proven_mean() -> None:
+    text = squash(cli("compare-plans", "--help", env={"COLUMNS": "200"}).stdout)
+    assert (
+        "Leave out offers whose price or size the price sheet marks assumed (not those whose other terms are:" in text
+    )
+    assert "Exit 4 when the first plan is not proven cheapest" in text
+    zh = squash(cli("compare-plans", "--help", "--lang", "zh", env={"COLUMNS": "200"}).stdout).replace(" ", "")
+    assert "其他条款为假设值的不排除" in zh and "第一名未被证明最便宜时以退出码4退出" in zh
 
 
 def test_strict_refuses_a_result_resting_on_an_assumption() -> None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+import pytest
+from helpers import make_sheet
 from plan_cases import SHEET, START, scenario, shared, traffic
 
 from artlab_cost.engine import costs, price_usage, simulate
-from artlab_cost.plans import Action, Limits, compare
+from artlab_cost.plans import Action, Comparison, Limits, compare
+from artlab_cost.plans.comparison import setup
+from artlab_cost.plans.search import SetResult, Status
 from artlab_cost.plans.space import as_holdings
-from artlab_cost.scenario import Holding
+from artlab_cost.render.plan_rows import plan_rows, recommendation
+from artlab_cost.scenario import Holding, StorageUsage
 
 
 def test_light_user_buys_nothing() -> None:
@@ -112,3 +118,154 @@ def test_a_search_that_finished_in_time_still_trims_within_the_limit() -> None:
     assert timed.proven and timed.stopped == ""
     assert [p.actions for p in timed.plans] == [p.actions for p in free.plans]
     assert timed.ranges == free.ranges == ({("traffic-10", START): (2, 2)}, {})
+
+
+# --- what "proven" means for the first plan and for the ranking -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stopped_after_the_first() -> Comparison:
+    """25 GB of busy traffic over 3 months (8.333333 a month at 0.50/GB), stopped after two engine runs: 2 packs
+    of traffic-10 (8.00) cover 20 GB, March, April and 3.333334 GB of May, leaving 4.999999 GB = 2.4999995 yuan,
+    truncated to 2.49 (B20): 10.49; nothing more is 3 x 4.16 = 12.48. The bound reaches 10.49 before the
+    search stops, so the first plan is proven cheapest though the second is not proven in its place."""
+    return compare(scenario([traffic("8.333333")], months=3), SHEET, limits=Limits(None, 2))
+
+
+def test_a_first_plan_at_the_bound_is_proven_cheapest_though_the_ranking_is_not(
+    stopped_after_the_first: Comparison,
+) -> None:
+    c = stopped_after_the_first
+    assert [p.costs.cash for p in c.plans] == [Decimal("10.49"), Decimal("12.48")]
+    assert c.stopped == "run-limit" and c.lower_bound == Decimal("10.49")
+    assert c.first_proven and not c.proven
+    assert c.ranks_proven == (True, False)
+    headline = recommendation(c)
+    assert headline.startswith("Proven cheapest (the later ranks are not proven): buy 2 x traffic-10: 10.49 yuan")
+    assert "Best found" not in headline
+    searched = next(n for n in c.notes if n.code.startswith("plans.search"))
+    assert searched.code == "plans.search-first-proven"
+
+
+def test_a_bound_below_the_first_plan_proves_nothing() -> None:
+    """With no time at all the bound is that of every set (0 here: a pack could cover the 12.48 of traffic), below
+    the best found (nothing more, 12.48): neither the first plan nor the ranking is proven."""
+    c = compare(scenario([traffic("8.333333")], months=3), SHEET, limits=Limits(0.0, None))
+    assert c.lower_bound < c.plans[0].costs.cash == Decimal("12.48")
+    assert not c.first_proven and not c.proven
+    assert recommendation(c).startswith("Best found (not proven; no plan can cost less than")
+
+
+def test_the_progress_bound_is_never_above_the_best_found() -> None:
+    """The bound a round of the search reports holds for the sets not searched yet; the best plan found costs no
+    less than what no plan can cost less than, so the progress shows the lower of the two."""
+    shown: list[Status] = []
+    search = setup(scenario([traffic("8.333333")], months=3), SHEET, progress=shown.append).search
+    nothing = search.plan(())
+    search.results.append(SetResult(frozenset(), nothing, True))
+    search._shown = 0.0
+    search.report(nothing.costs.cash + 1)
+    assert (shown[-1].best, shown[-1].bound) == (Decimal("12.48"), Decimal("12.48"))
+    search._shown = 0.0
+    search.report(Decimal("10.25"))
+    assert shown[-1].bound == Decimal("10.25")
+
+
+# --- the saving is measured against the scenario as written ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trial_held() -> Comparison:
+    """10,000 GPU-s a month = 100.00 yuan (B3 at 0.01 here) for 3 months, a new user already holding the 30-yuan
+    trial: as written, 70 + 100 + 100 = 270.00; everything postpaid, 300.00. With the starter bundle (59 for 200)
+    and one compute-50 (45): 104 upfront, and of the 270 left the bundle takes 200 and the pack 50: 20.00
+    postpaid, 124.00 cash."""
+    held = (Holding("trial", START, 1, None, "", 0),)
+    return compare(scenario([shared(10_000)], new_user=True, holdings=held), SHEET)
+
+
+def test_the_saving_is_against_the_reference_plan_not_everything_postpaid(trial_held: Comparison) -> None:
+    c = trial_held
+    assert c.baseline.costs.cash == Decimal("270.00") and c.postpaid_only == Decimal("300.00")
+    best = c.plans[0]
+    assert {a.offer: a.count for a in best.actions} == {"starter": 1, "compute-50": 1}
+    assert best.costs.cash == Decimal("124.00")
+    assert c.saving(best) == Decimal("146.00")  # 270.00 - 124.00, not 300.00 - 124.00
+    assert c.saving(c.baseline) == 0
+    assert "146.00 less than the scenario as written (270.00); everything postpaid: 300.00" in recommendation(c)
+
+
+# --- --only an offer that does not pay ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def only_a_pack_that_does_not_pay() -> Comparison:
+    """300 GPU-s a month (3.00 yuan) for 3 months, 9.00 postpaid: a compute-50 at 45 absorbs the 9.00 and costs 45,
+    so with --only compute-50 the cheapest plan is still nothing more, and the best with the pack costs 45.00,
+    36.00 more."""
+    return compare(scenario([shared(300)]), SHEET, only=["compute-50"])
+
+
+def test_only_an_offer_that_does_not_pay_shows_the_best_plan_with_it(
+    only_a_pack_that_does_not_pay: Comparison,
+) -> None:
+    c = only_a_pack_that_does_not_pay
+    assert [p.actions for p in c.plans] == [()]
+    assert [(o, p.actions) for o, p in c.with_only] == [("compute-50", (Action("compute-50", START),))]
+    (_, with_it), *_ = c.with_only
+    assert (with_it.costs.upfront, with_it.costs.postpaid_due, with_it.costs.cash) == (45, 0, Decimal("45.00"))
+    assert c.saving(with_it) == Decimal("-36.00")
+    assert plan_rows(c)[-1] == ("with", with_it)
+    assert recommendation(c).endswith(
+        "compute-50 does not pay here: the best plan with it costs 45.00 yuan out of pocket, 36.00 more than the "
+        "scenario as written."
+    )
+
+
+def test_only_offers_that_pay_leave_no_with_row() -> None:
+    c = compare(scenario([traffic("8.333333")], months=3), SHEET, only=["traffic-10"])
+    assert c.plans[0].actions == (Action("traffic-10", START, 2),) and c.with_only == ()
+
+
+def test_a_fifty_offer_sheet_stopped_at_once_proves_a_free_first_plan() -> None:
+    """A new user's 1,000 GPU-s (10.00 yuan, B3 at 0.01 here) in one month, all taken by the 30-yuan trial (B8),
+    on a sheet of 50 offers, 49 of them compute packs that could each take part: with no time at all the search
+    stops before any round, its bound is 0.00, and the plan found costs 0.00, so it is proven cheapest."""
+    packs = "".join(
+        f"  compute-{n}:\n    {{name: compute {n}, stage: pack, price: {n - 1}, validity_months: 12, limit: stackable,"
+        f" grants: [{{amount: {n}, covers: [compute]}}], source: test}}\n"
+        for n in range(2, 51)
+    )
+    trial = (
+        "  trial:\n    {name: trial, stage: free_trial, price: 0, validity_months: 1, eligible: [new_user],"
+        " limit: once_per_user, grants: [{amount: 30, covers: [compute]}], source: B8}\n"
+    )
+    sheet = make_sheet(
+        trial + packs,
+        shared_gpu="{price: 0.01, source: test}",
+        dedicated="{specs: {small: {price: 10, source: test}}, source: test}",
+        storage="{price: 0.30, days_per_month: 30, source: test}",
+    )
+    assert len(sheet.offers) == 50
+    c = compare(scenario([shared(1_000)], months=1, new_user=True), sheet, limits=Limits(0.0, None))
+    assert c.stopped == "time-limit" and not c.proven
+    assert c.plans[0].actions == (Action("trial", START),) and c.plans[0].costs.cash == 0 == c.lower_bound
+    assert c.first_proven and c.ranks_proven[0]
+    assert recommendation(c).startswith("Proven cheapest (the later ranks are not proven): claim trial: 0.00 yuan")
+
+
+def test_only_an_offer_that_pays_but_ranks_below_top_is_shown_with_its_saving() -> None:
+    """40 GB stored for March and April at 0.30 per GB-month of 30 days (B6 here): 12.40 + 12.00 = 24.40 as
+    written. storage-l (60 GB, 8.00) covers it all: 8.00. storage-s (30 GB, 5.00) leaves 10 GB, 3.10 + 3.00:
+    11.10, 13.30 less than as written; one storage pack at a time (B16), so with --top 1 it is in no ranked plan."""
+    s = scenario([StorageUsage("st", START, date(2100, 1, 1), Decimal(40))], months=2)
+    c = compare(s, SHEET, only=["storage-s", "storage-l"], top=1)
+    assert [p.actions for p in c.plans] == [(Action("storage-l", START),)]
+    assert c.plans[0].costs.cash == Decimal("8.00") and c.baseline.costs.cash == Decimal("24.40")
+    assert [(o, p.actions, p.costs.cash) for o, p in c.with_only] == [
+        ("storage-s", (Action("storage-s", START),), Decimal("11.10"))
+    ]
+    assert recommendation(c).endswith(
+        "storage-s is in no plan ranked: one with it costs 11.10 yuan out of pocket, 13.30 less than the scenario "
+        "as written (a larger --top ranks it)."
+    )
