@@ -52,7 +52,8 @@ def test_a_merge_key_in_a_list_item_is_named_at_the_key() -> None:
 def test_exit_4_is_said_even_with_quiet() -> None:
     run = cli("compare-plans", NEW_USER, "--time-limit", "0", "--require-proven", "-q")
     assert run.exit_code == 4
-    assert run.stderr.splitlines()[-1].startswith("exit 4 (--require-proven): the first plan is the best found, not proven")
+    said = "exit 4 (--require-proven): the first plan is the best found, not proven"
+    assert run.stderr.splitlines()[-1].startswith(said)
 
 
 @pytest.mark.parametrize("quiet", [False, True])
