@@ -9,7 +9,7 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import typer
 
@@ -143,8 +143,7 @@ def emit(text: str, output: Path | None) -> None:
     beside it, renamed over it), a device or FIFO is written through (opened and written, never replaced)."""
     if output is None:
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _write_all(text, sys.stdout)
         except (OSError, ValueError) as exc:  # closed, a broken pipe, a full disk: the notes and verdict follow
             stdout_failed(exc)
         return
@@ -162,6 +161,22 @@ def emit(text: str, output: Path | None) -> None:
         # as `cp` without -f: a file nobody may write is not replaced, even by root, whom rename would let
         raise UsageError(msg("cli.output-read-only", path=str(output)))
     _replace(text, Path(os.path.realpath(output)))  # a link keeps pointing at the file, now with the result
+
+
+def _write_all(text: str, stream: TextIO) -> None:
+    """`text` written whole to `stream` or an error raised. The bytes go to the binary buffer in a loop: a pipe
+    whose reader quits part way takes a short write, which the text layer would drop without a word (the rest of
+    the result lost, exit 0); the next write of the rest then fails as a broken pipe."""
+    stream.flush()  # whatever the text layer holds goes first
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a text-only stream (a test's StringIO): it takes all or raises
+        stream.write(text)
+        stream.flush()
+        return
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        data = data[buffer.write(data) :]
+    buffer.flush()
 
 
 def _write_through(text: str, output: Path) -> None:

@@ -341,14 +341,35 @@ def test_a_broken_pipe_keeps_the_verdict(args: list[str], code: int) -> None:
     assert "error: cannot write the result to stdout: Broken pipe" in stderr.splitlines()
 
 
-def _wait_reading_a_pipe(pid: int) -> None:
-    """Until the process waits in a read of a pipe (its stdin: the command has started), as Linux's /proc says."""
+def _wait_in(pid: int, call: str) -> None:
+    """Until the process waits in a kernel function whose name holds `call`, as Linux's /proc says."""
     wchan = Path(f"/proc/{pid}/wchan")
     if not wchan.exists():
-        pytest.skip("needs /proc/PID/wchan to know the command has started")
+        pytest.skip("needs /proc/PID/wchan to know where the command waits")
     deadline = time.monotonic() + 60
-    while "pipe_read" not in wchan.read_text() and time.monotonic() < deadline:
+    while call not in wchan.read_text() and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def test_a_pipe_whose_reader_quits_part_way_is_exit_2_never_a_cut_result_and_done() -> None:
+    """The table by day is over 64 KiB, more than a pipe holds: the command waits in a write, the reader takes
+    a little and quits, so the write comes back short. With PYTHONUNBUFFERED (set in many containers and CI
+    images) stdout has no buffered layer to retry it, and the text layer drops the rest without a word. What
+    was not written is a broken pipe (said, exit 2), never a cut result and exit 0."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "artlab_cost", "estimate", INDIE, "--by", "day"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=_env(PYTHONUNBUFFERED="1"),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    _wait_in(proc.pid, "pipe_write")
+    assert len(proc.stdout.read(1000)) == 1000
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 2, stderr
+    assert "error: cannot write the result to stdout: Broken pipe" in stderr.splitlines()
 
 
 def test_ctrl_c_says_interrupted_and_exits_130() -> None:
@@ -364,7 +385,7 @@ def test_ctrl_c_says_interrupted_and_exits_130() -> None:
     assert proc.stdin is not None
     proc.stdin.write(b"name: waiting\n")
     proc.stdin.flush()
-    _wait_reading_a_pipe(proc.pid)
+    _wait_in(proc.pid, "pipe_read")  # its stdin: the command has started
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out, err.decode()) == (130, b"", "interrupted\n")
