@@ -187,6 +187,19 @@ def test_a_read_only_target_is_refused_even_where_rename_could_replace_it(tmp_pa
     assert target.read_text(encoding="utf-8") == "keep me\n" and [p.name for p in tmp_path.iterdir()] == ["report.txt"]
 
 
+def test_a_read_only_target_is_refused_before_any_work(tmp_path: Path) -> None:
+    """The target is checked before the inputs are read: a scenario that does not load still meets the
+    read-only refusal first, so a long compare-plans is never run for a result it cannot write."""
+    target, broken = tmp_path / "report.txt", tmp_path / "broken.yaml"
+    target.write_text("keep me\n", encoding="utf-8")
+    target.chmod(0o444)
+    broken.write_text("name: [unclosed\n", encoding="utf-8")
+    for command in (["estimate", broken], ["compare-plans", broken], ["diff", broken, broken]):
+        run = cli_uncached(*command, "-o", target)
+        assert run.exit_code == 2 and len(run.errors) == 1, run.stderr
+        assert run.errors[0].startswith(f"error: --output {target} is read-only"), run.stderr
+
+
 def test_a_link_to_the_target_stays_a_link(tmp_path: Path) -> None:
     real, link = tmp_path / "real.txt", tmp_path / "link.txt"
     real.write_text("old\n", encoding="utf-8")
@@ -265,6 +278,18 @@ def test_a_closed_stdout_is_exit_2_with_the_reason_on_stderr(args: list[str]) ->
     run = _shell(">&-", *args)
     errors = [line for line in run.stderr.decode().splitlines() if not line.startswith("note: ")]
     assert run.returncode == 2 and errors == ["error: cannot write the result to stdout: Bad file descriptor"]
+
+
+@pytest.mark.parametrize(
+    "target, code", [("/dev/stdout", 2), ("/proc/self/fd/1", 2), ("/dev/null", 0)], ids=["dev", "proc", "null"]
+)
+def test_output_naming_a_closed_stdout_is_the_closed_stream(target: str, code: int) -> None:
+    """-o /dev/stdout with stdout closed: the descriptor is held by /dev/null, which must not take the result
+    as if written; it is the closed stream (exit 2). /dev/null named outright is written through, exit 0."""
+    run = _shell(">&-", "estimate", STUDENT, "-o", target)
+    errors = [line for line in run.stderr.decode().splitlines() if not line.startswith("note: ")]
+    assert run.returncode == code, run.stderr
+    assert errors == (["error: cannot write the result to stdout: Bad file descriptor"] if code else [])
 
 
 def test_a_closed_stdin_is_exit_2_when_the_scenario_is_read_from_it() -> None:
