@@ -37,6 +37,8 @@ class Scalar(NamedTuple):
     value: str
     plain: bool  # written without quotes, so `3` may be a number and `true` a boolean
     mark: Mark
+    # a plain scalar written over more than one line, folded into one: a column inside the value is not the file's
+    folded: bool = False
 
 
 class Seq(NamedTuple):
@@ -206,7 +208,9 @@ class _Reader:
             self.alias(event, mark)
         elif isinstance(event, yaml.ScalarEvent):
             self.count(mark, 1, "yaml.too-many-values")
-            scalar = Scalar(event.value, not event.style and event.implicit[0], mark)
+            plain = not event.style and event.implicit[0]
+            folded = plain and event.end_mark is not None and event.end_mark.line + 1 != mark.line
+            scalar = Scalar(event.value, plain, mark, folded)
             if event.anchor:
                 self.anchors[event.anchor] = (scalar, 1)
             self.attach(scalar, mark)
