@@ -8,6 +8,8 @@ import html
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -304,6 +306,25 @@ def test_the_reproduce_command_is_shell_quoted_in_every_format() -> None:
     assert f"artlab-cost estimate {QUOTED}" in table.plans(plans, view)
     assert f"artlab-cost estimate {html.escape(QUOTED)}" in html_out.plans(plans, view)
     assert f"artlab-cost estimate {QUOTED}" in markdown.plans(plans, view)
+
+
+CONTROLLED = "s\n::error::x\u202e'\\\U000e0041.yaml"  # a line break, an override, a quote, a backslash, a tag
+
+
+def test_the_reproduce_command_names_a_file_with_control_characters_by_its_real_name() -> None:
+    """Plain quotes would show \\x0a inside them, naming another file; `$'...'` shows the same escapes and the
+    shell turns them back into the characters, so the command shown runs on the real file."""
+    from artlab_cost.render.plan_rows import reproduce_command
+
+    path, command = reproduce_command(CONTROLLED)
+    assert path == "$'s\\x0a::error::x\\u202e\\'\\\\\\U000e0041.yaml'" and command == f"artlab-cost estimate {path}"
+    assert visible(path) == path  # nothing raw to show
+    bash = shutil.which("bash")
+    if bash is not None:
+        run = subprocess.run([bash, "-c", f"printf %s {path}"], capture_output=True, timeout=30, check=True)
+        assert run.stdout.decode("utf-8") == CONTROLLED
+    shown = table.plans(comparison("new-user-starter"), View(scenario_path=CONTROLLED, width=200))
+    assert f"artlab-cost estimate {path}" in shown
 
 
 # --- 4. CSV: a text cell never starts a formula; numbers stay numbers ---------------------------------------
