@@ -32,6 +32,7 @@ from .estimate_rows import (
     case_header,
     case_summary_lines,
     charge_rows,
+    charges_title,
     monthly_key,
     stage_totals,
     summary_lines,
@@ -74,7 +75,7 @@ def _charges(result: Estimate, by: By, lang: str) -> Sheet:
         shown = {p: p[cut:] for p in shown}
         if len(years) == 1:
             title = tr(lang, "table.charges-in-year", year=years.pop())
-    sheet = Sheet(title, columns)
+    sheet = Sheet(charges_title(title, result, lang), columns)
     due = {b.month: b.postpaid_due for b in result.bills}
     for i, r in enumerate(rows):
         first = i == 0 or rows[i - 1].period != r.period

@@ -64,6 +64,15 @@ VIEW = View(notes=False)
 # --- estimate -------------------------------------------------------------------------------------
 
 
+def test_the_charges_table_says_it_is_the_expected_case_without_the_notes() -> None:
+    """VIEW leaves the notes out (as --quiet does), so the title alone says whose charges these are."""
+    assert "\nCharges and how they are absorbed (yuan) (expected case)\n" in table.estimate(ranged(), VIEW)
+    assert "\n### Charges (expected case)\n" in markdown.estimate(ranged(), VIEW)
+    assert "<h2>Charges and how they are absorbed (yuan) (expected case)</h2>" in html.estimate(ranged(), VIEW)
+    assert "费用及抵扣（元）（预期情形）" in table.estimate(ranged(), View(notes=False, lang="zh"))
+    assert "(expected case)" not in table.estimate(low(), VIEW) + markdown.estimate(low(), VIEW)  # no ranges
+
+
 def test_json_totals_and_bills_are_the_expected_case_and_cases_the_others() -> None:
     data = json.loads(jsonout.estimate(ranged(), VIEW))
     Draft202012Validator(json.loads((SCHEMAS / "estimate.schema.json").read_text())).validate(data)
