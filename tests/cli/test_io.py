@@ -89,7 +89,8 @@ def _repo(tmp_path: Path, **files: bytes) -> Path:
 @needs_git
 @pytest.mark.parametrize("ref", ["--output={out}", "-O{out}", "--no-index"])
 def test_a_git_ref_that_looks_like_an_option_is_refused(tmp_path: Path, ref: str) -> None:
-    """git:--output=FILE:PATH once made git write a patch to FILE: a ref starting with - is refused, in one line."""
+    """git would read git:--output=FILE:PATH as an option and write a patch to FILE: a ref starting with - is
+    refused, in one line, and nothing is written."""
     repo = _repo(tmp_path, **{"team.yaml": (ROOT / STUDENT).read_bytes()})
     out = tmp_path / "written-by-git"
     source = f"git:{ref.format(out=out)}:team.yaml"
@@ -155,7 +156,8 @@ def test_output_to_a_fifo_writes_through_it(tmp_path: Path) -> None:
 
 
 def test_output_to_a_character_device_writes_through_it(tmp_path: Path) -> None:
-    """A null device made under tmp_path (never the system's: the old code renamed over its target) stays one."""
+    """A null device made under tmp_path stays one. It is made there, never the system's /dev/null, so a rename
+    over the target (what -o does to a regular file) could harm nothing outside the test."""
     device = tmp_path / "null"
     try:
         os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
