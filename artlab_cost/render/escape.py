@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Characters that steer a terminal or hide and reorder what is shown rather than show: the controls (Unicode's
 # Cc: C0 with the line break, so one problem is one line and a name never forges a line of its own; DEL; C1),
@@ -76,11 +77,16 @@ _CLASS = "\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f" + _FORMAT
 # The quick look, as most text has nothing to escape: an unsafe character of the BMP, or any past it (a class with
 # ranges past U+FFFF is tested more slowly, so those few are left to the full pattern).
 _BMP = "".join(f"{chr(first)}-{chr(last)}" for first, last in FORMAT_AND_SEPARATORS if last < 0x10000)
-_ANY = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BMP}\\U00010000-\\U0010ffff]")
-_ANY_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BMP}\\U00010000-\\U0010ffff]")
-_UNSAFE = re.compile(f"(?P<keep>{_FLAG}|{_JOINED})|(?P<bad>[{_CLASS}\n])")
-_UNSAFE_BUT_NEWLINE = re.compile(f"(?P<keep>{_FLAG}|{_JOINED})|(?P<bad>[{_CLASS}])")
-_JSON_UNSAFE = re.compile(f"[\\x7f-\\x9f{_FORMAT}]")  # what JSON leaves raw: all but C0
+_ASTRAL = "\\U00010000-\\U0010ffff"
+_ANY = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BMP}{_ASTRAL}]")
+_ANY_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BMP}{_ASTRAL}]")
+_JSON_ANY = re.compile(f"[\\x7f-\\x9f{_BMP}{_ASTRAL}]")  # what JSON leaves raw: all but C0
+
+
+@cache
+def _unsafe(newline: bool) -> re.Pattern[str]:
+    """The full pattern, compiled on first need (a millisecond of start-up that most runs never need)."""
+    return re.compile(f"(?P<keep>{_FLAG}|{_JOINED})|(?P<bad>[{_CLASS}{chr(10) if newline else ''}])")
 
 
 def _shown(found: re.Match[str]) -> str:
@@ -91,17 +97,17 @@ def visible(text: str) -> str:
     """Text as one line that shows every unsafe character as an escape (\\x1b, \\x0a, \\u202e)."""
     if text.isascii() and text.isprintable():  # the common case at once: ASCII's only unsafe are C0 and DEL
         return text
-    return _UNSAFE.sub(_shown, text) if _ANY.search(text) else text
+    return _unsafe(True).sub(_shown, text) if _ANY.search(text) else text
 
 
 def visible_lines(text: str) -> str:
     """Text of our own made of lines (a help screen): every unsafe character but the line break escaped."""
-    return _UNSAFE_BUT_NEWLINE.sub(_shown, text) if _ANY_BUT_NEWLINE.search(text) else text
+    return _unsafe(False).sub(_shown, text) if _ANY_BUT_NEWLINE.search(text) else text
 
 
 def json_visible(document: str) -> str:
     """A JSON document with the unsafe characters JSON leaves raw written as \\u escapes (the same data)."""
-    return document.translate(JSON_VISIBLE) if _JSON_UNSAFE.search(document) else document
+    return document.translate(JSON_VISIBLE) if _JSON_ANY.search(document) else document
 
 
 # Markdown and HTML metacharacters in text that is data: escaped, so a name renders as written and never as
