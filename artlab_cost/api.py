@@ -68,8 +68,8 @@ def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = Non
     `state` carries balances and request allowances from an estimate of the period before. When
     the figures rest on an assumed setting (engine/assumptions.py), the notes give the cash out of
     pocket under each of its other values. When usage is given as ranges, the result is the expected
-    case, and `result.case(Case.low)` and `result.case(Case.high)` the runs at the ranges' ends
-    (engine/cases.py).
+    case, and `result.case(Case.low)` and `result.case(Case.high)` the cheapest and the dearest runs at
+    the ranges' ends (engine/cases.py: a range of `idle_share` is run at both of its ends).
     """
     from .engine.alternatives import setting_notes, with_setting_notes
     from .engine.cases import with_cases
