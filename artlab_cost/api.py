@@ -69,8 +69,9 @@ def estimate(scenario: Scenario, sheet: PriceSheet, *, state: State | None = Non
     the figures rest on an assumed setting (engine/assumptions.py), the notes give the cash out of
     pocket under each of its other values. `labels` also works out each usage label's share of every
     charge (`Estimate.labels`, what `--by label` shows; engine/labels.py). When usage is given as ranges,
-    the result is the expected case, and `result.case(Case.low)` and `result.case(Case.high)` the runs at
-    the ranges' ends (engine/cases.py).
+    the result is the expected case, and `result.case(Case.low)` and `result.case(Case.high)` the cheapest
+    and the dearest runs at the ranges' ends (engine/cases.py: a range of `idle_share` is run at both of
+    its ends).
     """
     from .engine.alternatives import setting_notes, with_setting_notes
     from .engine.cases import with_cases

@@ -61,7 +61,8 @@ class InputError(ArtlabCostError):
     """One or more problems in a price sheet or scenario file."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path))
+        # by place in the file; at one place, in the order the checks found them (a range's low end before its high)
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column))
         super().__init__(self.problems[0].msg if self.problems else Msg("input.invalid", {}))
 
     def lines(self, lang: str = "en") -> list[str]:

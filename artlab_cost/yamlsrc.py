@@ -37,6 +37,8 @@ class Scalar(NamedTuple):
     value: str
     plain: bool  # written without quotes, so `3` may be a number and `true` a boolean
     mark: Mark
+    # a plain scalar written over more than one line, folded into one: a column inside the value is not the file's
+    folded: bool = False
 
 
 class Seq(NamedTuple):
@@ -73,12 +75,38 @@ def echoed(value: object) -> object:
     """A value as a problem repeats it: text over ECHO_LIMIT characters cut with an ellipsis (a 900 KB value
     is not printed whole in an error line), inside lists and nested messages too."""
     if isinstance(value, str):
-        return value if len(value) <= ECHO_LIMIT else value[: ECHO_LIMIT - 1] + "\u2026"
+        return _cut(value)
     if isinstance(value, Msg):
         return Msg(value.code, {key: echoed(v) for key, v in value.args.items()})
     if isinstance(value, tuple) and not hasattr(value, "_fields"):  # options (or an `And`); a NamedTuple is a value
         return type(value)(echoed(v) for v in value)
     return value
+
+
+def _shown_width(char: str) -> int:
+    """How many characters `char` takes once shown: a control or format character is written as its escape
+    (\\x0a, \\u202e, \\U000e0041; render/escape.py); `isprintable` is false for those (and for a few that are
+    shown as they are, such as a no-break space, which then count a little wide: the cut errs short)."""
+    if char.isprintable():
+        return 1
+    code = ord(char)
+    return 4 if code < 0x100 else 6 if code < 0x10000 else 10
+
+
+def _cut(text: str) -> str:
+    """Text cut to ECHO_LIMIT characters as shown, escapes counted (a value of 1,000 line breaks is shown as
+    4,000 characters of \\x0a), with an ellipsis where it was cut."""
+    if len(text) <= ECHO_LIMIT and text.isprintable():
+        return text
+    width = 0
+    for i, char in enumerate(text):
+        width += _shown_width(char)
+        if width > ECHO_LIMIT:
+            kept = text[:i]
+            while sum(map(_shown_width, kept)) > ECHO_LIMIT - 1:  # room for the ellipsis
+                kept = kept[:-1]
+            return kept + "\u2026"
+    return text
 
 
 def located(name: str, mark: Mark | None, path: str, message: Msg) -> Problem:
@@ -206,7 +234,9 @@ class _Reader:
             self.alias(event, mark)
         elif isinstance(event, yaml.ScalarEvent):
             self.count(mark, 1, "yaml.too-many-values")
-            scalar = Scalar(event.value, not event.style and event.implicit[0], mark)
+            plain = not event.style and event.implicit[0]
+            folded = plain and event.end_mark is not None and event.end_mark.line + 1 != mark.line
+            scalar = Scalar(event.value, plain, mark, folded)
             if event.anchor:
                 self.anchors[event.anchor] = (scalar, 1)
             self.attach(scalar, mark)

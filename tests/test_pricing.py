@@ -159,7 +159,7 @@ def test_bundled_offers(bundled: PriceSheet) -> None:
 
 
 def test_bundled_oss_catalogue_is_the_listed_sizes(bundled: PriceSheet) -> None:
-    """Issue 21: the OSS sizes the purchase page lists (help.aliyun.com/zh/oss/purchase-resource-plans): storage
+    """The OSS sizes the purchase page lists (help.aliyun.com/zh/oss/purchase-resource-plans): storage
     40 GB (the minimum), 100 GB, 500 GB, 1 TB; downstream traffic 100 GB, 500 GB, 1 TB a month; a request pack.
     No size no source lists (the 10 GB traffic pack is gone); every price no source gives is assumed, saying so."""
     o = bundled.offers
@@ -191,7 +191,7 @@ def test_bundled_oss_catalogue_is_the_listed_sizes(bundled: PriceSheet) -> None:
 
 
 def test_bundled_compute_pack_is_sold_at_a_discount_of_unknown_size(bundled: PriceSheet) -> None:
-    """Issue 21 item 3: the ArtLab page sells savings plans as discounted, without saying how much."""
+    """The ArtLab page sells savings plans as discounted, without saying how much."""
     why = dict(bundled.offers["compute-pack-100"].assumed)["price"]
     assert isinstance(why, Words)
     en, zh = why.text("en"), why.text("zh")

@@ -160,12 +160,33 @@ def test_a_shorthand_whose_midpoint_is_not_whole_is_refused() -> None:
 
 def test_a_shorthand_missing_an_end_is_refused() -> None:
     err = refused("  - {kind: storage, gb: 10..}\n")
-    expect_one(err, "s.yaml", 4, 25, "usage[0].gb.high", "expected a number, got nothing")
+    expect_one(err, "s.yaml", 4, 29, "usage[0].gb.high", "expected a number, got nothing")  # where it would stand
 
 
 def test_a_shorthand_end_that_is_no_number_is_refused() -> None:
     err = refused("  - {kind: storage, gb: ten..20}\n")
     expect_one(err, "s.yaml", 4, 25, "usage[0].gb.low", "expected a number, got 'ten'")
+
+
+@pytest.mark.parametrize("figure", ["0...5", "1...5", "5...", ".5..1", "1..5.", "0. ..5"])
+def test_a_dot_touching_the_two_dots_is_refused_as_no_range(figure: str) -> None:
+    """`0...5` is a typo (0..5? 0..0.5?): never read as 0 to 0.5, nor met with a puzzling order error."""
+    err = refused(f"  - {{kind: storage, gb: {figure}}}\n")
+    expect_one(err, "s.yaml", 4, 25, "usage[0].gb", f"'{figure}' is not a range: expected LOW..HIGH")
+
+
+def test_two_bad_ends_are_reported_low_then_high_each_where_it_stands() -> None:
+    err = refused("  - {kind: storage, gb: \u0664\u0660..\u0666\u0660}\n")  # Arabic-Indic 40..60: no numbers
+    assert [(p.column, p.path) for p in err.problems] == [(25, "usage[0].gb.low"), (29, "usage[0].gb.high")]
+    spaced = refused("  - {kind: storage, gb: ten .. twenty}\n")
+    assert [(p.column, p.path) for p in spaced.problems] == [(25, "usage[0].gb.low"), (32, "usage[0].gb.high")]
+
+
+def test_a_range_written_over_two_lines_puts_both_ends_at_its_start_low_first() -> None:
+    """A plain scalar folded over lines: a column inside its value is not the file's, so the high end is
+    located at the value's start, after the low end."""
+    err = refused("  - kind: storage\n    gb: ten..\n      twenty\n")
+    assert [(p.line, p.column, p.path) for p in err.problems] == [(5, 9, "usage[0].gb.low"), (5, 9, "usage[0].gb.high")]
 
 
 def test_a_mapping_missing_an_end_is_refused() -> None:
@@ -221,7 +242,9 @@ def test_the_schema_takes_each_way_of_writing_a_figure(figure: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "figure", ["-5", "{low: 30, high: 60}", "{low: 30, expected: 40, high: 60, most: 70}", "lots", "30..", "[30, 60]"]
+    "figure",
+    ["-5", "{low: 30, high: 60}", "{low: 30, expected: 40, high: 60, most: 70}", "lots", "30..", "[30, 60]"]
+    + ["0...5", "5...", ".5..1", "1..5."],
 )
 def test_the_schema_marks_a_malformed_figure(figure: str) -> None:
     assert list(_validator().iter_errors(_doc(figure))) != []

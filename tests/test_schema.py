@@ -521,6 +521,17 @@ def test_a_huge_bad_value_is_echoed_cut_to_80_characters(spec: schema.Spec, text
     assert len(str(problem)) < 300, str(problem)[:400]
 
 
+def test_a_bad_value_is_cut_to_80_characters_as_shown_escapes_counted() -> None:
+    """1,000 line breaks are shown as 4,000 characters of \\x0a: the cut counts what is shown, so 19 breaks
+    (76 characters) and the ellipsis are echoed, and the error line stays short."""
+    from artlab_cost.render.escape import visible
+
+    value, problems = value_of(Num(), '"' + "\\n" * 1000 + '"')
+    assert value is INVALID
+    problem = expect_one(problems, "t.yaml", 1, 4, "v", "got the quoted text '" + "\n" * 19 + "\u2026'")
+    assert len(visible(str(problem))) < 140, visible(str(problem))
+
+
 def test_a_short_bad_value_is_echoed_whole() -> None:
     value = "x" * 80  # the limit itself: nothing to cut
     expect_one(value_of(Text(choices=("a", "b")), value)[1], "t.yaml", 1, 4, "v", f"unknown value '{value}'")

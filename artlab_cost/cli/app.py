@@ -22,13 +22,22 @@ from .lang import LANG_ENV, current, from_arguments, from_environment, use
 from .options import LangOpt
 from .output import err, exit_code, fail_line, open_streams, stdout_failed
 
-EXIT_CODES = (
-    "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
-    "an assumed value."
+
+def _exit_codes(*codes: str) -> str:
+    """A command's exit codes for --help: its own, between those every command shares (a stream that fails is
+    an I/O error of the environment, 2; a bug, 3; Ctrl-C, 130)."""
+    shared = ("0 done", "3 an internal error", "130 interrupted (Ctrl-C)")
+    return "Exit codes: " + "; ".join(sorted((*shared, *codes), key=lambda code: int(code.split()[0]))) + "."
+
+
+_BUDGET = "1 budget exceeded (--budget)"
+_STRICT = "2 bad input or usage, with --strict a result resting on an assumed value, or a closed or broken stream"
+EXIT_CODES = _exit_codes(_BUDGET, _STRICT)
+EXIT_CODES_PLANS = _exit_codes(_BUDGET, _STRICT, "4 with --require-proven, a first plan not proven cheapest")
+EXIT_CODES_DIFF = _exit_codes(
+    "1 cash rises more than --fail-on-increase allows", "2 bad input or usage, or a closed or broken stream"
 )
-EXIT_CODES_PLANS = EXIT_CODES[:-1] + "; 4 with --require-proven, a first plan not proven cheapest."
-EXIT_CODES_DIFF = "Exit codes: 0 done; 1 cash rises more than --fail-on-increase allows; 2 bad input or usage."
-EXIT_CODES_NO_BUDGET = "Exit codes: 0 done; 2 bad input or usage."
+EXIT_CODES_NO_BUDGET = _exit_codes("2 bad input or usage, or a closed or broken stream")
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
 
 

@@ -304,7 +304,7 @@ def git_show(source: str) -> str:
     first (`git cat-file -s`) so that a blob over the input limit is refused unread, and read with that cap.
 
     REF reaches git as a revision, never as an option: one starting with `-` is refused, and
-    `--end-of-options` comes before it (`git:--output=x:y` once made `git show` write a file)."""
+    `--end-of-options` comes before it (else `git:--output=x:y` would have `git show` write a file)."""
     from .. import yamlsrc
     from ..errors import InputError, Problem
 

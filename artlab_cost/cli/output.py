@@ -9,7 +9,7 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import typer
 
@@ -41,6 +41,7 @@ class _Closed(io.TextIOBase):
 
 
 _failed: list[int] = []  # the standard streams (1, 2) that failed this run: the exit code says so
+_held: set[int] = set()  # the standard descriptors pointed at /dev/null this run: closed or failed streams
 
 
 def open_streams() -> None:
@@ -49,6 +50,7 @@ def open_streams() -> None:
     stdout and stderr write what their encoding cannot hold backslash-escaped (PYTHONIOENCODING=ascii,
     LC_ALL=C), never failing on it."""
     _failed.clear()  # a run of its own (the tests run several in one process)
+    _held.clear()
     for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
         try:
             os.fstat(fd)
@@ -64,6 +66,7 @@ def open_streams() -> None:
 
 def _hold(fd: int) -> None:
     """Point descriptor `fd` at /dev/null: a stream that failed writes nowhere from now on (the flush at exit too)."""
+    _held.add(fd)
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
     except OSError:
@@ -143,11 +146,17 @@ def emit(text: str, output: Path | None) -> None:
     beside it, renamed over it), a device or FIFO is written through (opened and written, never replaced)."""
     if output is None:
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _write_all(text, sys.stdout)
         except (OSError, ValueError) as exc:  # closed, a broken pipe, a full disk: the notes and verdict follow
             stdout_failed(exc)
         return
+    held = _held_stream(output)
+    if held is not None:  # /dev/stdout with stdout closed: the closed stream, not the /dev/null that holds it
+        closed = OSError(errno.EBADF, os.strerror(errno.EBADF))
+        if held == 1:
+            stdout_failed(closed)
+            return
+        raise _cannot_write(output, closed)
     try:
         found = os.stat(output)  # through links: /dev/stdout is the stream it names
     except FileNotFoundError:
@@ -158,10 +167,51 @@ def emit(text: str, output: Path | None) -> None:
         if not stat.S_ISREG(found.st_mode) or os.path.abspath(output).startswith(("/dev/", "/proc/")):
             _write_through(text, output)  # nothing under /dev or /proc is replaced (/dev/stdout to a file, say)
             return
-    if found is not None and (found.st_mode & 0o222 == 0 or not os.access(output, os.W_OK)):
-        # as `cp` without -f: a file nobody may write is not replaced, even by root, whom rename would let
-        raise UsageError(msg("cli.output-read-only", path=str(output)))
+    _refuse_read_only(output, found)
     _replace(text, Path(os.path.realpath(output)))  # a link keeps pointing at the file, now with the result
+
+
+def _held_stream(path: Path) -> int | None:
+    """The held standard descriptor `path` names (/dev/stdout, /dev/fd/1, /proc/self/fd/1, through any links),
+    if it names one. Followed a link at a time: the descriptor's own entry links on to /dev/null, which must not
+    be mistaken for the stream, nor /dev/null named outright for a closed one."""
+    if not _held:
+        return None
+    fd_dirs = {os.path.realpath(f"/proc/{os.getpid()}/fd"), os.path.realpath("/dev/fd")}
+    name = os.path.abspath(path)
+    for _ in range(40):  # as the system's own limit on links followed (ELOOP)
+        parent, base = os.path.split(name)
+        parent = os.path.realpath(parent)
+        if parent in fd_dirs and base.isascii() and base.isdigit():
+            return int(base) if int(base) in _held else None
+        try:
+            name = os.path.join(parent, os.readlink(os.path.join(parent, base)))
+        except OSError:  # not a link (or not there): it names a file, not a descriptor
+            return None
+    return None
+
+
+def _refuse_read_only(output: Path, found: os.stat_result | None) -> None:
+    """As `cp` without -f: a file nobody may write is not replaced, even by root, whom rename would let."""
+    if found is not None and stat.S_ISREG(found.st_mode):
+        if found.st_mode & 0o222 == 0 or not os.access(output, os.W_OK):
+            raise UsageError(msg("cli.output-read-only", path=str(output)))
+
+
+def _write_all(text: str, stream: TextIO) -> None:
+    """`text` written whole to `stream` or an error raised. The bytes go to the binary buffer in a loop: a pipe
+    whose reader quits part way takes a short write, which the text layer would drop without a word (the rest of
+    the result lost, exit 0); the next write of the rest then fails as a broken pipe."""
+    stream.flush()  # whatever the text layer holds goes first
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a text-only stream (a test's StringIO): it takes all or raises
+        stream.write(text)
+        stream.flush()
+        return
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        data = data[buffer.write(data) :]
+    buffer.flush()
 
 
 def _write_through(text: str, output: Path) -> None:
@@ -197,13 +247,16 @@ def _cannot_write(path: Path, exc: OSError) -> UsageError:
 
 def refuse_inputs(output: Path | None, inputs: Sequence[str | None]) -> None:
     """-o must not name a file the command reads (the same file: device and inode, so a link or another name
-    for it counts), nor the file stdin was redirected from when an input is `-`."""
+    for it counts), nor the file stdin was redirected from when an input is `-`, nor a read-only file: all
+    checked before the work, so a long compare-plans is not run for a result that cannot be written."""
     if output is None:
         return
     try:
         target = os.stat(output)
     except OSError:
         return  # nothing there yet, so nothing read from it
+    if not os.path.abspath(output).startswith(("/dev/", "/proc/")):  # written through, never replaced
+        _refuse_read_only(output, target)
     for name in inputs:
         if not name or name.startswith("git:"):
             continue

@@ -3,50 +3,111 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-# Characters that steer a terminal or hide and reorder what is shown rather than show: the C0 controls
-# (the line break included: one problem is one line, and a name never forges a line of its own), DEL, the C1
-# controls; zero-width spaces, joiners and direction marks, the bidirectional embeddings, overrides and
-# isolates, the Arabic letter mark, the byte-order mark, and the line and paragraph separators. In user text
-# (names, labels, sources, file names) they are written as visible escapes (\x0a, \u202e), so a name can
-# never clear a screen, write a clipboard (OSC 52), forge a CI workflow command, nor pass for another name.
+# Characters that steer a terminal or hide and reorder what is shown rather than show: the controls (Unicode's
+# Cc: C0 with the line break, so one problem is one line and a name never forges a line of its own; DEL; C1),
+# every format character (Cf: zero-width spaces and joiners, direction marks, the bidirectional embeddings,
+# overrides and isolates, the soft hyphen, invisible operators, the byte-order mark, the tag characters that
+# can spell hidden text), and the line and paragraph separators (Zl, Zp). In user text (names, labels, sources,
+# file names) they are written as visible escapes (\x0a, \u202e, \U000e0041), so a name can never clear a
+# screen, write a clipboard (OSC 52), forge a CI workflow command, smuggle text nobody sees, nor pass for another.
+# The table is Unicode 14's (Python 3.11's unicodedata), written out so no run imports unicodedata and its
+# tables; tests/render/test_escape.py checks it against unicodedata.
+FORMAT_AND_SEPARATORS = (
+    (0x00AD, 0x00AD),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)
 UNSAFE = (
     *range(0x00, 0x20),
     0x7F,
     *range(0x80, 0xA0),
-    0x061C,
-    *range(0x200B, 0x2010),
-    0x2028,
-    0x2029,
-    *range(0x202A, 0x202F),
-    *range(0x2066, 0x206A),
-    0xFEFF,
+    *(c for first, last in FORMAT_AND_SEPARATORS for c in range(first, last + 1)),
 )
-VISIBLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in UNSAFE}
-LINE_VISIBLE = {c: v for c, v in VISIBLE.items() if c != 0x0A}  # keeps line breaks (ours, between lines)
+
+
+def _escape(c: int) -> str:
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" if c < 0x10000 else f"\\U{c:08x}"
+
+
+def _json_escape(c: int) -> str:
+    """A \\u escape as JSON writes it: a character past U+FFFF as its UTF-16 surrogate pair (RFC 8259, 7)."""
+    if c < 0x10000:
+        return f"\\u{c:04x}"
+    c -= 0x10000
+    return f"\\u{0xD800 + (c >> 10):04x}\\u{0xDC00 + (c & 0x3FF):04x}"
+
+
+VISIBLE = {c: _escape(c) for c in UNSAFE}
 # JSON escapes the C0 controls itself (\n, \u001b); the others it would leave raw are written as \u escapes,
 # which a JSON reader turns back into the very characters: the data is kept, and a terminal showing the
 # document is never steered by it.
-JSON_VISIBLE = {c: f"\\u{c:04x}" for c in UNSAFE if c >= 0x20}
+JSON_VISIBLE = {c: _json_escape(c) for c in UNSAFE if c >= 0x20}
 
-_UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in UNSAFE) + "]")
-_UNSAFE_BUT_NEWLINE = re.compile("[" + "".join(re.escape(chr(c)) for c in UNSAFE if c != 0x0A) + "]")
-_JSON_UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in JSON_VISIBLE) + "]")
+# Two uses of format characters that only join what is seen, kept so an emoji reads as the one emoji: a zero-width
+# joiner between two pictographs (a family, a rainbow flag) and the three subdivision flags (England, Scotland,
+# Wales: a black flag, tag letters, a cancel tag). The pictographs are the emoji blocks, approximately (Unicode's
+# Extended_Pictographic would need a table of its own); any other joiner or tag is escaped.
+_PICTOGRAPH = "[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+_JOINED = f"(?:(?<={_PICTOGRAPH})|(?<={_PICTOGRAPH}\ufe0f))\u200d(?={_PICTOGRAPH})"
+_FLAG = "\U0001f3f4(?:" + "|".join("".join(chr(0xE0000 + ord(t)) for t in code) for code in ("gbeng", "gbsct", "gbwls"))
+_FLAG += ")\U000e007f"
+# a character class of ranges, not of each character: a regex tests a range at once, and most text has no match
+_FORMAT = "".join(f"{chr(first)}-{chr(last)}" for first, last in FORMAT_AND_SEPARATORS)  # none is ASCII
+_CLASS = "\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f" + _FORMAT
+# The quick look, as most text has nothing to escape: an unsafe character of the BMP, or any past it (a class with
+# ranges past U+FFFF is tested more slowly, so those few are left to the full pattern).
+_BMP = "".join(f"{chr(first)}-{chr(last)}" for first, last in FORMAT_AND_SEPARATORS if last < 0x10000)
+_ASTRAL = "\\U00010000-\\U0010ffff"
+_ANY = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BMP}{_ASTRAL}]")
+_ANY_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BMP}{_ASTRAL}]")
+_JSON_ANY = re.compile(f"[\\x7f-\\x9f{_BMP}{_ASTRAL}]")  # what JSON leaves raw: all but C0
+
+
+@cache
+def _unsafe(newline: bool) -> re.Pattern[str]:
+    """The full pattern, compiled on first need (a millisecond of start-up that most runs never need)."""
+    return re.compile(f"(?P<keep>{_FLAG}|{_JOINED})|(?P<bad>[{_CLASS}{chr(10) if newline else ''}])")
+
+
+def _shown(found: re.Match[str]) -> str:
+    return found["keep"] or VISIBLE[ord(found["bad"])]
 
 
 def visible(text: str) -> str:
     """Text as one line that shows every unsafe character as an escape (\\x1b, \\x0a, \\u202e)."""
-    return text.translate(VISIBLE) if _UNSAFE.search(text) else text
+    if text.isascii() and text.isprintable():  # the common case at once: ASCII's only unsafe are C0 and DEL
+        return text
+    return _unsafe(True).sub(_shown, text) if _ANY.search(text) else text
 
 
 def visible_lines(text: str) -> str:
     """Text of our own made of lines (a help screen): every unsafe character but the line break escaped."""
-    return text.translate(LINE_VISIBLE) if _UNSAFE_BUT_NEWLINE.search(text) else text
+    return _unsafe(False).sub(_shown, text) if _ANY_BUT_NEWLINE.search(text) else text
 
 
 def json_visible(document: str) -> str:
     """A JSON document with the unsafe characters JSON leaves raw written as \\u escapes (the same data)."""
-    return document.translate(JSON_VISIBLE) if _JSON_UNSAFE.search(document) else document
+    return document.translate(JSON_VISIBLE) if _JSON_ANY.search(document) else document
 
 
 # Markdown and HTML metacharacters in text that is data: escaped, so a name renders as written and never as

@@ -75,6 +75,12 @@ def figures_from(by: str) -> int:
     return 1 if by == "label" else 2
 
 
+def charges_title(title: str, result: Estimate, lang: str = "en") -> str:
+    """The charges table's title; with usage given as ranges it says the rows are the expected case's, as the
+    note that says so may be left out (--quiet) and the cases' columns stand only beside the totals."""
+    return tr(lang, "table.expected-case", title=title) if result.cases else title
+
+
 def charge_grid(result: Estimate, by: str, lang: str = "en") -> tuple[list[str], list[list[str]], list[str]]:
     """The charges as a document's table (Markdown, HTML): its header, a row per period and meter, and the total."""
     stages = list(result.stages)

@@ -25,7 +25,7 @@ from .diff_rows import (
     diff_total_rows,
     increase_text,
 )
-from .estimate_rows import balance_grid, bill_grid, charge_grid, figures_from, summary_grid
+from .estimate_rows import balance_grid, bill_grid, charge_grid, charges_title, figures_from, summary_grid
 from .figures import diff_chart, h2, month_chart, plan_chart, tracks_of
 from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
@@ -170,7 +170,10 @@ def estimate(result: Estimate, view: View) -> str:
     body += month_chart(result, lang)
     body += tracks_of(result, lang)
     header, rows, total = charge_grid(result, view.by, lang)
-    body += [h2(tr(lang, "table.charges")), _table(header, rows, figures_from(view.by), footer=total, whole=True)]
+    body += [
+        h2(charges_title(tr(lang, "table.charges"), result, lang)),
+        _table(header, rows, figures_from(view.by), footer=total, whole=True),
+    ]
     if result.balances:
         body += [h2(tr(lang, "table.balances")), _table(*balance_grid(result, lang), 3, whole=True)]
     if result.bills:

@@ -18,7 +18,7 @@ from .diff_rows import (
     increase_text,
 )
 from .escape import markdown_code, markdown_text
-from .estimate_rows import balance_grid, bill_grid, charge_grid, figures_from, monthly_key, summary_grid
+from .estimate_rows import balance_grid, bill_grid, charge_grid, charges_title, figures_from, monthly_key, summary_grid
 from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .view import View
@@ -72,7 +72,9 @@ def estimate(result: Estimate, view: View) -> str:
         out += ["", f"**{budget_text(view)}**"]
     header, body, total = charge_grid(result, view.by, lang)
     body.append([Raw(f"**{c}**") if c else c for c in total])
-    out += ["", "### " + tr(lang, "markdown.charges"), ""] + table(header, body, figures_from(view.by))
+    out += ["", "### " + charges_title(tr(lang, "markdown.charges"), result, lang), ""] + table(
+        header, body, figures_from(view.by)
+    )
     if result.balances:
         out += ["", "### " + tr(lang, "markdown.balances"), ""]
         out += table(*balance_grid(result, lang), 3)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..i18n import tr
 from ..messages import Yuan
+from .escape import visible
 
 if TYPE_CHECKING:
     from ..plans import Action, Comparison, Plan
@@ -135,8 +136,13 @@ def with_only_text(comparison: Comparison, lang: str) -> str:
 
 def reproduce_command(scenario_path: str) -> tuple[str, str]:
     """The scenario's path and the command that estimates it, quoted for a POSIX shell (a path is data: a space,
-    a quote or a $ in it stays part of the one argument)."""
-    path = shlex.quote(scenario_path)
+    a quote or a $ in it stays part of the one argument).
+
+    A path with a control or format character in it cannot be shown inside plain quotes (it would be shown as an
+    escape that names another file), so it is quoted as `$'...'`, whose escapes bash, zsh and ksh turn back into
+    the very characters: the command shown names the real file and shows nothing raw.
+    """
+    path = shlex.quote(scenario_path) if visible(scenario_path) == scenario_path else _ansi_c_quoted(scenario_path)
     return path, f"artlab-cost estimate {path}"
 
 
@@ -155,6 +161,21 @@ def reproduce_line(code: str, scenario_path: str, lang: str, quote: Callable[[st
         return tr(lang, STDIN_WORDING[code], command=quote("artlab-cost estimate -"))
     path, command = reproduce_command(scenario_path)
     return tr(lang, code, path=quote(path), command=quote(command))
+
+
+def _ansi_c_quoted(text: str) -> str:
+    """`$'...'`: a backslash and a quote escaped, a character that is not shown as itself as its code point
+    (\\x for ASCII, whose byte it is; \\u or \\U above, which the shell writes in UTF-8)."""
+    out = []
+    for char in text:
+        if char in "\\'":
+            out.append("\\" + char)
+        elif visible(char) == char:
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "$'" + "".join(out) + "'"
 
 
 def reproduce(comparison: Comparison, scenario_path: str, lang: str = "en") -> list[str]:

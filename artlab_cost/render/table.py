@@ -32,6 +32,7 @@ from .estimate_rows import (
     case_header,
     case_summary_lines,
     charge_rows,
+    charges_title,
     monthly_key,
     stage_totals,
     summary_lines,
@@ -76,7 +77,7 @@ def _charges(result: Estimate, by: By, lang: str, width: int = 80) -> Sheet:
     if by is By.day and len(years) == 1 and width < WIDE:  # MM-DD, the year in the title, to fit 80 columns
         shown = {p: p[5:] for p in shown}
         title = tr(lang, "table.charges-in-year", year=years.pop())
-    sheet = Sheet(title, columns)
+    sheet = Sheet(charges_title(title, result, lang), columns)
     due = {b.month: b.postpaid_due for b in result.bills}
     for i, r in enumerate(rows):
         first = i == 0 or rows[i - 1].period != r.period

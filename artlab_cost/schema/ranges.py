@@ -65,8 +65,19 @@ class Ranged(Spec):
 
     def _shorthand(self, node: Scalar, path: str, src: Source) -> Any:
         first, _, last = node.value.partition(SHORTHAND)
-        low = self.num.check(Scalar(first.strip(), True, node.mark), join(path, "low"), src)
-        high = self.num.check(Scalar(last.strip(), True, node.mark), join(path, "high"), src)
+        low_text, high_text = first.strip(), last.strip()
+        if any(side.startswith(".") or side.endswith(".") for side in (low_text, high_text)):
+            # `0...5` would split as 0 and .5: a dot touching the `..` is a typo, not a decimal point to guess at
+            src.problems.append(src.problem(node.mark, path, msg("spec.range-form", text=node.value)))
+            return INVALID
+        # each end checked where it stands in the file (low before high), when the value is the file's own text
+        at_high = (
+            node.mark
+            if node.folded
+            else node.mark._replace(column=node.mark.column + node.value.index(high_text, len(first) + len(SHORTHAND)))
+        )
+        low = self.num.check(Scalar(low_text, True, node.mark), join(path, "low"), src)
+        high = self.num.check(Scalar(high_text, True, at_high), join(path, "high"), src)
         if low is INVALID or high is INVALID:
             return INVALID
         mid = midpoint(low, high)
@@ -85,7 +96,7 @@ class Ranged(Spec):
     def json_schema(self) -> dict[str, Any]:
         plain = self.num.json_schema()
         plain.pop("description", None)
-        number = r"[+]?(\d[\d_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+        number = r"[+]?\d[\d_]*(\.\d[\d_]*)?([eE][+-]?\d+)?"  # no dot at either end: `0...5` is no range
         shorthand = {"type": "string", "pattern": rf"^\s*{number}\s*\.\.\s*{number}\s*$"}
         ranged = self._record().json_schema()
         ranged["description"] = "A range: each bound as the plain figure, low <= expected <= high."

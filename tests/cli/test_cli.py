@@ -1,6 +1,7 @@
 """The command line end to end: commands, options, exit codes, where output and messages go.
 
-Exit codes (README): 0 done, 1 over the --budget, 2 bad input or usage, 3 an internal error.
+Exit codes (README): 0 done, 1 over the --budget, 2 bad input or usage or a closed or broken stream, 3 an
+internal error, 130 interrupted.
 stdout carries only the result; notes, warnings and errors go to stderr. Each distinct run is
 made once (helpers.cli caches it); the renderers are tested on their own in tests/render, and
 whole outputs are pinned by tests/test_golden.py.
@@ -38,11 +39,18 @@ STUDENT = "examples/student-trial.yaml"
 NEW_USER = "examples/new-user-starter.yaml"
 STUDIO = "examples/studio-dedicated-comfyui.yaml"
 BUDGET_CODES = (
-    "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, or with --strict a result resting on "
-    "an assumed value"
-)  # compare-plans and the top level go on: "; 4 with --require-proven, a first plan not proven cheapest."
-PLAIN_CODES = "Exit codes: 0 done; 2 bad input or usage."
-DIFF_CODES = "Exit codes: 0 done; 1 cash rises more than --fail-on-increase allows; 2 bad input or usage."
+    "Exit codes: 0 done; 1 budget exceeded (--budget); 2 bad input or usage, with --strict a result resting on "
+    "an assumed value, or a closed or broken stream; 3 an internal error;"
+)  # compare-plans and the top level go on: " 4 with --require-proven, a first plan not proven cheapest;"
+PLAIN_CODES = (
+    "Exit codes: 0 done; 2 bad input or usage, or a closed or broken stream; 3 an internal error; 130 interrupted "
+    "(Ctrl-C)."
+)
+DIFF_CODES = (
+    "Exit codes: 0 done; 1 cash rises more than --fail-on-increase allows; 2 bad input or usage, or a closed or "
+    "broken stream; 3 an internal error; 130 interrupted (Ctrl-C)."
+)
+INTERRUPTED_CODE = "; 130 interrupted (Ctrl-C)."  # last on every command
 
 
 def squash(text: str) -> str:
@@ -84,7 +92,7 @@ def test_top_level_help_lists_every_command_and_the_exit_codes() -> None:
     assert result.exit_code == 0
     text = squash(result.stdout)
     assert all(name in text for name in COMMANDS)
-    assert BUDGET_CODES in text
+    assert BUDGET_CODES in text and INTERRUPTED_CODE in text
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -96,7 +104,7 @@ def test_command_help_has_text_an_example_and_the_exit_codes(name: str) -> None:
     assert command.help and squash(command.help.split("\n\n")[0]) in text
     assert f"Example: artlab-cost {name} " in text
     codes = {"estimate": BUDGET_CODES, "compare-plans": BUDGET_CODES, "diff": DIFF_CODES}
-    assert codes.get(name, PLAIN_CODES) in text
+    assert codes.get(name, PLAIN_CODES) in text and INTERRUPTED_CODE in text
     for param in command.params:
         assert param.name == "help" or getattr(param, "help", None), f"{name}: {param.name} has no help text"
 

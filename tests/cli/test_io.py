@@ -89,7 +89,8 @@ def _repo(tmp_path: Path, **files: bytes) -> Path:
 @needs_git
 @pytest.mark.parametrize("ref", ["--output={out}", "-O{out}", "--no-index"])
 def test_a_git_ref_that_looks_like_an_option_is_refused(tmp_path: Path, ref: str) -> None:
-    """git:--output=FILE:PATH once made git write a patch to FILE: a ref starting with - is refused, in one line."""
+    """git would read git:--output=FILE:PATH as an option and write a patch to FILE: a ref starting with - is
+    refused, in one line, and nothing is written."""
     repo = _repo(tmp_path, **{"team.yaml": (ROOT / STUDENT).read_bytes()})
     out = tmp_path / "written-by-git"
     source = f"git:{ref.format(out=out)}:team.yaml"
@@ -155,7 +156,8 @@ def test_output_to_a_fifo_writes_through_it(tmp_path: Path) -> None:
 
 
 def test_output_to_a_character_device_writes_through_it(tmp_path: Path) -> None:
-    """A null device made under tmp_path (never the system's: the old code renamed over its target) stays one."""
+    """A null device made under tmp_path stays one. It is made there, never the system's /dev/null, so a rename
+    over the target (what -o does to a regular file) could harm nothing outside the test."""
     device = tmp_path / "null"
     try:
         os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
@@ -185,6 +187,19 @@ def test_a_read_only_target_is_refused_even_where_rename_could_replace_it(tmp_pa
         "file is never replaced)"
     ]
     assert target.read_text(encoding="utf-8") == "keep me\n" and [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+def test_a_read_only_target_is_refused_before_any_work(tmp_path: Path) -> None:
+    """The target is checked before the inputs are read: a scenario that does not load still meets the
+    read-only refusal first, so a long compare-plans is never run for a result it cannot write."""
+    target, broken = tmp_path / "report.txt", tmp_path / "broken.yaml"
+    target.write_text("keep me\n", encoding="utf-8")
+    target.chmod(0o444)
+    broken.write_text("name: [unclosed\n", encoding="utf-8")
+    for command in (["estimate", broken], ["compare-plans", broken], ["diff", broken, broken]):
+        run = cli_uncached(*command, "-o", target)
+        assert run.exit_code == 2 and len(run.errors) == 1, run.stderr
+        assert run.errors[0].startswith(f"error: --output {target} is read-only"), run.stderr
 
 
 def test_a_link_to_the_target_stays_a_link(tmp_path: Path) -> None:
@@ -267,6 +282,17 @@ def test_a_closed_stdout_is_exit_2_with_the_reason_on_stderr(args: list[str]) ->
     assert run.returncode == 2 and errors == ["error: cannot write the result to stdout: Bad file descriptor"]
 
 
+@pytest.mark.parametrize("target, code", [("/dev/stdout", 2), ("/dev/null", 0)], ids=["stdout", "null"])
+def test_output_naming_a_closed_stdout_is_the_closed_stream(target: str, code: int) -> None:
+    """-o /dev/stdout with stdout closed: the descriptor is held by /dev/null, which must not take the result
+    as if written; it is the closed stream (exit 2). /dev/stdout links on to /proc/self/fd/1, so that name is
+    followed too. /dev/null named outright is written through, exit 0."""
+    run = _shell(">&-", "estimate", STUDENT, "-o", target)
+    errors = [line for line in run.stderr.decode().splitlines() if not line.startswith("note: ")]
+    assert run.returncode == code, run.stderr
+    assert errors == (["error: cannot write the result to stdout: Bad file descriptor"] if code else [])
+
+
 def test_a_closed_stdin_is_exit_2_when_the_scenario_is_read_from_it() -> None:
     run = _shell("<&-", "estimate", "-")
     assert (run.returncode, run.stdout) == (2, b"")
@@ -341,14 +367,35 @@ def test_a_broken_pipe_keeps_the_verdict(args: list[str], code: int) -> None:
     assert "error: cannot write the result to stdout: Broken pipe" in stderr.splitlines()
 
 
-def _wait_reading_a_pipe(pid: int) -> None:
-    """Until the process waits in a read of a pipe (its stdin: the command has started), as Linux's /proc says."""
+def _wait_in(pid: int, call: str) -> None:
+    """Until the process waits in a kernel function whose name holds `call`, as Linux's /proc says."""
     wchan = Path(f"/proc/{pid}/wchan")
     if not wchan.exists():
-        pytest.skip("needs /proc/PID/wchan to know the command has started")
+        pytest.skip("needs /proc/PID/wchan to know where the command waits")
     deadline = time.monotonic() + 60
-    while "pipe_read" not in wchan.read_text() and time.monotonic() < deadline:
+    while call not in wchan.read_text() and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def test_a_pipe_whose_reader_quits_part_way_is_exit_2_never_a_cut_result_and_done() -> None:
+    """The table by day is over 64 KiB, more than a pipe holds: the command waits in a write, the reader takes
+    a little and quits, so the write comes back short. With PYTHONUNBUFFERED (set in many containers and CI
+    images) stdout has no buffered layer to retry it, and the text layer drops the rest without a word. What
+    was not written is a broken pipe (said, exit 2), never a cut result and exit 0."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "artlab_cost", "estimate", INDIE, "--by", "day"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=_env(PYTHONUNBUFFERED="1"),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    _wait_in(proc.pid, "pipe_write")
+    assert len(proc.stdout.read(1000)) == 1000
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 2, stderr
+    assert "error: cannot write the result to stdout: Broken pipe" in stderr.splitlines()
 
 
 def test_ctrl_c_says_interrupted_and_exits_130() -> None:
@@ -364,7 +411,7 @@ def test_ctrl_c_says_interrupted_and_exits_130() -> None:
     assert proc.stdin is not None
     proc.stdin.write(b"name: waiting\n")
     proc.stdin.flush()
-    _wait_reading_a_pipe(proc.pid)
+    _wait_in(proc.pid, "pipe_read")  # its stdin: the command has started
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out, err.decode()) == (130, b"", "interrupted\n")

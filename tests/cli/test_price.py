@@ -1,4 +1,4 @@
-"""--price OFFER=YUAN (issue 21 item 2): an offer's price replaced for one run, said to be the user's.
+"""--price OFFER=YUAN: an offer's price replaced for one run, said to be the user's.
 
 The storage-heavy team holds one storage-pack-100 bought on 2027-01-01, inside its period; the
 sheet prices it at 20 yuan, an assumption (no source gives ArtLab's storage pack prices) and the

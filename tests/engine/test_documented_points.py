@@ -1,4 +1,4 @@
-"""The points docs/pricing.md and docs/json.md state about the engine (issue 23, items 28-30), each by hand.
+"""The points docs/pricing.md and docs/json.md state about the engine, each by hand.
 
 Test sheet prices (tests/helpers.py): shared 0.0077 a GPU-second, dedicated small 8.07 and big 39.54 an hour,
 traffic 0.50 busy / 0.25 idle a GB, GET 0.01 per 10,000 with 20,000,000 free a month.

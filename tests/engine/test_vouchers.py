@@ -1,4 +1,4 @@
-"""Vouchers as Alibaba Cloud applies them (issue 21 item 5), worked by hand.
+"""Vouchers as Alibaba Cloud applies them, worked by hand.
 
 - Several vouchers: largest balance first, then earliest expiry, then earliest issue ("Use coupons",
   alibabacloud.com/help/en/user-center/user-guide/use-coupons), chosen again for each charge

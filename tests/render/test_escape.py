@@ -1,5 +1,5 @@
 """User text is data on every stream and in every format: no line forged by a line break, no terminal control,
-no invisible or reordering character, no Markdown, no spreadsheet formula (issue 19, items 1-4 and 6)."""
+no invisible or reordering character, no Markdown, no spreadsheet formula."""
 
 from __future__ import annotations
 
@@ -8,21 +8,23 @@ import html
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import bundled_sheet, cli, cli_uncached, comparison, examples
+from helpers import ROOT, bundled_sheet, cli, cli_uncached, comparison, examples
 from hypothesis import given
 from hypothesis import strategies as st
 
 from artlab_cost import api
 from artlab_cost.messages import Words
-from artlab_cost.render import OutputFormat, View, csvout, jsonout, markdown, table
+from artlab_cost.render import OutputFormat, View, csvout, escape, jsonout, markdown, table
 from artlab_cost.render import html as html_out
 from artlab_cost.render.escape import csv_cell, json_visible, markdown_code, markdown_text, visible, visible_lines
 from artlab_cost.render.svg import esc
 
-# Every character the issue lists, by hand: C0 (line break, tab, ESC included), DEL, C1; zero-width space,
+# The characters that do most harm, by hand: C0 (line break, tab, ESC included), DEL, C1; zero-width space,
 # non-joiner, joiner, left-to-right and right-to-left marks; the bidirectional embeddings and overrides; the
 # isolates; the Arabic letter mark; the byte-order mark; the line and paragraph separators.
 C0 = [chr(c) for c in range(0x00, 0x20)]
@@ -52,6 +54,65 @@ def test_visible_writes_each_unsafe_character_as_its_escape() -> None:
         assert shown == "a" + (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}") + "b", hex(code)
 
 
+def test_every_format_character_and_separator_is_unsafe_as_unicodedata_says() -> None:
+    """The table is written out (no run imports unicodedata); it holds every control (Cc), format character (Cf),
+    line and paragraph separator (Zl, Zp) this Python's Unicode knows, and nothing else but unassigned points."""
+    import unicodedata
+
+    wanted = {c for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Zl", "Zp")}
+    table = set(escape.UNSAFE)
+    assert wanted - table == set(), [hex(c) for c in sorted(wanted - table)]
+    assert {unicodedata.category(chr(c)) for c in table - wanted} <= {"Cn"}
+
+
+@pytest.mark.parametrize(
+    "char, shown",
+    [("\u00ad", "\\xad"), ("\u2060", "\\u2060"), ("\u2064", "\\u2064"), ("\u206a", "\\u206a"), ("\u206f", "\\u206f")]
+    + [("\U000e0001", "\\U000e0001"), ("\U000e0041", "\\U000e0041"), ("\U000e007f", "\\U000e007f")],
+    ids=[
+        "soft-hyphen",
+        "word-joiner",
+        "invisible-plus",
+        "inhibit-swapping",
+        "nominal-digits",
+        "tag",
+        "tag-a",
+        "cancel",
+    ],
+)
+def test_format_characters_are_shown_as_escapes(char: str, shown: str) -> None:
+    assert visible(f"pay{char}pal") == f"pay{shown}pal"
+    assert json.loads(json_visible(json.dumps(f"pay{char}pal", ensure_ascii=False))) == f"pay{char}pal"
+    if ord(char) > 0xFFFF:  # JSON writes a character past U+FFFF as its UTF-16 surrogate pair
+        assert json_visible(json.dumps(char, ensure_ascii=False)) == json.dumps(char)
+
+
+def test_emoji_joined_by_format_characters_stay_one_emoji_and_no_other_join_does() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man, woman, girl
+    rainbow = "\U0001f3f3\ufe0f\u200d\U0001f308"  # white flag, variation selector, rainbow
+    england = "\U0001f3f4" + "".join(chr(0xE0000 + ord(t)) for t in "gbeng") + "\U000e007f"
+    assert visible(f"{family} {rainbow} {england}") == f"{family} {rainbow} {england}"
+    assert visible("pay\u200d\U0001f600") == "pay\\u200d\U0001f600"  # a joiner after a letter hides nothing real
+    hidden = "\U0001f3f4" + "".join(chr(0xE0000 + ord(t)) for t in "hi") + "\U000e007f"  # tags that spell text
+    assert visible(hidden) == "\U0001f3f4\\U000e0068\\U000e0069\\U000e007f"
+
+
+def test_validate_shows_format_characters_in_a_file_name_as_escapes(tmp_path: Path) -> None:
+    name = tmp_path / "s\u00ad\u2062\U000e0041.yaml"
+    name.write_text((ROOT / "examples" / "student-trial.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    run = cli_uncached("validate", name)
+    assert run.exit_code == 0 and "s\\xad\\u2062\\U000e0041.yaml" in run.stdout, run.stdout
+
+
+def test_importing_the_escapes_imports_no_unicode_database() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, artlab_cost.render.escape; print('unicodedata' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert run.stdout == "False\n"
+
+
 def test_visible_keeps_ordinary_text_and_visible_lines_only_the_line_break() -> None:
     ordinary = "价格 café 😀 «x» Ω 한국어 naïve"
     assert visible(ordinary) == ordinary
@@ -77,6 +138,10 @@ def test_json_keeps_the_characters_escaped() -> None:
     assert json.loads(document) == {"name": text}  # the same data
 
 
+# A zero-width joiner between two pictographs (with a variation selector after the first, or not) joins an emoji
+# and is kept raw: the only raw unsafe character a text may show.
+_PICTURE = "[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
+_JOINS = re.compile(f"(?<={_PICTURE})\u200d(?={_PICTURE})|(?<={_PICTURE}\ufe0f)\u200d(?={_PICTURE})")
 _TEXT = st.text(alphabet=st.characters(blacklist_characters="\\", max_codepoint=0x3000), max_size=40)
 _ESCAPE = re.compile(r"\\x([0-9a-f]{2})|\\u([0-9a-f]{4})")
 
@@ -85,7 +150,7 @@ _ESCAPE = re.compile(r"\\x([0-9a-f]{2})|\\u([0-9a-f]{4})")
 @given(_TEXT)
 def test_visible_is_one_line_reversible_and_idempotent(text: str) -> None:
     shown = visible(text)
-    assert not RAW.search(shown) and "\n" not in shown
+    assert not RAW.search(_JOINS.sub("", shown)) and "\n" not in shown
     assert _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), shown) == text
     assert visible(shown) == shown
 
@@ -241,6 +306,25 @@ def test_the_reproduce_command_is_shell_quoted_in_every_format() -> None:
     assert f"artlab-cost estimate {QUOTED}" in table.plans(plans, view)
     assert f"artlab-cost estimate {html.escape(QUOTED)}" in html_out.plans(plans, view)
     assert f"artlab-cost estimate {QUOTED}" in markdown.plans(plans, view)
+
+
+CONTROLLED = "s\n::error::x\u202e'\\\U000e0041.yaml"  # a line break, an override, a quote, a backslash, a tag
+
+
+def test_the_reproduce_command_names_a_file_with_control_characters_by_its_real_name() -> None:
+    """Plain quotes would show \\x0a inside them, naming another file; `$'...'` shows the same escapes and the
+    shell turns them back into the characters, so the command shown runs on the real file."""
+    from artlab_cost.render.plan_rows import reproduce_command
+
+    path, command = reproduce_command(CONTROLLED)
+    assert path == "$'s\\x0a::error::x\\u202e\\'\\\\\\U000e0041.yaml'" and command == f"artlab-cost estimate {path}"
+    assert visible(path) == path  # nothing raw to show
+    bash = shutil.which("bash")
+    if bash is not None:
+        run = subprocess.run([bash, "-c", f"printf %s {path}"], capture_output=True, timeout=30, check=True)
+        assert run.stdout.decode("utf-8") == CONTROLLED
+    shown = table.plans(comparison("new-user-starter"), View(scenario_path=CONTROLLED, width=200))
+    assert f"artlab-cost estimate {path}" in shown
 
 
 # --- 4. CSV: a text cell never starts a formula; numbers stay numbers ---------------------------------------

@@ -32,6 +32,7 @@ from jsonschema import Draft202012Validator
 from artlab_cost import api
 from artlab_cost.changes import Diff
 from artlab_cost.engine import Estimate
+from artlab_cost.errors import UsageError
 from artlab_cost.render import OutputFormat, View, csvout, html, jsonout, markdown, renderer, table
 
 HEAD = "name: ranged\naccount: {new_user: false, student: false}\nperiod: {start: 2027-04-01, months: 2}\nusage:\n"
@@ -61,6 +62,15 @@ VIEW = View(notes=False)
 
 
 # --- estimate -------------------------------------------------------------------------------------
+
+
+def test_the_charges_table_says_it_is_the_expected_case_without_the_notes() -> None:
+    """VIEW leaves the notes out (as --quiet does), so the title alone says whose charges these are."""
+    assert "\nCharges and how they are absorbed (yuan) (expected case)\n" in table.estimate(ranged(), VIEW)
+    assert "\n### Charges (expected case)\n" in markdown.estimate(ranged(), VIEW)
+    assert "<h2>Charges and how they are absorbed (yuan) (expected case)</h2>" in html.estimate(ranged(), VIEW)
+    assert "费用及抵扣（元）（预期情形）" in table.estimate(ranged(), View(notes=False, lang="zh"))
+    assert "(expected case)" not in table.estimate(low(), VIEW) + markdown.estimate(low(), VIEW)  # no ranges
 
 
 def test_json_totals_and_bills_are_the_expected_case_and_cases_the_others() -> None:
@@ -202,7 +212,14 @@ def test_budget_case_alone_is_a_usage_error() -> None:
 
 def test_budget_case_must_name_a_case() -> None:
     result = cli("estimate", ROOT / "tests" / "data" / "ok-ranges.yaml", "--budget", "1", "--budget-case", "worst")
-    assert result.exit_code == 2 and "--budget-case must be low, expected or high, got 'worst'" in result.stderr
+    assert (result.exit_code, result.stdout) == (2, ""), result.stderr
+    with pytest.raises(UsageError) as raised:
+        sheet = bundled_sheet()
+        api.check_budget(
+            api.estimate(api.load_scenario(ROOT / "tests/data/ok-ranges.yaml", sheet), sheet), 1, case="worst"
+        )
+    assert result.errors == [f"error: {line}" for line in raised.value.lines("en")]  # the library's own words
+    assert result.errors == ["error: unknown case 'worst': a case is one of low, expected, high"]
 
 
 # --- a range of one value prints what the plain figure prints ---------------------------------------
