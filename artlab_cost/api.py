@@ -90,6 +90,7 @@ def compare_plans(
     exclude_assumed: bool = False,
     time_limit: float | None = 60.0,
     progress: Callable[[SearchStatus], None] | None = None,
+    stays_cheapest: bool = False,
 ) -> Comparison:
     """The distinct ways to pay for the scenario's usage (which sets of offers to claim or buy, each at its
     cheapest counts), cheapest out of pocket first, with a lower bound on what any plan could cost.
@@ -100,9 +101,18 @@ def compare_plans(
     seconds (None: when it is done) and then says what it has not proven (`Comparison.proven`,
     `lower_bound`); `progress` is called now and then with where it stands. Importing HiGHS, the solver
     of its bounds, happens here.
-    """
-    from .plans import Limits, compare
 
+    With usage given as ranges, the low and high cases are searched too, each listed plan is priced in
+    all three and the plan of least worst regret is named (`Comparison.robust`). `stays_cheapest` finds
+    how far the first plan (and the robust one) stays the cheapest as all usage is scaled (`Comparison.holds`).
+    """
+    import time
+
+    from .plans import Limits, compare
+    from .plans.robust import Options, across_cases
+    from .plans.robust import stays_cheapest as holds
+
+    started = time.perf_counter()
     both = sorted(set(only) & set(exclude))
     if both:
         raise UsageError(msg("cli.only-and-exclude", offers=tuple(both)))
@@ -117,10 +127,12 @@ def compare_plans(
         limits=Limits(time_limit, None),
         progress=progress,
     )
-    if not scenario.ranges:
-        return result
-    # usage given as ranges: the search ranks the expected case (Scenario.case runs another), and says so
-    return result._replace(notes=before_warnings(result.notes, [note("note.plans-expected-case")]))
+    options = Options(only, exclude, max_upfront, top, exclude_assumed)
+    if scenario.ranges:
+        # usage given as ranges: the ranking is the expected case's, and says so; the ends are searched too
+        result = result._replace(notes=before_warnings(result.notes, [note("note.plans-expected-case")]))
+        result = across_cases(result, scenario, sheet, options, time_limit, started)
+    return holds(result, scenario, sheet, options, time_limit, started) if stays_cheapest else result
 
 
 def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: str = "new") -> Diff:

@@ -161,6 +161,14 @@ def compare_plans(
             "--require-proven", help="Exit 4 when the ranking is not proven (the output is written all the same)."
         ),
     ] = False,
+    stays_cheapest: Annotated[
+        bool,
+        typer.Option(
+            "--stays-cheapest",
+            help="Say from what share to what multiple of the expected usage the first plan stays the cheapest "
+            "(a search per probe: slower).",
+        ),
+    ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
     strict: StrictOpt = False,
@@ -189,6 +197,7 @@ def compare_plans(
                 exclude_assumed=exclude_assumed,
                 time_limit=time_limit,
                 progress=progress,
+                stays_cheapest=stays_cheapest,
             )
         if strict:
             refuse_assumed(comparison.assumptions)

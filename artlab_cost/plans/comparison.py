@@ -33,6 +33,7 @@ from ..money import q
 from ..pricing import Assumption, Limit, PriceSheet
 from ..scenario import Scenario
 from .relaxation import build
+from .robustness import Holds, Robust
 from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
 from .session import Session
 from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, same_offers
@@ -60,6 +61,8 @@ class Comparison(NamedTuple):
     ranks_proven: tuple[bool, ...] = ()  # for each ranked plan: no plan outside the list could come before it
     ranges: tuple[dict[tuple[str, date], CountRange], ...] = ()  # for each ranked plan, its purchases' ranges
     bound_solves: int = 0  # linear programs solved for the bounds
+    robust: Robust | None = None  # with usage given as ranges: each plan in each case, the robust plan (robust.py)
+    holds: tuple[Holds, ...] = ()  # how far the first plan (and the robust one) stays the cheapest (robust.py)
 
     def saving(self, plan: Plan) -> Fraction:
         return self.postpaid_only - plan.costs.cash

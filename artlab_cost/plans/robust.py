@@ -1,0 +1,179 @@
+"""The plans across the cases of usage given as ranges, and how far a plan holds as usage grows or shrinks.
+
+`across_cases` ranks the expected case as compare() does, proves the cheapest plan of the low and
+the high case by the same search, prices every plan those searches rank in all three cases, and
+names the plan whose worst regret (its cash less the cheapest plan's, in a case) is smallest.
+
+`stays_cheapest` finds, for a listed plan, the range of a uniform scale k on the expected usage
+over which it stays the cheapest plan, by bisection on k in hundredths from 0.1 to 10, each probe
+a proven search of the scaled scenario (docs/plans.md, "How far a plan holds").
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import NamedTuple
+
+from ..engine import Priced, costs, price_usage
+from ..messages import before_warnings, note
+from ..pricing import PriceSheet
+from ..scenario import Case, Scenario
+from .comparison import Comparison, _relied_on, compare, setup
+from .robustness import CASES, Holds, Robust
+from .search import Limits, Plan
+from .space import Action, as_holdings
+
+LEAST, MOST, ONE = 10, 1000, 100  # the scale k in hundredths: 0.1x to 10x, the expected usage at 1x
+
+
+class Options(NamedTuple):
+    """What narrows every search of one comparison (compare()'s arguments but the scenario and sheet)."""
+
+    only: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    max_upfront: Decimal | None = None
+    top: int = 10
+    exclude_assumed: bool = False
+
+
+def _remaining(limit: float | None, started: float) -> float | None:
+    return None if limit is None else max(limit - (time.perf_counter() - started), 0.0)
+
+
+def across_cases(
+    comparison: Comparison,
+    scenario: Scenario,
+    sheet: PriceSheet,
+    options: Options,
+    seconds: float | None,
+    started: float,
+) -> Comparison:
+    """The comparison of the expected case with each plan priced at the ranges' ends and the robust plan named.
+
+    The candidates for the robust plan are the plans each case's search ranks; a candidate that the
+    expected ranking does not list is appended after it (its rank not proven in its place)."""
+    sheet = sheet.with_specs(scenario.specs)
+    by_case = {Case.expected: comparison}
+    for case in (Case.low, Case.high):
+        limits = Limits(_remaining(seconds, started), None)
+        by_case[case] = compare(
+            scenario.case(case), sheet, *options[:4], exclude_assumed=options.exclude_assumed, limits=limits
+        )
+    scenarios = {c: scenario.case(c) for c in CASES}
+    priced = {c: price_usage(scenarios[c], sheet) for c in CASES}
+
+    def priced_in(plan: Plan, case: Case) -> Fraction:
+        if case is Case.expected and plan in comparison.plans + (comparison.baseline,):
+            return plan.costs.cash
+        extra = as_holdings(scenarios[case], plan.actions)
+        return costs(scenarios[case].with_holdings(extra), sheet, priced[case]).cash
+
+    listed = list(comparison.plans)
+    candidates = {p.actions: p for c in CASES for p in by_case[c].plans}
+    cash = {actions: {c: priced_in(p, c) for c in CASES} for actions, p in candidates.items()}
+    cash[comparison.baseline.actions] = {c: priced_in(comparison.baseline, c) for c in CASES}
+    least = {c: min(cash[a][c] for a in candidates) for c in CASES}
+    order = [p.actions for p in listed] + [a for a in candidates if a not in {p.actions for p in listed}]
+
+    def worst(actions: tuple[Action, ...]) -> Fraction:
+        return max(cash[actions][c] - least[c] for c in CASES)
+
+    robust = min(order, key=lambda a: (worst(a), order.index(a)))
+    ends = {c: min((a for a in order if cash[a][c] == least[c]), key=order.index) for c in CASES}
+    shown = {p.actions for p in listed}
+    extra = tuple(
+        _priced_plan(candidates[a], scenarios[Case.expected], sheet, priced[Case.expected])
+        for a in order
+        if a not in shown and (a == robust or a in ends.values())
+    )
+    extra = tuple(sorted(extra, key=Plan.rank_key))
+    assumed = dict(comparison.assumed_by)
+    for plan in extra:
+        assumed[plan.actions] = _relied_on(scenario, sheet, priced[Case.expected], plan)
+    plans = comparison.plans + extra
+    ranks = {p.actions: i for i, p in enumerate(plans, 1)}
+    cheapest = {c: ranks[a] for c, a in ends.items()}
+    proven = all(by_case[c].proven for c in CASES)
+    result = Robust(
+        cash=MappingProxyType({a: MappingProxyType(v) for a, v in cash.items()}),
+        least=MappingProxyType(least),
+        cheapest=MappingProxyType(cheapest),
+        robust=ranks[robust],
+        proven=proven,
+    )
+    notes = [note("plans.robust-cases")]
+    if not proven:
+        notes.append(note("plans.cases-unproven"))
+    return comparison._replace(
+        plans=plans,
+        ranks_proven=comparison.ranks_proven + (False,) * len(extra),  # outside the ranking: not proven in place
+        ranges=comparison.ranges + ({},) * len(extra),
+        assumed_by=MappingProxyType(assumed),
+        robust=result,
+        notes=before_warnings(comparison.notes, notes),
+    )
+
+
+def _priced_plan(plan: Plan, expected: Scenario, sheet: PriceSheet, priced: Priced) -> Plan:
+    """A plan another case's search ranked, priced on the expected usage (its figures as `estimate` gives them)."""
+    return Plan(plan.actions, costs(expected.with_holdings(as_holdings(expected, plan.actions)), sheet, priced))
+
+
+class _Probe(NamedTuple):
+    least: Fraction | None  # the cheapest cash of any plan at this scale
+    sets: Mapping[frozenset[str], Fraction]  # the cheapest cash found of each set of offers the search met
+    proven: bool
+
+
+def stays_cheapest(
+    comparison: Comparison,
+    scenario: Scenario,
+    sheet: PriceSheet,
+    options: Options,
+    seconds: float | None,
+    started: float,
+) -> Comparison:
+    """The comparison with how far its first plan (and its robust plan, when another) stays the cheapest."""
+    expected = scenario.case(Case.expected)
+    probes: dict[int, _Probe] = {}
+
+    def probe(k: int) -> _Probe:
+        if k not in probes:
+            limits = Limits(_remaining(seconds, started), None)
+            found = setup(expected.scaled(Decimal(k) / ONE), sheet, *options[:3], top=1,
+                          exclude_assumed=options.exclude_assumed, limits=limits).search  # fmt: skip
+            found.search()
+            sets = {r.offers: r.plan.costs.cash for r in found.results if r.plan is not None}
+            probes[k] = _Probe(min(sets.values(), default=None), MappingProxyType(sets), not found.stopped)
+        return probes[k]
+
+    def cheapest(offers: frozenset[str], k: int) -> bool:
+        p = probe(k)
+        return p.least is not None and p.sets.get(offers) == p.least
+
+    def end(offers: frozenset[str], far: int) -> int | None:
+        """The last scale from 1x towards `far` at which the plan is the cheapest; None when it still is at `far`."""
+        if cheapest(offers, far):
+            return None
+        inside, outside = ONE, far
+        while abs(outside - inside) > 1:
+            mid = (inside + outside) // 2
+            inside, outside = (mid, outside) if cheapest(offers, mid) else (inside, mid)
+        return inside
+
+    ranks = [1]
+    robust = comparison.robust
+    if robust is not None and robust.robust != 1:
+        ranks.append(robust.robust)
+    out = []
+    for rank in ranks:
+        plan = comparison.plans[rank - 1]
+        offers = frozenset(a.offer for a in plan.actions if a.offer not in comparison.free)
+        low, high = end(offers, LEAST), end(offers, MOST)
+        out.append(Holds(rank, low, high, all(p.proven for p in probes.values())))
+    notes = [] if all(h.proven for h in out) else [note("plans.holds-unproven")]
+    return comparison._replace(holds=tuple(out), notes=before_warnings(comparison.notes, notes))
