@@ -155,25 +155,41 @@ def stays_cheapest(
         p = probe(k)
         return p.least is not None and p.sets.get(offers) == p.least
 
-    def end(offers: frozenset[str], far: int) -> int | None:
-        """The last scale from 1x towards `far` at which the plan is the cheapest; None when it still is at `far`."""
-        if cheapest(offers, far):
-            return None
-        inside, outside = ONE, far
+    def edge(offers: frozenset[str], inside: int, outside: int) -> int:
+        """The last scale from `inside` (the plan the cheapest) towards `outside` (not) at which it is the cheapest."""
         while abs(outside - inside) > 1:
             mid = (inside + outside) // 2
             inside, outside = (mid, outside) if cheapest(offers, mid) else (inside, mid)
         return inside
 
+    def region(plan: Plan) -> Holds | None:
+        """The plan's scales, taken as one run of them: around 1x when it is the cheapest there, else below or
+        above 1x as it is the cheapest at 0.1x or at 10x; None when it is at none of the three."""
+        offers = frozenset(a.offer for a in plan.actions if a.offer not in comparison.free)
+        rank = comparison.plans.index(plan) + 1
+        if plan.costs.cash == comparison.plans[0].costs.cash:  # the cheapest at 1x, as the ranking proved
+            low = None if cheapest(offers, LEAST) else edge(offers, ONE, LEAST)
+            high = None if cheapest(offers, MOST) else edge(offers, ONE, MOST)
+        elif cheapest(offers, LEAST):
+            low, high = None, edge(offers, LEAST, ONE)
+        elif cheapest(offers, MOST):
+            low, high = edge(offers, MOST, ONE), None
+        else:
+            return None
+        return Holds(rank, low, high, all(p.proven for p in probes.values()))
+
     ranks = [1]
     robust = comparison.robust
     if robust is not None and robust.robust != 1:
         ranks.append(robust.robust)
-    out = []
+    out, nowhere = [], []
     for rank in ranks:
-        plan = comparison.plans[rank - 1]
-        offers = frozenset(a.offer for a in plan.actions if a.offer not in comparison.free)
-        low, high = end(offers, LEAST), end(offers, MOST)
-        out.append(Holds(rank, low, high, all(p.proven for p in probes.values())))
-    notes = [] if all(h.proven for h in out) else [note("plans.holds-unproven")]
+        found = region(comparison.plans[rank - 1])
+        if found is None:
+            nowhere.append(rank)
+        else:
+            out.append(found)
+    notes = [note("plans.holds-nowhere", rank=rank) for rank in nowhere]
+    if not all(h.proven for h in out):
+        notes.append(note("plans.holds-unproven"))
     return comparison._replace(holds=tuple(out), notes=before_warnings(comparison.notes, notes))
