@@ -7,7 +7,8 @@ import json
 from fractions import Fraction
 
 import pytest
-from helpers import make_sheet
+from helpers import ROOT, make_sheet
+from jsonschema import Draft202012Validator
 
 import artlab_cost as ac
 from artlab_cost.plans import Comparison
@@ -161,10 +162,15 @@ def test_an_end_not_reached_within_ten_times_is_null() -> None:
     assert "from 94% to 1000% or more of your expected usage" in ac.to_text(found, "table", width=200)
 
 
-def test_the_robust_plan_gets_its_range_too() -> None:
+@pytest.fixture(scope="module")
+def both() -> Comparison:
+    return compared(ONE_PACK, RANGED, stays_cheapest=True)
+
+
+def test_the_robust_plan_gets_its_range_too(both: Comparison) -> None:
     # ranges and --stays-cheapest: plan 1 (pack-50) from 0.94 on; the robust plan, buying nothing, is the
     # cheapest at any scale below 0.94 (48k <= 45) and stops there: to 0.93, from below 0.1x (null)
-    found = compared(ONE_PACK, RANGED, stays_cheapest=True)
+    found = both
     assert found.holds == (Holds(1, 94, None, True), Holds(2, None, 93, True))
 
 
@@ -180,3 +186,13 @@ def test_a_range_collapsed_to_one_value_gives_todays_output() -> None:
     assert "robust" not in data and "stays_cheapest" not in data
     assert all("cases" not in p and "max_regret" not in p for p in data["plans"])
     assert plain.plans[0].costs.cash == Fraction(45)
+
+
+def test_the_json_with_ranges_and_stays_cheapest_matches_its_schema(both: Comparison) -> None:
+    data = json.loads(ac.to_text(both, "json"))
+    schema = json.loads((ROOT / "docs" / "schema" / "plans.schema.json").read_text(encoding="utf-8"))
+    assert [e.message for e in Draft202012Validator(schema).iter_errors(data)] == []
+    assert data["stays_cheapest"] == [
+        {"rank": 1, "from": "0.94", "to": None, "proven": True},
+        {"rank": 2, "from": None, "to": "0.93", "proven": True},
+    ]
