@@ -131,8 +131,8 @@ def compare_plans(
     if scenario.ranges:
         # usage given as ranges: the ranking is the expected case's, and says so; the ends are searched too
         result = result._replace(notes=before_warnings(result.notes, [note("note.plans-expected-case")]))
-        result = across_cases(result, scenario, sheet, options, time_limit, started)
-    return holds(result, scenario, sheet, options, time_limit, started) if stays_cheapest else result
+        result = across_cases(result, scenario, sheet, options, time_limit, started, progress)
+    return holds(result, scenario, sheet, options, time_limit, started, progress) if stays_cheapest else result
 
 
 def diff(base: Estimate, new: Estimate, *, base_label: str = "base", new_label: str = "new") -> Diff:

@@ -207,7 +207,7 @@ def compare_plans(
         text = renderer(format).plans(comparison, view)
         exceeded = bool(check and check.exceeded)
         code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
-        return EXIT_UNPROVEN if require_proven and not comparison.proven else code
+        return EXIT_UNPROVEN if require_proven and not comparison.fully_proven else code
 
     guard(run)
 

@@ -72,6 +72,11 @@ class Comparison(NamedTuple):
         """How much cheaper than the first plan some plan might still be: 0 when proven."""
         return max(self.plans[0].costs.cash - self.lower_bound, Fraction(0)) if self.plans else Fraction(0)
 
+    @property
+    def fully_proven(self) -> bool:
+        """The ranking proven, and with it each case's cheapest plan (ranges) and each stays-cheapest probe."""
+        return self.proven and (self.robust is None or self.robust.proven) and all(h.proven for h in self.holds)
+
     def assumptions_of(self, plan: Plan) -> tuple[Assumption, ...]:
         return self.assumed_by.get(plan.actions, ())
 

@@ -12,7 +12,7 @@ a proven search of the scaled scenario (docs/plans.md, "How far a plan holds").
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
@@ -24,7 +24,7 @@ from ..pricing import PriceSheet
 from ..scenario import Case, Scenario
 from .comparison import Comparison, _relied_on, compare, setup
 from .robustness import CASES, Holds, Robust
-from .search import Limits, Plan
+from .search import Limits, Plan, Status
 from .space import Action, as_holdings
 
 LEAST, MOST, ONE = 10, 1000, 100  # the scale k in hundredths: 0.1x to 10x, the expected usage at 1x
@@ -51,6 +51,7 @@ def across_cases(
     options: Options,
     seconds: float | None,
     started: float,
+    progress: Callable[[Status], None] | None = None,
 ) -> Comparison:
     """The comparison of the expected case with each plan priced at the ranges' ends and the robust plan named.
 
@@ -61,7 +62,12 @@ def across_cases(
     for case in (Case.low, Case.high):
         limits = Limits(_remaining(seconds, started), None)
         by_case[case] = compare(
-            scenario.case(case), sheet, *options[:4], exclude_assumed=options.exclude_assumed, limits=limits
+            scenario.case(case),
+            sheet,
+            *options[:4],
+            exclude_assumed=options.exclude_assumed,
+            limits=limits,
+            progress=progress,
         )
     scenarios = {c: scenario.case(c) for c in CASES}
     priced = {c: price_usage(scenarios[c], sheet) for c in CASES}
@@ -136,6 +142,7 @@ def stays_cheapest(
     options: Options,
     seconds: float | None,
     started: float,
+    progress: Callable[[Status], None] | None = None,
 ) -> Comparison:
     """The comparison with how far its first plan (and its robust plan, when another) stays the cheapest."""
     expected = scenario.case(Case.expected)
@@ -143,9 +150,10 @@ def stays_cheapest(
 
     def probe(k: int) -> _Probe:
         if k not in probes:
-            limits = Limits(_remaining(seconds, started), None)
+            limits = Limits(seconds, None)  # from `started`, the call of the whole comparison
             found = setup(expected.scaled(Decimal(k) / ONE), sheet, *options[:3], top=1,
-                          exclude_assumed=options.exclude_assumed, limits=limits).search  # fmt: skip
+                          exclude_assumed=options.exclude_assumed, limits=limits, progress=progress,
+                          started=started).search  # fmt: skip
             found.search()
             sets = {r.offers: r.plan.costs.cash for r in found.results if r.plan is not None}
             probes[k] = _Probe(min(sets.values(), default=None), MappingProxyType(sets), not found.stopped)
