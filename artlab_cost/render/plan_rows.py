@@ -118,7 +118,7 @@ def plan_case_header(comparison: Comparison, lang: str = "en") -> list[str]:
     """The columns a comparison of usage given as ranges adds: cash at each end, worst regret (none without)."""
     if comparison.robust is None:
         return []
-    return [tr(lang, f"plans.column.{c}") for c in ("cash-low", "cash-high", "regret")]
+    return [tr(lang, "plans.column.cash-low"), tr(lang, "plans.column.cash-high"), tr(lang, "plans.column.regret")]
 
 
 def plan_case_values(comparison: Comparison, plan: Plan) -> list[Fraction]:
