@@ -103,7 +103,9 @@ def robust_headline(comparison: Comparison, lang: str = "en") -> str:
     robust = comparison.robust
     if robust is not None:
         plan = comparison.plans[robust.robust - 1]
-        text += tr(lang, "plans.headline-robust", rank=robust.robust, regret=Yuan(robust.max_regret(plan)))
+        regret = robust.max_regret(plan)
+        code = "plans.headline-robust" if regret else "plans.headline-robust-everywhere"
+        text += tr(lang, code, rank=robust.robust, regret=Yuan(regret))
         low, high = robust.cheapest[Case.low], robust.cheapest[Case.high]
         if low != high:
             text += tr(lang, "plans.headline-ends", low=low, high=high)

@@ -203,3 +203,12 @@ def test_the_json_with_ranges_and_stays_cheapest_matches_its_schema(both: Compar
         {"rank": 1, "from": "0.94", "to": None, "proven": True},
         {"rank": 2, "from": None, "to": "0.93", "proven": True},
     ]
+
+
+def test_a_plan_cheapest_in_every_case_is_said_so() -> None:
+    # usage 48, 49 or 60 yuan: pack-50 costs 45, 45, 55 against 48, 49, 60 postpaid: the cheapest in each case
+    found = compared(ONE_PACK, "{low: 4800, expected: 4900, high: 6000}")
+    assert found.robust is not None and (found.robust.robust, found.robust.max_regret(found.plans[0])) == (1, 0)
+    text = " ".join(ac.to_text(found, "table", width=200).split())
+    assert "Across the ranges of usage, plan 1 is the cheapest in every case." in text
+    assert "Cheapest at the low end" not in text  # the same plan at both ends
