@@ -5,12 +5,14 @@ the high case by the same search, prices every plan those searches rank in all t
 names the plan whose worst regret (its cash less the cheapest plan's, in a case) is smallest.
 
 `stays_cheapest` finds, for a listed plan, the range of a uniform scale k on the expected usage
-over which it stays the cheapest plan, by bisection on k in hundredths from 0.1 to 10, each probe
-a proven search of the scaled scenario (docs/plans.md, "How far a plan holds").
+over which it stays the cheapest plan: outward from 1x along a grid of steps (2x, 4x, 8x, 10x; 0.5x
+... 0.1x) to the first where it is not, then by bisection to 1%, each probe a proven search of the
+scaled scenario (docs/plans.md, "How far a plan holds").
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -27,7 +29,11 @@ from .robustness import CASES, Holds, Robust
 from .search import Limits, Plan, Status
 from .space import Action, as_holdings
 
-LEAST, MOST, ONE = 10, 1000, 100  # the scale k in hundredths: 0.1x to 10x, the expected usage at 1x
+# the scale k in hundredths, from 0.1x to 10x: the grid of steps walked outward from 1x before bisecting
+ONE = 100
+DOWN = (100, 50, 25, 12, 10)
+UP = (100, 200, 400, 800, 1000)
+NEAREST = (50, 200, 25, 400, 12, 800, 10, 1000)  # the steps other than 1x, nearest 1x first (by ratio)
 
 
 class Options(NamedTuple):
@@ -129,6 +135,11 @@ def _priced_plan(plan: Plan, expected: Scenario, sheet: PriceSheet, priced: Pric
     return Plan(plan.actions, costs(expected.with_holdings(as_holdings(expected, plan.actions)), sheet, priced))
 
 
+def offers_of(plan: Plan, free: frozenset[str]) -> frozenset[str]:
+    """A plan as the search knows it: the set of offers it buys (its free claims are every plan's)."""
+    return frozenset(a.offer for a in plan.actions if a.offer not in free)
+
+
 class _Probe(NamedTuple):
     least: Fraction | None  # the cheapest cash of any plan at this scale
     sets: Mapping[frozenset[str], Fraction]  # the cheapest cash found of each set of offers the search met
@@ -170,21 +181,37 @@ def stays_cheapest(
             inside, outside = (mid, outside) if cheapest(offers, mid) else (inside, mid)
         return inside
 
+    def walk(offers: frozenset[str], steps: Sequence[int]) -> int | None:
+        """From the first of `steps` (the plan the cheapest) outward along them: the last scale at which it is still
+        the cheapest before the first step where it is not, to 1%; None when it is at every step."""
+        for inside, outside in itertools.pairwise(steps):
+            if not cheapest(offers, outside):
+                return edge(offers, inside, outside)
+        return None
+
+    first = offers_of(comparison.plans[0], comparison.free)
+
+    def all_proven() -> bool:
+        return all(p.proven for p in probes.values())
+
     def region(plan: Plan) -> Holds | None:
-        """The plan's scales, taken as one run of them: around 1x when it is the cheapest there, else below or
-        above 1x as it is the cheapest at 0.1x or at 10x; None when it is at none of the three."""
-        offers = frozenset(a.offer for a in plan.actions if a.offer not in comparison.free)
+        """The plan's scales, taken as one run of them: around 1x when it is the cheapest there, else around the
+        step of the grid nearest 1x at which it is; None when it is at no step."""
+        offers = offers_of(plan, comparison.free)
         rank = comparison.plans.index(plan) + 1
-        if plan.costs.cash == comparison.plans[0].costs.cash:  # the cheapest at 1x, as the ranking proved
-            low = None if cheapest(offers, LEAST) else edge(offers, ONE, LEAST)
-            high = None if cheapest(offers, MOST) else edge(offers, ONE, MOST)
-        elif cheapest(offers, LEAST):
-            low, high = None, edge(offers, LEAST, ONE)
-        elif cheapest(offers, MOST):
-            low, high = edge(offers, MOST, ONE), None
-        else:
+        # the cheapest at 1x, as the ranking proved: the first plan's set, or a plan that costs as little
+        if offers == first or plan.costs.cash == comparison.plans[0].costs.cash:
+            low, high = walk(offers, DOWN), walk(offers, UP)
+            return Holds(rank, low, high, all_proven())
+        found = next((k for k in NEAREST if cheapest(offers, k)), None)
+        if found is None:
             return None
-        return Holds(rank, low, high, all(p.proven for p in probes.values()))
+        side = DOWN if found < ONE else UP
+        at = side.index(found)
+        outer = walk(offers, side[at:])  # away from 1x, as for the first plan
+        inner = edge(offers, found, side[at - 1])  # towards 1x: the step before, nearer 1x, was not the cheapest
+        low, high = (outer, inner) if side is DOWN else (inner, outer)
+        return Holds(rank, low, high, all_proven())
 
     ranks = [1]
     robust = comparison.robust
