@@ -20,7 +20,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
 
-from ..engine import Priced, costs, price_usage
+from ..engine import Costs, costs, price_usage
 from ..messages import before_warnings, note
 from ..pricing import PriceSheet
 from ..scenario import Case, Scenario
@@ -78,29 +78,31 @@ def across_cases(
     scenarios = {c: scenario.case(c) for c in CASES}
     priced = {c: price_usage(scenarios[c], sheet) for c in CASES}
 
-    def priced_in(plan: Plan, case: Case) -> Fraction:
-        if case is Case.expected and plan in comparison.plans + (comparison.baseline,):
-            return plan.costs.cash
-        extra = as_holdings(scenarios[case], plan.actions)
-        return costs(scenarios[case].with_holdings(extra), sheet, priced[case]).cash
+    runs: dict[tuple[tuple[Action, ...], Case], Costs] = {
+        (p.actions, Case.expected): p.costs for p in (*comparison.plans, comparison.baseline)
+    }
+
+    def run(actions: tuple[Action, ...], case: Case) -> Costs:
+        """A plan's costs in a case, by the engine (the listed plans' expected costs are known already)."""
+        if (actions, case) not in runs:
+            extra = as_holdings(scenarios[case], actions)
+            runs[actions, case] = costs(scenarios[case].with_holdings(extra), sheet, priced[case])
+        return runs[actions, case]
 
     listed = list(comparison.plans)
-    candidates = {p.actions: p for c in CASES for p in by_case[c].plans}
-    cash = {actions: {c: priced_in(p, c) for c in CASES} for actions, p in candidates.items()}
-    cash[comparison.baseline.actions] = {c: priced_in(comparison.baseline, c) for c in CASES}
+    candidates = {p.actions for c in CASES for p in by_case[c].plans}
+    cash = {a: {c: run(a, c).cash for c in CASES} for a in (*candidates, comparison.baseline.actions)}
     least = {c: min(cash[a][c] for a in candidates) for c in CASES}
-    order = [p.actions for p in listed] + [a for a in candidates if a not in {p.actions for p in listed}]
+    shown = {p.actions for p in listed}
+    order = [p.actions for p in listed] + sorted(candidates - shown, key=lambda a: (cash[a][Case.expected], a))
 
     def worst(actions: tuple[Action, ...]) -> Fraction:
         return max(cash[actions][c] - least[c] for c in CASES)
 
     robust = min(order, key=lambda a: (worst(a), order.index(a)))
     ends = {c: min((a for a in order if cash[a][c] == least[c]), key=order.index) for c in CASES}
-    shown = {p.actions for p in listed}
     extra = tuple(
-        _priced_plan(candidates[a], scenarios[Case.expected], sheet, priced[Case.expected])
-        for a in order
-        if a not in shown and (a == robust or a in ends.values())
+        Plan(a, run(a, Case.expected)) for a in order if a not in shown and (a == robust or a in ends.values())
     )
     extra = tuple(sorted(extra, key=Plan.rank_key))
     assumed = dict(comparison.assumed_by)
@@ -128,11 +130,6 @@ def across_cases(
         robust=result,
         notes=before_warnings(comparison.notes, notes),
     )
-
-
-def _priced_plan(plan: Plan, expected: Scenario, sheet: PriceSheet, priced: Priced) -> Plan:
-    """A plan another case's search ranked, priced on the expected usage (its figures as `estimate` gives them)."""
-    return Plan(plan.actions, costs(expected.with_holdings(as_holdings(expected, plan.actions)), sheet, priced))
 
 
 def offers_of(plan: Plan, free: frozenset[str]) -> frozenset[str]:
