@@ -212,3 +212,40 @@ def test_a_plan_cheapest_in_every_case_is_said_so() -> None:
     text = " ".join(ac.to_text(found, "table", width=200).split())
     assert "Across the ranges of usage, plan 1 is the cheapest in every case." in text
     assert "Cheapest at the low end" not in text  # the same plan at both ends
+
+
+# --- a plan that stops being the cheapest and starts again ------------------------------------
+#
+# Stackable packs: pack-50s (45 yuan for 50) and pack-30s (28 for 30); usage 51 yuan at 1x. A set's cash is
+# at its best counts: pack-50s alone cost min over n of 45n + max(U - 50n, 0).
+#   1x, U = 51:      pack-50s 46 (one); pack-30s 49 (one); both 73; nothing 51: pack-50s the cheapest.
+#   below: pack-50s (45 at least) lose to pack-30s (U - 2 under 50) once U - 2 < 45, U < 47: k < 47/51
+#          (0.9216), so from 0.93 (pack-30s 45.43 against 45; at 0.92, 44.92 against 45).
+#   1.8x, U = 91.8:  pack-50s 86.8 (one, 41.8 postpaid), but one of each 73 + 11.8 = 84.8: not the cheapest.
+#   2x, U = 102:     pack-50s 92 (two), one of each 95, three pack-30s 96: the cheapest again,
+# and so at 4x (184), 8x (368) and 10x (460), each of the grid's steps. The walk along the grid meets no step
+# where pack-50s are not the cheapest, so it reports `to` as null: the run from 0.93 is taken as one piece,
+# the miss between 1x and 2x that docs/plans.md, "How far a plan holds", says the assumption allows.
+
+SIZES = make_sheet(
+    """
+  pack-50s:
+    {name: pack 50, stage: pack, price: 45, validity_months: 12, limit: stackable,
+     grants: [{amount: 50, covers: [compute]}], source: test}
+  pack-30s:
+    {name: pack 30, stage: pack, price: 28, validity_months: 12, limit: stackable,
+     grants: [{amount: 30, covers: [compute]}], source: test}
+""",
+    **METER,
+)
+
+
+def test_a_plan_cheapest_again_beyond_a_gap_is_taken_as_one_run() -> None:
+    found = compared(SIZES, "5100", stays_cheapest=True, top=1)
+    assert [(a.offer, a.count) for a in found.plans[0].actions] == [("pack-50s", 1)]
+    assert found.holds == (Holds(1, 93, None, True),)
+    at_18 = ac.compare_plans(
+        ac.scenario_from_text(scenario_text("9180"), SIZES), SIZES, top=1, time_limit=None
+    )  # 1.8x of 5100 GPU-seconds
+    assert sorted((a.offer, a.count) for a in at_18.plans[0].actions) == [("pack-30s", 1), ("pack-50s", 1)]
+    assert at_18.plans[0].costs.cash == Fraction("84.8")
