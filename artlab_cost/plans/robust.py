@@ -78,27 +78,45 @@ def across_cases(
     scenarios = {c: scenario.case(c) for c in CASES}
     priced = {c: price_usage(scenarios[c], sheet) for c in CASES}
 
+    # what the searches priced already: each case's ranked plans in that case, the baseline in the expected one
     runs: dict[tuple[tuple[Action, ...], Case], Costs] = {
-        (p.actions, Case.expected): p.costs for p in (*comparison.plans, comparison.baseline)
+        (comparison.baseline.actions, Case.expected): comparison.baseline.costs
     }
+    runs |= {(p.actions, c): p.costs for c in CASES for p in by_case[c].plans}
 
     def run(actions: tuple[Action, ...], case: Case) -> Costs:
-        """A plan's costs in a case, by the engine (the listed plans' expected costs are known already)."""
+        """A plan's costs in a case, by the engine (once)."""
         if (actions, case) not in runs:
             extra = as_holdings(scenarios[case], actions)
             runs[actions, case] = costs(scenarios[case].with_holdings(extra), sheet, priced[case])
         return runs[actions, case]
 
     listed = list(comparison.plans)
-    candidates = {p.actions for c in CASES for p in by_case[c].plans}
-    cash = {a: {c: run(a, c).cash for c in CASES} for a in (*candidates, comparison.baseline.actions)}
-    least = {c: min(cash[a][c] for a in candidates) for c in CASES}
     shown = {p.actions for p in listed}
-    order = [p.actions for p in listed] + sorted(candidates - shown, key=lambda a: (cash[a][Case.expected], a))
+    candidates = {p.actions for c in CASES for p in by_case[c].plans}
+    # the least cash of each case: its search's first plan, the cheapest of all when proven
+    least = {c: min(r.cash for (a, case), r in runs.items() if case is c and a in candidates) for c in CASES}
+    # priced in every case: the listed plans and the baseline (their rows show each case) and each case's cheapest
+    whole = [*shown, comparison.baseline.actions, *(by_case[c].plans[0].actions for c in CASES)]
+    cash = {a: {c: run(a, c).cash for c in CASES} for a in whole}
 
     def worst(actions: tuple[Action, ...]) -> Fraction:
         return max(cash[actions][c] - least[c] for c in CASES)
 
+    def known_worst(actions: tuple[Action, ...]) -> Fraction:
+        """At most its worst regret: the largest of its regrets in the cases priced so far."""
+        return max(r.cash - least[c] for (a, c), r in runs.items() if a == actions)
+
+    # another case's plan is priced in the other cases only while what is known of its worst regret is below the
+    # best found: the robust plan is the same as when every candidate is priced in every case
+    best = min(worst(a) for a in {*shown, *cash} if a in candidates)
+    for a in sorted(candidates - cash.keys(), key=lambda a: (known_worst(a), a)):
+        if known_worst(a) > best:  # an equal one may still win the tie, by its place
+            break
+        cash[a] = {c: run(a, c).cash for c in CASES}
+        best = min(best, worst(a))
+    rest = sorted((a for a in cash if a in candidates and a not in shown), key=lambda a: (cash[a][Case.expected], a))
+    order = [p.actions for p in listed] + rest
     robust = min(order, key=lambda a: (worst(a), order.index(a)))
     ends = {c: min((a for a in order if cash[a][c] == least[c]), key=order.index) for c in CASES}
     extra = tuple(
