@@ -236,6 +236,7 @@ def compare(
     exclude_assumed: bool = False,
     limits: Limits | None = None,
     progress: Callable[[Status], None] | None = None,
+    within_a_fen: bool = True,
 ) -> Comparison:
     """Rank the distinct sets of offers the purchase rules allow for this scenario, each at its cheapest counts
     and dates, cheapest out of pocket first; with a lower bound on what any plan could cost."""
@@ -259,7 +260,7 @@ def compare(
     ranks_proven = tuple(
         (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
     )
-    ranges = _all_ranges(search, ranked)
+    ranges = _all_ranges(search, ranked) if within_a_fen else ({},) * len(ranked)  # robust.py's cases go without
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (
         baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)

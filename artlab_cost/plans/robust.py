@@ -74,6 +74,7 @@ def across_cases(
             exclude_assumed=options.exclude_assumed,
             limits=limits,
             progress=progress,
+            within_a_fen=False,  # no row shows the low or high case's counts
         )
     scenarios = {c: scenario.case(c) for c in CASES}
     priced = {c: price_usage(scenarios[c], sheet) for c in CASES}
