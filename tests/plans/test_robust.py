@@ -115,6 +115,10 @@ def test_the_tables_show_each_case_and_the_regret(ranged: Comparison) -> None:
     assert "| 2 | nothing more | 0.00 | 48.00 | 48.00 | 0.00 | 0.00 | 10.00 | 60.00 | 5.00 |" in markdown
     html = ac.to_text(ranged, "html")
     assert "Worst regret" in html and "55.00" in html
+    lines = ac.to_text(ranged, "csv").splitlines()
+    assert lines[0].endswith(",proven,cash_low,cash_high,max_regret")
+    assert lines[1].endswith(",45,3,0,true,45,55,35")  # pack-50: cash, saving, lapsed, proven, low, high, regret
+    assert lines[2].endswith(",48,0,0,true,10,60,5")
 
 
 def test_a_robust_plan_outside_the_list_is_listed_after_it() -> None:
