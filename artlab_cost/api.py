@@ -96,6 +96,7 @@ def compare_plans(
     exclude_assumed: bool = False,
     time_limit: float | None = 60.0,
     progress: Callable[[SearchStatus], None] | None = None,
+    stays_cheapest: bool = False,
 ) -> Comparison:
     """The distinct ways to pay for the scenario's usage (which sets of offers to claim or buy, each at its
     cheapest counts), cheapest out of pocket first, with a lower bound on what any plan could cost.
@@ -106,10 +107,19 @@ def compare_plans(
     seconds (None: when it is done) and then says what it has not proven (`Comparison.proven` for the
     ranking, `first_proven` for the first plan, `lower_bound`); `progress` is called now and then with where
     it stands. Importing HiGHS, the solver of its bounds, happens here.
+
+    With usage given as ranges, the low and high cases are searched too, each listed plan is priced in
+    all three and the plan of least worst regret is named (`Comparison.robust`). `stays_cheapest` finds
+    how far the first plan (and the robust one) stays the cheapest as all usage is scaled (`Comparison.holds`).
     """
+    import time
+
     from .engine.assumptions import price_notes
     from .plans import Limits, compare
+    from .plans.robust import Options, across_cases
+    from .plans.robust import stays_cheapest as holds
 
+    started = time.perf_counter()
     both = sorted(set(only) & set(exclude))
     if both:
         raise UsageError(msg("cli.only-and-exclude", offers=tuple(both)))
@@ -127,10 +137,12 @@ def compare_plans(
     given = price_notes(sheet)  # after the sheet's own note, as in an estimate
     if given:
         result = result._replace(notes=(*result.notes[:1], *given, *result.notes[1:]))
-    if not scenario.ranges:
-        return result
-    # usage given as ranges: the search ranks the expected case (Scenario.case runs another), and says so
-    return result._replace(notes=before_warnings(result.notes, [note("note.plans-expected-case")]))
+    options = Options(only, exclude, max_upfront, top, exclude_assumed)
+    if scenario.ranges:
+        # usage given as ranges: the ranking is the expected case's, and says so; the ends are searched too
+        result = result._replace(notes=before_warnings(result.notes, [note("note.plans-expected-case")]))
+        result = across_cases(result, scenario, sheet, options, time_limit, started, progress)
+    return holds(result, scenario, sheet, options, time_limit, started, progress) if stays_cheapest else result
 
 
 def with_prices(sheet: PriceSheet, prices: Mapping[str, Decimal] | Sequence[tuple[str, Decimal]]) -> PriceSheet:

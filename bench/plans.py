@@ -14,6 +14,11 @@ order each round, and each part prints the load average it ran under. Three part
    (bench/rich-pricing.yaml), a heavy and a moderate year (bench/scenarios/rich-*.yaml).
    Goal: both proven, each in at most 10x the time of estimate on the same scenario.
 
+4. Ranges and how far a plan holds, on the examples: each example with every usage figure made a
+   range from 70% to 130% of it (written to a temporary directory), compare-plans with the ranges
+   against without, and --stays-cheapest against the same command without it, interleaved.
+   Goals: ranges within 4x of without; --stays-cheapest within a further 5x.
+
 It reports and never gates: the exit status is 0 whatever the numbers.
 
     python bench/plans.py [--runs 5] [--heavy-runs 1] [--cmd "artlab-cost"] [--skip PART]
@@ -23,14 +28,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import _util as u
+import yaml
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE_RATIO = 3.0
 HORIZON_RATIO = 10.0
 LONG_SECONDS = 60.0
+RANGES_RATIO = 4.0
+HOLDS_RATIO = 5.0
+# the usage figures a range may replace (docs/scenario.md), and the whole-number ones among them
+FIGURES = ("images", "seconds_per_image", "gpu_seconds", "hours_per_day", "gb", "growth_gb_per_month",
+           "gb_per_month", "put_per_month", "get_per_month")  # fmt: skip
 
 
 class Result:
@@ -182,12 +196,73 @@ def part_rich(tool: list[str], runs: int) -> list[str]:
     return misses
 
 
+def ranged(path: Path, into: Path) -> Path:
+    """A copy of a scenario with every usage figure a range from 70% to 130% of it (hours capped at a day)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for entry in data.get("usage", []):
+        for key in FIGURES:
+            if key not in entry or not entry[key]:
+                continue
+            value = Decimal(str(entry[key]))
+            low, high = value * Decimal("0.7"), value * Decimal("1.3")
+            if key == "hours_per_day":
+                high = min(high, Decimal(24))
+            if isinstance(entry[key], int):  # a whole figure keeps whole ends
+                low, high = Decimal(math.floor(low)), Decimal(math.ceil(high))
+            entry[key] = {"low": float(low), "expected": entry[key], "high": float(high)}
+    out = into / path.name
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def part_ranges(tool: list[str], runs: int) -> list[str]:
+    misses, rows = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in u.examples():
+            rel = str(path.relative_to(u.ROOT))
+            with_ranges = ranged(path, Path(tmp))
+            argvs = [
+                ["compare-plans", rel],
+                ["compare-plans", str(with_ranges)],
+                ["compare-plans", rel, "--stays-cheapest"],
+                ["compare-plans", str(with_ranges), "--stays-cheapest"],
+            ]
+            plain, ranges, holds, both = interleaved(tool, argvs, runs)
+            r_ratio, h_ratio, b_ratio = (
+                ranges.median / plain.median,
+                holds.median / plain.median,
+                both.median / ranges.median,
+            )
+            ok = r_ratio <= RANGES_RATIO and bool(ranges.search.get("proven"))
+            ok_h = h_ratio <= HOLDS_RATIO and b_ratio <= HOLDS_RATIO
+            for r in (ranges, holds, both):
+                if r.error:
+                    misses.append(f"{path.name}: {r.error}")
+            if not ok:
+                misses.append(f"{path.name}: ranges {r_ratio:.2f}x without, {proof(ranges.search)}")
+            if not ok_h:
+                misses.append(f"{path.name}: --stays-cheapest {h_ratio:.1f}x without, {b_ratio:.1f}x with ranges")
+            robust = ranges.data.get("robust", {})
+            held = [f"{h['rank']}: {h['from']}-{h['to']}" for h in both.data.get("stays_cheapest", [])]
+            rows.append(
+                [path.name, u.fmt_s(plain.median), u.fmt_s(ranges.median), f"{u.fmt_ratio(r_ratio)} {u.verdict(ok)}",
+                 str(robust.get("rank", "?")), u.fmt_s(holds.median), u.fmt_s(both.median),
+                 f"{u.fmt_ratio(h_ratio)}, {u.fmt_ratio(b_ratio)} {u.verdict(ok_h)}", "; ".join(held) or "?"]
+            )  # fmt: skip
+    print(f"Part 4: ranges (70% to 130% of each figure) and --stays-cheapest on the examples, median of {runs}")
+    print(u.machine_load())
+    head = ["example", "plain", "ranges", f"ratio (<= {RANGES_RATIO:.0f})", "robust", "stays", "both",
+            f"stays ratio (<= {HOLDS_RATIO:.0f})", "stays cheapest (ranges)"]  # fmt: skip
+    print(u.table(head, rows))
+    return misses
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description="compare-plans against estimate, and whether it proves its ranking.")
     p.add_argument("--runs", type=int, default=5, help="timed runs of each command per example (default 5)")
     p.add_argument("--heavy-runs", type=int, default=1, help="timed runs of parts 2 and 3 (default 1)")
     p.add_argument("--cmd", default=None, help="the artlab-cost command (default: this interpreter -m artlab_cost)")
-    p.add_argument("--skip", action="append", default=[], choices=["examples", "horizons", "rich"])
+    p.add_argument("--skip", action="append", default=[], choices=["examples", "horizons", "rich", "ranges"])
     args = p.parse_args()
     tool = u.tool_command(args.cmd)
     print("artlab-cost plan search benchmark")
@@ -199,6 +274,7 @@ def main() -> int:
         ("examples", part_examples, args.runs),
         ("horizons", part_horizons, args.heavy_runs),
         ("rich", part_rich, args.heavy_runs),
+        ("ranges", part_ranges, args.heavy_runs),
     ):
         if name not in args.skip:
             print()

@@ -194,6 +194,14 @@ def compare_plans(
             "ranks not proven are marked ?).",
         ),
     ] = False,
+    stays_cheapest: Annotated[
+        bool,
+        typer.Option(
+            "--stays-cheapest",
+            help="Say from what share to what multiple of the expected usage the first plan stays the cheapest "
+            "(a search per probe: slower).",
+        ),
+    ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
     budget_per_: BudgetPerOpt = None,
@@ -225,6 +233,7 @@ def compare_plans(
                 exclude_assumed=exclude_assumed,
                 time_limit=time_limit,
                 progress=progress,
+                stays_cheapest=stays_cheapest,
             )
         if strict:
             refuse_assumed(comparison.listed_assumptions)
@@ -236,7 +245,7 @@ def compare_plans(
         text = renderer(output_format(format, output)).plans(comparison, view)
         exceeded = bool(check and check.exceeded)
         code = finish(text, output, comparison.notes, view.notes, verdict, exceeded, quiet=quiet)
-        if require_proven and not comparison.first_proven:  # a verdict, like the budget's: said even with --quiet
+        if require_proven and not comparison.fully_proven:  # a verdict, like the budget's: said even with --quiet
             err(visible(tr(view.lang, "cli.unproven")))
             return EXIT_UNPROVEN
         return code

@@ -6,6 +6,8 @@
     session.py     the relaxation in HiGHS: regions, switched rows, linear and whole-count bounds, no-good cuts
     search.py      the sets of offers in the order of their bound, then each set's counts by branch and bound
     comparison.py  compare(): candidates, search, trimming, ranking and notes
+    robust.py      usage given as ranges: each case searched, the robust plan; how far a plan stays the cheapest
+    robustness.py  the values robust.py answers with, which a comparison carries
 
 Every plan that is ranked is run through the same engine as `estimate`; the relaxation only
 decides which plans need not be. HiGHS is imported when a comparison is made (session.py), which

@@ -33,6 +33,7 @@ from ..money import q
 from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Stage
 from ..scenario import Scenario, overlaps
 from .relaxation import build
+from .robustness import Holds, Robust
 from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
 from .session import Session
 from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, same_offers
@@ -62,6 +63,8 @@ class Comparison(NamedTuple):
     bound_solves: int = 0  # linear programs solved for the bounds
     # for each --only offer that no ranked plan buys (it does not pay here): the cheapest plan found that buys it
     with_only: tuple[tuple[str, Plan], ...] = ()
+    robust: Robust | None = None  # with usage given as ranges: each plan in each case, the robust plan (robust.py)
+    holds: tuple[Holds, ...] = ()  # how far the first plan (and the robust one) stays the cheapest (robust.py)
 
     def saving(self, plan: Plan) -> Fraction:
         """What the plan saves against the reference plan, the scenario as written (negative: it costs more); a
@@ -79,6 +82,12 @@ class Comparison(NamedTuple):
     def gap(self) -> Fraction:
         """How much cheaper than the first plan some plan might still be: 0 when proven."""
         return max(self.plans[0].costs.cash - self.lower_bound, Fraction(0)) if self.plans else Fraction(0)
+
+    @property
+    def fully_proven(self) -> bool:
+        """The first plan proven cheapest, and with it each case's cheapest plan (ranges) and each stays-cheapest
+        probe: what --require-proven asks for."""
+        return self.first_proven and (self.robust is None or self.robust.proven) and all(h.proven for h in self.holds)
 
     def assumptions_of(self, plan: Plan) -> tuple[Assumption, ...]:
         return self.assumed_by.get(plan.actions, ())
@@ -247,6 +256,7 @@ def compare(
     exclude_assumed: bool = False,
     limits: Limits | None = None,
     progress: Callable[[Status], None] | None = None,
+    within_a_fen: bool = True,
 ) -> Comparison:
     """Rank the distinct sets of offers the purchase rules allow for this scenario, each at its cheapest counts
     and dates, cheapest out of pocket first; with a lower bound on what any plan could cost."""
@@ -271,7 +281,7 @@ def compare(
         (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
     )
     ranks_proven = _first_rank_proven(ranks_proven, lower, best)
-    ranges = _all_ranges(search, ranked)
+    ranges = _all_ranges(search, ranked) if within_a_fen else ({},) * len(ranked)  # robust.py's cases go without
     with_only = _with_only(search, space, only, [*exclude, *skipped], ranked)
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (

@@ -13,7 +13,7 @@ from ..pricing import PriceSheet, Stage
 from ..scenario import Case
 from .escape import csv_cell
 from .estimate_rows import listed_charges
-from .plan_rows import plan_name, plan_rows, rank_label
+from .plan_rows import plan_case_values, plan_name, plan_rows, rank_label
 from .view import By, View
 from .wording import exact, last_day, meter_title
 
@@ -78,10 +78,13 @@ def plans(comparison: Comparison, view: View) -> str:
             exact(comparison.saving(p)),
             exact(p.costs.lapsed_value),
             "true" if rank_label(rank, p, comparison) == rank else "false",
+            *(exact(v) for v in plan_case_values(comparison, p)),
         )
         for rank, p in plan_rows(comparison)
     )
-    return _csv(PLANS_HEADER, rows)
+    # usage given as ranges: each plan's cash at the ranges' ends and its worst regret, after the columns of before
+    header = PLANS_HEADER + (("cash_low", "cash_high", "max_regret") if comparison.robust is not None else ())
+    return _csv(header, rows)
 
 
 def pricing(sheet: PriceSheet, view: View) -> str:

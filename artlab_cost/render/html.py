@@ -27,7 +27,16 @@ from .diff_rows import (
 )
 from .estimate_rows import balance_grid, bill_grid, charge_grid, charges_title, figures_from, summary_grid
 from .figures import diff_chart, h2, month_chart, plan_chart, tracks_of
-from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
+from .plan_rows import (
+    plan_case_header,
+    plan_case_values,
+    plan_lines,
+    plan_rows,
+    rank_text,
+    recommendation,
+    reproduce_line,
+    snippet,
+)
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .svg import esc, html_text
 from .view import View
@@ -202,11 +211,13 @@ def plans(comparison: Comparison, view: View) -> str:
             "\n".join(plan_lines(p, comparison, lang)),
             *(money(v) for v in (p.costs.upfront, p.costs.postpaid_due, p.costs.cash, comparison.saving(p))),
             money(p.costs.lapsed_value),
+            *(money(v) for v in plan_case_values(comparison, p)),
         ]
         for rank, p in listed
     ]
     header = ["#", tr(lang, "markdown.column.plan")]
     header += [tr(lang, f"plans.column.{c}") for c in ("upfront", "postpaid", "cash", "saving", "lapsed")]
+    header += plan_case_header(comparison, lang)
     title = tr(lang, "plans.title", start=first)
     classes = ["best" if rank == "1" else "" for rank, _ in listed]
     body += [h2(title), _table(header, rows, 2, classes=classes, whole=True)]

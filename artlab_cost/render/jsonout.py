@@ -15,6 +15,7 @@ from ..engine.budget import month_upfront
 from ..i18n import value_text, word
 from ..messages import Level, Msg, Note
 from ..pricing import BUNDLED_NAME, Assumed, Assumption, GrantKind, PriceSheet
+from ..scenario import Case
 from .escape import json_visible
 from .estimate_rows import listed_charges, run_rate
 from .view import By, View
@@ -310,7 +311,45 @@ def _plan(rank: str, plan: Plan, comparison: Comparison, lang: str) -> dict[str,
         "saving": exact(comparison.saving(plan)),
         "lapsed_value": exact(plan.costs.lapsed_value),
         "assumed": [a.field for a in comparison.assumptions_of(plan)],
+        **_plan_cases(plan, comparison),
     }
+
+
+def _plan_cases(plan: Plan, comparison: Comparison) -> dict[str, Any]:
+    """A plan's cash and regret in each case, with usage given as ranges (nothing without: the output is as before)."""
+    robust = comparison.robust
+    if robust is None:
+        return {}
+    return {
+        "cases": {c.value: {"cash": exact(robust.cash[plan.actions][c])} for c in Case},
+        "regret": {c.value: exact(robust.regret(plan, c)) for c in Case},
+        "max_regret": exact(robust.max_regret(plan)),
+    }
+
+
+def _robust(comparison: Comparison) -> dict[str, Any]:
+    """The robust plan and the cheapest of each case (ranges), how far plans stay the cheapest (--stays-cheapest)."""
+    out: dict[str, Any] = {}
+    robust = comparison.robust
+    if robust is not None:
+        plan = comparison.plans[robust.robust - 1]
+        out["robust"] = {
+            "rank": robust.robust,
+            "max_regret": exact(robust.max_regret(plan)),
+            "cheapest": {c.value: robust.cheapest[c] for c in Case},
+            "proven": robust.proven,
+        }
+    if comparison.holds:
+        out["stays_cheapest"] = [
+            {
+                "rank": h.rank,
+                "from": None if h.low is None else exact(Fraction(h.low, 100)),
+                "to": None if h.high is None else exact(Fraction(h.high, 100)),
+                "proven": h.proven,
+            }
+            for h in comparison.holds
+        ]
+    return out
 
 
 def plans(comparison: Comparison, view: View) -> str:
@@ -344,6 +383,7 @@ def plans(comparison: Comparison, view: View) -> str:
             "bound_solves": comparison.bound_solves,
         },
         "with_only": [{"offer": o, "plan": _plan("with", p, comparison, view.lang)} for o, p in comparison.with_only],
+        **_robust(comparison),
         "assumptions": assumptions_data(comparison.assumptions, view.lang),
         "user_prices": user_prices_data(comparison.notes),
         "warnings": warnings_data(comparison.notes, view),

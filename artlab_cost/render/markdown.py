@@ -19,7 +19,16 @@ from .diff_rows import (
 )
 from .escape import markdown_code, markdown_text
 from .estimate_rows import balance_grid, bill_grid, charge_grid, charges_title, figures_from, monthly_key, summary_grid
-from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce_line, snippet
+from .plan_rows import (
+    plan_case_header,
+    plan_case_values,
+    plan_lines,
+    plan_rows,
+    rank_text,
+    recommendation,
+    reproduce_line,
+    snippet,
+)
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .view import View
 from .wording import budget_text, last_day, notes_text
@@ -97,11 +106,13 @@ def plans(comparison: Comparison, view: View) -> str:
             money(p.costs.cash),
             money(comparison.saving(p)),
             money(p.costs.lapsed_value),
+            *(money(v) for v in plan_case_values(comparison, p)),
         ]
         for rank, p in plan_rows(comparison)
     ]
     header = ["#", tr(lang, "markdown.column.plan")]
     header += [tr(lang, f"plans.column.{c}") for c in ("upfront", "postpaid", "cash", "saving", "lapsed")]
+    header += plan_case_header(comparison, lang)
     out += table(header, [[Raw(c) if i == 1 else c for i, c in enumerate(r)] for r in rows], 2)
     out += ["", f"**{_escape(recommendation(comparison, lang))}**"]
     if view.budget is not None:

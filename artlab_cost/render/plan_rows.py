@@ -5,10 +5,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from datetime import date
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..i18n import tr
 from ..messages import Yuan
+from ..scenario import Case
 from .escape import visible
 
 if TYPE_CHECKING:
@@ -94,7 +96,7 @@ def recommendation(comparison: Comparison, lang: str = "en") -> str:
     )
     if comparison.assumed_plan(best):
         text += tr(lang, "plans.headline-assumed")
-    return text + with_only_text(comparison, lang)
+    return text + with_only_text(comparison, lang) + robust_headline(comparison, lang)
 
 
 def _versus_text(comparison: Comparison, lang: str) -> str:
@@ -132,6 +134,42 @@ def with_only_text(comparison: Comparison, lang: str) -> str:
         else:
             out += tr(lang, "plans.headline-only", offer=offer, cash=Yuan(plan.costs.cash), more=Yuan(-saving))
     return out
+
+
+def robust_headline(comparison: Comparison, lang: str = "en") -> str:
+    """The headline's sentences on ranges and scale: the robust plan, the cheapest at each end when they differ,
+    how far a plan stays the cheapest ("" when the comparison has neither)."""
+    text = ""
+    robust = comparison.robust
+    if robust is not None:
+        plan = comparison.plans[robust.robust - 1]
+        regret = robust.max_regret(plan)
+        code = "plans.headline-robust" if regret else "plans.headline-robust-everywhere"
+        text += tr(lang, code, rank=robust.robust, regret=Yuan(regret))
+        low, high = robust.cheapest[Case.low], robust.cheapest[Case.high]
+        if low != high:
+            text += tr(lang, "plans.headline-ends", low=low, high=high)
+    for holds in comparison.holds:
+        low_text = f"{holds.low}%" if holds.low is not None else tr(lang, "plans.holds-floor")
+        high_text = f"{holds.high}%" if holds.high is not None else tr(lang, "plans.holds-ceiling")
+        text += tr(lang, "plans.headline-holds", rank=holds.rank, low=low_text, high=high_text)
+    return text
+
+
+def plan_case_header(comparison: Comparison, lang: str = "en") -> list[str]:
+    """The columns a comparison of usage given as ranges adds: cash at each end, worst regret (none without)."""
+    if comparison.robust is None:
+        return []
+    return [tr(lang, "plans.column.cash-low"), tr(lang, "plans.column.cash-high"), tr(lang, "plans.column.regret")]
+
+
+def plan_case_values(comparison: Comparison, plan: Plan) -> list[Fraction]:
+    """A plan's cash in the low and high cases and its worst regret, the values of `plan_case_header`'s columns."""
+    robust = comparison.robust
+    if robust is None:
+        return []
+    cash = robust.cash[plan.actions]
+    return [cash[Case.low], cash[Case.high], robust.max_regret(plan)]
 
 
 def reproduce_command(scenario_path: str) -> tuple[str, str]:

@@ -38,7 +38,7 @@ from .estimate_rows import (
     summary_lines,
 )
 from .layout import Block, Cell, Drawn, Sheet, write
-from .plan_rows import plan_lines, plan_rows, rank_text, recommendation, reproduce
+from .plan_rows import plan_case_header, plan_case_values, plan_lines, plan_rows, rank_text, recommendation, reproduce
 from .sheet_rows import meter_header, meter_rows, offer_header, offer_rows, setting_rows, sheet_notes, sheet_title
 from .view import By, View
 from .wording import budget_text, cell, last_day, notes_text, qty, short_meter, span_words, stage_column
@@ -183,6 +183,7 @@ def plans(comparison: Comparison, view: View) -> str:
     columns += [
         (tr(lang, f"plans.column.{name}"), "right") for name in ("upfront", "postpaid", "cash", "saving", "lapsed")
     ]
+    columns += [(name, "right") for name in plan_case_header(comparison, lang)]
     sheet = Sheet(tr(lang, "plans.title", start=comparison.start), columns)
     for rank, p in plan_rows(comparison):
         style = "bold" if rank == "1" else ("dim" if rank in ("ref", "with") else "")
@@ -190,6 +191,7 @@ def plans(comparison: Comparison, view: View) -> str:
         cells: list[Cell] = [label, tuple(plan_lines(p, comparison, lang)), money(p.costs.upfront)]
         cells.append(money(p.costs.postpaid_due))
         cells += [money(p.costs.cash), money(comparison.saving(p)), money(p.costs.lapsed_value)]
+        cells += [money(v) for v in plan_case_values(comparison, p)]
         sheet.add(cells, style=style, end_section=True)
     blocks: list[Block] = [
         _heading(comparison.scenario, comparison.start, comparison.end, lang),

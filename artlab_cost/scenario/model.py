@@ -134,6 +134,30 @@ class Scenario(NamedTuple):
         usage = {Case.low: self.ends[0], Case.expected: self.usage, Case.high: self.ends[1]}[case]
         return self._replace(usage=usage if self.ranges else self.usage, ranges=(), ends=((), ()))
 
+    def scaled(self, k: Decimal) -> Scenario:
+        """Every usage figure times k, exactly (the ends of each range too); holdings, dates and shares unchanged.
+
+        Images and seconds per image are one figure, GPU-seconds, once loaded, so k images are never
+        rounded: a scaled figure is an average, as any figure per day, week or month is (docs/plans.md,
+        "How far a plan holds").
+        """
+        return self._replace(usage=_scaled(self.usage, k), ends=(_scaled(self.ends[0], k), _scaled(self.ends[1], k)))
+
+
+# The figures Scenario.scaled multiplies, by kind of usage: amounts of usage, never a share (idle_share) or a
+# date. A dedicated entry scales by its hours: a session of more than 24 hours a day stands for more sessions.
+SCALED_FIGURES: dict[type, tuple[str, ...]] = {
+    SharedUsage: ("gpu_seconds",),
+    DedicatedUsage: ("hours_per_day",),
+    StorageUsage: ("gb", "growth"),
+    TrafficUsage: ("gb_per_month",),
+    RequestUsage: ("put_per_month", "get_per_month"),
+}
+
+
+def _scaled(usage: tuple[Usage, ...], k: Decimal) -> tuple[Usage, ...]:
+    return tuple(u._replace(**{f: getattr(u, f) * k for f in SCALED_FIGURES[type(u)]}) for u in usage)
+
 
 def validity_end(hold: Holding, sheet: PriceSheet) -> date:
     return add_months(hold.acquired, sheet.offers[hold.offer].validity_months)
