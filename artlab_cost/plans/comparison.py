@@ -28,14 +28,18 @@ from ..engine import (
     sheet_age,
     spec_notes,
 )
+from ..errors import UsageError
 from ..messages import Msg, Note, Yuan, msg, note, unique
 from ..money import q
 from ..pricing import Assumption, Limit, PriceSheet
 from ..scenario import Scenario
+from ..schema import suggest
+from .breakeven import MODEL_PRICE, BreakEven
+from .breakeven import break_even as _break_even
 from .relaxation import build
 from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
 from .session import Session
-from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, same_offers
+from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, hopeless_from, same_offers
 
 CountRange = tuple[int, int]  # the counts of a purchase whose plans cost within a fen of the plan's
 
@@ -60,6 +64,7 @@ class Comparison(NamedTuple):
     ranks_proven: tuple[bool, ...] = ()  # for each ranked plan: no plan outside the list could come before it
     ranges: tuple[dict[tuple[str, date], CountRange], ...] = ()  # for each ranked plan, its purchases' ranges
     bound_solves: int = 0  # linear programs solved for the bounds
+    break_even: tuple[BreakEven, ...] = ()  # the break-even prices asked for, in the sheet's order of offers
 
     def saving(self, plan: Plan) -> Fraction:
         return self.postpaid_only - plan.costs.cash
@@ -169,6 +174,30 @@ def _assumed_offers(sheet: PriceSheet) -> list[str]:
     return [o.id for o in sheet.offers.values() if {f for f, _ in o.assumed} & {"price", "grants"}]
 
 
+def _break_even_offers(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    priced: Priced,
+    named: Sequence[str],
+    assumed: bool,
+    only: Sequence[str],
+    exclude: Sequence[str],
+) -> list[str]:
+    """The offers whose break-even to find, in the sheet's order: those named (each a candidate, else a usage
+    error), and with `assumed` every paid candidate whose price the sheet marks assumed."""
+    candidates, _ = candidate_offers(scenario, sheet, priced, only, exclude)
+    ids = {o.id for o in candidates}
+    for name in named:
+        if name not in sheet.offers:
+            raise UsageError(msg("plans.unknown-offer", offer=name, hint=suggest(name, tuple(sheet.offers))))
+        if name not in ids:
+            raise UsageError(msg("plans.break-even-not-candidate", offer=name))
+    wanted = set(named)
+    if assumed:
+        wanted |= {o.id for o in candidates if o.price > 0 and any(f == "price" for f, _ in o.assumed)}
+    return [o.id for o in candidates if o.id in wanted]
+
+
 def _ranked(search: Search, results: list[SetResult], top: int) -> list[Plan]:
     plans = sorted((r.plan for r in results if r.plan is not None and search.listable(r.plan)), key=Plan.rank_key)
     return undominated(plans)[:top]
@@ -195,21 +224,31 @@ def setup(
     limits: Limits | None = None,
     progress: Callable[[Status], None] | None = None,
     started: float | None = None,
+    priced: Priced | None = None,
+    reprice: Mapping[str, Decimal] | None = None,
 ) -> Setup:
-    """The candidates, the plan space, the relaxation and the search over them, before the search runs."""
+    """The candidates, the plan space, the relaxation and the search over them, before the search runs.
+
+    `reprice` prices offers otherwise in the plan space and the relaxation only (a break-even search sets the
+    price it tries on the session); the engine runs keep the sheet's prices, so held copies keep theirs."""
     sheet = sheet.with_specs(scenario.specs)
-    priced = price_usage(scenario, sheet)
+    model = sheet
+    if reprice:
+        model = sheet._replace(
+            offers={**sheet.offers, **{o: sheet.offers[o]._replace(price=p) for o, p in reprice.items()}}
+        )
+    priced = priced or price_usage(scenario, sheet)
     skipped = _assumed_offers(sheet) if exclude_assumed else []
-    offers, idle = candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])
+    offers, idle = candidate_offers(scenario, model, priced, only, [*exclude, *skipped])
     offers, merged = same_offers(offers)
-    space = Space(scenario, sheet, priced)
+    space = Space(scenario, model, priced)
     space.add(offers)
     space.notes += [note("plans.same-offer", offer=kept, same=tuple(ids)) for kept, ids in merged.items()]
     drop_hopeless(space)
     months = len({pd.month for pd in priced.days}) or 1
     cap = q(max_upfront) if max_upfront is not None else None
     claims = tuple(space.claims)
-    session = Session(build(scenario, sheet, priced, space, claims, cap))
+    session = Session(build(scenario, model, priced, space, claims, cap))
     slack = rounding_slack(sheet, months)
     search = Search(scenario, sheet, priced, session, claims, cap, top, slack, limits or Limits(), progress)
     if started is not None:
@@ -228,15 +267,21 @@ def compare(
     exclude_assumed: bool = False,
     limits: Limits | None = None,
     progress: Callable[[Status], None] | None = None,
+    break_even: Sequence[str] = (),
+    break_even_assumed: bool = False,
 ) -> Comparison:
     """Rank the distinct sets of offers the purchase rules allow for this scenario, each at its cheapest counts
-    and dates, cheapest out of pocket first; with a lower bound on what any plan could cost."""
+    and dates, cheapest out of pocket first; with a lower bound on what any plan could cost.
+
+    `break_even` names offers whose break-even price to find (breakeven.py), `break_even_assumed` adds every
+    candidate bought at a price the sheet marks assumed."""
     started = time.perf_counter()
     search, space, idle, skipped = setup(
         scenario, sheet, only, exclude, max_upfront, top,
         exclude_assumed=exclude_assumed, limits=limits, progress=progress, started=started,
     )  # fmt: skip
     sheet, priced, claims, session = search.sheet, search.priced, search.claims, search.session
+    worth = _break_even_offers(scenario, sheet, priced, break_even, break_even_assumed, only, [*exclude, *skipped])
     search.search()
     ranked = _ranked(search, search.results, top)
     search.limits = Limits(search.limits.seconds, None)  # a run limit is the search's; the time limit is all of it
@@ -252,6 +297,19 @@ def compare(
         (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
     )
     ranges = _all_ranges(search, ranked)
+
+    def searcher(offer: str) -> tuple[Search, Fraction | None]:
+        """A search over the same candidates with the offer searched whatever its price, sharing the engine runs."""
+        made = setup(
+            scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed,
+            limits=search.limits, started=started, priced=priced, reprice={offer: MODEL_PRICE},
+        )  # fmt: skip
+        made.search.memo = search.memo
+        return made.search, hopeless_from(made.space, offer)
+
+    known = [*ranked, baseline, *(r.plan for r in search.results if r.plan is not None)]
+    so_far = not search.stopped and all(ranks_proven)
+    evens = tuple(_break_even(offer, sheet, searcher, ranked, known, so_far, lower) for offer in worth)
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (
         baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)
@@ -292,6 +350,7 @@ def compare(
         ranks_proven=ranks_proven,
         ranges=ranges,
         bound_solves=session.solves,
+        break_even=evens,
     )
 
 
