@@ -145,6 +145,15 @@ def compare_plans(
         bool,
         typer.Option("--exclude-assumed", help="Leave out offers whose price or size the price sheet marks assumed."),
     ] = False,
+    break_even: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--break-even",
+            metavar="OFFER",
+            help="Also find this offer's break-even price, the most a copy may cost and still lower cash out of "
+            "pocket (repeatable; every offer with an assumed price is included anyway).",
+        ),
+    ] = None,
     time_limit: Annotated[
         float,
         typer.Option(
@@ -189,6 +198,7 @@ def compare_plans(
                 exclude_assumed=exclude_assumed,
                 time_limit=time_limit,
                 progress=progress,
+                break_even=break_even or (),
             )
         if strict:
             refuse_assumed(comparison.assumptions)

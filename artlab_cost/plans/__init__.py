@@ -6,14 +6,16 @@
     session.py     the relaxation in HiGHS: regions, switched rows, linear and whole-count bounds, no-good cuts
     search.py      the sets of offers in the order of their bound, then each set's counts by branch and bound
     comparison.py  compare(): candidates, search, trimming, ranking and notes
+    breakeven.py   the break-even price of an offer: searches of the plans that buy it at a rising price
 
 Every plan that is ranked is run through the same engine as `estimate`; the relaxation only
 decides which plans need not be. HiGHS is imported when a comparison is made (session.py), which
 `estimate` never does.
 """
 
+from .breakeven import BreakEven
 from .comparison import Comparison, compare
 from .search import Limits, Plan, Status
 from .space import Action
 
-__all__ = ["Action", "Comparison", "Limits", "Plan", "Status", "compare"]
+__all__ = ["Action", "BreakEven", "Comparison", "Limits", "Plan", "Status", "compare"]

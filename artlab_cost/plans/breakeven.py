@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ..money import ZERO, q
-from ..pricing import PriceSheet
+from ..pricing import GrantKind, MeterId, Offer, PriceSheet
 from .search import Plan, Search
 from .space import Action
 
@@ -44,6 +44,7 @@ class BreakEven(NamedTuple):
     plan: tuple[Action, ...] = ()  # the plan at the break-even price (the purchases of the line meeting W)
     without: Fraction = ZERO  # W: the least cash of a plan without the offer
     in_best: bool = False  # the best plan at the listed prices buys it
+    face_value: Fraction | None = None  # a compute pack's yuan of compute (the headline's "Y% of face value")
 
     @property
     def worthless(self) -> bool:
@@ -60,6 +61,14 @@ class _Line(NamedTuple):
 
     def meets(self, w: Fraction) -> Fraction:
         return (w - self.constant) / self.copies
+
+
+def face_value(offer: Offer) -> Fraction | None:
+    """The yuan of compute a compute pack (节省计划) holds: every grant an amount of compute (B14); else None."""
+    compute = {MeterId.shared_gpu, MeterId.dedicated}
+    if not offer.grants or any(g.kind is not GrantKind.amount or not g.covers <= compute for g in offer.grants):
+        return None
+    return sum((q(g.size) for g in offer.grants), ZERO)
 
 
 def copies_of(plan: Plan, offer: str) -> int:
@@ -130,9 +139,14 @@ def break_even(
             w = found.best.costs.cash
         w_proven, w_lo = found.proven, (w if found.proven else min(w, found.lower))
     if offer not in session.uses:  # no plan the purchase rules allow can buy it (a group slot already held)
-        return BreakEven(offer, ZERO, 0, listed, assumed, w_proven, (ZERO, ZERO), (), w, in_best)
-    # start where a known plan of the offer costs W (its line meets W furthest right), else at a price of 0
-    line = max((ln for ln in lines if ln.meets(w) >= 0), key=lambda ln: ln.meets(w), default=None)
+        return BreakEven(
+            offer, ZERO, 0, listed, assumed, w_proven, (ZERO, ZERO), (), w, in_best, face_value(sheet.offers[offer])
+        )
+    # Start where the best plan meets W when it buys the offer: it is the best at the listed price, below the
+    # break-even. Else at a price of 0: the best plan of the offer there, found by a search, is the best on the
+    # whole stretch from the price to where its line meets W (f is concave and the line touches it at both ends),
+    # so the last line is the best just below the break-even, and its copies are those that make the offer pay.
+    line = _line(ranked[0], offer, listed) if in_best else None
     price = line.meets(w) if line is not None else ZERO
     while True:
         if line is not None and cut is not None and price >= cut:
@@ -150,9 +164,10 @@ def break_even(
     # of the offer costs less than W beyond the last price tried by more than the search's gap below W
     high = price if found.proven else price + max(w - found.lower, ZERO)
     ok = found.proven and w_proven
+    face = face_value(sheet.offers[offer])
     if line is None or (ok and price == 0):  # no plan of it costs less than W even when it is free
-        return BreakEven(offer, ZERO, 0, listed, assumed, ok, (ZERO, high), (), w, in_best)
+        return BreakEven(offer, ZERO, 0, listed, assumed, ok, (ZERO, high), (), w, in_best, face)
     low = min(high, max([ZERO, *(ln.meets(w_lo) for ln in [*lines, line])]))
     value = price if ok else low
     return BreakEven(offer, value, line.copies, listed, assumed, ok, (value, high) if ok else (low, high),
-                     line.plan.actions, w, in_best)  # fmt: skip
+                     line.plan.actions, w, in_best, face)  # fmt: skip
