@@ -154,6 +154,14 @@ def compare_plans(
             "pocket (repeatable; every offer with an assumed price is included anyway).",
         ),
     ] = None,
+    no_break_even: Annotated[
+        bool,
+        typer.Option(
+            "--no-break-even",
+            help="Skip the break-even prices of offers with an assumed price (those named with --break-even are "
+            "still found).",
+        ),
+    ] = False,
     time_limit: Annotated[
         float,
         typer.Option(
@@ -199,6 +207,7 @@ def compare_plans(
                 time_limit=time_limit,
                 progress=progress,
                 break_even=break_even or (),
+                break_even_assumed=not no_break_even,
             )
         if strict:
             refuse_assumed(comparison.assumptions)

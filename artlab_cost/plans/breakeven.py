@@ -45,6 +45,7 @@ class BreakEven(NamedTuple):
     without: Fraction = ZERO  # W: the least cash of a plan without the offer
     in_best: bool = False  # the best plan at the listed prices buys it
     face_value: Fraction | None = None  # a compute pack's yuan of compute (the headline's "Y% of face value")
+    buyable: bool = True  # False: the purchase rules let no plan buy it (a pack of its group held all along)
 
     @property
     def worthless(self) -> bool:
@@ -139,9 +140,8 @@ def break_even(
             w = found.best.costs.cash
         w_proven, w_lo = found.proven, (w if found.proven else min(w, found.lower))
     if offer not in session.uses:  # no plan the purchase rules allow can buy it (a group slot already held)
-        return BreakEven(
-            offer, ZERO, 0, listed, assumed, w_proven, (ZERO, ZERO), (), w, in_best, face_value(sheet.offers[offer])
-        )
+        face = face_value(sheet.offers[offer])
+        return BreakEven(offer, ZERO, 0, listed, assumed, w_proven, (ZERO, ZERO), (), w, in_best, face, False)
     # Start where the best plan meets W when it buys the offer: it is the best at the listed price, below the
     # break-even. Else at a price of 0: the best plan of the offer there, found by a search, is the best on the
     # whole stretch from the price to where its line meets W (f is concave and the line touches it at both ends),

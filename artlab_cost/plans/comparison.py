@@ -297,12 +297,13 @@ def compare(
         (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
     )
     ranges = _all_ranges(search, ranked)
+    runs = len(search.memo)  # the ranking's engine runs (the break-even searches add theirs to the same memo)
 
     def searcher(offer: str) -> tuple[Search, Fraction | None]:
         """A search over the same candidates with the offer searched whatever its price, sharing the engine runs."""
         made = setup(
             scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed,
-            limits=search.limits, started=started, priced=priced, reprice={offer: MODEL_PRICE},
+            limits=search.limits, progress=progress, started=started, priced=priced, reprice={offer: MODEL_PRICE},
         )  # fmt: skip
         made.search.memo = search.memo
         return made.search, hopeless_from(made.space, offer)
@@ -318,7 +319,7 @@ def compare(
     proven = not search.stopped and all(ranks_proven)
     notes = [
         note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin_text),
-        _search_note(search, space, proven, lower, ranked[0]),
+        _search_note(search, space, proven, lower, ranked[0], runs),
         note("plans.dating", "B12"),
         *spec_notes(sheet, *dedicated_hours(c for pd in priced.days for c in _times(pd))),
         *(note("note.assumed", field=a.field, why=a.why) for a in _each_once(assumed_by.values())),
@@ -339,7 +340,7 @@ def compare(
         plans=tuple(ranked),
         baseline=baseline,
         postpaid_only=everything_postpaid.cash,
-        runs=len(search.memo),
+        runs=runs,
         plans_allowed=space.size,
         notes=tuple(notes),
         free=frozenset(o.id for o in sheet.offers.values() if o.price == 0),
@@ -358,13 +359,13 @@ def _offers(plan: Plan, claims: Sequence[Action]) -> frozenset[str]:
     return frozenset(a.offer for a in plan.actions if a not in claims)
 
 
-def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan) -> Note:
+def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan, runs: int) -> Note:
     if proven:
-        return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.session.solves)
+        return note("plans.search-proven", space=space.size, runs=runs, solves=search.session.solves)
     return note(
         "plans.search-unproven",
         reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"),
         lower=Yuan(lower),
         gap=Yuan(best.costs.cash - lower),
-        runs=len(search.memo),
+        runs=runs,
     )

@@ -31,6 +31,8 @@ def break_even_header(lang: str) -> list[str]:
 
 def standing(b: BreakEven, lang: str) -> str:
     """What the price says: not worth buying at all, stays in the best plan, pays off, or a bracket unproven."""
+    if not b.buyable:
+        return tr(lang, "breakeven.not-buyable")
     if not b.proven:
         low, high = b.bracket
         return tr(lang, "breakeven.unproven", low=Yuan(fen_down(low)), high=Yuan(fen_up(high)))
@@ -61,6 +63,8 @@ def break_even_headlines(comparison: Comparison, lang: str) -> list[str]:
         if not b.face_value:
             continue
         face = exact(b.face_value)  # as the offer's name says it: 100, not 100.00
+        if not b.buyable:
+            continue
         if b.worthless:
             out.append(tr(lang, "breakeven.headline-never", face=face, offer=b.offer))
             continue

@@ -247,6 +247,7 @@ def _break_even(b: BreakEven) -> dict[str, Any]:
         "assumed_price": b.assumed_price,
         "proven": b.proven,
         "in_best_plan": b.in_best,
+        "buyable": b.buyable,
         "best_without": exact(b.without),
         "plan": [{"offer": a.offer, "date": a.date.isoformat(), "count": a.count} for a in b.plan],
     }
