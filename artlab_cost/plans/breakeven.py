@@ -98,6 +98,29 @@ def _run(search: Search, ceiling: Fraction) -> _Found:
     return _Found(best, proven, lower)
 
 
+def unsearched(
+    offer: str, sheet: PriceSheet, ranked: Sequence[Plan], known: Sequence[Plan], lower: Fraction
+) -> BreakEven:
+    """The break-even of an offer the time limit left no time to search: a bracket from what the comparison priced.
+
+    W is at most the cheapest plan without it that was priced, and at least the comparison's bound; a plan of
+    the offer found gives a line, so the break-even is at least where it meets that bound. No plan costs less
+    than the bound at the listed price, and a plan of the offer rises by a yuan at least per yuan above it, so
+    the break-even is at most the listed price plus the gap between the two."""
+    listed = q(sheet.offers[offer].price)
+    offer_terms = sheet.offers[offer]
+    assumed = any(f == "price" for f, _ in offer_terms.assumed)
+    w = min(p.costs.cash for p in known if not copies_of(p, offer))
+    lines = [_line(p, offer, listed) for p in known if copies_of(p, offer)]
+    high = listed + max(w - lower, ZERO)
+    best = max(lines, key=lambda ln: ln.meets(lower), default=None)
+    low = min(high, max(ZERO, best.meets(lower))) if best is not None else ZERO
+    plan = best.plan.actions if best is not None else ()
+    copies = best.copies if best is not None else 0
+    in_best = copies_of(ranked[0], offer) > 0
+    return BreakEven(offer, low, copies, listed, assumed, False, (low, high), plan, w, in_best, face_value(offer_terms))
+
+
 def break_even(
     offer: str,
     sheet: PriceSheet,

@@ -34,7 +34,7 @@ from ..money import q
 from ..pricing import Assumption, Limit, PriceSheet
 from ..scenario import Scenario
 from ..schema import suggest
-from .breakeven import MODEL_PRICE, BreakEven
+from .breakeven import MODEL_PRICE, BreakEven, unsearched
 from .breakeven import break_even as _break_even
 from .relaxation import build
 from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
@@ -310,7 +310,13 @@ def compare(
 
     known = [*ranked, baseline, *(r.plan for r in search.results if r.plan is not None)]
     so_far = not search.stopped and all(ranks_proven)
-    evens = tuple(_break_even(offer, sheet, searcher, ranked, known, so_far, lower) for offer in worth)
+    evens = []
+    for offer in worth:
+        seconds = search.limits.seconds
+        if seconds is not None and time.perf_counter() - started > seconds:  # no time to build its relaxation
+            evens.append(unsearched(offer, sheet, ranked, known, lower))
+        else:
+            evens.append(_break_even(offer, sheet, searcher, ranked, known, so_far, lower))
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (
         baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)
@@ -351,7 +357,7 @@ def compare(
         ranks_proven=ranks_proven,
         ranges=ranges,
         bound_solves=session.solves,
-        break_even=evens,
+        break_even=tuple(evens),
     )
 
 

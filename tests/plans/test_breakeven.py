@@ -11,7 +11,7 @@ from plan_cases import SHEET, START, scenario, shared, traffic
 
 from artlab_cost import to_text
 from artlab_cost.errors import UsageError
-from artlab_cost.plans import Action, BreakEven, Comparison, compare
+from artlab_cost.plans import Action, BreakEven, Comparison, Limits, compare
 from artlab_cost.scenario import Holding
 
 # A compute pack valid one month (each month's usage is a slot of its own) and a traffic pack of a monthly quota.
@@ -134,3 +134,13 @@ def test_a_break_even_of_an_offer_the_plans_cannot_buy_is_a_usage_error() -> Non
         compare(scenario([shared(300)], months=1), SHORT, break_even=["traffic-month-10"])
     with pytest.raises(UsageError):
         compare(scenario([shared(300)], months=1), SHORT, break_even=["no-such-offer"])
+
+
+def test_out_of_time_the_break_even_is_a_bracket_that_holds_it() -> None:
+    """--time-limit 0: the comparison stops at once and no break-even search runs; the starter bundle's break-even
+    (180.00, worked above) is said unproven, inside a bracket made of what the comparison priced."""
+    cut = compare(scenario([shared(10_000)], new_user=True), SHEET, break_even=["starter"], limits=Limits(0.0, None))
+    b = only(cut, "starter")
+    assert not b.proven
+    low, high = b.bracket
+    assert low <= 180 <= high and b.price == low
