@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from helpers import make_sheet
-from plan_cases import SHEET, START, scenario, shared, traffic
+from plan_cases import SHEET, START, brute_force, scenario, shared, traffic
 
 from artlab_cost import to_text
 from artlab_cost.errors import UsageError
 from artlab_cost.plans import Action, BreakEven, Comparison, Limits, compare
-from artlab_cost.scenario import Holding
+from artlab_cost.scenario import Holding, StorageUsage
 
 # A compute pack valid one month (each month's usage is a slot of its own) and a traffic pack of a monthly quota.
 SHORT = make_sheet(
@@ -144,3 +145,21 @@ def test_out_of_time_the_break_even_is_a_bracket_that_holds_it() -> None:
     assert not b.proven
     low, high = b.bracket
     assert low <= 180 <= high and b.price == low
+
+
+def test_two_packs_of_a_group_each_worth_what_the_other_costs_and_as_the_brute_force_says() -> None:
+    """B16: 20 GB stored for four months (0.30 a GB-month, 30-day months: 6.20 in a 31-day month), two validity
+    slots of two months (12.20 each). Either storage pack holds the 20 GB, so a slot costs 12.20 bare, the
+    30-GB pack's price or the 60-GB pack's 8. The small pack at p beats the large one (the best without it,
+    2 x 8 = 16.00) below 8, two copies; the large one at p beats two small ones (2 x 5 = 10.00) below 5. The
+    brute force over every plan gives the same: the most (W - C) / n over the plans with the pack."""
+    s = scenario([StorageUsage("st", START, date(2100, 1, 1), Decimal(20))], months=4)
+    result = compare(s, SHEET, break_even=["storage-s", "storage-l"])
+    small, large = only(result, "storage-s"), only(result, "storage-l")
+    assert (small.price, small.copies, small.without) == (8, 2, 16)
+    assert (large.price, large.copies, large.without) == (5, 2, 10)
+    plans = brute_force(s, 1)
+    for b in (small, large):
+        n = {id(p): sum(a.count for a in p.actions if a.offer == b.offer) for p in plans}
+        w = min(p.cash for p in plans if not n[id(p)])
+        assert max((w - (p.cash - n[id(p)] * b.listed_price)) / n[id(p)] for p in plans if n[id(p)]) == b.price
