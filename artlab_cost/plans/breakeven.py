@@ -98,6 +98,13 @@ def _run(search: Search, ceiling: Fraction) -> _Found:
     return _Found(best, proven, lower)
 
 
+def _most(listed: Fraction, w: Fraction, lower: Fraction) -> Fraction:
+    """A bound on the break-even from the comparison alone: no plan costs less than its bound at the listed price,
+    and above it a plan of the offer rises by a yuan at least per yuan, so past the listed price plus the gap
+    between W and that bound none is cheaper than W (an offer the best plan lacks: its listed price)."""
+    return listed + max(w - lower, ZERO)
+
+
 def unsearched(
     offer: str, sheet: PriceSheet, ranked: Sequence[Plan], known: Sequence[Plan], lower: Fraction
 ) -> BreakEven:
@@ -112,7 +119,7 @@ def unsearched(
     assumed = any(f == "price" for f, _ in offer_terms.assumed)
     w = min(p.costs.cash for p in known if not copies_of(p, offer))
     lines = [_line(p, offer, listed) for p in known if copies_of(p, offer)]
-    high = listed + max(w - lower, ZERO)
+    high = _most(listed, w, lower)
     best = max(lines, key=lambda ln: ln.meets(lower), default=None)
     low = min(high, max(ZERO, best.meets(lower))) if best is not None else ZERO
     plan = best.plan.actions if best is not None else ()
@@ -185,7 +192,7 @@ def break_even(
     session.fix_offer(offer, None)
     # each line rises by a yuan at least per yuan of price (a plan of the offer buys one copy at least), so no plan
     # of the offer costs less than W beyond the last price tried by more than the search's gap below W
-    high = price if found.proven else price + max(w - found.lower, ZERO)
+    high = price if found.proven else min(price + max(w - found.lower, ZERO), _most(listed, w, lower))
     ok = found.proven and w_proven
     face = face_value(sheet.offers[offer])
     if line is None or (ok and price == 0):  # no plan of it costs less than W even when it is free
