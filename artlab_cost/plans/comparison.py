@@ -299,11 +299,13 @@ def compare(
     ranges = _all_ranges(search, ranked)
     runs = len(search.memo)  # the ranking's engine runs (the break-even searches add theirs to the same memo)
 
+    share = search.limits  # the time an offer's break-even searches may take, from the comparison's start
+
     def searcher(offer: str) -> tuple[Search, Fraction | None]:
         """A search over the same candidates with the offer searched whatever its price, sharing the engine runs."""
         made = setup(
             scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed,
-            limits=search.limits, progress=progress, started=started, priced=priced, reprice={offer: MODEL_PRICE},
+            limits=share, progress=progress, started=started, priced=priced, reprice={offer: MODEL_PRICE},
         )  # fmt: skip
         made.search.memo = search.memo
         return made.search, hopeless_from(made.space, offer)
@@ -311,12 +313,15 @@ def compare(
     known = [*ranked, baseline, *(r.plan for r in search.results if r.plan is not None)]
     so_far = not search.stopped and all(ranks_proven)
     evens = []
-    for offer in worth:
-        seconds = search.limits.seconds
-        if seconds is not None and time.perf_counter() - started > seconds:  # no time to build its relaxation
+    for k, offer in enumerate(worth):
+        seconds, now = search.limits.seconds, time.perf_counter() - started
+        if seconds is not None and now > seconds:  # no time to build its relaxation
             evens.append(unsearched(offer, sheet, ranked, known, lower))
-        else:
-            evens.append(_break_even(offer, sheet, searcher, ranked, known, so_far, lower))
+            continue
+        # each offer an equal share of the time left, so that one whose searches meet many near-ties (a stackable
+        # voucher at its margin) leaves the others theirs; what an offer leaves unused goes to those after it
+        share = Limits(None if seconds is None else now + (seconds - now) / (len(worth) - k), None)
+        evens.append(_break_even(offer, sheet, searcher, ranked, known, so_far, lower))
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (
         baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)
