@@ -4,7 +4,7 @@ For an offer o, W is the least cash of any plan that does not buy o. Every plan 
 C + n p at a price p a copy, with n its copies of o: the postpaid does not depend on what a pack
 cost, and every copy a plan buys is dated in the period, so counted upfront. f(p), the least of
 those lines, is concave, piecewise linear and increasing; the break-even price is the p* where
-f(p*) = W. From a price p_k at which a plan of o costs W, a search for a plan of o cheaper than W
+f(p*) = W. From a price p_k at which a plan of o costs W at most, a search for a plan of o cheaper than W
 either proves there is none (then p_k is p*), or finds one (C, n), whose line meets W at
 p_{k+1} = (W - C) / n > p_k with fewer copies: at most as many searches as the first plan has copies.
 """
@@ -36,7 +36,7 @@ class BreakEven(NamedTuple):
 
     offer: str
     price: Fraction  # the break-even price; when not proven, the low end of the bracket (worth buying below it)
-    copies: int  # the copies the plan that is best at that price buys; 0: not worth buying at any price
+    copies: int  # the copies of the plan that is best just below that price; 0: not worth buying at any price
     listed_price: Fraction
     assumed_price: bool  # the sheet marks the offer's price assumed
     proven: bool
