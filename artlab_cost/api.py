@@ -97,6 +97,8 @@ def compare_plans(
     time_limit: float | None = 60.0,
     progress: Callable[[SearchStatus], None] | None = None,
     stays_cheapest: bool = False,
+    break_even: Sequence[str] = (),
+    break_even_assumed: bool = True,
 ) -> Comparison:
     """The distinct ways to pay for the scenario's usage (which sets of offers to claim or buy, each at its
     cheapest counts), cheapest out of pocket first, with a lower bound on what any plan could cost.
@@ -107,6 +109,10 @@ def compare_plans(
     seconds (None: when it is done) and then says what it has not proven (`Comparison.proven` for the
     ranking, `first_proven` for the first plan, `lower_bound`); `progress` is called now and then with where
     it stands. Importing HiGHS, the solver of its bounds, happens here.
+
+    `Comparison.break_even` gives the break-even price of each offer named in `break_even` and, with
+    `break_even_assumed`, of each candidate whose price the sheet marks assumed: the most a copy may cost and
+    still lower cash below the best plan without it (docs/plans.md); the time limit bounds these searches too.
 
     With usage given as ranges, the low and high cases are searched too, each listed plan is priced in
     all three and the plan of least worst regret is named (`Comparison.robust`). `stays_cheapest` finds
@@ -133,6 +139,8 @@ def compare_plans(
         exclude_assumed=exclude_assumed,
         limits=Limits(time_limit, None),
         progress=progress,
+        break_even=break_even,
+        break_even_assumed=break_even_assumed,
     )
     given = price_notes(sheet)  # after the sheet's own note, as in an estimate
     if given:

@@ -2,7 +2,7 @@
 
 Every figure is the wall time of the command line, spawn to exit (`--format json`), so start-up
 and the solver's import count. The commands a ratio compares are run interleaved, in a rotated
-order each round, and each part prints the load average it ran under. Three parts:
+order each round, and each part prints the load average it ran under. Four parts:
 
 1. The examples: compare-plans and estimate side by side, interleaved, --runs times each.
    Goal: compare-plans at most 3x estimate, every ranking proven.
@@ -13,6 +13,10 @@ order each round, and each part prints the load average it ran under. Three part
 3. A studio's sheet with a dozen pack sizes, a stackable voucher and a bundle
    (bench/rich-pricing.yaml), a heavy and a moderate year (bench/scenarios/rich-*.yaml).
    Goal: both proven, each in at most 10x the time of estimate on the same scenario.
+4. Break-even prices (compare-plans finds them for every offer with an assumed price): compare-plans
+   against compare-plans --no-break-even and estimate, on the examples and 3 years of heavy use.
+   Goals: every break-even proven, at most 3x compare-plans alone; the 3 years also at most 10x
+   estimate. Run --heavy-runs times (interleaved).
 
 4. Ranges and how far a plan holds, on the examples: each example with every usage figure made a
    range from 70% to 130% of it (written to a temporary directory), compare-plans with the ranges
@@ -254,6 +258,35 @@ def part_ranges(tool: list[str], runs: int) -> list[str]:
     head = ["example", "plain", "ranges", f"ratio (<= {RANGES_RATIO:.0f})", "robust", "stays", "both",
             f"stays ratio (<= {HOLDS_RATIO:.0f})", "stays cheapest (ranges)"]  # fmt: skip
     print(u.table(head, rows))
+
+
+def part_break_even(tool: list[str], runs: int) -> list[str]:
+    """What the break-even prices cost: compare-plans (which finds them for every offer with an assumed price)
+    against compare-plans --no-break-even and estimate, interleaved, on the examples and the 3-year heavy use."""
+    misses, rows = [], []
+    cases = [(p.name, [str(p.relative_to(u.ROOT))], EXAMPLE_RATIO, None) for p in u.examples()]
+    cases.append(("heavy 36 months", ["bench/scenarios/heavy-36.yaml"], EXAMPLE_RATIO, HORIZON_RATIO))
+    for name, argv, alone_goal, estimate_goal in cases:
+        timed(tool, ["compare-plans", *argv], 1)  # warm-up
+        est, alone, both = interleaved(
+            tool, [["estimate", *argv], ["compare-plans", *argv, "--no-break-even"], ["compare-plans", *argv]], runs
+        )
+        to_alone, to_estimate = both.median / alone.median, both.median / est.median
+        evens = both.data.get("break_even", [])
+        proven = all(b.get("proven") for b in evens)
+        ok = to_alone <= alone_goal and proven and (estimate_goal is None or to_estimate <= estimate_goal)
+        if not ok:
+            misses.append(f"break-even, {name}: {to_alone:.2f}x compare-plans, {to_estimate:.1f}x estimate")
+        rows.append(
+            [name, u.fmt_s(est.median), u.fmt_s(alone.median), u.fmt_s(both.median), u.fmt_ratio(to_alone),
+             u.fmt_ratio(to_estimate), f"{sum(1 for b in evens if b.get('proven'))}/{len(evens)}", u.verdict(ok)]
+        )  # fmt: skip
+    print(f"Part 5: break-even prices of every offer with an assumed price (median of {runs} interleaved runs)")
+    print(u.machine_load())
+    print(f"goals: with break-even <= {EXAMPLE_RATIO:.0f}x compare-plans alone, proven; heavy 36 months also ")
+    print(f"<= {HORIZON_RATIO:.0f}x estimate")
+    head = ["scenario", "estimate", "alone", "with break-even", "x alone", "x estimate", "proven", "goal"]
+    print(u.table(head, rows, right={1, 2, 3, 4, 5}))
     return misses
 
 
@@ -262,7 +295,9 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=5, help="timed runs of each command per example (default 5)")
     p.add_argument("--heavy-runs", type=int, default=1, help="timed runs of parts 2 and 3 (default 1)")
     p.add_argument("--cmd", default=None, help="the artlab-cost command (default: this interpreter -m artlab_cost)")
-    p.add_argument("--skip", action="append", default=[], choices=["examples", "horizons", "rich", "ranges"])
+    p.add_argument(
+        "--skip", action="append", default=[], choices=["examples", "horizons", "rich", "ranges", "break-even"]
+    )
     args = p.parse_args()
     tool = u.tool_command(args.cmd)
     print("artlab-cost plan search benchmark")
@@ -275,6 +310,7 @@ def main() -> int:
         ("horizons", part_horizons, args.heavy_runs),
         ("rich", part_rich, args.heavy_runs),
         ("ranges", part_ranges, args.heavy_runs),
+        ("break-even", part_break_even, args.heavy_runs),
     ):
         if name not in args.skip:
             print()

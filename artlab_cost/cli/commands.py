@@ -176,6 +176,23 @@ def compare_plans(
             "are: coverage, validity, limit, eligibility).",
         ),
     ] = False,
+    break_even: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--break-even",
+            metavar="OFFER",
+            help="Also find this offer's break-even price, the most a copy may cost and still lower cash out of "
+            "pocket (repeatable; every offer with an assumed price is included anyway).",
+        ),
+    ] = None,
+    no_break_even: Annotated[
+        bool,
+        typer.Option(
+            "--no-break-even",
+            help="Skip the break-even prices of offers with an assumed price (those named with --break-even are "
+            "still found).",
+        ),
+    ] = False,
     time_limit: Annotated[
         float,
         typer.Option(
@@ -234,6 +251,8 @@ def compare_plans(
                 time_limit=time_limit,
                 progress=progress,
                 stays_cheapest=stays_cheapest,
+                break_even=break_even or (),
+                break_even_assumed=not no_break_even,
             )
         if strict:
             refuse_assumed(comparison.listed_assumptions)

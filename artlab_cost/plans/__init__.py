@@ -8,14 +8,16 @@
     comparison.py  compare(): candidates, search, trimming, ranking and notes
     robust.py      usage given as ranges: each case searched, the robust plan; how far a plan stays the cheapest
     robustness.py  the values robust.py answers with, which a comparison carries
+    breakeven.py   the break-even price of an offer: searches of the plans that buy it at a rising price
 
 Every plan that is ranked is run through the same engine as `estimate`; the relaxation only
 decides which plans need not be. HiGHS is imported when a comparison is made (session.py), which
 `estimate` never does.
 """
 
+from .breakeven import BreakEven
 from .comparison import Comparison, compare
 from .search import Limits, Plan, Status
 from .space import Action
 
-__all__ = ["Action", "Comparison", "Limits", "Plan", "Status", "compare"]
+__all__ = ["Action", "BreakEven", "Comparison", "Limits", "Plan", "Status", "compare"]

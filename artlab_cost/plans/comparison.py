@@ -28,15 +28,19 @@ from ..engine import (
     sheet_age,
     spec_notes,
 )
+from ..errors import UsageError
 from ..messages import Msg, Note, Yuan, msg, note, unique
 from ..money import q
 from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Stage
 from ..scenario import Scenario, overlaps
+from ..schema import suggest
+from .breakeven import MODEL_PRICE, BreakEven, unsearched
+from .breakeven import break_even as _break_even
 from .relaxation import build
 from .robustness import Holds, Robust
 from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
 from .session import Session
-from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, same_offers
+from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, hopeless_from, same_offers
 
 CountRange = tuple[int, int]  # the counts of a purchase whose plans cost within a fen of the plan's
 
@@ -65,6 +69,7 @@ class Comparison(NamedTuple):
     with_only: tuple[tuple[str, Plan], ...] = ()
     robust: Robust | None = None  # with usage given as ranges: each plan in each case, the robust plan (robust.py)
     holds: tuple[Holds, ...] = ()  # how far the first plan (and the robust one) stays the cheapest (robust.py)
+    break_even: tuple[BreakEven, ...] = ()  # the break-even prices asked for, in the sheet's order of offers
 
     def saving(self, plan: Plan) -> Fraction:
         """What the plan saves against the reference plan, the scenario as written (negative: it costs more); a
@@ -197,6 +202,30 @@ def _assumed_offers(sheet: PriceSheet) -> list[str]:
     return [o.id for o in sheet.offers.values() if {f for f, _ in o.assumed} & {"price", "grants"}]
 
 
+def _break_even_offers(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    priced: Priced,
+    named: Sequence[str],
+    assumed: bool,
+    only: Sequence[str],
+    exclude: Sequence[str],
+) -> list[str]:
+    """The offers whose break-even to find, in the sheet's order: those named (each a candidate, else a usage
+    error), and with `assumed` every paid candidate whose price the sheet marks assumed."""
+    candidates, _ = candidate_offers(scenario, sheet, priced, only, exclude)
+    ids = {o.id for o in candidates}
+    for name in named:
+        if name not in sheet.offers:
+            raise UsageError(msg("plans.unknown-offer", offer=name, hint=suggest(name, tuple(sheet.offers))))
+        if name not in ids:
+            raise UsageError(msg("plans.break-even-not-candidate", offer=name))
+    wanted = set(named)
+    if assumed:
+        wanted |= {o.id for o in candidates if o.price > 0 and any(f == "price" for f, _ in o.assumed)}
+    return [o.id for o in candidates if o.id in wanted]
+
+
 def _ranked(search: Search, results: list[SetResult], top: int) -> list[Plan]:
     plans = sorted((r.plan for r in results if r.plan is not None and search.listable(r.plan)), key=Plan.rank_key)
     return undominated(plans)[:top]
@@ -223,21 +252,31 @@ def setup(
     limits: Limits | None = None,
     progress: Callable[[Status], None] | None = None,
     started: float | None = None,
+    priced: Priced | None = None,
+    reprice: Mapping[str, Decimal] | None = None,
 ) -> Setup:
-    """The candidates, the plan space, the relaxation and the search over them, before the search runs."""
+    """The candidates, the plan space, the relaxation and the search over them, before the search runs.
+
+    `reprice` prices offers otherwise in the plan space and the relaxation only (a break-even search sets the
+    price it tries on the session); the engine runs keep the sheet's prices, so held copies keep theirs."""
     sheet = sheet.with_specs(scenario.specs)
-    priced = price_usage(scenario, sheet)
+    model = sheet
+    if reprice:
+        model = sheet._replace(
+            offers={**sheet.offers, **{o: sheet.offers[o]._replace(price=p) for o, p in reprice.items()}}
+        )
+    priced = priced or price_usage(scenario, sheet)
     skipped = _assumed_offers(sheet) if exclude_assumed else []
-    offers, idle = candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])
+    offers, idle = candidate_offers(scenario, model, priced, only, [*exclude, *skipped])
     offers, merged = same_offers(offers)
-    space = Space(scenario, sheet, priced)
+    space = Space(scenario, model, priced)
     space.add(offers)
     space.notes += [note("plans.same-offer", offer=kept, same=tuple(ids)) for kept, ids in merged.items()]
     drop_hopeless(space)
     months = len({pd.month for pd in priced.days}) or 1
     cap = q(max_upfront) if max_upfront is not None else None
     claims = tuple(space.claims)
-    session = Session(build(scenario, sheet, priced, space, claims, cap))
+    session = Session(build(scenario, model, priced, space, claims, cap))
     slack = rounding_slack(sheet, months) + voucher_slack(scenario, sheet, months)
     search = Search(scenario, sheet, priced, session, claims, cap, top, slack, limits or Limits(), progress)
     if started is not None:
@@ -257,15 +296,24 @@ def compare(
     limits: Limits | None = None,
     progress: Callable[[Status], None] | None = None,
     within_a_fen: bool = True,
+    break_even: Sequence[str] = (),
+    break_even_assumed: bool = False,
 ) -> Comparison:
     """Rank the distinct sets of offers the purchase rules allow for this scenario, each at its cheapest counts
-    and dates, cheapest out of pocket first; with a lower bound on what any plan could cost."""
+    and dates, cheapest out of pocket first; with a lower bound on what any plan could cost.
+
+    `break_even` names offers whose break-even price to find (breakeven.py), `break_even_assumed` adds every
+    candidate bought at a price the sheet marks assumed."""
     started = time.perf_counter()
     search, space, idle, skipped = setup(
         scenario, sheet, only, exclude, max_upfront, top,
         exclude_assumed=exclude_assumed, limits=limits, progress=progress, started=started,
     )  # fmt: skip
     sheet, priced, claims, session = search.sheet, search.priced, search.claims, search.session
+    worth = _break_even_offers(scenario, sheet, priced, break_even, break_even_assumed, only, [*exclude, *skipped])
+    # a voucher that may pay for packs makes cash no longer linear in a pack's price (breakeven.py rests on it)
+    unpriced = tuple(worth) if sheet.settings.voucher_pays_packs else ()
+    worth = [] if unpriced else worth
     search.search()
     ranked = _ranked(search, search.results, top)
     search.limits = Limits(search.limits.seconds, None)  # a run limit is the search's; the time limit is all of it
@@ -283,6 +331,31 @@ def compare(
     ranks_proven = _first_rank_proven(ranks_proven, lower, best)
     ranges = _all_ranges(search, ranked) if within_a_fen else ({},) * len(ranked)  # robust.py's cases go without
     with_only = _with_only(search, space, only, [*exclude, *skipped], ranked)
+    runs = len(search.memo)  # the ranking's engine runs (the break-even searches add theirs to the same memo)
+
+    share = search.limits  # the time an offer's break-even searches may take, from the comparison's start
+
+    def searcher(offer: str) -> tuple[Search, Fraction | None]:
+        """A search over the same candidates with the offer searched whatever its price, sharing the engine runs."""
+        made = setup(
+            scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed,
+            limits=share, progress=progress, started=started, priced=priced, reprice={offer: MODEL_PRICE},
+        )  # fmt: skip
+        made.search.memo = search.memo
+        return made.search, hopeless_from(made.space, offer)
+
+    known = [*ranked, baseline, *(r.plan for r in search.results if r.plan is not None)]
+    so_far = not search.stopped and all(ranks_proven)
+    evens = []
+    for k, offer in enumerate(worth):
+        seconds, now = search.limits.seconds, time.perf_counter() - started
+        if seconds is not None and now > seconds:  # no time to build its relaxation
+            evens.append(unsearched(offer, sheet, ranked, known, lower))
+            continue
+        # each offer an equal share of the time left, so that one whose searches meet many near-ties (a stackable
+        # voucher at its margin) leaves the others theirs; what an offer leaves unused goes to those after it
+        share = Limits(None if seconds is None else now + (seconds - now) / (len(worth) - k), None)
+        evens.append(_break_even(offer, sheet, searcher, ranked, known, so_far, lower))
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (
         baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)
@@ -293,13 +366,15 @@ def compare(
     proven = not search.stopped and all(ranks_proven)
     notes = [
         note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin_text),
-        _search_note(search, space, proven, lower, ranked[0]),
+        _search_note(search, space, proven, lower, ranked[0], runs),
         note("plans.dating", "B12"),
         *spec_notes(sheet, *dedicated_hours(c for pd in priced.days for c in _times(pd))),
         *(note("note.assumed", field=a.field, why=a.why) for a in _each_once(assumed_by.values())),
     ]
     if idle:
         notes.append(note("plans.idle-offers", offers=tuple(idle)))
+    if unpriced:
+        notes.append(note("plans.break-even-voucher-packs", offers=unpriced))
     if skipped:
         notes.append(note("plans.excluded-assumed", offers=tuple(skipped)))
     if max_upfront is not None:
@@ -314,7 +389,7 @@ def compare(
         plans=tuple(ranked),
         baseline=baseline,
         postpaid_only=everything_postpaid.cash,
-        runs=len(search.memo),
+        runs=runs,
         plans_allowed=space.size,
         notes=tuple(notes),
         free=frozenset(o.id for o in sheet.offers.values() if o.price == 0),
@@ -326,6 +401,7 @@ def compare(
         ranges=ranges,
         bound_solves=session.solves,
         with_only=with_only,
+        break_even=tuple(evens),
     )
 
 
@@ -369,9 +445,9 @@ def _first_rank_proven(ranks_proven: tuple[bool, ...], lower: Fraction, best: Fr
     return ((lower >= best) or ranks_proven[0], *ranks_proven[1:]) if ranks_proven else ranks_proven
 
 
-def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan) -> Note:
+def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan, runs: int) -> Note:
     if proven:
-        return note("plans.search-proven", space=space.size, runs=len(search.memo), solves=search.session.solves)
+        return note("plans.search-proven", space=space.size, runs=runs, solves=search.session.solves)
     if lower >= best.costs.cash:  # the first plan proven cheapest, the later ranks not
         return note("plans.search-first-proven", reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"))
     return note(
@@ -379,7 +455,7 @@ def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, be
         reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"),
         lower=Yuan(lower),
         gap=Yuan(best.costs.cash - lower),
-        runs=len(search.memo),
+        runs=runs,
     )
 
 

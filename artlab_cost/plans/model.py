@@ -79,6 +79,7 @@ class Model:
     buys_rows: dict[str, int] = field(default_factory=dict)  # offer -> the row "sum x_j >= 1 if required"
     switched: list[Switched] = field(default_factory=list)
     flags: list[int] = field(default_factory=list)  # the 0-1 "used up by then" columns z
+    upfront: int | None = None  # the max_upfront row, when --max-upfront caps the purchases
 
 
 def settled(e: Entitlement, sheet: PriceSheet) -> tuple[object, ...]:
@@ -187,4 +188,4 @@ def offer_rows(b: Build) -> None:
 def upfront_row(b: Build, max_upfront: Fraction | None) -> None:
     """--max-upfront: sum_j price_j x_j <= the cap."""
     if max_upfront is not None:
-        b.program.row("max_upfront", [(j, v.price) for j, v in enumerate(b.vars)], None, max_upfront)
+        b.model.upfront = b.program.row("max_upfront", [(j, v.price) for j, v in enumerate(b.vars)], None, max_upfront)

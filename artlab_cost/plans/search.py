@@ -150,6 +150,8 @@ class Search:
     stopped: str = ""  # why it stopped early; "" when it finished
     unseen: Fraction = ZERO  # no set not yet searched has a plan below this (the last set's bound)
     started: float = field(default_factory=time.perf_counter)
+    ceiling: Fraction | None = None  # only plans cheaper than this matter (a break-even search: the best without)
+    repriced: tuple[str, Fraction] | None = None  # an offer priced otherwise than the sheet: (offer, price - listed)
     _seq: itertools.count = field(default_factory=itertools.count)  # type: ignore[type-arg]
     _shown: float = 0.0
 
@@ -165,6 +167,12 @@ class Search:
             extra = as_holdings(self.scenario, key)
             hit = self.memo[key] = costs(self.scenario.with_holdings(extra), self.sheet, self.priced)
             self.report()
+        if self.repriced is not None:
+            # the postpaid does not depend on what a pack cost, so cash is affine in its price: the same run, with
+            # the plan's own copies (all bought in the period, so all upfront) at the other price
+            offer, more = self.repriced
+            extra_upfront = more * sum(a.count for a in key if a.offer == offer)
+            hit = hit._replace(upfront=hit.upfront + extra_upfront, cash=hit.cash + extra_upfront)
         return hit
 
     def plan(self, actions: Iterable[Action], *, needed: bool = False) -> Plan:
@@ -228,7 +236,8 @@ class Search:
             (r.plan for r in self.results if r.plan is not None and self.listable(r.plan)), key=Plan.rank_key
         )
         kept = undominated(plans)  # a plan that only adds to a cheaper one is not listed: it cannot count
-        return kept[self.top - 1].costs.cash if len(kept) >= self.top else None
+        kth = kept[self.top - 1].costs.cash if len(kept) >= self.top else None
+        return kth if self.ceiling is None else min(self.ceiling, kth if kth is not None else self.ceiling)
 
     def listable(self, plan: Plan) -> bool:
         """A plan whose last pack of some purchase absorbed nothing is never listed: without it, it costs less."""

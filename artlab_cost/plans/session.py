@@ -17,7 +17,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -88,7 +88,7 @@ class Session:
         self.cost, self.lower, self.upper = a["cost"], a["lower"], a["upper"]
         self.row_lo, self.row_hi = a["row_lo"], a["row_hi"]
         self.rows, self.cols, self.vals = a["rows"], a["cols"], a["vals"]
-        where = {(int(r), int(c)): k for k, (r, c) in enumerate(zip(self.rows, self.cols, strict=True))}
+        self.where = where = {(int(r), int(c)): k for k, (r, c) in enumerate(zip(self.rows, self.cols, strict=True))}
         # each switched row's entries: (row, column j, the positions of its entries, one pack's size); all off
         self.switches = [(s.row, s.var, [where[(s.row, c)] for c in s.cols], s.size) for s in model.switched]
         self.switch_lo = [0] * len(self.switches)
@@ -218,6 +218,42 @@ class Session:
             return found, None
         solution = self.mip.getSolution().col_value
         return found, frozenset(o for o, u in self.uses.items() if solution[u] > 0.5)
+
+    # --- one offer at another price (break-even prices, breakeven.py) ------------------------------------
+
+    def set_price(self, offer: str, price: Fraction) -> None:
+        """Price each column of an offer at `price` a copy, in the objective and the max_upfront row, in both
+        instances and in the arrays the weak-duality bound reads."""
+        row = self.model.upfront
+        for j in self.offer_vars.get(offer, []):
+            v = self.vars[j]
+            copies = 1 if v.stackable else sum(a.count for a in v.actions if a.offer == offer)
+            self.vars[j] = v = replace(v, price=price * copies)
+            self.model.program.cost[j] = v.price
+            self.cost[j] = float(v.price)
+            self.lp.changeColCost(j, self.cost[j])
+            self.mip.changeColCost(j, self.cost[j])
+            if row is not None and (row, j) in self.where:
+                self.vals[self.where[(row, j)]] = self.cost[j]
+                self.lp.changeCoeff(row, j, self.cost[j])
+                self.mip.changeCoeff(row, j, self.cost[j])
+
+    def fix_offer(self, offer: str, bought: bool | None) -> None:
+        """Make the branch and cut enumerate only sets of offers that buy `offer` (True), only sets that do not
+        (False), or both (None), by the bounds of its u_o."""
+        u = self.uses.get(offer)
+        if u is not None:
+            lo, hi = {True: (1.0, 1.0), False: (0.0, 0.0), None: (0.0, 1.0)}[bought]
+            self.mip.changeColBounds(u, lo, hi)
+
+    def forget_sets(self) -> None:
+        """Drop the no-good rows of the sets searched so far, for a search of the same program afresh."""
+        if self.excluded_sets:
+            first = self.model.program.rows
+            self.mip.deleteRows(
+                self.excluded_sets, self.np.arange(first, first + self.excluded_sets, dtype=self.np.int32)
+            )
+            self.excluded_sets = 0
 
     def _weak_bound(self, y: Any, lower: Any, upper: Any, row_lo: Any) -> Fraction:
         """Weak duality: for any multipliers y, sum over rows of y times the bound it presses on, plus each column's

@@ -260,7 +260,10 @@ class Space:
         return size
 
 
-def _grants_in_order(space: Space) -> list[tuple[tuple[int, date, date, str], frozenset[MeterId], bool, Action | None]]:
+_Placed = tuple[tuple[int, date, date, str], frozenset[MeterId], bool, Action | None]
+
+
+def _grants_in_order(space: Space) -> list[_Placed]:
     """Every grant any plan may hold, with its place in the waterfall (stage, expiry, tie-break), what it covers,
     whether it spends units over meters of different prices (busy and idle traffic), and its action."""
     sheet, scenario = space.sheet, space.scenario
@@ -281,6 +284,45 @@ def _grants_in_order(space: Space) -> list[tuple[tuple[int, date, date, str], fr
     return out
 
 
+def _reaches_mixed(grants: list[_Placed], var: Decision) -> bool:
+    """Whether a count's grants reach, through grants after them in the waterfall that share a meter, a grant
+    spending units over meters of different prices (`grants` in the waterfall's order)."""
+    places = [g[0] for g in grants]
+    first = var.choices[1][0]
+    mine = [g[3] is not None and (g[3].offer, g[3].date) == (first.offer, first.date) for g in grants]
+    own = [g for g, m in zip(grants, mine, strict=True) if m]
+    start = min(g[0] for g in own)
+    meters = set().union(*(g[1] for g in own))
+    at = bisect.bisect_left(places, start)
+    later = [g for g, m in zip(grants[at:], mine[at:], strict=True) if not m]
+    for _, group in itertools.groupby(later, key=lambda g: g[0]):
+        pending = list(group)
+        grew = True
+        while grew:  # within one place in the order, reach in any direction
+            grew = False
+            for g in list(pending):
+                if g[1] & meters:
+                    meters |= g[1]
+                    if g[2]:
+                        return True
+                    pending.remove(g)
+                    grew = True
+    return False
+
+
+def hopeless_from(space: Space, offer: str) -> Fraction | None:
+    """The price a copy from which drop_hopeless would leave a stackable offer out (the most one copy of it can
+    absorb, over its slots), or None when some slot of it reaches a grant over meters of different prices (or it
+    has no slot, or bill_places is below 2): the break-even search stops there (docs/plans.md)."""
+    mine = [d for d in space.counts if d.choices[1][0].offer == offer]
+    if space.sheet.settings.bill_places < 2 or not mine:
+        return None
+    grants = sorted(_grants_in_order(space), key=lambda g: g[0])
+    if any(_reaches_mixed(grants, d) for d in mine):
+        return None
+    return max(d.value for d in mine)
+
+
 def drop_hopeless(space: Space) -> None:
     """Counts of offers that cannot pay for themselves are not searched (docs/plans.md: the one inexact cut).
 
@@ -295,37 +337,12 @@ def drop_hopeless(space: Space) -> None:
     if space.sheet.settings.bill_places < 2:
         return
     grants = sorted(_grants_in_order(space), key=lambda g: g[0])  # (stable: as listed within one place)
-    places = [g[0] for g in grants]
     kept, dropped = [], set()
     for var in space.counts:
-        if var.price < var.value:  # it may pay for itself: searched, whatever it reaches
+        if var.price < var.value or _reaches_mixed(grants, var):  # it may pay for itself: searched
             kept.append(var)
-            continue
-        first = var.choices[1][0]
-        mine = [g[3] is not None and (g[3].offer, g[3].date) == (first.offer, first.date) for g in grants]
-        own = [g for g, m in zip(grants, mine, strict=True) if m]
-        start = min(g[0] for g in own)
-        meters = set().union(*(g[1] for g in own))
-        reaches_mixed = False
-        at = bisect.bisect_left(places, start)
-        later = [g for g, m in zip(grants[at:], mine[at:], strict=True) if not m]
-        for _, group in itertools.groupby(later, key=lambda g: g[0]):
-            pending = list(group)
-            grew = True
-            while grew and not reaches_mixed:  # within one place in the order, reach in any direction
-                grew = False
-                for g in list(pending):
-                    if g[1] & meters:
-                        meters |= g[1]
-                        reaches_mixed |= g[2]
-                        pending.remove(g)
-                        grew = True
-            if reaches_mixed:
-                break
-        if not reaches_mixed:
-            dropped.add(first.offer)
-            continue
-        kept.append(var)
+        else:
+            dropped.add(var.choices[1][0].offer)
     space.counts = kept
     for offer in sorted(dropped):
         space.notes = [n for n in space.notes if not (n.code == "plans.count-cap" and n.args["offer"] == offer)]

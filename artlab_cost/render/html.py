@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..i18n import money, tr, word
 from ..pricing import PriceSheet
+from .breakeven_rows import break_even_header, break_even_headlines, break_even_rows
 from .diff_rows import (
     diff_case_rows,
     diff_grant_rows,
@@ -201,6 +202,7 @@ def plans(comparison: Comparison, view: View) -> str:
     meta = tr(lang, "markdown.plans-period", first=first, last=last, sheet=word(comparison.sheet, lang))
     body = [f"<header><h1>{esc(heading)}</h1>", f'<p class="meta">{esc(meta)}</p></header>']
     body.append(f'<p class="headline">{esc(recommendation(comparison, lang))}</p>')
+    body += [f'<p class="headline">{esc(line)}</p>' for line in break_even_headlines(comparison, lang)]
     if view.budget is not None:
         body.append(_verdict(budget_text(view, best_plan=True), view.budget.exceeded))
     body += plan_chart(comparison, lang)
@@ -221,6 +223,8 @@ def plans(comparison: Comparison, view: View) -> str:
     title = tr(lang, "plans.title", start=first)
     classes = ["best" if rank == "1" else "" for rank, _ in listed]
     body += [h2(title), _table(header, rows, 2, classes=classes, whole=True)]
+    if comparison.break_even:
+        body += [h2(tr(lang, "breakeven.title")), _table(break_even_header(lang), break_even_rows(comparison, lang), 2)]
     best = comparison.plans[0]
     if best.actions:
         body.append(f"<p>{esc(reproduce_line('plans.reproduce-with', view.scenario_path, lang))}</p>")

@@ -23,7 +23,7 @@ from .wording import exact, last_day, meter_title, notes_text
 
 if TYPE_CHECKING:
     from ..changes import Diff, Line
-    from ..plans import Comparison, Plan
+    from ..plans import BreakEven, Comparison, Plan
 
 SCHEMA_VERSION = 2  # 2: price_sheet is an object (name, version, effective, path)
 _string = json.encoder.encode_basestring  # the C encoder of a string, as json.dumps uses it (ensure_ascii=False)
@@ -352,6 +352,27 @@ def _robust(comparison: Comparison) -> dict[str, Any]:
     return out
 
 
+def _break_even(b: BreakEven) -> dict[str, Any]:
+    from .breakeven_rows import fen_down, fen_up
+
+    out: dict[str, Any] = {
+        "offer": b.offer,
+        "price": exact(fen_down(b.price)),
+        "price_fraction": f"{b.price.numerator}/{b.price.denominator}",
+        "count": b.copies,
+        "listed_price": exact(b.listed_price),
+        "assumed_price": b.assumed_price,
+        "proven": b.proven,
+        "in_best_plan": b.in_best,
+        "buyable": b.buyable,
+        "best_without": exact(b.without),
+        "plan": [{"offer": a.offer, "date": a.date.isoformat(), "count": a.count} for a in b.plan],
+    }
+    if not b.proven:
+        out["bracket"] = [exact(fen_down(b.bracket[0])), exact(fen_up(b.bracket[1]))]
+    return out
+
+
 def plans(comparison: Comparison, view: View) -> str:
     from .plan_rows import plan_name, plan_rows, snippet
 
@@ -388,6 +409,7 @@ def plans(comparison: Comparison, view: View) -> str:
         "user_prices": user_prices_data(comparison.notes),
         "warnings": warnings_data(comparison.notes, view),
         "notes": notes_text([n for n in comparison.notes if n.level is Level.note], view),
+        "break_even": [_break_even(b) for b in comparison.break_even],
     }
     return dump(data)
 

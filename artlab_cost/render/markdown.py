@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..engine import Estimate
 from ..i18n import money, tr, word
 from ..pricing import PriceSheet
+from .breakeven_rows import break_even_header, break_even_headlines, break_even_rows
 from .diff_rows import (
     diff_case_rows,
     diff_grant_rows,
@@ -115,8 +116,12 @@ def plans(comparison: Comparison, view: View) -> str:
     header += plan_case_header(comparison, lang)
     out += table(header, [[Raw(c) if i == 1 else c for i, c in enumerate(r)] for r in rows], 2)
     out += ["", f"**{_escape(recommendation(comparison, lang))}**"]
+    out += [line for h in break_even_headlines(comparison, lang) for line in ("", f"**{_escape(h)}**")]
     if view.budget is not None:
         out += ["", f"**{budget_text(view, best_plan=True)}**"]
+    if comparison.break_even:
+        out += ["", "### " + _escape(tr(lang, "breakeven.title")), ""]
+        out += table(break_even_header(lang), break_even_rows(comparison, lang), 2)
     best = comparison.plans[0]
     if best.actions:
         line = reproduce_line("markdown.reproduce", view.scenario_path, lang, markdown_code)

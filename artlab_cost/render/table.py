@@ -16,6 +16,7 @@ from ..messages import Yuan
 from ..pricing import PriceSheet, Stage
 from ..scenario import Case
 from .bars import month_bars
+from .breakeven_rows import break_even_header, break_even_headlines, break_even_rows
 from .diff_rows import (
     diff_case_rows,
     diff_grant_rows,
@@ -197,9 +198,16 @@ def plans(comparison: Comparison, view: View) -> str:
         _heading(comparison.scenario, comparison.start, comparison.end, lang),
         sheet,
         (recommendation(comparison, lang), "bold"),
+        *((line, "bold") for line in break_even_headlines(comparison, lang)),
     ]
     if view.budget is not None:
         blocks.append((budget_text(view, best_plan=True), "red" if view.budget.exceeded else "green"))
+    if comparison.break_even:
+        header = break_even_header(lang)
+        worth = Sheet(tr(lang, "breakeven.title"), [(h, "left" if i < 2 else "right") for i, h in enumerate(header)])
+        for row in break_even_rows(comparison, lang):
+            worth.add(list(row))
+        blocks.append(worth)
     blocks += [(line, "") for line in reproduce(comparison, view.scenario_path, lang)]
     return write(_with_notes(blocks, notes_text(comparison.notes, view), view), view)
 

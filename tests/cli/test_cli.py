@@ -479,6 +479,21 @@ def test_compare_plans_help_says_what_exclude_assumed_and_require_proven_mean() 
     assert "其他条款为假设值的不排除" in zh and "第一名未被证明最便宜时以退出码4退出" in zh
 
 
+def test_break_even_of_a_named_offer_and_none_of_the_assumed() -> None:
+    """--break-even starter-bundle (its price is sourced, B15), --no-break-even (none of the assumed prices). The
+    best plan (starter, storage-pack-40, trial-traffic) costs 575.58 with the bundle at 59; the best without it
+    is storage-pack-40 and the trials at 716.58. At p a copy the best plan costs 516.58 + p, so the bundle stays
+    in it up to 200.00, the compute it holds."""
+    data = plans_json(NEW_USER, "--break-even", "starter-bundle", "--no-break-even")
+    (entry,) = data["break_even"]
+    assert (entry["offer"], entry["price"], entry["count"], entry["proven"]) == ("starter-bundle", "200", 1, True)
+    assert (entry["in_best_plan"], entry["best_without"], entry["assumed_price"]) == (True, "716.58", False)
+    bad = cli("compare-plans", NEW_USER, "--break-even", "starter-bundel")
+    assert bad.exit_code == 2 and bad.errors == [
+        "error: unknown offer 'starter-bundel'; did you mean 'starter-bundle'?"
+    ]
+
+
 def test_strict_refuses_a_result_resting_on_an_assumption() -> None:
     """--strict: exit 2, no result, one error line per assumed value the JSON lists (file and field named)."""
     listed = estimate_json(STUDIO)["assumptions"]

@@ -1,0 +1,203 @@
+"""Break-even prices: the most a copy of an offer may cost and still lower cash out of pocket (docs/plans.md).
+
+For an offer o, W is the least cash of any plan that does not buy o. Every plan that buys o costs
+C + n p at a price p a copy, with n its copies of o: the postpaid does not depend on what a pack
+cost, and every copy a plan buys is dated in the period, so counted upfront. f(p), the least of
+those lines, is concave, piecewise linear and increasing; the break-even price is the p* where
+f(p*) = W. From a price p_k at which a plan of o costs W at most, a search for a plan of o cheaper than W
+either proves there is none (then p_k is p*), or finds one (C, n), whose line meets W at
+p_{k+1} = (W - C) / n > p_k with fewer copies: at most as many searches as the first plan has copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
+
+from ..money import ZERO, q
+from ..pricing import GrantKind, MeterId, Offer, PriceSheet
+from .search import Plan, Search
+from .space import Action
+
+# The price an offer has in the relaxation while its break-even is searched: below anything a copy can absorb, so
+# drop_hopeless never leaves it out, and above 0, so a once-per-user offer stays a purchase, not a free claim.
+MODEL_PRICE = Decimal("0.000001")
+
+# makes a search of plans over the comparison's candidates with the offer's columns priced at MODEL_PRICE, and the
+# price a copy from which the one inexact cut leaves the offer out (space.hopeless_from)
+Searcher = Callable[[str], tuple[Search, Fraction | None]]
+
+
+class BreakEven(NamedTuple):
+    """The highest price per copy at which buying an offer still lowers cash below the best plan without it."""
+
+    offer: str
+    price: Fraction  # the break-even price; when not proven, the low end of the bracket (worth buying below it)
+    copies: int  # the copies of the plan that is best just below that price; 0: not worth buying at any price
+    listed_price: Fraction
+    assumed_price: bool  # the sheet marks the offer's price assumed
+    proven: bool
+    bracket: tuple[Fraction, Fraction]  # where the break-even is known to lie: (price, price) when proven
+    plan: tuple[Action, ...] = ()  # the plan at the break-even price (the purchases of the line meeting W)
+    without: Fraction = ZERO  # W: the least cash of a plan without the offer
+    in_best: bool = False  # the best plan at the listed prices buys it
+    face_value: Fraction | None = None  # a compute pack's yuan of compute (the headline's "Y% of face value")
+    buyable: bool = True  # False: the purchase rules let no plan buy it (a pack of its group held all along)
+
+    @property
+    def worthless(self) -> bool:
+        """Not worth buying at any price: no plan buying it costs less than the best without it, at a price of 0."""
+        return self.copies == 0 and self.proven
+
+
+class _Line(NamedTuple):
+    """A plan that buys the offer, as a line in its price: cash = constant + copies x price."""
+
+    constant: Fraction
+    copies: int
+    plan: Plan
+
+    def meets(self, w: Fraction) -> Fraction:
+        return (w - self.constant) / self.copies
+
+
+def face_value(offer: Offer) -> Fraction | None:
+    """The yuan of compute a compute pack (节省计划) holds: every grant an amount of compute (B14); else None."""
+    compute = {MeterId.shared_gpu, MeterId.dedicated}
+    if not offer.grants or any(g.kind is not GrantKind.amount or not g.covers <= compute for g in offer.grants):
+        return None
+    return sum((q(g.size) for g in offer.grants), ZERO)
+
+
+def copies_of(plan: Plan, offer: str) -> int:
+    return sum(a.count for a in plan.actions if a.offer == offer)
+
+
+def _line(plan: Plan, offer: str, price: Fraction) -> _Line:
+    n = copies_of(plan, offer)
+    return _Line(plan.costs.cash - n * price, n, plan)
+
+
+class _Found(NamedTuple):
+    best: Plan | None  # the cheapest plan found below the ceiling
+    proven: bool  # the search finished: no plan below the ceiling but `best`
+    lower: Fraction  # no plan of the search costs less
+
+
+def _run(search: Search, ceiling: Fraction) -> _Found:
+    search.search()
+    found = [r.plan for r in search.results if r.plan is not None and r.plan.costs.cash < ceiling]
+    best = min(found, key=Plan.rank_key, default=None)
+    proven = not search.stopped
+    lower = best.costs.cash if best is not None else ceiling
+    if not proven:
+        lower = min([lower, *search.open])
+    return _Found(best, proven, lower)
+
+
+def _most(listed: Fraction, w: Fraction, lower: Fraction) -> Fraction:
+    """A bound on the break-even from the comparison alone: no plan costs less than its bound at the listed price,
+    and above it a plan of the offer rises by a yuan at least per yuan, so past the listed price plus the gap
+    between W and that bound none is cheaper than W (an offer the best plan lacks: its listed price)."""
+    return listed + max(w - lower, ZERO)
+
+
+def unsearched(
+    offer: str, sheet: PriceSheet, ranked: Sequence[Plan], known: Sequence[Plan], lower: Fraction
+) -> BreakEven:
+    """The break-even of an offer the time limit left no time to search: a bracket from what the comparison priced.
+
+    W is at most the cheapest plan without it that was priced, and at least the comparison's bound; a plan of
+    the offer found gives a line, so the break-even is at least where it meets that bound. No plan costs less
+    than the bound at the listed price, and a plan of the offer rises by a yuan at least per yuan above it, so
+    the break-even is at most the listed price plus the gap between the two."""
+    listed = q(sheet.offers[offer].price)
+    offer_terms = sheet.offers[offer]
+    assumed = any(f == "price" for f, _ in offer_terms.assumed)
+    w = min(p.costs.cash for p in known if not copies_of(p, offer))
+    lines = [_line(p, offer, listed) for p in known if copies_of(p, offer)]
+    high = _most(listed, w, lower)
+    best = max(lines, key=lambda ln: ln.meets(lower), default=None)
+    low = min(high, max(ZERO, best.meets(lower))) if best is not None else ZERO
+    plan = best.plan.actions if best is not None else ()
+    copies = best.copies if best is not None else 0
+    in_best = copies_of(ranked[0], offer) > 0
+    return BreakEven(offer, low, copies, listed, assumed, False, (low, high), plan, w, in_best, face_value(offer_terms))
+
+
+def break_even(
+    offer: str,
+    sheet: PriceSheet,
+    searcher: Searcher,
+    ranked: Sequence[Plan],
+    known: Sequence[Plan],
+    proven: bool,
+    lower: Fraction,
+) -> BreakEven:
+    """The break-even price of one offer. `ranked` are the comparison's plans, best first; `known` every plan
+    it priced at the sheet's prices (the baseline among them); `proven` and `lower`: whether the ranking is
+    proven and the bound no plan can beat."""
+    listed = q(sheet.offers[offer].price)
+    assumed = any(f == "price" for f, _ in sheet.offers[offer].assumed)
+    lines = [_line(p, offer, listed) for p in known if copies_of(p, offer)]
+    first, cut = searcher(offer)
+    session = first.session
+
+    def again(price: Fraction | None, ceiling: Fraction, bought: bool) -> Search:
+        """A search of the offer's plans (bought) or of the others, at `price` a copy, for plans below `ceiling`."""
+        session.forget_sets()
+        session.fix_offer(offer, bought)
+        repriced = None
+        if price is not None:
+            session.set_price(offer, price)
+            repriced = (offer, price - listed)
+        return replace(first, results=[], open=[], stopped="", unseen=ZERO, ceiling=ceiling, top=1, repriced=repriced)
+
+    # W: the best plan without the offer. The comparison has it when a ranked plan lacks the offer and the ranking
+    # is proven (every set cheaper than that plan is ranked before it); else a search of the plans without the
+    # offer, which must beat the cheapest such plan the comparison priced (the baseline, at worst).
+    in_best = copies_of(ranked[0], offer) > 0
+    lacking = [p for p in ranked if not copies_of(p, offer)]
+    if lacking and (proven or not in_best):
+        w, w_proven, w_lo = lacking[0].costs.cash, proven, lower
+    else:
+        w = min(p.costs.cash for p in known if not copies_of(p, offer))
+        found = _run(again(None, w, False), w)
+        if found.best is not None:
+            w = found.best.costs.cash
+        w_proven, w_lo = found.proven, (w if found.proven else min(w, found.lower))
+    if offer not in session.uses:  # no plan the purchase rules allow can buy it (a group slot already held)
+        face = face_value(sheet.offers[offer])
+        return BreakEven(offer, ZERO, 0, listed, assumed, w_proven, (ZERO, ZERO), (), w, in_best, face, False)
+    # Start where the best plan meets W when it buys the offer: it is the best at the listed price, below the
+    # break-even. Else at a price of 0: the best plan of the offer there, found by a search, is the best on the
+    # whole stretch from the price to where its line meets W (f is concave and the line touches it at both ends),
+    # so the last line is the best just below the break-even, and its copies are those that make the offer pay.
+    line = _line(ranked[0], offer, listed) if in_best else None
+    price = line.meets(w) if line is not None else ZERO
+    while True:
+        if line is not None and cut is not None and price >= cut:
+            # the one inexact cut (docs/plans.md): at or above what a copy can absorb, a copy lowers cash through
+            # monthly rounding only, so the comparison would not search it; nor does the break-even
+            found = _Found(None, True, w)
+            break
+        found = _run(again(price, w, True), w)
+        if found.best is None:
+            break
+        line = _line(found.best, offer, price)  # cheaper than W at this price: it meets W further right
+        price = line.meets(w)
+    session.fix_offer(offer, None)
+    # each line rises by a yuan at least per yuan of price (a plan of the offer buys one copy at least), so no plan
+    # of the offer costs less than W beyond the last price tried by more than the search's gap below W
+    high = price if found.proven else min(price + max(w - found.lower, ZERO), _most(listed, w, lower))
+    ok = found.proven and w_proven
+    face = face_value(sheet.offers[offer])
+    if line is None or (ok and price == 0):  # no plan of it costs less than W even when it is free
+        return BreakEven(offer, ZERO, 0, listed, assumed, ok, (ZERO, high), (), w, in_best, face)
+    low = min(high, max([ZERO, *(ln.meets(w_lo) for ln in [*lines, line])]))
+    value = price if ok else low
+    return BreakEven(offer, value, line.copies, listed, assumed, ok, (value, high) if ok else (low, high),
+                     line.plan.actions, w, in_best, face)  # fmt: skip

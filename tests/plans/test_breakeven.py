@@ -1,0 +1,165 @@
+"""Break-even prices (compare(break_even=...)): hand-worked on small scenarios, each comparison run once."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from helpers import make_sheet
+from plan_cases import SHEET, START, brute_force, scenario, shared, traffic
+
+from artlab_cost import to_text
+from artlab_cost.errors import UsageError
+from artlab_cost.plans import Action, BreakEven, Comparison, Limits, compare
+from artlab_cost.scenario import Holding, StorageUsage
+
+# A compute pack valid one month (each month's usage is a slot of its own) and a traffic pack of a monthly quota.
+SHORT = make_sheet(
+    """
+  trial:
+    {name: trial, stage: free_trial, price: 0, validity_months: 1, eligible: [new_user], limit: once_per_user,
+     grants: [{amount: 30, covers: [compute]}], source: B8}
+  month-compute-50:
+    {name: compute 50 for a month, stage: pack, price: 45, validity_months: 1, limit: stackable,
+     grants: [{amount: 50, covers: [compute]}], source: test, assumed: {price: test}}
+  traffic-month-10:
+    {name: traffic 10 GB a month, stage: pack, price: 4, validity_months: 12, limit: stackable,
+     grants: [{monthly: 10, covers: [traffic]}], source: test, assumed: {price: test}}
+""",
+    name="break-even sheet",
+    shared_gpu="{price: 0.01, source: test}",
+    dedicated="{specs: {small: {price: 10, source: test}}, source: test}",
+    storage="{price: 0.30, days_per_month: 30, source: test}",
+)
+
+
+def only(result: Comparison, offer: str) -> BreakEven:
+    (found,) = [b for b in result.break_even if b.offer == offer]
+    return found
+
+
+@pytest.fixture(scope="module")
+def short_compute() -> Comparison:
+    # 2,000 GPU-s a month at 0.01 = 20.00 yuan a month, three months; a returning user (no trial)
+    return compare(scenario([shared(2_000)], months=3), SHORT, break_even_assumed=True)
+
+
+def test_a_yuan_pack_is_worth_what_it_can_absorb_before_it_expires(short_compute: Comparison) -> None:
+    """B12: a 50-yuan pack valid one month absorbs only that month's 20.00 of compute, then lapses. Without it
+    the 60.00 are postpaid (W). A copy a month at p costs 3p and leaves nothing postpaid: 3p < 60 below 20.00 a
+    copy. At 20.00 every count ties with W; the plan that meets W there buys one copy in each month."""
+    b = only(short_compute, "month-compute-50")
+    assert short_compute.plans[0].actions == ()  # at 45 a copy it does not pay
+    assert b.without == Decimal("60.00") and not b.in_best
+    assert b.price == 20 and b.proven and b.bracket == (20, 20)
+    assert b.copies == 3
+    assert sorted(a.date.month for a in b.plan if a.offer == "month-compute-50") == [3, 4, 5]
+    assert b.listed_price == 45 and b.assumed_price
+    assert b.face_value == 50
+    # the traffic pack covers no billed usage: not a candidate, so not searched
+    assert [x.offer for x in short_compute.break_even] == ["month-compute-50"]
+
+
+def test_the_shown_price_and_the_compute_headline(short_compute: Comparison) -> None:
+    """JSON gives the price rounded down to the fen and exactly; the headline words a compute pack's."""
+    data = json.loads(to_text(short_compute, "json"))
+    (entry,) = data["break_even"]
+    assert entry["offer"] == "month-compute-50"
+    assert (entry["price"], entry["price_fraction"], entry["count"]) == ("20", "20/1", 3)
+    assert (entry["listed_price"], entry["assumed_price"], entry["proven"]) == ("45", True, True)
+    assert "bracket" not in entry
+    markdown = to_text(short_compute, "markdown")
+    assert "A 50-yuan compute pack (month-compute-50) pays off for you at up to 20.00 yuan (40% of face value)." in (
+        markdown
+    )
+    assert "### Worth buying up to" in markdown
+
+
+@pytest.fixture(scope="module")
+def second_copy() -> Comparison:
+    # 15 GB of busy traffic a month (0.50/GB, B7), three months; one 10-GB-a-month pack already held
+    held = (Holding("traffic-month-10", START, 1, None, "held", 0),)
+    s = scenario([traffic("15")], months=3, holdings=held)
+    return compare(s, SHORT, break_even=["traffic-month-10"])
+
+
+def test_the_second_copy_of_a_monthly_quota_is_worth_what_the_first_leaves(second_copy: Comparison) -> None:
+    """B16: the held pack (4.00, bought in the period) covers 10 GB of each month's 15; 5 GB a month, 2.50, are
+    postpaid: W = 4.00 + 7.50 = 11.50. A second copy bought at p covers the rest: 4.00 + p. It pays below
+    7.50, what the first leaves uncovered, not the 15.00 of a first copy; the held copy keeps its 4.00."""
+    b = only(second_copy, "traffic-month-10")
+    assert b.without == Decimal("11.50")
+    assert b.price == Decimal("7.50") and b.proven and b.copies == 1
+    assert second_copy.plans[0].actions == (Action("traffic-month-10", START, 1),)  # at 4.00 it pays
+    assert b.in_best
+
+
+@pytest.fixture(scope="module")
+def covered_by_trial() -> Comparison:
+    # a new user, 2,000 GPU-s in one month (20.00): the 30-yuan trial covers it all
+    return compare(scenario([shared(2_000)], months=1, new_user=True), SHORT, break_even=["month-compute-50"])
+
+
+def test_an_offer_worthless_at_any_price(covered_by_trial: Comparison) -> None:
+    """B8, B13: the free trial comes first in the waterfall and absorbs the month's 20.00; cash is 0 without the
+    pack, and a pack, even free, leaves it 0: no price lowers it."""
+    b = only(covered_by_trial, "month-compute-50")
+    assert b.without == 0
+    assert b.worthless and b.price == 0 and b.copies == 0 and b.proven and b.plan == ()
+    assert "does not pay off for you at any price" in to_text(covered_by_trial, "table")
+
+
+@pytest.fixture(scope="module")
+def starter() -> Comparison:
+    return compare(scenario([shared(10_000)], new_user=True), SHEET, break_even=["starter"])
+
+
+def test_an_offer_in_the_best_plan_stays_up_to_its_break_even(starter: Comparison) -> None:
+    """B8, B15 (test_compare's starter case): 100.00 of compute a month for three months, the trial absorbing 30
+    of the first. Without the starter bundle the best is five compute-50 packs (5 x 45 + 20 postpaid = 245.00;
+    four leave 70 postpaid, 250.00; a sixth absorbs 20 for 45). With it at p: 200 absorbed, one compute-50
+    absorbs 50 more, 20 postpaid: p + 65 (without the pack p + 70, with two p + 90). So the bundle stays in
+    the best plan up to 245 - 65 = 180.00 a copy, bought once."""
+    b = only(starter, "starter")
+    assert b.in_best and b.without == Decimal("245.00")
+    assert b.price == 180 and b.copies == 1 and b.proven
+    assert {a.offer: a.count for a in b.plan} == {"trial": 1, "starter": 1, "compute-50": 1}
+    assert not b.assumed_price and b.listed_price == 59
+    assert b.face_value == 200  # a compute pack too (B15: 59 for 200 of compute)
+
+
+def test_a_break_even_of_an_offer_the_plans_cannot_buy_is_a_usage_error() -> None:
+    with pytest.raises(UsageError):
+        compare(scenario([shared(300)], months=1), SHORT, break_even=["traffic-month-10"])
+    with pytest.raises(UsageError):
+        compare(scenario([shared(300)], months=1), SHORT, break_even=["no-such-offer"])
+
+
+def test_out_of_time_the_break_even_is_a_bracket_that_holds_it() -> None:
+    """--time-limit 0: the comparison stops at once and no break-even search runs; the starter bundle's break-even
+    (180.00, worked above) is said unproven, inside a bracket made of what the comparison priced."""
+    cut = compare(scenario([shared(10_000)], new_user=True), SHEET, break_even=["starter"], limits=Limits(0.0, None))
+    b = only(cut, "starter")
+    assert not b.proven
+    low, high = b.bracket
+    assert low <= 180 <= high and b.price == low
+
+
+def test_two_packs_of_a_group_each_worth_what_the_other_costs_and_as_the_brute_force_says() -> None:
+    """B16: 20 GB stored for four months (0.30 a GB-month, 30-day months: 6.20 in a 31-day month), two validity
+    slots of two months (12.20 each). Either storage pack holds the 20 GB, so a slot costs 12.20 bare, the
+    30-GB pack's price or the 60-GB pack's 8. The small pack at p beats the large one (the best without it,
+    2 x 8 = 16.00) below 8, two copies; the large one at p beats two small ones (2 x 5 = 10.00) below 5. The
+    brute force over every plan gives the same: the most (W - C) / n over the plans with the pack."""
+    s = scenario([StorageUsage("st", START, date(2100, 1, 1), Decimal(20))], months=4)
+    result = compare(s, SHEET, break_even=["storage-s", "storage-l"])
+    small, large = only(result, "storage-s"), only(result, "storage-l")
+    assert (small.price, small.copies, small.without) == (8, 2, 16)
+    assert (large.price, large.copies, large.without) == (5, 2, 10)
+    plans = brute_force(s, 1)
+    for b in (small, large):
+        n = {id(p): sum(a.count for a in p.actions if a.offer == b.offer) for p in plans}
+        w = min(p.cash for p in plans if not n[id(p)])
+        assert max((w - (p.cash - n[id(p)] * b.listed_price)) / n[id(p)] for p in plans if n[id(p)]) == b.price
