@@ -163,3 +163,14 @@ def test_two_packs_of_a_group_each_worth_what_the_other_costs_and_as_the_brute_f
         n = {id(p): sum(a.count for a in p.actions if a.offer == b.offer) for p in plans}
         w = min(p.cash for p in plans if not n[id(p)])
         assert max((w - (p.cash - n[id(p)] * b.listed_price)) / n[id(p)] for p in plans if n[id(p)]) == b.price
+
+
+def test_no_break_even_is_claimed_where_a_voucher_may_pay_for_packs() -> None:
+    """With voucher_pays_packs a voucher's yuan can buy a pack, so a plan's cash is not cash = C + n x price: the
+    search for the price where it meets W would rest on a line that is not there. None is given, and a note
+    names the offers left without one."""
+    paying = SHORT._replace(settings=SHORT.settings._replace(voucher_pays_packs=True))
+    result = compare(scenario([shared(2_000)], months=3), paying, break_even_assumed=True)
+    assert result.break_even == ()
+    (said,) = [n for n in result.notes if n.code == "plans.break-even-voucher-packs"]
+    assert said.args["offers"] == ("month-compute-50",)  # the traffic pack has no usage to absorb here
