@@ -32,6 +32,7 @@ from .options import (
     QuietOpt,
     ScenarioArg,
     StrictOpt,
+    budget_case,
     budget_per,
     complete_offers,
     complete_specs,
@@ -89,7 +90,7 @@ def estimate(
     ] = False,
     budget: BudgetOpt = None,
     budget_on: BudgetOnOpt = None,
-    budget_case: Annotated[
+    budget_case_: Annotated[
         str | None,
         typer.Option(
             "--budget-case",
@@ -109,7 +110,7 @@ def estimate(
         from .. import api
 
         limit, on, per = yuan(budget, "--budget"), measure(budget_on, budget), budget_per(budget_per_, budget)
-        case = _budget_case(budget_case, budget)
+        case = budget_case(budget_case_, budget)
         fmt = output_format(format, output)
         if chart and fmt is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
             raise UsageError(msg("cli.chart-table-only", format=fmt.value))
@@ -127,14 +128,6 @@ def estimate(
         return finish(text, output, result.notes, view.notes, verdict, bool(check and check.exceeded), quiet=quiet)
 
     guard(run)
-
-
-def _budget_case(value: str | None, budget: str | None) -> str:
-    """--budget-case's case; given without --budget, a usage error (it would be ignored). Whether it names a
-    case is api.check_budget's to say, for a program calling it gets the same answer."""
-    if value is not None and budget is None:
-        raise UsageError(msg("cli.budget-case-alone"))
-    return value or "expected"
 
 
 @app.command(

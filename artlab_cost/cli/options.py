@@ -118,7 +118,9 @@ def complete_specs(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_measures(incomplete: str) -> list[str]:
     """Shell completion of what --budget is measured on."""
-    return [m for m in ("cash", "postpaid", "list") if m.startswith(incomplete)]
+    from ..engine import Measure
+
+    return [m.value for m in Measure if m.value.startswith(incomplete)]
 
 
 BudgetOpt = Annotated[
@@ -198,12 +200,18 @@ STDIN = "-"
 GIT = "git:"
 
 
+def only_with_budget(value: str | None, budget: str | None, code: str) -> None:
+    """An option that qualifies --budget (--budget-on, --budget-per, --budget-case) given without it: a usage
+    error saying so (`code`), since it would be ignored."""
+    if value is not None and budget is None:
+        raise UsageError(msg(code))
+
+
 def measure(value: str | None, budget: str | None = "") -> Measure:
     """--budget-on's measure; given without --budget, a usage error (it would be ignored)."""
     from ..engine import Measure
 
-    if value is not None and budget is None:
-        raise UsageError(msg("cli.budget-on-alone"))
+    only_with_budget(value, budget, "cli.budget-on-alone")
     value = value or "cash"
     if value not in tuple(Measure):
         raise UsageError(msg("cli.budget-on", value=value))
@@ -212,13 +220,19 @@ def measure(value: str | None, budget: str | None = "") -> Measure:
 
 def budget_per(value: str | None, budget: str | None) -> str | None:
     """--budget-per: "month", and only with --budget (alone it would be ignored)."""
+    only_with_budget(value, budget, "cli.budget-per-alone")
     if value is None:
         return None
-    if budget is None:
-        raise UsageError(msg("cli.budget-per-alone"))
     if value != "month":
         raise UsageError(msg("cli.budget-per", value=value))
     return value
+
+
+def budget_case(value: str | None, budget: str | None) -> str:
+    """--budget-case's case; given without --budget, a usage error (it would be ignored). Whether it names a
+    case is api.check_budget's to say, for a program calling it gets the same answer."""
+    only_with_budget(value, budget, "cli.budget-case-alone")
+    return value or "expected"
 
 
 def yuan(value: str | None, option: str) -> Decimal | None:
