@@ -3,7 +3,8 @@
     space.py       the plans the purchase rules allow, as decisions
     program.py     a linear program with named columns and rows and exact coefficients
     model.py       the relaxation that bounds a region of plans from below, one function per constraint family
-    session.py     the relaxation in HiGHS: regions, switched rows, linear and whole-count bounds, no-good cuts
+    session.py     the relaxation in HiGHS: regions, switched rows, linear bounds by weak duality
+    sets.py        the sets of offers one at a time in the order of their bounds: a best-first tree
     search.py      the sets of offers in the order of their bound, then each set's counts by branch and bound
     comparison.py  compare(): candidates, search, trimming, ranking and notes
     robust.py      usage given as ranges: each case searched, the robust plan; how far a plan stays the cheapest

@@ -148,7 +148,6 @@ def break_even(
 
     def again(price: Fraction | None, ceiling: Fraction, bought: bool) -> Search:
         """A search of the offer's plans (bought) or of the others, at `price` a copy, for plans below `ceiling`."""
-        session.forget_sets()
         session.fix_offer(offer, bought)
         repriced = None
         if price is not None:
@@ -169,7 +168,7 @@ def break_even(
         if found.best is not None:
             w = found.best.costs.cash
         w_proven, w_lo = found.proven, (w if found.proven else min(w, found.lower))
-    if offer not in session.uses:  # no plan the purchase rules allow can buy it (a group slot already held)
+    if offer not in session.offer_vars:  # no plan the purchase rules allow can buy it (a group slot already held)
         face = face_value(sheet.offers[offer])
         return BreakEven(offer, ZERO, 0, listed, assumed, w_proven, (ZERO, ZERO), (), w, in_best, face, False)
     # Start where the best plan meets W when it buys the offer: it is the best at the listed price, below the

@@ -4,8 +4,8 @@ and relaxation.py writes them all in turn.
 
 The model is a linear program whose optimum is at most the cash of any plan in a region: purchases
 against the waterfall with its order relaxed. Packs are columns: a count per stackable slot, a 0-1
-choice per once-per-user offer and group slot, relaxed to real numbers (whole in the branch and
-cut). docs/plans.md, "The formulation", gives the equations each function writes.
+choice per once-per-user offer and group slot, relaxed to real numbers. docs/plans.md, "The
+formulation", gives the equations each function writes.
 """
 
 from __future__ import annotations
@@ -75,7 +75,6 @@ class Model:
     vars: list[Var]
     constant: Fraction  # objective = upfront + list price - what is absorbed: the list price is the constant
     offer_vars: dict[str, list[int]] = field(default_factory=dict)  # offer -> its columns x_j
-    uses: dict[str, int] = field(default_factory=dict)  # offer -> u_o, 0-1: a plan buys it at all
     buys_rows: dict[str, int] = field(default_factory=dict)  # offer -> the row "sum x_j >= 1 if required"
     switched: list[Switched] = field(default_factory=list)
     flags: list[int] = field(default_factory=list)  # the 0-1 "used up by then" columns z
@@ -143,7 +142,7 @@ def purchase_columns(b: Build) -> None:
     for j, v in enumerate(b.vars):
         a = v.actions[0]
         kind = "buy" if v.stackable else "take"
-        b.program.column(f"{kind}_{a.offer}@{a.date}", v.price, ZERO, Fraction(v.hi), whole=True)
+        b.program.column(f"{kind}_{a.offer}@{a.date}", v.price, ZERO, Fraction(v.hi))
         b.model.offer_vars.setdefault(v.offer, []).append(j)
 
 
@@ -173,16 +172,10 @@ def choice_rows(b: Build) -> None:
 
 
 def offer_rows(b: Build) -> None:
-    """Which offers a plan buys. buys_o: sum_{j of o} x_j >= 1 when o is required of a region (else >= 0, set by
-    the session); u_o in {0, 1} with sum_j x_j <= (sum_j hi_j) u_o and sum_j x_j >= u_o: u_o = 1 exactly when
-    the plan buys o, so the sets of offers are enumerated on u (session.next_set)."""
+    """Which offers a region's plans buy. buys_o: sum_{j of o} x_j >= 1 when o is required of a region (else >= 0,
+    set by the session); an offer a region leaves out has its columns at 0 (sets.py)."""
     m = b.model
     m.buys_rows = {o: b.program.row(f"buys_{o}", [(j, ONE) for j in js], ZERO, None) for o, js in m.offer_vars.items()}
-    for o, js in m.offer_vars.items():
-        u = m.uses[o] = b.program.column(f"uses_{o}", ZERO, ZERO, ONE, whole=True)
-        most = Fraction(sum(b.vars[j].hi for j in js))
-        b.program.row(f"uses_most_{o}", [*((j, ONE) for j in js), (u, -most)], None, ZERO)
-        b.program.row(f"uses_least_{o}", [*((j, ONE) for j in js), (u, -ONE)], ZERO, None)
 
 
 def upfront_row(b: Build, max_upfront: Fraction | None) -> None:

@@ -2,9 +2,9 @@
 
 Two levels share one relaxation (model.py, solved by session.py):
 
-- sets of offers: each round, HiGHS's branch and cut over whole counts, with every set already
-  searched cut off by a no-good row, gives the set of offers with the least bound; that bound
-  holds for every set not searched yet, so the rounds stop once it reaches the `top`-th plan.
+- sets of offers: a best-first tree over which offers a plan buys (sets.py) gives the set of
+  offers with the least linear bound; that bound holds for every set not searched yet, so the
+  rounds stop once it reaches the `top`-th plan.
 - one set's counts and choices: branch and bound, a region being a range of each purchase column
   bounded by the linear relaxation over it. The region's optimum, rounded, is priced by the
   engine; a region is split on a column the optimum leaves fractional, or, when it is whole but
@@ -30,6 +30,7 @@ from ..money import ZERO, q
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
 from .session import Bound, Session
+from .sets import Sets
 from .space import Action, as_holdings
 
 FEN = Fraction(1, 100)
@@ -246,36 +247,36 @@ class Search:
     def search(self) -> None:
         """Every set of offers, best bound first, until no set left can beat the `top`-th set found.
 
-        Each round asks the relaxation, over whole counts and with the sets seen so far excluded, for
-        the set with the least bound; that bound holds for every set not seen yet, so once it reaches
-        the `top`-th listed plan's cash, the ranking is complete."""
-        seen: list[frozenset[str]] = []
+        Each round takes from the tree of sets (sets.py) the set with the least bound; that bound holds for
+        every set not taken yet, so once it reaches the `top`-th listed plan's cash, the ranking is complete."""
         n = len(self.session.vars)
+        sets = Sets(self.session.offer_vars, self.set_bound, self.session.fixed)
         try:
             while True:
                 self.check()
-                seconds = self.limits.seconds
-                left = None if seconds is None else seconds - (time.perf_counter() - self.started)
                 limit = self.threshold()
                 cutoff = None if limit is None else limit - self.held_upfront() + self.slack  # as a Bound.value
-                found = self.session.next_set(seen, left, cutoff)
+                found = sets.next(cutoff)
                 if found is None:
                     return  # every set the rules allow has been seen
                 bound, offers = found
                 lower = self.cash_bound(bound)
-                if limit is not None and lower >= limit:
+                if offers is None or (limit is not None and lower >= limit):
                     return
                 self.report(lower)
-                if offers is None:
-                    raise Stop("time-limit")
                 self.unseen = lower
                 hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
                 region = _Region(lower, next(self._seq), (0,) * n, hi, bound.point, offers)
-                seen.append(offers)
                 self.results.append(self.best_of(region, limit))
         except Stop as stop:
             self.stopped = stop.reason
-            self.open.append(self.unseen)
+            left = sets.lowest()  # no set not taken yet has a bound below it (nor below the last set's)
+            self.open.append(self.unseen if left is None else max(self.unseen, self.cash_bound(Bound(left, ()))))
+
+    def set_bound(self, inside: frozenset[str], outside: frozenset[str]) -> Bound | None:
+        """The bound of the plans that buy each offer of `inside` and none of `outside`."""
+        hi = tuple(0 if v.offer in outside else v.hi for v in self.session.vars)
+        return self.bound((0,) * len(hi), hi, inside)
 
     # --- one set's counts and choices ----------------------------------------------------------
 

@@ -1,14 +1,12 @@
 """The solver session: the relaxation (model.py) in HiGHS, solved again for each region of the search.
 
-Two HiGHS instances hold the same program: one solves it over real numbers (the linear bound of
-a region), one over whole counts and choices (HiGHS's branch and cut: the next set of offers, and
-whole-count bounds). A region is a range of each purchase column and the offers it must buy; the
-greedy-order rows whose grant is bought (model.Switched) are switched on where the range holds at
-least one pack; each set of offers searched is cut off the branch and cut by a no-good row.
+One HiGHS instance holds the program over real numbers and solves it for each region from its last
+basis: the region's linear bound. A region is a range of each purchase column and the offers it must
+buy; the greedy-order rows whose grant is bought (model.Switched) are switched on where the range
+holds at least one pack.
 
-A linear bound is computed from the solver's dual values by weak duality, with a margin for
-floating-point error, so it is a valid lower bound whatever the solver's tolerances; a whole-count
-bound is HiGHS's dual bound less a margin.
+A bound is computed from the solver's dual values by weak duality, with a margin for floating-point
+error, so it is a valid lower bound whatever the solver's tolerances.
 """
 
 from __future__ import annotations
@@ -75,16 +73,12 @@ class Session:
 
         self.np, self.highspy = np, highspy
         self.model = model
-        self.vars, self.offer_vars, self.uses = model.vars, model.offer_vars, model.uses
+        self.vars, self.offer_vars = model.vars, model.offer_vars
         self.constant = model.constant
         self.lp = _highs()
         # re-solved from its last basis for each region (thousands of times): presolving again only repeats work
         self.lp.setOptionValue("presolve", "off")
-        a = model.program.to_highs(self.lp, integral=False)
-        self.mip = _highs()
-        model.program.to_highs(self.mip, integral=True)
-        self.mip.setOptionValue("mip_rel_gap", 1e-9)
-        self.mip.setOptionValue("mip_abs_gap", 1e-6)
+        a = model.program.to_highs(self.lp)
         self.cost, self.lower, self.upper = a["cost"], a["lower"], a["upper"]
         self.row_lo, self.row_hi = a["row_lo"], a["row_hi"]
         self.rows, self.cols, self.vals = a["rows"], a["cols"], a["vals"]
@@ -94,11 +88,11 @@ class Session:
         self.switch_lo = [0] * len(self.switches)
         self.infinite = highspy.kHighsInf
         self.solves = 0
-        self.excluded_sets = 0  # no-good rows added to the branch and cut so far
+        self.fixed: dict[str, bool] = {}  # offers every plan searched buys (True) or none does (False): fix_offer
 
-    def write_lp(self, path: str | Path, whole: bool = False) -> None:
-        """The program as it stands (region, switched rows, cuts) as a readable LP file, for debugging."""
-        (self.mip if whole else self.lp).writeModel(str(path))
+    def write_lp(self, path: str | Path) -> None:
+        """The program as it stands (region, switched rows) as a readable LP file, for debugging."""
+        self.lp.writeModel(str(path))
 
     # --- the region ----------------------------------------------------------------------------
 
@@ -120,7 +114,7 @@ class Session:
 
     def _switch(self, lo: Sequence[int]) -> None:
         """Turn each greedy row of a bought grant on where its column is at least one pack, with that many packs'
-        size (what the grant holds at least), and off elsewhere; in both instances."""
+        size (what the grant holds at least), and off elsewhere."""
         for k, (row, j, entries, size) in enumerate(self.switches):
             packs = int(lo[j])
             if packs == self.switch_lo[k]:
@@ -131,12 +125,10 @@ class Session:
                 for nz in entries:
                     self.vals[nz] = value
                     self.lp.changeCoeff(row, int(self.cols[nz]), value)
-                    self.mip.changeCoeff(row, int(self.cols[nz]), value)
                 self.row_hi[row] = 0.0
             else:
                 self.row_hi[row] = self.infinite
             self.lp.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
-            self.mip.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
 
     # --- the bounds ----------------------------------------------------------------------------
 
@@ -157,73 +149,11 @@ class Session:
         value = self._weak_bound(np.array(solution.row_dual), lower, upper, row_lo)
         return Bound(value, tuple(solution.col_value[:n]))
 
-    def whole(
-        self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str], seconds: float | None
-    ) -> Bound | None:
-        """The bound over whole counts and choices only: HiGHS's branch and cut on the same program. Its dual
-        bound is HiGHS's own (computed with the solver's tolerances), so a margin is taken off; a region it
-        cannot close by a clear margin is left to the exact search. None when no plan is in the region."""
-        if not self.model.program.whole:  # nothing to make whole: the linear bound is the same
-            return self.bound(lo, hi, required)
-        self._region(self.mip, lo, hi, required)
-        self.mip.setOptionValue("time_limit", max(seconds, 0.05) if seconds is not None else self.infinite)
-        self.mip.run()
-        self.solves += 1
-        if self.mip.getModelStatus() == self.highspy.HighsModelStatus.kInfeasible:
-            return None
-        bound = float(self.mip.getInfo().mip_dual_bound)
-        if not math.isfinite(bound):
-            return Bound(self.constant + _floor(-1e300), tuple(float(x) for x in lo))
-        margin = 1e-7 * (abs(bound) + float(self.constant)) + 1e-3
-        point = tuple(float(x) for x in self.mip.getSolution().col_value[: len(self.vars)])
-        if not self._found_plan():
-            point = tuple(float(x) for x in lo)
-        return Bound(self.constant + _floor(bound - margin), point)
-
-    def _found_plan(self) -> bool:
-        """Whether the last branch and cut found a feasible point (it may stop on time before it does)."""
-        feasible = self.highspy.SolutionStatus.kSolutionStatusFeasible
-        return bool(self.mip.getInfo().primal_solution_status == feasible)
-
-    def next_set(
-        self, seen: Sequence[frozenset[str]], seconds: float | None, cutoff: Fraction | None = None
-    ) -> tuple[Bound, frozenset[str] | None] | None:
-        """The set of offers, other than those `seen`, whose plans have the least bound over whole counts: the
-        bound holds for every set not seen yet. None when every set allowed has been seen; no set when the
-        solver stopped (time) before it found one."""
-        np = self.np
-        if not self.uses:  # no offer to buy: one set, the empty one
-            found = self.bound([], [], frozenset()) if not seen else None
-            return None if found is None else (found, frozenset())
-        for offers in seen[self.excluded_sets :]:  # no-good: at least one u_o differs from this set
-            terms = [(u, -1.0 if o in offers else 1.0) for o, u in self.uses.items()]
-            cols = np.array([c for c, _ in terms], dtype=np.int32)
-            vals = np.array([v for _, v in terms])
-            self.mip.addRow(1.0 - len(offers), self.infinite, len(terms), cols, vals)
-        self.excluded_sets = len(seen)
-        # Only a set whose bound is below `cutoff` matters: HiGHS may stop as soon as it proves there is
-        # none (with a margin for its tolerances), and then every set left is bounded by the cutoff.
-        if cutoff is not None:
-            margin = 1e-7 * (abs(float(cutoff)) + float(self.constant)) + 1e-3
-            self.mip.setOptionValue("objective_bound", float(cutoff - self.constant) + margin)
-        try:
-            found = self.whole([0] * len(self.vars), [v.hi for v in self.vars], frozenset(), seconds)
-        finally:
-            self.mip.setOptionValue("objective_bound", self.infinite)
-        if found is None:
-            return None
-        if cutoff is not None and self.mip.getModelStatus() == self.highspy.HighsModelStatus.kObjectiveBound:
-            return Bound(cutoff, found.point), None
-        if not self._found_plan():  # stopped before a plan was found: the bound only
-            return found, None
-        solution = self.mip.getSolution().col_value
-        return found, frozenset(o for o, u in self.uses.items() if solution[u] > 0.5)
-
     # --- one offer at another price (break-even prices, breakeven.py) ------------------------------------
 
     def set_price(self, offer: str, price: Fraction) -> None:
-        """Price each column of an offer at `price` a copy, in the objective and the max_upfront row, in both
-        instances and in the arrays the weak-duality bound reads."""
+        """Price each column of an offer at `price` a copy, in the objective and the max_upfront row, in HiGHS and
+        in the arrays the weak-duality bound reads."""
         row = self.model.upfront
         for j in self.offer_vars.get(offer, []):
             v = self.vars[j]
@@ -232,28 +162,17 @@ class Session:
             self.model.program.cost[j] = v.price
             self.cost[j] = float(v.price)
             self.lp.changeColCost(j, self.cost[j])
-            self.mip.changeColCost(j, self.cost[j])
             if row is not None and (row, j) in self.where:
                 self.vals[self.where[(row, j)]] = self.cost[j]
                 self.lp.changeCoeff(row, j, self.cost[j])
-                self.mip.changeCoeff(row, j, self.cost[j])
 
     def fix_offer(self, offer: str, bought: bool | None) -> None:
-        """Make the branch and cut enumerate only sets of offers that buy `offer` (True), only sets that do not
-        (False), or both (None), by the bounds of its u_o."""
-        u = self.uses.get(offer)
-        if u is not None:
-            lo, hi = {True: (1.0, 1.0), False: (0.0, 0.0), None: (0.0, 1.0)}[bought]
-            self.mip.changeColBounds(u, lo, hi)
-
-    def forget_sets(self) -> None:
-        """Drop the no-good rows of the sets searched so far, for a search of the same program afresh."""
-        if self.excluded_sets:
-            first = self.model.program.rows
-            self.mip.deleteRows(
-                self.excluded_sets, self.np.arange(first, first + self.excluded_sets, dtype=self.np.int32)
-            )
-            self.excluded_sets = 0
+        """Make the searches that follow take only plans that buy `offer` (True), only plans that do not (False),
+        or both (None): the root of their tree of sets (sets.py)."""
+        if bought is None:
+            self.fixed.pop(offer, None)
+        else:
+            self.fixed[offer] = bought
 
     def _weak_bound(self, y: Any, lower: Any, upper: Any, row_lo: Any) -> Fraction:
         """Weak duality: for any multipliers y, sum over rows of y times the bound it presses on, plus each column's

@@ -66,7 +66,7 @@ def test_every_column_and_row_has_a_name_an_lp_file_can_hold(tmp_path: Path) -> 
     text = (tmp_path / "plans.lp").read_text()
     for name in ("take_starter@2026-03-01", "buy_traffic-10@2026-03-01", "buy_compute-50@2026-03-01"):
         assert lp_name(name) in text
-    for family in ("charges_", "holds_", "greedy_", "buys_", "uses_most_", "uses_least_"):
+    for family in ("charges_", "holds_", "greedy_", "buys_"):
         assert any(r.startswith(family) for r in program.row_names), family
         assert family in text
 
@@ -107,16 +107,14 @@ def test_the_bound_of_a_region_holding_one_plan_is_at_most_its_cash(
     case: tuple[Scenario, PriceSheet, list[int]],
 ) -> None:
     """Soundness, directly: for the region holding one plan only (every column fixed at the plan's value, its
-    offers required), the linear bound and the whole-count bound, as cash, are at most the engine's cash for
-    that plan. A point the purchase rules forbid has no plan, and then no bound either."""
+    offers required), the linear bound, as cash, is at most the engine's cash for that plan. A point the purchase
+    rules forbid has no plan, and then no bound either."""
     s, sheet, point = case
     search = ready(s, sheet).search
     plan = search.price(point)
     offers = frozenset(v.offer for v, n in zip(search.session.vars, point, strict=True) if n)
     linear = search.session.bound(point, point, offers)
-    whole = search.session.whole(point, point, offers, None)
     if plan is None:
         return
-    assert linear is not None and whole is not None
+    assert linear is not None
     assert search.cash_bound(linear) <= plan.costs.cash
-    assert search.cash_bound(whole) <= plan.costs.cash
