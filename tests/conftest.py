@@ -5,11 +5,20 @@ Profiles: `dev`, the default, with fewer examples, and `ci`, the full counts, wh
 HYPOTHESIS_PROFILE=ci. A test's own count is `helpers.examples(n)`, which follows the same variable; a profile gives
 the count of a property test that names none. helpers.py is imported only by the processes that run tests, not by
 the one that hands them out to parallel workers: it waits for that import before starting them.
+
+Bytecode: where PYTHONDONTWRITEBYTECODE keeps Python from caching compiled modules beside their source, every
+test process (the parallel workers and the command lines the tests start) would compile the package and the tests
+again, about a fifth of the suite's time. Unless the caller names a PYTHONPYCACHEPREFIX, the run caches them in
+the system's temporary folder instead, never in the tree, and tells the processes it starts to do the same.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,9 +27,30 @@ from hypothesis import settings
 if TYPE_CHECKING:
     from artlab_cost.pricing import PriceSheet
 
+if sys.dont_write_bytecode and not os.environ.get("PYTHONPYCACHEPREFIX"):
+    _CACHE = str(Path(tempfile.gettempdir()) / f"artlab-cost-tests-pycache-{os.getuid()}")
+    sys.pycache_prefix, sys.dont_write_bytecode = _CACHE, False
+    os.environ["PYTHONPYCACHEPREFIX"] = _CACHE
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 settings.register_profile("ci", max_examples=100)
 settings.register_profile("dev", max_examples=25)
 settings.load_profile("ci" if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else "dev")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the process that starts the run: a folder for the values the parallel workers share (helpers.py),
+    named to them through the environment they inherit, and removed when the run ends."""
+    if not hasattr(config, "workerinput"):
+        os.environ[SHARED] = tempfile.mkdtemp(prefix="artlab-cost-tests-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and SHARED in os.environ:
+        shutil.rmtree(os.environ.pop(SHARED), ignore_errors=True)
+
+
+SHARED = "ARTLAB_COST_TESTS_SHARED"
 
 
 @pytest.fixture(scope="session")

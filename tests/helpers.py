@@ -8,7 +8,6 @@ import hashlib
 import inspect
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from textwrap import dedent, indent
 from typing import Any, NamedTuple, TypeVar
 from unittest import mock
 
+import pytest
 import typer.main
 from hypothesis import HealthCheck, settings
 
@@ -38,6 +38,12 @@ def examples(n: int) -> settings:
     return settings(
         max_examples=n if CI_PROFILE else max(2, n // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
+
+
+def in_ci(*values: Any, id: str) -> Any:
+    """A further case of a check whose other cases every run makes, made under the ci profile only (.ci/run): a
+    real process or browser page each, the same property again on other input. pytest.param, skipped in dev."""
+    return pytest.param(*values, id=id, marks=pytest.mark.skipif(not CI_PROFILE, reason="the ci profile runs it"))
 
 
 # The test price sheet. Prices are the bundled sheet's (B3, B4, B6, B7) unless a test passes its
@@ -98,6 +104,14 @@ def expect_one(err: InputError | list[Problem], file: str, line: int, col: int, 
 # --- the command line, run in-process once per distinct call ---------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def bytecode_env() -> dict[str, str]:
+    """Where this run caches compiled modules (conftest.py), for the environment of a process a test starts from
+    scratch: it then compiles the package once for the whole run, not once a process."""
+    return {k: os.environ[k] for k in ("PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE") if k in os.environ}
+
+
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 EXAMPLE_IDS = [p.stem for p in EXAMPLES]
 
@@ -276,12 +290,11 @@ def _canonical(value: object) -> str:
 
 def _once_per_run(key: str, make: Callable[[], T]) -> T:
     """`make()`, computed by the first worker of a parallel run (pytest-xdist) that asks, read by the others
-    from a pickle in the system's temporary folder; computed in place outside such a run."""
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if not run:
+    from a pickle in the run's temporary folder; computed in place outside such a run."""
+    shared = os.environ.get("ARTLAB_COST_TESTS_SHARED")  # made by conftest.py for the run, removed after it
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not shared:
         return make()
-    folder = Path(tempfile.gettempdir()) / f"artlab-cost-tests-{run}"
-    folder.mkdir(exist_ok=True)
+    folder = Path(shared)
     with open(folder / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait while the first computes
         stored = folder / f"{key}.pickle"

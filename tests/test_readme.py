@@ -102,7 +102,9 @@ def test_the_budget_snippet_fails_the_job_under_bash_e(tmp_path: Path) -> None:
         pytest.skip("jq is not installed")
     block = next(b for b in _sh_blocks() if b.startswith("status=0\nartlab-cost estimate team.yaml"))
     (tmp_path / "team.yaml").write_text((ROOT / "examples/studio-dedicated-comfyui.yaml").read_text("utf-8"), "utf-8")
-    env = {"PATH": f"{_console_script_dir()}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    from helpers import bytecode_env
+
+    env = {"PATH": f"{_console_script_dir()}:/usr/bin:/bin", "HOME": str(tmp_path), **bytecode_env()}
     done = subprocess.run(["bash", "-e", "-c", block], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     assert done.stdout.strip() == json.loads((tmp_path / "estimate.json").read_text("utf-8"))["totals"]["cash"]

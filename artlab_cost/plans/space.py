@@ -272,14 +272,16 @@ def _grants_in_order(space: Space) -> list[_Placed]:
     actions: list[tuple[str, date, Action | None]] = [(h.offer, h.acquired, None) for h in scenario.holdings]
     actions += [(a.offer, a.date, a) for a in space.claims]
     actions += [(a.offer, a.date, a) for d in space.fixed + space.counts for choice in d.choices for a in choice]
+    prices: dict[frozenset[MeterId], int] = {}  # what a grant covers -> how many unit prices its meters have
     out = []
     for offer_id, day, action in dict.fromkeys(actions):
         offer = sheet.offers[offer_id]
         ends = add_months(day, offer.validity_months)
         tie = (day, offer_id) if by_acquired else (date.min, "")  # B13, as the engine orders them
         for g in offer.grants:
-            prices = {p for meter in g.covers for p in unit_prices(sheet, meter)}
-            mixed = g.kind in (GrantKind.quantity, GrantKind.monthly) and len(prices) > 1
+            if g.covers not in prices:
+                prices[g.covers] = len({p for meter in g.covers for p in unit_prices(sheet, meter)})
+            mixed = g.kind in (GrantKind.quantity, GrantKind.monthly) and prices[g.covers] > 1
             out.append(((rank[offer.stage], ends, *tie), g.covers, mixed, action))
     return out
 

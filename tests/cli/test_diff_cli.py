@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, cli, cli_uncached
+from helpers import ROOT, bytecode_env, cli, cli_uncached
 
 BASE = "examples/new-user-starter.yaml"
 GROWN = "tests/data/new-user-grown.yaml"
@@ -108,6 +108,7 @@ def test_the_readme_ci_recipe_runs_under_bash_e(tmp_path: Path) -> None:
         "SCENARIO": "team.yaml",
         "PR_NUMBER": "7",
         "HOME": str(tmp_path),
+        **bytecode_env(),
     }
     done = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr  # cash rises more than the recipe's 5%: the job fails, after commenting
