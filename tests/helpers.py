@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import fcntl
 import hashlib
@@ -38,6 +39,12 @@ def examples(n: int) -> settings:
     return settings(
         max_examples=n if CI_PROFILE else max(2, n // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
+
+
+@cache
+def source_nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a module's source, parsed once per test process for the tests that read the package."""
+    return tuple(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
 
 
 def in_ci(*values: Any, id: str) -> Any:

@@ -172,7 +172,7 @@ def entitlements(scenario: Scenario, sheet: PriceSheet) -> dict[tuple[int, int],
         stage_pos = sheet.settings.deduction_order.index(offer.stage)  # B17
         tie = (h.acquired, offer.id) if sheet.settings.tie_break == "acquired_then_offer" else (date.min, "")  # B13
         for gi, g in enumerate(offer.grants):
-            size = Fraction(g.size) * h.count
+            size = Fraction(g.size) * h.copies
             left = size
             if str(g.kind) == "monthly" and sheet.settings.partial_month == "prorated":
                 # bought after the 1st of the month it starts being used in: that month's days left / its days
@@ -225,14 +225,14 @@ def pay_purchases(scenario: Scenario, sheet: PriceSheet, ents: list[Entitlement]
         if h.acquired != day or offer.stage is Stage.voucher or offer.price <= 0:
             continue
         covers = {str(c) for g in offer.grants for c in g.covers}
-        rest = Fraction(offer.price) * h.count
+        rest = Fraction(offer.price) * h.copies
         payers = [e for e in ents if e.stage is Stage.voucher and e.kind == "amount" and e.live(day)]
         for e in sorted((e for e in payers if covers <= e.covers), key=lambda e: turn(e, sheet)):
             take = min(rest, e.left)
             e.left -= take
             rest -= take
-        if rest < Fraction(offer.price) * h.count:
-            paid[hi] = Fraction(offer.price) * h.count - rest
+        if rest < Fraction(offer.price) * h.copies:
+            paid[hi] = Fraction(offer.price) * h.copies - rest
     return paid
 
 
@@ -336,7 +336,7 @@ def reference(scenario: Scenario, sheet: PriceSheet) -> Reference:
         postpaid_due={m: round_to(x, bill.bill_places, bill.bill_rounding) for m, x in postpaid.items()},  # B20
         upfront=sum(
             (
-                Fraction(sheet.offers[h.offer].price) * h.count
+                Fraction(sheet.offers[h.offer].price) * h.copies
                 for h in scenario.holdings
                 if scenario.start <= h.acquired < scenario.end
             ),

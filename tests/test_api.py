@@ -10,7 +10,7 @@ import sys
 from decimal import Decimal
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, source_nodes
 
 import artlab_cost
 from artlab_cost import api
@@ -53,7 +53,7 @@ def test_the_core_imports_neither_typer_nor_rich() -> None:
     offenders = []
     for path in sorted((ROOT / "artlab_cost").rglob("*.py")):
         rel = path.relative_to(ROOT / "artlab_cost").as_posix()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in source_nodes(path):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]

@@ -9,7 +9,7 @@ import string
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, source_nodes
 
 from artlab_cost.i18n import LANGS, catalogue
 from artlab_cost.i18n.po import HERE, mo_bytes, read_po
@@ -30,7 +30,7 @@ def test_every_mo_is_compiled_from_its_po() -> None:
 @functools.cache
 def _nodes() -> list[ast.AST]:
     """Every node of the package's source."""
-    return [node for path in PACKAGE.rglob("*.py") for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))]
+    return [node for path in PACKAGE.rglob("*.py") for node in source_nodes(path)]
 
 
 def _literal_codes() -> set[str]:

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, source_nodes
 
 PACKAGE = ROOT / "artlab_cost"
 
@@ -68,7 +68,7 @@ def imports(module: str) -> set[str]:
     path = MODULES[module]
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in source_nodes(path):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name.removeprefix("artlab_cost.") for a in node.names if a.name.startswith("artlab_cost.")]

@@ -99,7 +99,7 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
     assert (requests.put_per_month, requests.get_per_month) == (Decimal(6_000_000), Decimal(0))
 
     trial, voucher, traffic_pack, pack40, pack100 = s.holdings
-    assert (trial.offer, trial.acquired, trial.count, trial.used, trial.index) == (
+    assert (trial.offer, trial.acquired, trial.copies, trial.used, trial.position) == (
         "trial-compute",
         date(2026, 1, 1),
         1,
@@ -107,8 +107,8 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
         0,
     )
     assert (voucher.used, voucher.label) == (Decimal("100.50"), "voucher from last term")
-    assert type(traffic_pack.count) is int and traffic_pack.count == 3
-    assert (pack40.offer, pack100.offer, pack100.index) == ("storage-pack-40", "storage-pack-100", 4)
+    assert type(traffic_pack.copies) is int and traffic_pack.copies == 3
+    assert (pack40.offer, pack100.offer, pack100.position) == ("storage-pack-40", "storage-pack-100", 4)
 
 
 def test_amounts_are_decimals_never_floats() -> None:
@@ -526,7 +526,7 @@ def test_count_over_one_on_a_non_stackable_offer_is_refused(tmp_path: Path) -> N
 
 def test_count_over_one_on_a_stackable_offer_is_fine(tmp_path: Path) -> None:
     text = ACCOUNT + PERIOD + "holdings:\n  - offer: traffic-pack-100\n    date: 2026-01-01\n    count: 5\n"
-    assert load(tmp_path, text).holdings[0].count == 5
+    assert load(tmp_path, text).holdings[0].copies == 5
 
 
 def test_count_zero_is_refused(tmp_path: Path) -> None:

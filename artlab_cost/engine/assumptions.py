@@ -166,15 +166,15 @@ def voucher_notes(
     if _voucher_at_purchase(scenario, sheet, ents):
         out.append(note("note.voucher-pays-packs", value="true" if st.voucher_pays_packs else "false"))
     for h in scenario.holdings:
-        if paid.get(h.index):
-            price = q(sheet.offers[h.offer].price) * h.count
+        if paid.get(h.position):
+            price = q(sheet.offers[h.offer].price) * h.copies
             out.append(
                 note(
                     "note.voucher-paid-pack",
                     offer=h.offer,
                     day=h.acquired,
-                    paid=Yuan(paid[h.index]),
-                    cash=Yuan(price - paid[h.index]),
+                    paid=Yuan(paid[h.position]),
+                    cash=Yuan(price - paid[h.position]),
                 )
             )
     return out

@@ -53,7 +53,7 @@ class PricedDay(NamedTuple):
     """A run of identical days of one month, priced before any entitlement: `charges` is one day of the run."""
 
     day: date
-    count: int  # type: ignore[assignment]
+    days: int
     month: str
     charges: tuple[DayCharge, ...]
 
@@ -76,10 +76,10 @@ def _allowance_splits(
         if not qty:
             continue
         before = used.get(f"{key}@{month}", ZERO)
-        if before < free < before + qty * seg.count:
+        if before < free < before + qty * seg.days:
             k = int((free - before) / qty)  # whole days still inside the allowance
             cuts.update({k, k + 1} if (free - before) % qty else {k})
-    return sorted(c for c in cuts if 0 < c < seg.count)
+    return sorted(c for c in cuts if 0 < c < seg.days)
 
 
 def _day_charges(
@@ -116,9 +116,9 @@ def price_usage(scenario: Scenario, sheet: PriceSheet, requests_used: tuple[tupl
     out: list[PricedDay] = []
     for seg in segments(scenario, sheet):
         month = month_key(seg.day)
-        bounds = [0, *_allowance_splits(seg, allowances, used, month), seg.count]
+        bounds = [0, *_allowance_splits(seg, allowances, used, month), seg.days]
         for a, b in zip(bounds, bounds[1:], strict=False):
             charges = _day_charges(seg.quantities, allowances, used, month, b - a, pricer)
             out.append(PricedDay(seg.day + timedelta(a), b - a, month, charges))
-    total = sum((c.amount * run.count for run in out for c in run.charges), ZERO)
+    total = sum((c.amount * run.days for run in out for c in run.charges), ZERO)
     return Priced(tuple(out), tuple(sorted(used.items())), total)

@@ -46,7 +46,7 @@ class Balance(NamedTuple):
     grant: int  # which grant of the offer
     offer: str
     name: Words
-    count: int  # type: ignore[assignment]  # stacked packs bought together, held as one
+    copies: int  # stacked packs bought together, held as one
     stage: Stage
     kind: GrantKind
     unit: str
@@ -70,8 +70,8 @@ class Purchase(NamedTuple):
     holding: int  # index in the scenario's holdings
     offer: str
     acquired: date
-    count: int  # type: ignore[assignment]
-    price: Fraction  # for all `count`
+    copies: int
+    price: Fraction  # for all `copies`
     in_period: bool  # paid during the period, so counted as upfront
     by_vouchers: Fraction = ZERO  # the part of the price vouchers paid (voucher_pays_packs); the rest is cash
 
@@ -152,7 +152,7 @@ def upfront_paid(scenario: Scenario, sheet: PriceSheet) -> Fraction:
     """What the period's purchases cost; holdings acquired before it were paid before it."""
     return sum(
         (
-            q(sheet.offers[h.offer].price) * h.count
+            q(sheet.offers[h.offer].price) * h.copies
             for h in scenario.holdings
             if scenario.start <= h.acquired < scenario.end
         ),
@@ -300,7 +300,7 @@ def notes_of(
 def _balance(e: Entitlement, run: Run, end: date) -> Balance:
     left = ZERO if e.ends <= end else (e.size if e.kind is GrantKind.capacity else e.left)
     return Balance(
-        id=e.id, holding=e.holding, grant=e.grant, offer=e.offer, name=e.name, count=e.count, stage=e.stage,
+        id=e.id, holding=e.holding, grant=e.grant, offer=e.offer, name=e.name, copies=e.copies, stage=e.stage,
         kind=e.kind, unit=e.unit, covers=e.covers, starts=e.starts, ends=e.ends, initial=e.initial,
         absorbed=e.absorbed, absorbed_yuan=e.absorbed_yuan, left=left, lapsed=e.lapsed,
         lapsed_value=lapsed_value(e, run.flow), assumed=e.assumed,
@@ -315,13 +315,13 @@ def estimate_of(scenario: Scenario, sheet: PriceSheet, run: Run, priced: Priced)
     balances = tuple(_balance(e, run, scenario.end) for e in sorted(shown, key=lambda e: e.order))
     purchases = tuple(
         Purchase(
-            h.index,
+            h.position,
             h.offer,
             h.acquired,
-            h.count,
-            q(sheet.offers[h.offer].price) * h.count,
+            h.copies,
+            q(sheet.offers[h.offer].price) * h.copies,
             scenario.start <= h.acquired < scenario.end,
-            run.paid.get(h.index, ZERO),
+            run.paid.get(h.position, ZERO),
         )
         for h in scenario.holdings
     )

@@ -76,7 +76,7 @@ class Segment(NamedTuple):
     """Consecutive days of one month on which the same entries are active: each day uses `quantities`."""
 
     day: date
-    count: int  # type: ignore[assignment]
+    days: int
     quantities: dict[str, Fraction]  # meter key -> quantity of each day
 
 

@@ -55,7 +55,7 @@ class Entitlement:
 
     __slots__ = (
         "id", "holding", "grant", "offer", "name", "stage", "kind", "unit", "covers", "starts", "ends", "size",
-        "left", "order", "assumed", "count", "initial", "absorbed", "absorbed_yuan", "lapsed", "done", "quota", "peak",
+        "left", "order", "assumed", "copies", "initial", "absorbed", "absorbed_yuan", "lapsed", "done", "quota", "peak",
         "paid",
     )  # fmt: skip
 
@@ -64,7 +64,7 @@ class Entitlement:
     ) -> None:
         grant = offer.grants[g]
         self.id = ident
-        self.holding = hold.index  # which holding of the scenario, and which of its offer's grants
+        self.holding = hold.position  # which holding of the scenario, and which of its offer's grants
         self.grant = g
         self.offer = offer.id
         self.name = offer.name
@@ -74,11 +74,11 @@ class Entitlement:
         self.covers = grant.covers
         self.starts = hold.acquired
         self.ends = add_months(hold.acquired, offer.validity_months)
-        self.size = q(grant.size) * hold.count
+        self.size = q(grant.size) * hold.copies
         self.left = left
         self.order = order
         self.assumed = bool(offer.assumed)
-        self.count = hold.count
+        self.copies = hold.copies
         self.initial = left  # what it holds when the period starts
         self.absorbed = ZERO  # in its unit; GB-hours covered for a capacity
         self.absorbed_yuan = ZERO
@@ -132,17 +132,17 @@ def entitlements(scenario: Scenario, sheet: PriceSheet, carried: dict[str, Fract
         offer = sheet.offers[hold.offer]
         base = holding_base(hold, offer)
         if base in bases:
-            base = f"{base}~{hold.index}"
+            base = f"{base}~{hold.position}"
         bases.add(base)
         ends = add_months(hold.acquired, offer.validity_months)
         # B16: stacked packs of one purchase are used one after another, exactly as one pack of
         # their combined size, so they are one entitlement with a count.
         for g, ident in enumerate(grant_ids(base, offer)):
             used = q(hold.used) if hold.used is not None and hold.acquired < scenario.start else ZERO
-            left = carried.get(ident, q(offer.grants[g].size) * hold.count - used)
+            left = carried.get(ident, q(offer.grants[g].size) * hold.copies - used)
             # B13: nearest expiry first; equal expiry: acquired first and lower offer id (a setting), then listed first.
             tie = (hold.acquired, offer.id) if by_acquired else (date.min, "")
-            out.append(Entitlement(ident, offer, g, hold, left, (rank[offer.stage], ends, *tie, hold.index, g)))
+            out.append(Entitlement(ident, offer, g, hold, left, (rank[offer.stage], ends, *tie, hold.position, g)))
     return out
 
 
@@ -440,7 +440,7 @@ def run(scenario: Scenario, sheet: PriceSheet, priced: Priced, carried: dict[str
     steps: list[Step] = []
     bills: dict[str, Fraction] = {}
     for priced_day in priced.days:
-        day, days_left = priced_day.day, priced_day.count
+        day, days_left = priced_day.day, priced_day.days
         postpaid = ZERO
         while days_left:
             timeline.advance(day)
@@ -471,7 +471,7 @@ def voucher_paid_purchases(
     for h in scenario.holdings:
         offer = sheet.offers[h.offer]
         if offer.stage is not Stage.voucher and offer.price > 0 and scenario.start <= h.acquired < scenario.end:
-            out.append((h.acquired, h.index, q(offer.price) * h.count, offer.covers))
+            out.append((h.acquired, h.position, q(offer.price) * h.copies, offer.covers))
     return sorted(out, key=lambda p: (p[0], p[1]))
 
 

@@ -193,7 +193,7 @@ def _each_once(groups: Iterable[tuple[Assumption, ...]]) -> list[Assumption]:
 
 def _times(pd: PricedDay) -> list[DayCharge]:
     """A run of identical priced days as one charge per meter, for the whole run."""
-    return [c._replace(billable=c.billable * pd.count, amount=c.amount * pd.count) for c in pd.charges]
+    return [c._replace(billable=c.billable * pd.days, amount=c.amount * pd.days) for c in pd.charges]
 
 
 def _assumed_offers(sheet: PriceSheet) -> list[str]:
@@ -469,7 +469,7 @@ def voucher_slack(scenario: Scenario, sheet: PriceSheet, months: int) -> Fractio
     total = Fraction(0)
     account = {Eligibility.new_user: scenario.new_user, Eligibility.student: scenario.student}
     for o in sheet.offers.values():
-        held = sum(h.count for h in scenario.holdings if h.offer == o.id)
+        held = sum(h.copies for h in scenario.holdings if h.offer == o.id)
         if o.stage is not Stage.voucher or not (held or all(account[e] for e in o.eligible)):
             continue
         yuan = sum((q(g.size) for g in o.grants if g.kind is GrantKind.amount), Fraction(0))

@@ -70,7 +70,7 @@ def demand(priced: Priced, covers: frozenset[MeterId], start: date, end: date, k
     """Billable units (quantity) or list yuan (amount) of the covered meters between start and end."""
     total = ZERO
     for pd in priced.days:
-        first, last = max(pd.day, start), min(pd.day + timedelta(pd.count), end)
+        first, last = max(pd.day, start), min(pd.day + timedelta(pd.days), end)
         days = (last - first).days
         if days <= 0:
             continue
@@ -83,7 +83,7 @@ def demand(priced: Priced, covers: frozenset[MeterId], start: date, end: date, k
 def first_billed(priced: Priced, covers: frozenset[MeterId], since: date) -> date | None:
     """The first day on or after `since` with a billed charge on one of the covered meters."""
     for run in priced.days:
-        last = run.day + timedelta(run.count - 1)
+        last = run.day + timedelta(run.days - 1)
         if last < since:
             continue
         if any(c.amount > 0 and meter_base(c.meter) in covers for c in run.charges):

@@ -68,7 +68,7 @@ def charge_groups(b: Build, priced: Priced) -> None:
     share of idle traffic of each day of a stretch (for idle_first_rows)."""
     firsts = [s for s, _ in b.segs]
     for pd in priced.days:
-        first, stop = pd.day, pd.day + timedelta(pd.count)
+        first, stop = pd.day, pd.day + timedelta(pd.days)
         k = max(0, bisect.bisect_right(firsts, first) - 1)
         while first < stop:
             seg_end = b.segs[k][1]

@@ -126,7 +126,7 @@ def stage_totals(result: Estimate) -> dict[Stage, Fraction]:
 
 
 def balance_label(b: Balance) -> str:
-    return b.id + (f" x{b.count}" if b.count > 1 else "") + (" *" if b.assumed else "")
+    return b.id + (f" x{b.copies}" if b.copies > 1 else "") + (" *" if b.assumed else "")
 
 
 def balance_amounts(b: Balance, lang: str = "en") -> tuple[str, str, str, str]:

@@ -187,7 +187,7 @@ def _balances(result: Estimate, lang: str) -> list[dict[str, Any]]:
             "id": b.id,
             "offer": b.offer,
             "name": b.name.text(lang),
-            "count": b.count,
+            "count": b.copies,
             "stage": b.stage,
             "kind": b.kind,
             "unit": b.unit,
@@ -229,7 +229,7 @@ def estimate_data(result: Estimate, view: View) -> dict[str, Any]:
             {
                 "offer": p.offer,
                 "date": p.acquired.isoformat(),
-                "count": p.count,
+                "count": p.copies,
                 "price": exact(p.price),
                 "upfront": p.in_period,
                 "by_vouchers": exact(p.by_vouchers),

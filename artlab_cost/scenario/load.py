@@ -223,15 +223,15 @@ def _purchase_rules(holdings: list[Holding], raw: tuple[Obj, ...], sheet: PriceS
     for hold in holdings:
         if sheet.offers[hold.offer].limit is Limit.once_per_user:
             if hold.offer in seen:
-                where = raw[hold.index].at("offer")
-                problem = msg("scenario.once-per-user", offer=hold.offer, other=seen[hold.offer].index)
-                src.problems.append(src.problem(where, f"holdings[{hold.index}].offer", problem))
+                where = raw[hold.position].at("offer")
+                problem = msg("scenario.once-per-user", offer=hold.offer, other=seen[hold.offer].position)
+                src.problems.append(src.problem(where, f"holdings[{hold.position}].offer", problem))
             seen[hold.offer] = hold
     for a, b in overlaps(holdings, sheet):
         problem = msg(
-            "scenario.overlap", offer=b.offer, other=a.index, other_offer=a.offer, until=validity_end(a, sheet)
+            "scenario.overlap", offer=b.offer, other=a.position, other_offer=a.offer, until=validity_end(a, sheet)
         )
-        src.problems.append(src.problem(raw[b.index].at("date"), f"holdings[{b.index}].date", problem))
+        src.problems.append(src.problem(raw[b.position].at("date"), f"holdings[{b.position}].date", problem))
 
 
 def _period(raw: Obj, src: yamlsrc.Source) -> tuple[date, date]:
@@ -259,7 +259,7 @@ def _warnings(
     ]
     for h in holdings:
         if h.acquired >= end:
-            out.append(note("warning.holding-after", level=Level.warning, file=name, index=h.index, offer=h.offer))
+            out.append(note("warning.holding-after", level=Level.warning, file=name, index=h.position, offer=h.offer))
         elif validity_end(h, sheet) <= start:
             expired = validity_end(h, sheet)
             out.append(
@@ -267,7 +267,7 @@ def _warnings(
                     "warning.holding-expired",
                     level=Level.warning,
                     file=name,
-                    index=h.index,
+                    index=h.position,
                     offer=h.offer,
                     expired=expired,
                 )

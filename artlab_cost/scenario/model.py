@@ -102,10 +102,10 @@ class Holding(NamedTuple):
 
     offer: str
     acquired: date
-    count: int  # type: ignore[assignment]
+    copies: int
     used: Decimal | None
     label: str
-    index: int  # type: ignore[assignment]  # position in the scenario, for the B13 tie-break
+    position: int  # in the scenario, for the B13 tie-break
 
 
 class Scenario(NamedTuple):

@@ -300,7 +300,7 @@ def test_usage_inside_the_ranges_costs_no_more_than_the_high_case_nor_less_than_
         )
         for _ in range(rng.randint(1, 4))
     )
-    held = scenario._replace(holdings=tuple(h._replace(index=i) for i, h in enumerate(scenario.holdings + extra)))
+    held = scenario._replace(holdings=tuple(h._replace(position=i) for i, h in enumerate(scenario.holdings + extra)))
     shares = [sorted(Decimal(rng.randint(0, 100)) / 100 for _ in range(3)) for _ in held.usage]
     low = tuple(_share(u, s[0]) for u, s in zip(held.usage, shares, strict=True))
     inside = tuple(_share(_grown(u, rng), s[1]) for u, s in zip(low, shares, strict=True))

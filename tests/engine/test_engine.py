@@ -956,7 +956,7 @@ def test_upfront_counts_only_purchases_in_the_period() -> None:
         ("month-10", D(5), False),
     ]
     assert [split(c)[0][1] for c in charges(r, "shared_gpu")] == ["before", "", "during", ""]
-    assert {(b.id, b.count, b.initial) for b in r.balances} == {("before", 1, D(10)), ("during", 2, D(20))}
+    assert {(b.id, b.copies, b.initial) for b in r.balances} == {("before", 1, D(10)), ("during", 2, D(20))}
     assert r.totals.postpaid_due == D("30.00")
     assert r.totals.upfront == D(12)
     assert r.totals.cash == D("42.00")

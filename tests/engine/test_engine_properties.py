@@ -119,7 +119,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             storage_until = add_months(acquired, 2)
         count = draw(st.integers(1, 3)) if offer in STACKABLE else 1
         holdings.append(Holding(offer, acquired, count, None, "", i))
-    holdings = [h._replace(index=i) for i, h in enumerate(holdings)]
+    holdings = [h._replace(position=i) for i, h in enumerate(holdings)]
     return Scenario("random", True, True, start, end, usage, tuple(holdings), "random")
 
 
@@ -241,7 +241,7 @@ def test_listing_order_does_not_matter(scenario: Scenario, rnd: random.Random) -
     rnd.shuffle(usage)
     rnd.shuffle(holdings)
     shuffled = scenario._replace(
-        usage=tuple(usage), holdings=tuple(h._replace(index=i) for i, h in enumerate(holdings))
+        usage=tuple(usage), holdings=tuple(h._replace(position=i) for i, h in enumerate(holdings))
     )
     a, b = simulate(scenario, SHEET), simulate(shuffled, SHEET)
     assert totals_key(a) == totals_key(b)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from helpers import source_nodes
+
 import artlab_cost.render
 
 RENDER = Path(artlab_cost.render.__file__).parent
@@ -15,7 +17,7 @@ def _imports() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for path in RENDER.glob("*.py"):
         deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in source_nodes(path):
             if isinstance(node, ast.ImportFrom) and node.level == 1:
                 deps.add(node.module.split(".")[0] if node.module else "__init__")
             elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("artlab_cost.render"):
