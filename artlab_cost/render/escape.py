@@ -57,11 +57,19 @@ def _json_escape(c: int) -> str:
     return f"\\u{0xD800 + (c >> 10):04x}\\u{0xDC00 + (c & 0x3FF):04x}"
 
 
-VISIBLE = {c: _escape(c) for c in UNSAFE}
-# JSON escapes the C0 controls itself (\n, \u001b); the others it would leave raw are written as \u escapes,
-# which a JSON reader turns back into the very characters: the data is kept, and a terminal showing the
-# document is never steered by it.
-JSON_VISIBLE = {c: _json_escape(c) for c in UNSAFE if c >= 0x20}
+@cache
+def _visible_table() -> dict[int, str]:
+    """Each unsafe character's escape, made on first need (most text has none)."""
+    return {c: _escape(c) for c in UNSAFE}
+
+
+@cache
+def _json_table() -> dict[int, str]:
+    """JSON escapes the C0 controls itself (\\n, \\u001b); the others it would leave raw are written as \\u escapes,
+    which a JSON reader turns back into the very characters: the data is kept, and a terminal showing the
+    document is never steered by it."""
+    return {c: _json_escape(c) for c in UNSAFE if c >= 0x20}
+
 
 # Two uses of format characters that only join what is seen, kept so an emoji reads as the one emoji: a zero-width
 # joiner between two pictographs (a family, a rainbow flag) and the three subdivision flags (England, Scotland,
@@ -78,9 +86,17 @@ _CLASS = "\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f" + _FORMAT
 # ranges past U+FFFF is tested more slowly, so those few are left to the full pattern).
 _BMP = "".join(f"{chr(first)}-{chr(last)}" for first, last in FORMAT_AND_SEPARATORS if last < 0x10000)
 _ASTRAL = "\\U00010000-\\U0010ffff"
-_ANY = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BMP}{_ASTRAL}]")
-_ANY_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BMP}{_ASTRAL}]")
-_JSON_ANY = re.compile(f"[\\x7f-\\x9f{_BMP}{_ASTRAL}]")  # what JSON leaves raw: all but C0
+_QUICK = {
+    "any": f"[\\x00-\\x1f\\x7f-\\x9f{_BMP}{_ASTRAL}]",
+    "any-but-newline": f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BMP}{_ASTRAL}]",
+    "json": f"[\\x7f-\\x9f{_BMP}{_ASTRAL}]",  # what JSON leaves raw: all but C0
+}
+
+
+@cache
+def _quick(kind: str) -> re.Pattern[str]:
+    """The quick look of a kind, compiled on first need: a run whose text is all ASCII needs none."""
+    return re.compile(_QUICK[kind])
 
 
 @cache
@@ -90,24 +106,26 @@ def _unsafe(newline: bool) -> re.Pattern[str]:
 
 
 def _shown(found: re.Match[str]) -> str:
-    return found["keep"] or VISIBLE[ord(found["bad"])]
+    return found["keep"] or _visible_table()[ord(found["bad"])]
 
 
 def visible(text: str) -> str:
     """Text as one line that shows every unsafe character as an escape (\\x1b, \\x0a, \\u202e)."""
     if text.isascii() and text.isprintable():  # the common case at once: ASCII's only unsafe are C0 and DEL
         return text
-    return _unsafe(True).sub(_shown, text) if _ANY.search(text) else text
+    return _unsafe(True).sub(_shown, text) if _quick("any").search(text) else text
 
 
 def visible_lines(text: str) -> str:
     """Text of our own made of lines (a help screen): every unsafe character but the line break escaped."""
-    return _unsafe(False).sub(_shown, text) if _ANY_BUT_NEWLINE.search(text) else text
+    return _unsafe(False).sub(_shown, text) if _quick("any-but-newline").search(text) else text
 
 
 def json_visible(document: str) -> str:
     """A JSON document with the unsafe characters JSON leaves raw written as \\u escapes (the same data)."""
-    return document.translate(JSON_VISIBLE) if _JSON_ANY.search(document) else document
+    if document.isascii() and "\x7f" not in document:  # JSON escapes C0 itself; DEL is ASCII's only other
+        return document
+    return document.translate(_json_table()) if _quick("json").search(document) else document
 
 
 # Markdown and HTML metacharacters in text that is data: escaped, so a name renders as written and never as

@@ -87,6 +87,13 @@ def test_format_characters_are_shown_as_escapes(char: str, shown: str) -> None:
         assert json_visible(json.dumps(char, ensure_ascii=False)) == json.dumps(char)
 
 
+def test_json_writes_del_and_c1_as_escapes_in_an_otherwise_ascii_document() -> None:
+    """JSON escapes C0 itself but leaves DEL raw: an all-ASCII document is written through only without it."""
+    assert json_visible('{"a": "x\x7fy"}') == '{"a": "x\\u007fy"}'
+    assert json_visible('{"a": "x\x9by"}') == '{"a": "x\\u009by"}'
+    assert json_visible('{"a": "xy"}') == '{"a": "xy"}'
+
+
 def test_emoji_joined_by_format_characters_stay_one_emoji_and_no_other_join_does() -> None:
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man, woman, girl
     rainbow = "\U0001f3f3\ufe0f\u200d\U0001f308"  # white flag, variation selector, rainbow
