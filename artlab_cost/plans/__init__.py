@@ -6,10 +6,11 @@
     session.py     the relaxation in HiGHS: regions, switched rows, linear bounds by weak duality
     sets.py        the sets of offers one at a time in the order of their bounds: a best-first tree
     search.py      the sets of offers in the order of their bound, then each set's counts by branch and bound
-    comparison.py  compare(): candidates, search, trimming, ranking and notes
+    finish.py      what is made of the plans found: free claims not needed left out, counts within a fen
+    comparison.py  compare(): candidates, search, ranking, break-even prices and notes
     robust.py      usage given as ranges: each case searched, the robust plan; how far a plan stays the cheapest
     robustness.py  the values robust.py answers with, which a comparison carries
-    breakeven.py   the break-even price of an offer: searches of the plans that buy it at a rising price
+    breakeven.py   the break-even price of each offer: searches of the plans that buy it at a rising price
 
 Every plan that is ranked is run through the same engine as `estimate`; the relaxation only
 decides which plans need not be. HiGHS is imported when a comparison is made (session.py), which

@@ -11,16 +11,22 @@ p_{k+1} = (W - C) / n > p_k with fewer copies: at most as many searches as the f
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
+from ..engine import Priced
+from ..errors import UsageError
+from ..messages import msg
 from ..money import ZERO, q
 from ..pricing import GrantKind, MeterId, Offer, PriceSheet
-from .search import Plan, Search
-from .space import Action
+from ..scenario import Scenario
+from ..schema import suggest
+from .search import Limits, Plan, Search
+from .space import Action, candidate_offers
 
 # The price an offer has in the relaxation while its break-even is searched: below anything a copy can absorb, so
 # drop_hopeless never leaves it out, and above 0, so a once-per-user offer stays a purchase, not a free claim.
@@ -200,3 +206,57 @@ def break_even(
     value = price if ok else low
     return BreakEven(offer, value, line.copies, listed, assumed, ok, (value, high) if ok else (low, high),
                      line.plan.actions, w, in_best, face)  # fmt: skip
+
+
+def break_even_offers(
+    scenario: Scenario,
+    sheet: PriceSheet,
+    priced: Priced,
+    named: Sequence[str],
+    assumed: bool,
+    only: Sequence[str],
+    exclude: Sequence[str],
+) -> list[str]:
+    """The offers whose break-even to find, in the sheet's order: those named (each a candidate, else a usage
+    error), and with `assumed` every paid candidate whose price the sheet marks assumed."""
+    candidates, _ = candidate_offers(scenario, sheet, priced, only, exclude)
+    ids = {o.id for o in candidates}
+    for name in named:
+        if name not in sheet.offers:
+            raise UsageError(msg("plans.unknown-offer", offer=name, hint=suggest(name, tuple(sheet.offers))))
+        if name not in ids:
+            raise UsageError(msg("plans.break-even-not-candidate", offer=name))
+    wanted = set(named)
+    if assumed:
+        wanted |= {o.id for o in candidates if o.price > 0 and any(f == "price" for f, _ in o.assumed)}
+    return [o.id for o in candidates if o.id in wanted]
+
+
+def break_evens(
+    offers: Sequence[str],
+    sheet: PriceSheet,
+    searcher: Callable[[str, Limits], tuple[Search, Fraction | None]],
+    ranked: Sequence[Plan],
+    known: Sequence[Plan],
+    proven: bool,
+    lower: Fraction,
+    seconds: float | None,
+    started: float,
+) -> tuple[BreakEven, ...]:
+    """The break-even price of each offer, within `seconds` of the comparison's start: each offer an equal share of
+    the time left, so that one whose searches meet many near-ties (a stackable voucher at its margin) leaves the
+    others theirs, and what an offer leaves unused goes to those after it; an offer reached with no time left to
+    build its relaxation gets the bracket the comparison alone gives (`unsearched`)."""
+    out = []
+    for k, offer in enumerate(offers):
+        now = time.perf_counter() - started
+        if seconds is not None and now > seconds:
+            out.append(unsearched(offer, sheet, ranked, known, lower))
+            continue
+        share = Limits(None if seconds is None else now + (seconds - now) / (len(offers) - k), None)
+
+        def within(o: str, share: Limits = share) -> tuple[Search, Fraction | None]:
+            return searcher(o, share)
+
+        out.append(break_even(offer, sheet, within, ranked, known, proven, lower))
+    return tuple(out)

@@ -1,15 +1,15 @@
 """compare-plans: rank the distinct ways to pay for one scenario's usage, cheapest out of pocket first.
 
 `compare()` finds the candidates (space.py), builds the relaxation (model.py) and its solver
-session (session.py), runs the search (search.py), then trims free claims a plan does not need,
-finds each purchase's counts within a fen, and gathers the notes into a `Comparison`.
+session (session.py), runs the search (search.py), then trims free claims a plan does not need and
+finds each purchase's counts within a fen (finish.py), the break-even prices (breakeven.py), and
+gathers the notes into a `Comparison`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -28,21 +28,17 @@ from ..engine import (
     sheet_age,
     spec_notes,
 )
-from ..errors import UsageError
 from ..messages import Msg, Note, Yuan, msg, note, unique
 from ..money import q
 from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Stage
-from ..scenario import Scenario, overlaps
-from ..schema import suggest
-from .breakeven import MODEL_PRICE, BreakEven, unsearched
-from .breakeven import break_even as _break_even
+from ..scenario import Scenario
+from .breakeven import MODEL_PRICE, BreakEven, break_even_offers, break_evens
+from .finish import CountRange, all_ranges, trim_claims, with_only_plans
 from .relaxation import build
 from .robustness import Holds, Robust
-from .search import FEN, Limits, Plan, Search, SetResult, Status, Stop, last_pack, rounding_slack, undominated
+from .search import Limits, Plan, Search, SetResult, Status, rounding_slack, undominated
 from .session import Session
 from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, hopeless_from, same_offers
-
-CountRange = tuple[int, int]  # the counts of a purchase whose plans cost within a fen of the plan's
 
 
 class Comparison(NamedTuple):
@@ -118,67 +114,6 @@ class Comparison(NamedTuple):
         return any(a.field.startswith(f"offers.{offer}.") for a in self.assumptions_of(plan))
 
 
-def _trim_claims(search: Search, plans: list[Plan], claims: Sequence[Action]) -> list[Plan]:
-    """Drop the free claims a plan does not need: a claim that absorbed nothing goes at no cost; from the cheapest
-    plans, each other claim is tried without, and left out when the plan costs the same (fewer claims rank first)."""
-    best_cash = plans[0].costs.cash if plans else None
-    out = []
-    for plan in plans:
-        try:
-            idle = {a for a in plan.actions if a in claims and not last_pack(plan.costs, a, search.sheet)[0]}
-            if idle:
-                plan = search.plan(a for a in plan.actions if a not in idle)
-            if plan.costs.cash == best_cash:
-                for claim in [a for a in plan.actions if a in claims]:
-                    without = search.plan(a for a in plan.actions if a != claim)
-                    if without.costs.cash == plan.costs.cash:
-                        plan = without
-        except Stop as stop:  # out of time: the plan as it stands (every figure still the engine's)
-            search.stopped = search.stopped or stop.reason
-        out.append(plan)
-    return out
-
-
-def _ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, date], CountRange]:
-    """For each stacked purchase of a plan, the counts (others kept) whose cash is within a fen of the plan's.
-
-    A neighbour is priced only when the bound says it could be within a fen; a count of 0 that would
-    leave the plan without the offer is another set, not a neighbour."""
-    out: dict[tuple[str, date], CountRange] = {}
-    paid = [a for a in plan.actions if a not in search.claims]
-    for a in paid:
-        if a.count == 1 and search.sheet.offers[a.offer].limit is not Limit.stackable:
-            continue
-        others = [b for b in plan.actions if b != a]
-        lo = hi = a.count
-        for step in (-1, 1):
-            n = a.count
-            for _ in range(steps):
-                n += step
-                if n < 1 and not any(b.offer == a.offer for b in others):
-                    break
-                actions = others + ([replace(a, count=n)] if n > 0 else [])
-                offers = frozenset(b.offer for b in actions if b not in search.claims)
-                if not search.could_beat(search.point_of(actions), offers, plan.costs.cash + FEN + FEN / 2):
-                    break
-                if search.plan(actions).costs.cash > plan.costs.cash + FEN:
-                    break
-                lo, hi = min(lo, n), max(hi, n)
-        out[(a.offer, a.date)] = (lo, hi)
-    return out
-
-
-def _all_ranges(search: Search, ranked: list[Plan]) -> tuple[dict[tuple[str, date], CountRange], ...]:
-    """Each plan's counts within a fen, until the time limit: a plan not reached has none stated."""
-    out: list[dict[tuple[str, date], CountRange]] = []
-    try:
-        for plan in ranked:
-            out.append(_ranges(search, plan))
-    except Stop as stop:
-        search.stopped = search.stopped or stop.reason
-    return tuple(out) + ({},) * (len(ranked) - len(out))
-
-
 def _relied_on(scenario: Scenario, sheet: PriceSheet, priced: Priced, plan: Plan) -> tuple[Assumption, ...]:
     """The assumed values a plan's figures rest on: its grants, as the waterfall would hold them."""
     with_plan = scenario.with_holdings(as_holdings(scenario, plan.actions))
@@ -200,30 +135,6 @@ def _assumed_offers(sheet: PriceSheet) -> list[str]:
     """Offers whose price or size the sheet marks as assumed, `price` or `grants` (--exclude-assumed leaves them
     out); not one whose other terms are, `grants.covers` (what its grants cover), validity, limit or eligibility."""
     return [o.id for o in sheet.offers.values() if {f for f, _ in o.assumed} & {"price", "grants"}]
-
-
-def _break_even_offers(
-    scenario: Scenario,
-    sheet: PriceSheet,
-    priced: Priced,
-    named: Sequence[str],
-    assumed: bool,
-    only: Sequence[str],
-    exclude: Sequence[str],
-) -> list[str]:
-    """The offers whose break-even to find, in the sheet's order: those named (each a candidate, else a usage
-    error), and with `assumed` every paid candidate whose price the sheet marks assumed."""
-    candidates, _ = candidate_offers(scenario, sheet, priced, only, exclude)
-    ids = {o.id for o in candidates}
-    for name in named:
-        if name not in sheet.offers:
-            raise UsageError(msg("plans.unknown-offer", offer=name, hint=suggest(name, tuple(sheet.offers))))
-        if name not in ids:
-            raise UsageError(msg("plans.break-even-not-candidate", offer=name))
-    wanted = set(named)
-    if assumed:
-        wanted |= {o.id for o in candidates if o.price > 0 and any(f == "price" for f, _ in o.assumed)}
-    return [o.id for o in candidates if o.id in wanted]
 
 
 def _ranked(search: Search, results: list[SetResult], top: int) -> list[Plan]:
@@ -310,7 +221,7 @@ def compare(
         exclude_assumed=exclude_assumed, limits=limits, progress=progress, started=started,
     )  # fmt: skip
     sheet, priced, claims, session = search.sheet, search.priced, search.claims, search.session
-    worth = _break_even_offers(scenario, sheet, priced, break_even, break_even_assumed, only, [*exclude, *skipped])
+    worth = break_even_offers(scenario, sheet, priced, break_even, break_even_assumed, only, [*exclude, *skipped])
     # a voucher that may pay for packs makes cash no longer linear in a pack's price (breakeven.py rests on it)
     unpriced = tuple(worth) if sheet.settings.voucher_pays_packs else ()
     worth = [] if unpriced else worth
@@ -320,7 +231,7 @@ def compare(
     baseline = search.plan((), needed=True)
     if not ranked:
         ranked = [search.plan(claims, needed=True)]
-    ranked = sorted(_trim_claims(search, ranked, claims), key=Plan.rank_key)
+    ranked = sorted(trim_claims(search, ranked, claims), key=Plan.rank_key)
     best = ranked[0].costs.cash
     open_bound = min(search.open, default=None)
     lower = best if open_bound is None else min(best, open_bound)
@@ -329,13 +240,11 @@ def compare(
         (open_bound is None or p.costs.cash <= open_bound) and _offers(p, claims) in proven_sets for p in ranked
     )
     ranks_proven = _first_rank_proven(ranks_proven, lower, best)
-    ranges = _all_ranges(search, ranked) if within_a_fen else ({},) * len(ranked)  # robust.py's cases go without
-    with_only = _with_only(search, space, only, [*exclude, *skipped], ranked)
+    ranges = all_ranges(search, ranked) if within_a_fen else ({},) * len(ranked)  # robust.py's cases go without
+    with_only = with_only_plans(search, space, only, [*exclude, *skipped], ranked)
     runs = len(search.memo)  # the ranking's engine runs (the break-even searches add theirs to the same memo)
 
-    share = search.limits  # the time an offer's break-even searches may take, from the comparison's start
-
-    def searcher(offer: str) -> tuple[Search, Fraction | None]:
+    def searcher(offer: str, share: Limits) -> tuple[Search, Fraction | None]:
         """A search over the same candidates with the offer searched whatever its price, sharing the engine runs."""
         made = setup(
             scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed,
@@ -346,16 +255,7 @@ def compare(
 
     known = [*ranked, baseline, *(r.plan for r in search.results if r.plan is not None)]
     so_far = not search.stopped and all(ranks_proven)
-    evens = []
-    for k, offer in enumerate(worth):
-        seconds, now = search.limits.seconds, time.perf_counter() - started
-        if seconds is not None and now > seconds:  # no time to build its relaxation
-            evens.append(unsearched(offer, sheet, ranked, known, lower))
-            continue
-        # each offer an equal share of the time left, so that one whose searches meet many near-ties (a stackable
-        # voucher at its margin) leaves the others theirs; what an offer leaves unused goes to those after it
-        share = Limits(None if seconds is None else now + (seconds - now) / (len(worth) - k), None)
-        evens.append(_break_even(offer, sheet, searcher, ranked, known, so_far, lower))
+    evens = break_evens(worth, sheet, searcher, ranked, known, so_far, lower, search.limits.seconds, started)
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (
         baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)
@@ -401,38 +301,8 @@ def compare(
         ranges=ranges,
         bound_solves=session.solves,
         with_only=with_only,
-        break_even=tuple(evens),
+        break_even=evens,
     )
-
-
-def _with_only(
-    search: Search, space: Space, only: Sequence[str], left_out: Sequence[str], ranked: list[Plan]
-) -> tuple[tuple[str, Plan], ...]:
-    """For each --only offer that no ranked plan buys: the cheapest plan the search priced that buys it (a plan
-    not listed because it only adds to a cheaper one), else one pack of it, on the first day with billed usage of
-    what it covers, with the first plan's free claims (an offer not searched since it cannot pay for itself,
-    docs/plans.md, or one whose set the bound closed below --top). An offer with no billed usage to cover, or
-    one the scenario holds already, has no such plan."""
-    out: list[tuple[str, Plan]] = []
-    scenario, sheet = search.scenario, search.sheet
-    candidates = {o.id for o in candidate_offers(scenario, sheet, search.priced, only, left_out)[0]}
-    for offer in dict.fromkeys(only):
-        if offer not in candidates or any(a.offer == offer for p in ranked for a in p.actions):
-            continue
-        priced = [Plan(k, c) for k, c in search.memo.items() if any(a.offer == offer for a in k)]
-        if not priced:
-            day = space.first_use(sheet.offers[offer], scenario.start)
-            claims = [a for a in ranked[0].actions if sheet.offers[a.offer].price == 0]
-            actions = (*claims, Action(offer, day)) if day is not None else ()
-            if day is None or overlaps(scenario.holdings + as_holdings(scenario, actions), sheet):
-                continue  # B16: a pack of a group the plan holds already
-            try:
-                priced = [search.plan(actions)]
-            except Stop as stop:
-                search.stopped = search.stopped or stop.reason
-                continue
-        out.append((offer, min(priced, key=Plan.rank_key)))
-    return tuple(out)
 
 
 def _offers(plan: Plan, claims: Sequence[Action]) -> frozenset[str]:
