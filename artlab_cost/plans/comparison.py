@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -137,6 +138,12 @@ def _assumed_offers(sheet: PriceSheet) -> list[str]:
     return [o.id for o in sheet.offers.values() if {f for f, _ in o.assumed} & {"price", "grants"}]
 
 
+def serves_break_even(space: Space, session: Session, offer: str) -> bool:
+    """Whether a comparison's own space and relaxation serve the break-even searches of an offer: they hold every
+    count of it (none left out as not paying at the listed price) and no twin of it was searched in its stead."""
+    return offer in session.offer_vars and offer not in space.dropped | space.twins
+
+
 def _ranked(search: Search, results: list[SetResult], top: int) -> list[Plan]:
     plans = sorted((r.plan for r in results if r.plan is not None and search.listable(r.plan)), key=Plan.rank_key)
     return undominated(plans)[:top]
@@ -183,6 +190,7 @@ def setup(
     space = Space(scenario, model, priced)
     space.add(offers)
     space.notes += [note("plans.same-offer", offer=kept, same=tuple(ids)) for kept, ids in merged.items()]
+    space.twins = set(merged)
     drop_hopeless(space)
     months = len({pd.month for pd in priced.days}) or 1
     cap = q(max_upfront) if max_upfront is not None else None
@@ -243,9 +251,15 @@ def compare(
     ranges = all_ranges(search, ranked) if within_a_fen else ({},) * len(ranked)  # robust.py's cases go without
     with_only = with_only_plans(search, space, only, [*exclude, *skipped], ranked)
     runs = len(search.memo)  # the ranking's engine runs (the break-even searches add theirs to the same memo)
+    solves = session.solves  # and its programs (the break-even searches may solve theirs in the same session)
 
     def searcher(offer: str, share: Limits) -> tuple[Search, Fraction | None]:
-        """A search over the same candidates with the offer searched whatever its price, sharing the engine runs."""
+        """A search over the same candidates with the offer searched whatever its price, sharing the engine runs.
+        The break-even searches set the offer's price in the relaxation themselves, so where the comparison's own
+        space holds every count of it (none left out as not paying at the listed price, no twin searched for it),
+        that space and relaxation serve; else they are made again with the offer at a price it always pays at."""
+        if serves_break_even(space, session, offer):
+            return replace(search, limits=share), hopeless_from(space, offer)
         made = setup(
             scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed,
             limits=share, progress=progress, started=started, priced=priced, reprice={offer: MODEL_PRICE},
@@ -266,7 +280,7 @@ def compare(
     proven = not search.stopped and all(ranks_proven)
     notes = [
         note("plans.prices", "B21", sheet=sheet.label, origin=sheet.origin_text),
-        _search_note(search, space, proven, lower, ranked[0], runs),
+        _search_note(search, space, proven, lower, ranked[0], runs, solves),
         note("plans.dating", "B12"),
         *spec_notes(sheet, *dedicated_hours(c for pd in priced.days for c in _times(pd))),
         *(note("note.assumed", field=a.field, why=a.why) for a in _each_once(assumed_by.values())),
@@ -299,7 +313,7 @@ def compare(
         stopped=search.stopped,
         ranks_proven=ranks_proven,
         ranges=ranges,
-        bound_solves=session.solves,
+        bound_solves=solves,
         with_only=with_only,
         break_even=evens,
     )
@@ -315,9 +329,11 @@ def _first_rank_proven(ranks_proven: tuple[bool, ...], lower: Fraction, best: Fr
     return ((lower >= best) or ranks_proven[0], *ranks_proven[1:]) if ranks_proven else ranks_proven
 
 
-def _search_note(search: Search, space: Space, proven: bool, lower: Fraction, best: Plan, runs: int) -> Note:
+def _search_note(
+    search: Search, space: Space, proven: bool, lower: Fraction, best: Plan, runs: int, solves: int
+) -> Note:
     if proven:
-        return note("plans.search-proven", space=space.size, runs=runs, solves=search.session.solves)
+        return note("plans.search-proven", space=space.size, runs=runs, solves=solves)
     if lower >= best.costs.cash:  # the first plan proven cheapest, the later ranks not
         return note("plans.search-first-proven", reason=msg(f"plans.stopped.{search.stopped or 'unproven'}"))
     return note(

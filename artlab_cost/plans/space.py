@@ -174,6 +174,8 @@ class Space:
         self.fixed: list[Decision] = []  # paid once-per-user offers and group slots
         self.counts: list[Decision] = []  # stackable offers, a count per validity slot
         self.notes: list[Note] = []
+        self.dropped: set[str] = set()  # offers some count of which drop_hopeless left out
+        self.twins: set[str] = set()  # offers searched for others the same as they are (same_offers)
 
     def first_use(self, offer: Offer, day: date) -> date | None:
         # B12: a pack covers nothing before it is bought, and a day before the first billed
@@ -346,6 +348,7 @@ def drop_hopeless(space: Space) -> None:
         else:
             dropped.add(var.choices[1][0].offer)
     space.counts = kept
+    space.dropped |= dropped
     for offer in sorted(dropped):
         space.notes = [n for n in space.notes if not (n.code == "plans.count-cap" and n.args["offer"] == offer)]
         price = q(space.sheet.offers[offer].price)

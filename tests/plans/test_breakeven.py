@@ -5,15 +5,22 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from unittest import mock
 
 import pytest
-from helpers import make_sheet
-from plan_cases import SHEET, START, brute_force, scenario, shared, traffic
+from helpers import examples, make_sheet
+from hypothesis import given
+from hypothesis import strategies as st
+from plan_cases import SHEET, START, brute_force, scenario, shared, small_scenarios, traffic
 
 from artlab_cost import to_text
 from artlab_cost.errors import UsageError
-from artlab_cost.plans import Action, BreakEven, Comparison, Limits, compare
-from artlab_cost.scenario import Holding, StorageUsage
+from artlab_cost.plans import Action, BreakEven, Comparison, Limits, Plan, compare
+from artlab_cost.plans.breakeven import break_even
+from artlab_cost.plans.comparison import serves_break_even, setup
+from artlab_cost.plans.space import hopeless_from
+from artlab_cost.pricing import PriceSheet
+from artlab_cost.scenario import Holding, Scenario, StorageUsage
 
 # A compute pack valid one month (each month's usage is a slot of its own) and a traffic pack of a monthly quota.
 SHORT = make_sheet(
@@ -174,3 +181,43 @@ def test_no_break_even_is_claimed_where_a_voucher_may_pay_for_packs() -> None:
     assert result.break_even == ()
     (said,) = [n for n in result.notes if n.code == "plans.break-even-voucher-packs"]
     assert said.args["offers"] == ("month-compute-50",)  # the traffic pack has no usage to absorb here
+
+
+@st.composite
+def short_scenarios(draw: st.DrawFn) -> Scenario:
+    """Up to 3,000 GPU-s and 30 GB a month for one to three months on the break-even sheet."""
+    usage = [shared(draw(st.integers(0, 3_000)))]
+    if draw(st.booleans()):
+        usage.append(traffic(str(draw(st.integers(1, 30)))))
+    return scenario(usage, months=draw(st.integers(1, 3)), new_user=draw(st.booleans()))
+
+
+@examples(8)
+@given(st.one_of(small_scenarios().map(lambda s: (SHEET, s)), short_scenarios().map(lambda s: (SHORT, s))))
+def test_the_comparisons_own_relaxation_gives_what_one_made_afresh_gives(case: tuple[PriceSheet, Scenario]) -> None:
+    """Where the comparison's space holds every count of an offer, its break-even searches reuse that space and
+    relaxation; made afresh for each offer (as where it does not), every break-even is the same."""
+    sheet, s = case
+    shared_one = compare(s, sheet, break_even_assumed=True)
+    with mock.patch("artlab_cost.plans.comparison.serves_break_even", return_value=False):
+        afresh = compare(s, sheet, break_even_assumed=True)
+    assert shared_one.break_even == afresh.break_even
+    assert shared_one.plans == afresh.plans
+
+
+def test_the_break_even_leaves_the_comparisons_relaxation_as_it_was(short_compute: Comparison) -> None:
+    """The break-even searches of an offer reprice it and fix it in or out in the session they are given, which may
+    be the comparison's own: afterwards every column's price and the offers fixed are as before."""
+    s = scenario([shared(2_000)], months=3)
+    made = setup(s, SHORT)
+    session = made.search.session
+    before = ([v.price for v in session.vars], list(session.cost), dict(session.fixed))
+    offer = "month-compute-50"
+    assert serves_break_even(made.space, session, offer)
+    made.search.search()
+    ranked = sorted((r.plan for r in made.search.results if r.plan is not None), key=Plan.rank_key)
+    found = break_even(
+        offer, SHORT, lambda o: (made.search, hopeless_from(made.space, o)), ranked, ranked, True, ranked[0].costs.cash
+    )
+    assert found == only(short_compute, offer)  # as the comparison finds it
+    assert ([v.price for v in session.vars], list(session.cost), dict(session.fixed)) == before
