@@ -18,7 +18,7 @@ order each round, and each part prints the load average it ran under. Four parts
    Goals: every break-even proven, at most 3x compare-plans alone; the 3 years also at most 10x
    estimate. Run --heavy-runs times (interleaved).
 
-4. Ranges and how far a plan holds, on the examples: each example with every usage figure made a
+5. Ranges and how far a plan holds, on the examples: each example with every usage figure made a
    range from 70% to 130% of it (written to a temporary directory), compare-plans with the ranges
    against without, and --stays-cheapest against the same command without it, interleaved.
    Goals: ranges within 4x of without; --stays-cheapest within a further 5x.
@@ -253,11 +253,12 @@ def part_ranges(tool: list[str], runs: int) -> list[str]:
                  str(robust.get("rank", "?")), u.fmt_s(holds.median), u.fmt_s(both.median),
                  f"{u.fmt_ratio(h_ratio)}, {u.fmt_ratio(b_ratio)} {u.verdict(ok_h)}", "; ".join(held) or "?"]
             )  # fmt: skip
-    print(f"Part 4: ranges (70% to 130% of each figure) and --stays-cheapest on the examples, median of {runs}")
+    print(f"Part 5: ranges (70% to 130% of each figure) and --stays-cheapest on the examples, median of {runs}")
     print(u.machine_load())
     head = ["example", "plain", "ranges", f"ratio (<= {RANGES_RATIO:.0f})", "robust", "stays", "both",
             f"stays ratio (<= {HOLDS_RATIO:.0f})", "stays cheapest (ranges)"]  # fmt: skip
     print(u.table(head, rows))
+    return misses
 
 
 def part_break_even(tool: list[str], runs: int) -> list[str]:
