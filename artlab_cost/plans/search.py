@@ -249,7 +249,6 @@ class Search:
 
         Each round takes from the tree of sets (sets.py) the set with the least bound; that bound holds for
         every set not taken yet, so once it reaches the `top`-th listed plan's cash, the ranking is complete."""
-        n = len(self.session.vars)
         sets = Sets(self.session.offer_vars, self.set_bound, self.session.fixed)
         try:
             while True:
@@ -266,7 +265,7 @@ class Search:
                 self.report(lower)
                 self.unseen = lower
                 hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
-                region = _Region(lower, next(self._seq), (0,) * n, hi, bound.point, offers)
+                region = _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers)
                 self.results.append(self.best_of(region, limit))
         except Stop as stop:
             self.stopped = stop.reason
@@ -276,7 +275,13 @@ class Search:
     def set_bound(self, inside: frozenset[str], outside: frozenset[str]) -> Bound | None:
         """The bound of the plans that buy each offer of `inside` and none of `outside`."""
         hi = tuple(0 if v.offer in outside else v.hi for v in self.session.vars)
-        return self.bound((0,) * len(hi), hi, inside)
+        return self.bound(self.floor(inside), hi, inside)
+
+    def floor(self, inside: frozenset[str]) -> tuple[int, ...]:
+        """The least value of each column in plans that buy each offer of `inside`: one pack of an offer bought in one
+        column only (one slot, one option), so that the greedy rows of its grant are on from the start; else 0."""
+        cols = self.session.offer_vars
+        return tuple(int(v.offer in inside and len(cols[v.offer]) == 1) for v in self.session.vars)
 
     # --- one set's counts and choices ----------------------------------------------------------
 
