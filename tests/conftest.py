@@ -9,7 +9,8 @@ the one that hands them out to parallel workers: it waits for that import before
 Bytecode: where PYTHONDONTWRITEBYTECODE keeps Python from caching compiled modules beside their source, every
 test process (the parallel workers and the command lines the tests start) would compile the package and the tests
 again, about a fifth of the suite's time. Unless the caller names a PYTHONPYCACHEPREFIX, the run caches them in
-the system's temporary folder instead, never in the tree, and tells the processes it starts to do the same.
+the user's cache folder instead (~/.cache/artlab-cost-tests), never in the tree, and tells the processes it starts
+to do the same.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
     from artlab_cost.pricing import PriceSheet
 
 if sys.dont_write_bytecode and not os.environ.get("PYTHONPYCACHEPREFIX"):
-    _CACHE = str(Path(tempfile.gettempdir()) / f"artlab-cost-tests-pycache-{os.getuid()}")
+    # the user's own cache folder (never a shared one, where another user could leave bytecode to be run)
+    _CACHE = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "artlab-cost-tests" / "pycache")
     sys.pycache_prefix, sys.dont_write_bytecode = _CACHE, False
     os.environ["PYTHONPYCACHEPREFIX"] = _CACHE
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)

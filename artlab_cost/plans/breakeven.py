@@ -145,11 +145,29 @@ def break_even(
 ) -> BreakEven:
     """The break-even price of one offer. `ranked` are the comparison's plans, best first; `known` every plan
     it priced at the sheet's prices (the baseline among them); `proven` and `lower`: whether the ranking is
-    proven and the bound no plan can beat."""
+    proven and the bound no plan can beat. The session its searches run in may be the comparison's own: it is left
+    as it was (the offer at its listed price, fixed neither in nor out), whatever happens."""
+    first, cut = searcher(offer)
+    try:
+        return _searched(offer, sheet, first, cut, ranked, known, proven, lower)
+    finally:
+        first.session.fix_offer(offer, None)
+        first.session.set_price(offer, q(sheet.offers[offer].price))
+
+
+def _searched(
+    offer: str,
+    sheet: PriceSheet,
+    first: Search,
+    cut: Fraction | None,
+    ranked: Sequence[Plan],
+    known: Sequence[Plan],
+    proven: bool,
+    lower: Fraction,
+) -> BreakEven:
     listed = q(sheet.offers[offer].price)
     assumed = any(f == "price" for f, _ in sheet.offers[offer].assumed)
     lines = [_line(p, offer, listed) for p in known if copies_of(p, offer)]
-    first, cut = searcher(offer)
     session = first.session
 
     def again(price: Fraction | None, ceiling: Fraction, bought: bool) -> Search:
@@ -175,30 +193,25 @@ def break_even(
             w = found.best.costs.cash
         w_proven, w_lo = found.proven, (w if found.proven else min(w, found.lower))
     if offer not in session.offer_vars:  # no plan the purchase rules allow can buy it (a group slot already held)
-        session.fix_offer(offer, None)
         face = face_value(sheet.offers[offer])
         return BreakEven(offer, ZERO, 0, listed, assumed, w_proven, (ZERO, ZERO), (), w, in_best, face, False)
     # Start where the best plan meets W when it buys the offer: it is the best at the listed price, below the
     # break-even. Else at a price of 0: the best plan of the offer there, found by a search, is the best on the
     # whole stretch from the price to where its line meets W (f is concave and the line touches it at both ends),
     # so the last line is the best just below the break-even, and its copies are those that make the offer pay.
-    try:
-        line = _line(ranked[0], offer, listed) if in_best else None
-        price = line.meets(w) if line is not None else ZERO
-        while True:
-            if line is not None and cut is not None and price >= cut:
-                # the one inexact cut (docs/plans.md): at or above what a copy can absorb, a copy lowers cash through
-                # monthly rounding only, so the comparison would not search it; nor does the break-even
-                found = _Found(None, True, w)
-                break
-            found = _run(again(price, w, True), w)
-            if found.best is None:
-                break
-            line = _line(found.best, offer, price)  # cheaper than W at this price: it meets W further right
-            price = line.meets(w)
-    finally:  # the session may be the comparison's own: left as it was
-        session.fix_offer(offer, None)
-        session.set_price(offer, listed)
+    line = _line(ranked[0], offer, listed) if in_best else None
+    price = line.meets(w) if line is not None else ZERO
+    while True:
+        if line is not None and cut is not None and price >= cut:
+            # the one inexact cut (docs/plans.md): at or above what a copy can absorb, a copy lowers cash through
+            # monthly rounding only, so the comparison would not search it; nor does the break-even
+            found = _Found(None, True, w)
+            break
+        found = _run(again(price, w, True), w)
+        if found.best is None:
+            break
+        line = _line(found.best, offer, price)  # cheaper than W at this price: it meets W further right
+        price = line.meets(w)
     # each line rises by a yuan at least per yuan of price (a plan of the offer buys one copy at least), so no plan
     # of the offer costs less than W beyond the last price tried by more than the search's gap below W
     high = price if found.proven else min(price + max(w - found.lower, ZERO), _most(listed, w, lower))

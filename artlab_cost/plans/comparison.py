@@ -140,8 +140,10 @@ def _assumed_offers(sheet: PriceSheet) -> list[str]:
 
 def serves_break_even(space: Space, session: Session, offer: str) -> bool:
     """Whether a comparison's own space and relaxation serve the break-even searches of an offer: they hold every
-    count of it (none left out as not paying at the listed price) and no twin of it was searched in its stead."""
-    return offer in session.offer_vars and offer not in space.dropped | space.twins
+    count of it (none left out as not paying at the listed price), no twin of it was searched in its stead, and it
+    has a price to change."""
+    priced = space.sheet.offers[offer].price > 0  # a price of 0 has no coefficient in the max_upfront row to change
+    return priced and offer in session.offer_vars and offer not in space.dropped | space.twins
 
 
 def _ranked(search: Search, results: list[SetResult], top: int) -> list[Plan]:

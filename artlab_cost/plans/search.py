@@ -280,8 +280,9 @@ class Search:
     def floor(self, inside: frozenset[str]) -> tuple[int, ...]:
         """The least value of each column in plans that buy each offer of `inside`: one pack of an offer bought in one
         column only (one slot, one option), so that the greedy rows of its grant are on from the start; else 0."""
-        cols = self.session.offer_vars
-        return tuple(int(v.offer in inside and len(cols[v.offer]) == 1) for v in self.session.vars)
+        cols, upper = self.session.offer_vars, self.session.upper
+        vars_ = self.session.vars
+        return tuple(int(v.offer in inside and len(cols[v.offer]) == 1 and upper[j] >= 1) for j, v in enumerate(vars_))
 
     # --- one set's counts and choices ----------------------------------------------------------
 
@@ -290,6 +291,7 @@ class Search:
         offers = region.required
         best: Plan | None = None
         regions = [region]
+        r = region
         try:
             while regions:
                 r = heapq.heappop(regions)
@@ -314,7 +316,8 @@ class Search:
                     if beat is None or child.bound < beat:
                         heapq.heappush(regions, child)
         except Stop:
-            self.open += [r.bound for r in regions]
+            # what is left open: the regions queued, and the one being priced or split when the limit came
+            self.open += [r.bound, *(left.bound for left in regions)]
             if best is not None:
                 self.results.append(SetResult(offers, best, False))
             raise

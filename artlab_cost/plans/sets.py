@@ -73,7 +73,11 @@ class Sets:
                 return Bound(node.bound, ()), None
             heapq.heappop(heap)
             if node.found is None:
-                found = self.solve(node.inside, node.outside)
+                try:
+                    found = self.solve(node.inside, node.outside)
+                except BaseException:  # a limit reached (or worse): the node stays, so lowest() holds for what is left
+                    heapq.heappush(heap, node)
+                    raise
                 self.solves += 1
                 if found is not None:
                     self._push(max(found.value, node.bound), node.inside, node.outside, found)

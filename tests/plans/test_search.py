@@ -147,3 +147,15 @@ def test_equal_plans_are_broken_by_fewer_purchases_whatever_top_is() -> None:
     s = scenario(usage, months=1, new_user=True)
     keys = {top: compare(s, SHEET, top=top).plans[0].rank_key() for top in (1, 10)}
     assert keys[1] == keys[10]
+
+
+@examples(12)
+@given(small_scenarios(), st.integers(1, 6))
+def test_a_search_stopped_by_its_run_limit_never_claims_more_than_brute_force_allows(s: Scenario, runs: int) -> None:
+    """Whatever the engine run it stops at, the lower bound a stopped search gives is at most the cheapest plan
+    brute force finds, and a first plan it says is proven the cheapest is."""
+    cut = compare(s, SHEET, limits=Limits(None, runs))
+    cheapest = listed(brute_force(s, max_count=4))[0].cash
+    assert cut.lower_bound <= cheapest
+    if cut.first_proven:
+        assert cut.plans[0].costs.cash == cheapest

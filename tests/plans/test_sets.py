@@ -117,3 +117,33 @@ def test_the_tree_is_a_sorted_partition(cost: dict[str, int], half: frozenset[st
     assert len(out) == len(allowed) and {s for _, s in out} == allowed
     assert all(b == sum(cost[o] for o in s) for b, s in out)
     assert [b for b, _ in out] == sorted(b for b, _ in out)
+
+
+def test_a_limit_reached_while_a_node_is_solved_leaves_it_in_the_tree() -> None:
+    """The search stops (its time or run limit) inside a solve: the node being solved stays in the tree, so what
+    the tree says no set left can cost less than still holds for every set that has not come out."""
+    cost = {"a": -3, "b": 2, "c": -1, "d": 5}
+    solve, calls = additive(cost, frozenset())
+
+    class Limit(Exception):
+        pass
+
+    for stop_at in range(1, 12):
+
+        def limited(inside: frozenset[str], outside: frozenset[str], stop_at: int = stop_at) -> Bound | None:
+            if len(calls) + 1 == stop_at:
+                raise Limit
+            return solve(inside, outside)
+
+        calls.clear()
+        sets = Sets(COLUMNS, limited, {})
+        out: set[frozenset[str]] = set()
+        try:
+            while (found := sets.next()) is not None:
+                out.add(frozenset(found[1] or ()))
+        except Limit:
+            pass
+        everything = {frozenset(s) for n in range(5) for s in itertools.combinations(OFFERS, n)}
+        left = [sum(cost[o] for o in s) for s in everything - out]
+        lowest = sets.lowest()
+        assert left and lowest is not None and lowest <= min(left), stop_at
