@@ -75,6 +75,7 @@ class Model:
     vars: list[Var]
     constant: Fraction  # objective = upfront + list price - what is absorbed: the list price is the constant
     offer_vars: dict[str, list[int]] = field(default_factory=dict)  # offer -> its columns x_j
+    uses: dict[str, int] = field(default_factory=dict)  # offer -> u_o, 0-1: a plan buys it at all (sets in rounds)
     buys_rows: dict[str, int] = field(default_factory=dict)  # offer -> the row "sum x_j >= 1 if required"
     switched: list[Switched] = field(default_factory=list)
     flags: list[int] = field(default_factory=list)  # the 0-1 "used up by then" columns z
@@ -142,7 +143,7 @@ def purchase_columns(b: Build) -> None:
     for j, v in enumerate(b.vars):
         a = v.actions[0]
         kind = "buy" if v.stackable else "take"
-        b.program.column(f"{kind}_{a.offer}@{a.date}", v.price, ZERO, Fraction(v.hi))
+        b.program.column(f"{kind}_{a.offer}@{a.date}", v.price, ZERO, Fraction(v.hi), whole=True)
         b.model.offer_vars.setdefault(v.offer, []).append(j)
 
 
@@ -172,10 +173,17 @@ def choice_rows(b: Build) -> None:
 
 
 def offer_rows(b: Build) -> None:
-    """Which offers a region's plans buy. buys_o: sum_{j of o} x_j >= 1 when o is required of a region (else >= 0,
-    set by the session); an offer a region leaves out has its columns at 0 (sets.py)."""
+    """Which offers a plan buys. buys_o: sum_{j of o} x_j >= 1 when o is required of a region (else >= 0, set by
+    the session; an offer a region leaves out has its columns at 0, sets.py); u_o in {0, 1} with
+    sum_j x_j <= (sum_j hi_j) u_o and sum_j x_j >= u_o: u_o = 1 exactly when the plan buys o, so that rounds of
+    branch and cut can enumerate the sets of offers on u (session.next_set)."""
     m = b.model
     m.buys_rows = {o: b.program.row(f"buys_{o}", [(j, ONE) for j in js], ZERO, None) for o, js in m.offer_vars.items()}
+    for o, js in m.offer_vars.items():
+        u = m.uses[o] = b.program.column(f"uses_{o}", ZERO, ZERO, ONE, whole=True)
+        most = Fraction(sum(b.vars[j].hi for j in js))
+        b.program.row(f"uses_most_{o}", [*((j, ONE) for j in js), (u, -most)], None, ZERO)
+        b.program.row(f"uses_least_{o}", [*((j, ONE) for j in js), (u, -ONE)], ZERO, None)
 
 
 def upfront_row(b: Build, max_upfront: Fraction | None) -> None:

@@ -34,6 +34,7 @@ class Program:
     cost: list[Fraction] = field(default_factory=list)
     lower: list[Fraction] = field(default_factory=list)
     upper: list[Fraction] = field(default_factory=list)
+    whole: list[int] = field(default_factory=list)  # columns a plan takes whole: integer in the branch and cut
     row_names: list[str] = field(default_factory=list)
     row_lower: list[Fraction | None] = field(default_factory=list)
     row_upper: list[Fraction | None] = field(default_factory=list)
@@ -49,11 +50,13 @@ class Program:
         self._taken.add(out)
         return out
 
-    def column(self, name: str, cost: Fraction, lower: Fraction, upper: Fraction) -> int:
+    def column(self, name: str, cost: Fraction, lower: Fraction, upper: Fraction, whole: bool = False) -> int:
         self.names.append(self._unique(name))
         self.cost.append(cost)
         self.lower.append(lower)
         self.upper.append(upper)
+        if whole:
+            self.whole.append(len(self.cost) - 1)
         return len(self.cost) - 1
 
     def row(self, name: str, terms: list[Term], lower: Fraction | None, upper: Fraction | None) -> int:
@@ -72,8 +75,8 @@ class Program:
     def rows(self) -> int:
         return len(self.row_lower)
 
-    def to_highs(self, highs: Any) -> dict[str, Any]:
-        """Pass the program to a HiGHS instance (its names too); return
+    def to_highs(self, highs: Any, integral: bool = False) -> dict[str, Any]:
+        """Pass the program to a HiGHS instance (its names too), the whole columns integer if `integral`; return
         the float arrays it was given (cost, lower, upper, row_lo, row_hi, and the entries by column)."""
         import highspy
         import numpy as np
@@ -107,6 +110,9 @@ class Program:
             highs.passColName(j, name)
         for r, name in enumerate(self.row_names):
             highs.passRowName(r, name)
+        if integral and self.whole:
+            whole = np.array(self.whole, dtype=np.int32)
+            highs.changeColsIntegrality(len(whole), whole, np.full(len(whole), highspy.HighsVarType.kInteger))
         return arrays
 
     def write_lp(self, path: str | Path, highs: Any) -> None:

@@ -34,6 +34,11 @@ from .sets import Sets
 from .space import Action, as_holdings
 
 FEN = Fraction(1, 100)
+# The tree of sets (sets.py) serves a plan space of up to TREE_COLUMNS purchase columns; past it (a long horizon,
+# many slots), and once WASTED sets in a row came out below what they had to beat yet held no plan that did, the
+# rest of the sets come from rounds of branch and cut (docs/plans.md, "Where the time goes", measured).
+TREE_COLUMNS = 32
+WASTED = 8
 
 
 @dataclass(frozen=True)
@@ -247,30 +252,51 @@ class Search:
     def search(self) -> None:
         """Every set of offers, best bound first, until no set left can beat the `top`-th set found.
 
-        Each round takes from the tree of sets (sets.py) the set with the least bound; that bound holds for
-        every set not taken yet, so once it reaches the `top`-th listed plan's cash, the ranking is complete."""
+        Each round takes the set with the least bound among those not taken yet, so once that bound reaches the
+        `top`-th listed plan's cash, the ranking is complete. The sets come from the tree of linear bounds
+        (sets.py), cheap to solve; in a plan space of more than TREE_COLUMNS purchase columns, or once WASTED sets
+        in a row held no plan below what they had to beat (sets the linear bound lets through and whole counts
+        would not), they come from rounds of branch and cut over whole counts instead (Session.next_set), each
+        set taken so far cut off by a no-good row. Either way a set's bound holds for every set not taken yet."""
+        self.session.forget_sets()
         sets = Sets(self.session.offer_vars, self.set_bound, self.session.fixed)
+        seen: list[frozenset[str]] = []
+        rounds, wasted = len(self.session.vars) > TREE_COLUMNS, 0
         try:
             while True:
                 self.check()
                 limit = self.threshold()
                 cutoff = None if limit is None else limit - self.held_upfront() + self.slack  # as a Bound.value
-                found = sets.next(cutoff)
+                rounds = rounds or wasted >= WASTED
+                if rounds:
+                    found = self.session.next_set(seen, self.seconds_left(), cutoff)
+                else:
+                    found = sets.next(cutoff)
                 if found is None:
                     return  # every set the rules allow has been seen
                 bound, offers = found
                 lower = self.cash_bound(bound)
-                if offers is None or (limit is not None and lower >= limit):
+                if limit is not None and lower >= limit:
                     return
                 self.report(lower)
+                if offers is None:  # the branch and cut stopped on time before it found a set
+                    raise Stop("time-limit")
                 self.unseen = lower
+                seen.append(offers)
                 hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
                 region = _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers)
-                self.results.append(self.best_of(region, limit))
+                result = self.best_of(region, limit)
+                self.results.append(result)
+                beaten = limit is not None and (result.plan is None or result.plan.costs.cash >= limit)
+                wasted = wasted + 1 if beaten else 0
         except Stop as stop:
             self.stopped = stop.reason
-            left = sets.lowest()  # no set not taken yet has a bound below it (nor below the last set's)
+            left = None if rounds else sets.lowest()  # no set not taken yet has a bound below it, nor the last's
             self.open.append(self.unseen if left is None else max(self.unseen, self.cash_bound(Bound(left, ()))))
+
+    def seconds_left(self) -> float | None:
+        seconds = self.limits.seconds
+        return None if seconds is None else seconds - (time.perf_counter() - self.started)
 
     def set_bound(self, inside: frozenset[str], outside: frozenset[str]) -> Bound | None:
         """The bound of the plans that buy each offer of `inside` and none of `outside`."""

@@ -3,10 +3,13 @@
 One HiGHS instance holds the program over real numbers and solves it for each region from its last
 basis: the region's linear bound. A region is a range of each purchase column and the offers it must
 buy; the greedy-order rows whose grant is bought (model.Switched) are switched on where the range
-holds at least one pack.
+holds at least one pack. A second instance, made when a search first asks for it, holds the same
+program over whole counts and choices: HiGHS's branch and cut gives the set of offers of least
+whole-count bound among those not seen yet, each seen set cut off by a no-good row (next_set).
 
-A bound is computed from the solver's dual values by weak duality, with a margin for floating-point
-error, so it is a valid lower bound whatever the solver's tolerances.
+A linear bound is computed from the solver's dual values by weak duality, with a margin for
+floating-point error, so it is a valid lower bound whatever the solver's tolerances; a whole-count
+bound is HiGHS's dual bound less a margin.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ class Session:
 
         self.np, self.highspy = np, highspy
         self.model = model
-        self.vars, self.offer_vars = model.vars, model.offer_vars
+        self.vars, self.offer_vars, self.uses = model.vars, model.offer_vars, model.uses
         self.constant = model.constant
         self.lp = _highs()
         # re-solved from its last basis for each region (thousands of times): presolving again only repeats work
@@ -89,6 +92,8 @@ class Session:
         self.infinite = highspy.kHighsInf
         self.solves = 0
         self.fixed: dict[str, bool] = {}  # offers every plan searched buys (True) or none does (False): fix_offer
+        self._mip: Any = None  # the branch and cut, made on first need (mip())
+        self.excluded_sets = 0  # no-good rows added to the branch and cut so far
 
     def write_lp(self, path: str | Path) -> None:
         """The program as it stands (region, switched rows) as a readable LP file, for debugging."""
@@ -125,10 +130,14 @@ class Session:
                 for nz in entries:
                     self.vals[nz] = value
                     self.lp.changeCoeff(row, int(self.cols[nz]), value)
+                    if self._mip is not None:
+                        self._mip.changeCoeff(row, int(self.cols[nz]), value)
                 self.row_hi[row] = 0.0
             else:
                 self.row_hi[row] = self.infinite
             self.lp.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
+            if self._mip is not None:
+                self._mip.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
 
     # --- the bounds ----------------------------------------------------------------------------
 
@@ -149,6 +158,96 @@ class Session:
         value = self._weak_bound(np.array(solution.row_dual), lower, upper, row_lo)
         return Bound(value, tuple(solution.col_value[:n]))
 
+    # --- whole counts: the branch and cut ---------------------------------------------------------
+
+    def mip(self) -> Any:
+        """The program over whole counts and choices in a HiGHS instance of its own, made on first need with the
+        state the linear one has: prices as set, the greedy rows switched as they are, the offers fixed."""
+        if self._mip is None:
+            self._mip = mip = _highs()
+            self.model.program.to_highs(mip, integral=True)
+            mip.setOptionValue("mip_rel_gap", 1e-9)
+            mip.setOptionValue("mip_abs_gap", 1e-6)
+            for k, (row, _, entries, _) in enumerate(self.switches):
+                if self.switch_lo[k] >= 1:
+                    for nz in entries:
+                        mip.changeCoeff(row, int(self.cols[nz]), self.vals[nz])
+                mip.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
+            for offer, bought in self.fixed.items():
+                self._fix_use(offer, bought)
+        return self._mip
+
+    def whole(
+        self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str], seconds: float | None
+    ) -> Bound | None:
+        """The bound over whole counts and choices only: HiGHS's branch and cut on the same program. Its dual
+        bound is HiGHS's own (computed with the solver's tolerances), so a margin is taken off. None when no plan
+        is in the region."""
+        mip = self.mip()
+        self._region(mip, lo, hi, required)
+        mip.setOptionValue("time_limit", max(seconds, 0.05) if seconds is not None else self.infinite)
+        mip.run()
+        self.solves += 1
+        if mip.getModelStatus() == self.highspy.HighsModelStatus.kInfeasible:
+            return None
+        bound = float(mip.getInfo().mip_dual_bound)
+        if not math.isfinite(bound):
+            return Bound(self.constant + _floor(-1e300), tuple(float(x) for x in lo))
+        margin = 1e-7 * (abs(bound) + float(self.constant)) + 1e-3
+        point = tuple(float(x) for x in mip.getSolution().col_value[: len(self.vars)])
+        if not self._found_plan():
+            point = tuple(float(x) for x in lo)
+        return Bound(self.constant + _floor(bound - margin), point)
+
+    def _found_plan(self) -> bool:
+        """Whether the last branch and cut found a feasible point (it may stop on time before it does)."""
+        feasible = self.highspy.SolutionStatus.kSolutionStatusFeasible
+        return bool(self.mip().getInfo().primal_solution_status == feasible)
+
+    def next_set(
+        self, seen: Sequence[frozenset[str]], seconds: float | None, cutoff: Fraction | None = None
+    ) -> tuple[Bound, frozenset[str] | None] | None:
+        """The set of offers, other than those `seen`, whose plans have the least bound over whole counts: the
+        bound holds for every set not seen yet. None when every set allowed has been seen; with a cutoff, the
+        cutoff and no set when no set is below it; no set either when the solver stopped (time) before it found
+        one."""
+        np, mip = self.np, self.mip()
+        if not self.uses:  # no offer to buy: one set, the empty one
+            found = self.bound([], [], frozenset()) if not seen else None
+            return None if found is None else (found, frozenset())
+        for offers in seen[self.excluded_sets :]:  # no-good: at least one u_o differs from this set
+            terms = [(u, -1.0 if o in offers else 1.0) for o, u in self.uses.items()]
+            cols = np.array([c for c, _ in terms], dtype=np.int32)
+            vals = np.array([v for _, v in terms])
+            mip.addRow(1.0 - len(offers), self.infinite, len(terms), cols, vals)
+        self.excluded_sets = len(seen)
+        # Only a set whose bound is below `cutoff` matters: HiGHS may stop as soon as it proves there is
+        # none (with a margin for its tolerances), and then every set left is bounded by the cutoff.
+        if cutoff is not None:
+            margin = 1e-7 * (abs(float(cutoff)) + float(self.constant)) + 1e-3
+            mip.setOptionValue("objective_bound", float(cutoff - self.constant) + margin)
+        try:
+            found = self.whole([0] * len(self.vars), [v.hi for v in self.vars], frozenset(), seconds)
+        finally:
+            mip.setOptionValue("objective_bound", self.infinite)
+        if found is None:
+            return None
+        if cutoff is not None and mip.getModelStatus() == self.highspy.HighsModelStatus.kObjectiveBound:
+            return Bound(cutoff, found.point), None
+        if not self._found_plan():  # stopped before a plan was found: the bound only
+            return found, None
+        solution = mip.getSolution().col_value
+        return found, frozenset(o for o, u in self.uses.items() if solution[u] > 0.5)
+
+    def forget_sets(self) -> None:
+        """Drop the no-good rows of the sets searched so far, for a search of the same program afresh."""
+        if self.excluded_sets:
+            first = self.model.program.rows
+            self._mip.deleteRows(
+                self.excluded_sets, self.np.arange(first, first + self.excluded_sets, dtype=self.np.int32)
+            )
+            self.excluded_sets = 0
+
     # --- one offer at another price (break-even prices, breakeven.py) ------------------------------------
 
     def set_price(self, offer: str, price: Fraction) -> None:
@@ -162,17 +261,29 @@ class Session:
             self.model.program.cost[j] = v.price
             self.cost[j] = float(v.price)
             self.lp.changeColCost(j, self.cost[j])
+            if self._mip is not None:
+                self._mip.changeColCost(j, self.cost[j])
             if row is not None and (row, j) in self.where:
                 self.vals[self.where[(row, j)]] = self.cost[j]
                 self.lp.changeCoeff(row, j, self.cost[j])
+                if self._mip is not None:
+                    self._mip.changeCoeff(row, j, self.cost[j])
 
     def fix_offer(self, offer: str, bought: bool | None) -> None:
         """Make the searches that follow take only plans that buy `offer` (True), only plans that do not (False),
-        or both (None): the root of their tree of sets (sets.py)."""
+        or both (None): the root of their tree of sets (sets.py), and the bounds of its u_o in the branch and cut."""
         if bought is None:
             self.fixed.pop(offer, None)
         else:
             self.fixed[offer] = bought
+        if self._mip is not None:
+            self._fix_use(offer, bought)
+
+    def _fix_use(self, offer: str, bought: bool | None) -> None:
+        u = self.uses.get(offer)
+        if u is not None:
+            lo, hi = {True: (1.0, 1.0), False: (0.0, 0.0), None: (0.0, 1.0)}[bought]
+            self._mip.changeColBounds(u, lo, hi)
 
     def _weak_bound(self, y: Any, lower: Any, upper: Any, row_lo: Any) -> Fraction:
         """Weak duality: for any multipliers y, sum over rows of y times the bound it presses on, plus each column's

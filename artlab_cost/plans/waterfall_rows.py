@@ -243,7 +243,7 @@ def greedy_rows(b: Build) -> None:
                 b.model.switched.append(Switched(row, j, [r.col for r in rs], size))
                 z = used_up.get(seg)
                 if z is None:  # (f absent counts as used up)
-                    z = used_up[seg] = b.program.column(f"used_up_{f.id}_{first}", ZERO, ZERO, ONE)
+                    z = used_up[seg] = b.program.column(f"used_up_{f.id}_{first}", ZERO, ZERO, ONE, whole=True)
                     b.model.flags.append(z)
                     most = size * b.vars[j].hi
                     terms = [(j, size), *((col, -w) for col, w in prior), (z, most)]

@@ -3,11 +3,14 @@ every plan the purchase rules allow through the engine (B10, B12, B15, B16)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
+from unittest import mock
 
 from helpers import make_sheet
 from hypothesis import strategies as st
@@ -238,3 +241,11 @@ def slot_scenarios(draw: st.DrawFn) -> Scenario:
         for k, n in enumerate(seconds)
     ]
     return scenario(usage, months=3, new_user=draw(st.booleans()))
+
+
+@contextlib.contextmanager
+def sets_from(rounds: bool) -> Iterator[None]:
+    """The search's sets of offers from rounds of branch and cut from the first (rounds), or from the tree of
+    linear bounds as far as the search takes it: the brute-force tests check both ways."""
+    with mock.patch("artlab_cost.plans.search.TREE_COLUMNS", -1 if rounds else 10**6):
+        yield

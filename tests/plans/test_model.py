@@ -66,7 +66,7 @@ def test_every_column_and_row_has_a_name_an_lp_file_can_hold(tmp_path: Path) -> 
     text = (tmp_path / "plans.lp").read_text()
     for name in ("take_starter@2026-03-01", "buy_traffic-10@2026-03-01", "buy_compute-50@2026-03-01"):
         assert lp_name(name) in text
-    for family in ("charges_", "holds_", "greedy_", "buys_"):
+    for family in ("charges_", "holds_", "greedy_", "buys_", "uses_most_", "uses_least_"):
         assert any(r.startswith(family) for r in program.row_names), family
         assert family in text
 

@@ -17,6 +17,7 @@ from plan_cases import (
     listed,
     monthly_scenarios,
     scenario,
+    sets_from,
     shared,
     slot_scenarios,
     small_scenarios,
@@ -30,13 +31,14 @@ from artlab_cost.scenario import Holding, Scenario, StorageUsage, TrafficUsage, 
 
 
 @examples(8)
-@given(small_scenarios(), st.sampled_from([1, 3, 10]))
-def test_the_ranking_is_the_brute_force_ranking(s: Scenario, top: int) -> None:
+@given(small_scenarios(), st.sampled_from([1, 3, 10]), st.booleans())
+def test_the_ranking_is_the_brute_force_ranking(s: Scenario, top: int, rounds: bool) -> None:
     """Every rank of the list, not only the first, costs what the brute-force list has in that place.
 
     With at most 6,000 GPU-s and 12 GB a month for 3 months, no plan needs more than 4 packs of one
     kind (compute-50: 180.00 / 50; traffic-10: 36 GB / 10), so brute force up to 4 covers the space."""
-    result = compare(s, SHEET, top=top)
+    with sets_from(rounds):
+        result = compare(s, SHEET, top=top)
     expected = listed(brute_force(s, max_count=4))[:top]
     assert [p.costs.cash for p in result.plans] == [c.cash for c in expected]
     keys = [p.rank_key() for p in result.plans]
@@ -46,23 +48,25 @@ def test_the_ranking_is_the_brute_force_ranking(s: Scenario, top: int) -> None:
 
 
 @examples(6)
-@given(monthly_scenarios(), st.sampled_from([1, 5]))
-def test_monthly_packs_rank_as_brute_force_ranks_them(s: Scenario, top: int) -> None:
+@given(monthly_scenarios(), st.sampled_from([1, 5]), st.booleans())
+def test_monthly_packs_rank_as_brute_force_ranks_them(s: Scenario, top: int, rounds: bool) -> None:
     """Monthly quotas beside used-up quantities: every rank is the brute-force one (OSS 包月周期型 vs 总量递减型).
 
     With the monthly trial to claim, only the first rank is compared: brute force takes every free
     claim, while compare-plans also lists a plan without a claim it does not need at the same cash."""
-    result = compare(s, MONTHLY, top=top)
+    with sets_from(rounds):
+        result = compare(s, MONTHLY, top=top)
     expected = listed(brute_force(s, max_count=3, sheet=MONTHLY))[:top]
     ranks = 1 if s.new_user else top
     assert [p.costs.cash for p in result.plans][:ranks] == [c.cash for c in expected][:ranks]
 
 
 @examples(6)
-@given(slot_scenarios(), st.sampled_from([1, 3]))
-def test_packs_bought_again_each_month_rank_as_brute_force_ranks_them(s: Scenario, top: int) -> None:
+@given(slot_scenarios(), st.sampled_from([1, 3]), st.booleans())
+def test_packs_bought_again_each_month_rank_as_brute_force_ranks_them(s: Scenario, top: int, rounds: bool) -> None:
     """Multi-slot plans: a 1-month pack bought in each month, beside a 3-month one: each rank is brute force's."""
-    result = compare(s, SLOTS, top=top)
+    with sets_from(rounds):
+        result = compare(s, SLOTS, top=top)
     expected = listed(brute_force(s, max_count=3, sheet=SLOTS))[:top]
     ranks = 1 if s.new_user else top  # claims: see test_monthly_packs_rank_as_brute_force_ranks_them
     assert [p.costs.cash for p in result.plans][:ranks] == [c.cash for c in expected][:ranks]
@@ -150,11 +154,14 @@ def test_equal_plans_are_broken_by_fewer_purchases_whatever_top_is() -> None:
 
 
 @examples(12)
-@given(small_scenarios(), st.integers(1, 6))
-def test_a_search_stopped_by_its_run_limit_never_claims_more_than_brute_force_allows(s: Scenario, runs: int) -> None:
+@given(small_scenarios(), st.integers(1, 6), st.booleans())
+def test_a_search_stopped_by_its_run_limit_never_claims_more_than_brute_force_allows(
+    s: Scenario, runs: int, rounds: bool
+) -> None:
     """Whatever the engine run it stops at, the lower bound a stopped search gives is at most the cheapest plan
     brute force finds, and a first plan it says is proven the cheapest is."""
-    cut = compare(s, SHEET, limits=Limits(None, runs))
+    with sets_from(rounds):
+        cut = compare(s, SHEET, limits=Limits(None, runs))
     cheapest = listed(brute_force(s, max_count=4))[0].cash
     assert cut.lower_bound <= cheapest
     if cut.first_proven:
