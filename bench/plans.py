@@ -9,10 +9,12 @@ order each round, and each part prints the load average it ran under. Four parts
 2. Heavy use of every meter on the bundled sheet (bench/scenarios/heavy-*.yaml: every offer
    eligible) over 12, 24, 36 and 120 months. Goals: 12, 24 and 36 months proven, each in at
    most 10x the time of estimate on the same scenario; 120 months proven within 60 s. Given for
-   --top 10 (the default) and --top 1.
+   --top 10 (the default) and --top 1. The plan search alone (--no-break-even): the break-even
+   prices, on by default, have their own part (4).
 3. A studio's sheet with a dozen pack sizes, a stackable voucher and a bundle
    (bench/rich-pricing.yaml), a heavy and a moderate year (bench/scenarios/rich-*.yaml).
-   Goal: both proven, each in at most 10x the time of estimate on the same scenario.
+   Goal: both proven, each in at most 10x the time of estimate on the same scenario. The plan
+   search alone (--no-break-even), as in part 2.
 4. Break-even prices (compare-plans finds them for every offer with an assumed price): compare-plans
    against compare-plans --no-break-even and estimate, on the examples and 3 years of heavy use.
    Goals: every break-even proven, at most 3x compare-plans alone; the 3 years also at most 10x
@@ -139,7 +141,9 @@ def part_horizons(tool: list[str], runs: int) -> list[str]:
         rel = f"bench/scenarios/heavy-{months}.yaml"
         timed(tool, ["estimate", rel], 1)  # warm-up
         est, *cmps = interleaved(
-            tool, [["estimate", rel], *(["compare-plans", rel, "--top", t] for t in ("10", "1"))], runs
+            tool,
+            [["estimate", rel], *(["compare-plans", rel, "--top", t, "--no-break-even"] for t in ("10", "1"))],
+            runs,
         )
         for top, cmp in zip(("10", "1"), cmps, strict=True):
             s = cmp.search
@@ -168,7 +172,9 @@ def part_rich(tool: list[str], runs: int) -> list[str]:
     for kind in ("heavy", "moderate"):
         rel = f"bench/scenarios/rich-{kind}.yaml"
         pricing = ["--pricing", "bench/rich-pricing.yaml"]
-        est, cmp = interleaved(tool, [["estimate", rel, *pricing], ["compare-plans", rel, *pricing]], runs)
+        est, cmp = interleaved(
+            tool, [["estimate", rel, *pricing], ["compare-plans", rel, *pricing, "--no-break-even"]], runs
+        )
         s = cmp.search
         ratio = cmp.median / est.median
         ok = bool(s.get("proven")) and ratio <= HORIZON_RATIO
@@ -282,7 +288,7 @@ def part_break_even(tool: list[str], runs: int) -> list[str]:
             [name, u.fmt_s(est.median), u.fmt_s(alone.median), u.fmt_s(both.median), u.fmt_ratio(to_alone),
              u.fmt_ratio(to_estimate), f"{sum(1 for b in evens if b.get('proven'))}/{len(evens)}", u.verdict(ok)]
         )  # fmt: skip
-    print(f"Part 5: break-even prices of every offer with an assumed price (median of {runs} interleaved runs)")
+    print(f"Part 4: break-even prices of every offer with an assumed price (median of {runs} interleaved runs)")
     print(u.machine_load())
     print(f"goals: with break-even <= {EXAMPLE_RATIO:.0f}x compare-plans alone, proven; heavy 36 months also ")
     print(f"<= {HORIZON_RATIO:.0f}x estimate")
