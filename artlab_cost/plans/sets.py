@@ -57,8 +57,6 @@ class Sets:
         inside = frozenset(o for o, bought in fixed.items() if bought and o in offers)
         outside = frozenset(o for o, bought in fixed.items() if not bought and o in offers)
         self.heap = [_Node(FLOOR, next(self._seq), inside, outside)]
-        self.solves = 0
-        self.since = 0  # solves since the last set came out
 
     def lowest(self) -> Fraction | None:
         """No set that has not come out has a bound below this; None when every set has."""
@@ -79,14 +77,11 @@ class Sets:
                 except BaseException:  # a limit reached (or worse): the node stays, so lowest() holds for what is left
                     heapq.heappush(heap, node)
                     raise
-                self.solves += 1
-                self.since += 1
                 if found is not None:
                     self._push(max(found.value, node.bound), node.inside, node.outside, found)
                 continue
             free = sorted(set(self.offer_vars) - node.inside - node.outside)
             if not free:
-                self.since = 0
                 return Bound(node.bound, node.found.point), node.inside
             point = node.found.point
             bought = {o: sum(point[j] for j in self.offer_vars[o]) for o in free}
