@@ -181,8 +181,8 @@ def test_counts_are_separated_and_take_their_plural_form() -> None:
     assert (count(320013504), count(1, "plan|plans"), count(0, "plan|plans")) == ("320,013,504", "1 plan", "0 plans")
     en = word(msg("plans.search-proven", space=320013504, runs=1, solves=1))
     assert "(320,013,504 plans allowed; 1 priced by the engine, any others ruled out" in en
-    assert "from 1 program;" in en and "the rest" not in en
-    assert "from 2 programs;" in word(msg("plans.search-proven", space=1, runs=1, solves=2))
+    assert "of 1 program," in en and "the rest" not in en
+    assert "of 2 programs," in word(msg("plans.search-proven", space=1, runs=1, solves=2))
     assert "(1 plan allowed;" in word(msg("plans.search-proven", space=1, runs=1, solves=2))
     zh = word(msg("plans.search-proven", space=320013504, runs=1, solves=1), "zh")
     assert "共允许 320,013,504 个方案" in zh and "其他方案（如有）" in zh
