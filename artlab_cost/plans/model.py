@@ -78,7 +78,6 @@ class Model:
     uses: dict[str, int] = field(default_factory=dict)  # offer -> u_o, 0-1: a plan buys it at all (sets in rounds)
     buys_rows: dict[str, int] = field(default_factory=dict)  # offer -> the row "sum x_j >= 1 if required"
     switched: list[Switched] = field(default_factory=list)
-    flags: list[int] = field(default_factory=list)  # the 0-1 "used up by then" columns z
     upfront: int | None = None  # the max_upfront row, when --max-upfront caps the purchases
 
 

@@ -244,7 +244,6 @@ def greedy_rows(b: Build) -> None:
                 z = used_up.get(seg)
                 if z is None:  # (f absent counts as used up)
                     z = used_up[seg] = b.program.column(f"used_up_{f.id}_{first}", ZERO, ZERO, ONE, whole=True)
-                    b.model.flags.append(z)
                     most = size * b.vars[j].hi
                     terms = [(j, size), *((col, -w) for col, w in prior), (z, most)]
                     b.program.row(f"used_up_if_{f.id}_{first}", terms, None, most)
