@@ -201,6 +201,33 @@ def to_decimal(value: Fraction, places: int | None = None, rule: Rounding = Roun
     return _decimal(round_to(value, places, rule), places)
 
 
+def decimal_text(value: Fraction) -> str:
+    """A rational as plain decimal text (JSON, CSV): exact when it is a finite decimal, else to DISPLAY_PLACES
+    decimals, half even; no exponent, no trailing zeros, "0" for zero. Integer arithmetic only: a report writes
+    thousands of them, and a Decimal built, normalized and formatted for each costs ten times as much."""
+    n, d = value.numerator, value.denominator
+    if d == 1:
+        return str(n)
+    rest, twos, fives = d, 0, 0
+    while rest % 2 == 0:
+        rest //= 2
+        twos += 1
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    places = max(twos, fives)
+    if rest != 1:  # not a finite decimal
+        rounded = round_to(value, DISPLAY_PLACES, Rounding.half_even)
+        n, d, places = rounded.numerator, rounded.denominator, DISPLAY_PLACES
+        if n == 0:
+            return "0"
+        if d == 1:
+            return str(n)
+    digits = str(abs(n) * (10**places // d)).rjust(places + 1, "0")
+    fraction = digits[-places:].rstrip("0")
+    return ("-" if n < 0 else "") + digits[:-places] + ("." + fraction if fraction else "")
+
+
 def _places(denominator: int) -> int:
     """The fewest decimals that write 1/denominator exactly (a denominator of 2s and 5s only)."""
     twos = fives = 0

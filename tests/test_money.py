@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 
 import pytest
@@ -11,7 +11,7 @@ from helpers import examples
 from hypothesis import given
 from hypothesis import strategies as st
 
-from artlab_cost.money import ZERO, Q, is_finite_decimal, q, round_to, to_decimal
+from artlab_cost.money import ZERO, Q, decimal_text, is_finite_decimal, q, round_to, to_decimal
 from artlab_cost.pricing import Rounding
 
 rationals = st.fractions(min_value=-(10**9), max_value=10**9, max_denominator=10**6)
@@ -105,3 +105,25 @@ def test_a_long_finite_decimal_is_written_exactly_whatever_its_length() -> None:
 def test_every_finite_decimal_comes_back_exactly(digits: int, exponent: int, negative: bool) -> None:
     value = Decimal(f"{'-' if negative else ''}{digits}E{exponent}")  # 29 to 46 significant digits, read exactly
     assert to_decimal(Fraction(value)) == value
+
+
+def test_decimal_text_by_hand() -> None:
+    """Plain text, no exponent, no trailing zeros; a figure that is not a finite decimal to 12 places, half even."""
+    assert [decimal_text(Fraction(v)) for v in ("0", "100", "-100", "0.5", "-0.05", "346.5", "1/8", "1E-30")] == [
+        "0", "100", "-100", "0.5", "-0.05", "346.5", "0.125", "0." + "0" * 29 + "1"]  # fmt: skip
+    assert decimal_text(Fraction(1, 3)) == "0.333333333333" and decimal_text(Fraction(-2, 3)) == "-0.666666666667"
+    assert decimal_text(Fraction(1, 3 * 10**13)) == "0" and decimal_text(Fraction(-1, 3 * 10**13)) == "0"
+    assert decimal_text(Fraction(10**12 + 1, 3 * 10**12)) == "0.333333333334"  # 0.3333333333336...: rounds up
+    assert decimal_text(Fraction(3 * 10**12 - 1, 3 * 10**12)) == "1"  # 0.99999999999966...: rounds to a whole one
+    assert decimal_text(Fraction(1, 2 * 10**12) + Fraction(1, 3 * 10**20)) == "0.000000000001"
+
+
+@examples(200)
+@given(rationals | st.fractions(max_denominator=10**15) | st.decimals(allow_nan=False, allow_infinity=False))
+def test_decimal_text_is_the_normalized_decimal(value: Fraction | Decimal) -> None:
+    """The same text as the decimal `to_decimal` gives (exact, or 12 places half even), normalized and written
+    without an exponent."""
+    amount = to_decimal(Fraction(value))
+    digits = max(len(amount.as_tuple().digits), 1)  # normalize in a context as precise as the amount: it cuts nothing
+    expected = "0" if amount == 0 else format(amount.normalize(Context(prec=digits)), "f")
+    assert decimal_text(Fraction(value)) == expected

@@ -16,6 +16,8 @@ from .charges import Priced, meter_order
 from .labels import LabelShare
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
 
+ONE_DAY = timedelta(days=1)
+
 
 class Charge(NamedTuple):
     """Usage of one meter over consecutive days of one month, at list price, with how it was absorbed.
@@ -196,19 +198,17 @@ def _same_places(a: tuple[Allocation, ...], b: tuple[Allocation, ...]) -> bool:
     return [(x.stage, x.entitlement) for x in a] == [(x.stage, x.entitlement) for x in b]
 
 
-def _times(value: Fraction, days: int) -> Fraction:
-    return value if days == 1 else value * days  # most steps are one day: spare the multiplication
-
-
 def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
     """Each step of the waterfall as a charge: its days' totals (a step's days are identical)."""
     out = []
     for s in steps:
         n = s.days
-        allocations = tuple(
-            Allocation(a.stage, a.entitlement, _times(a.amount, n), _times(a.quantity, n)) for a in s.allocations
-        )
-        amounts = (_times(s.quantity, n), _times(s.billable, n), units[s.meter], _times(s.amount, n))
+        if n == 1:  # most steps are one day: its figures are the charge's
+            out.append(Charge(s.meter, s.day, s.day + ONE_DAY, s.quantity, s.billable, units[s.meter], s.amount,
+                              s.allocations))  # fmt: skip
+            continue
+        allocations = tuple(Allocation(a.stage, a.entitlement, a.amount * n, a.quantity * n) for a in s.allocations)
+        amounts = (s.quantity * n, s.billable * n, units[s.meter], s.amount * n)
         out.append(Charge(s.meter, s.day, s.day + timedelta(n), *amounts, allocations))
     out.sort(key=lambda c: (c.start.year, c.start.month, meter_order(c.meter), c.start))
     return out
@@ -216,24 +216,39 @@ def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
 
 def monthly(charges: tuple[Charge, ...]) -> list[Charge]:
     """Consecutive charges of a meter within a month that went to the same places, joined (a view: sums only)."""
-    out: list[Charge] = []
-    last: dict[str, int] = {}
+    groups: list[list[Charge]] = []  # each a run of charges to join, in the order of its first
+    last: dict[str, list[Charge]] = {}
     for c in sorted(charges, key=lambda c: (c.start, meter_order(c.meter))):
-        i = last.get(c.meter)
-        if i is not None:
-            prev = out[i]
+        group = last.get(c.meter)
+        if group is not None:
+            prev = group[-1]
             if prev.end == c.start and prev.month == c.month and _same_places(prev.allocations, c.allocations):
-                joined = tuple(
-                    Allocation(a.stage, a.entitlement, a.amount + b.amount, a.quantity + b.quantity)
-                    for a, b in zip(prev.allocations, c.allocations, strict=True)
-                )
-                total = (prev.quantity + c.quantity, prev.billable + c.billable, prev.unit, prev.amount + c.amount)
-                out[i] = Charge(c.meter, prev.start, c.end, *total, joined)
+                group.append(c)
                 continue
-        last[c.meter] = len(out)
-        out.append(c)
+        last[c.meter] = group = [c]
+        groups.append(group)
+    out = [_joined(group) for group in groups]
     out.sort(key=lambda c: (c.start.year, c.start.month, shown_order(c.meter), c.start))
     return out
+
+
+def _total(values: list[Fraction]) -> Fraction:
+    return sum(values[1:], values[0])
+
+
+def _joined(group: list[Charge]) -> Charge:
+    """Consecutive charges of a meter that went to the same places, as one: their sums, each summed once."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    allocations = tuple(
+        Allocation(a.stage, a.entitlement, _total([c.allocations[k].amount for c in group]),
+                   _total([c.allocations[k].quantity for c in group]))
+        for k, a in enumerate(first.allocations)
+    )  # fmt: skip
+    quantity, billable = _total([c.quantity for c in group]), _total([c.billable for c in group])
+    amount = _total([c.amount for c in group])
+    return Charge(first.meter, first.start, group[-1].end, quantity, billable, first.unit, amount, allocations)
 
 
 def daily(charges: tuple[Charge, ...]) -> list[Charge]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Context, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from ..i18n import money, quantity, tr, value_text, word
 from ..messages import Note
-from ..money import to_decimal
+from ..money import decimal_text
 from ..pricing import METER_GROUPS, Meter, MeterId, Stage
 from .view import View
 
@@ -18,11 +18,7 @@ ONE_DAY = timedelta(days=1)
 def exact(value: Fraction | Decimal | int) -> str:
     """An amount or quantity as machine-readable text (JSON, CSV): exact when it is a finite decimal, else to
     DISPLAY_PLACES decimals (half even); no exponent, no trailing zeros."""
-    if value == 0:
-        return "0"
-    amount = to_decimal(Fraction(value))
-    digits = len(amount.as_tuple().digits)  # normalize in a context as precise as the amount: it cuts nothing
-    return format(amount.normalize(Context(prec=max(digits, 1))), "f")
+    return decimal_text(value if isinstance(value, Fraction) else Fraction(value))
 
 
 def qty(value: Fraction, unit: str, lang: str = "en") -> str:
