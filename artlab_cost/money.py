@@ -208,15 +208,9 @@ def decimal_text(value: Fraction) -> str:
     n, d = value.numerator, value.denominator
     if d == 1:
         return str(n)
-    rest, twos, fives = d, 0, 0
-    while rest % 2 == 0:
-        rest //= 2
-        twos += 1
-    while rest % 5 == 0:
-        rest //= 5
-        fives += 1
-    places = max(twos, fives)
-    if rest != 1:  # not a finite decimal
+    if is_finite_decimal(value):
+        places = _places(d)
+    else:
         rounded = round_to(value, DISPLAY_PLACES, Rounding.half_even)
         n, d, places = rounded.numerator, rounded.denominator, DISPLAY_PLACES
         if n == 0:
