@@ -45,14 +45,7 @@ class Q(Fraction):
 
     def __add__(a, b: Any) -> Fraction:  # type: ignore[override]
         if type(b) is Q:
-            na, da, nb, db = a._numerator, a._denominator, b._numerator, b._denominator
-            g = gcd(da, db)
-            if g == 1:
-                return _q(na * db + da * nb, da * db)
-            s = da // g
-            t = na * (db // g) + nb * s
-            g2 = gcd(t, g)
-            return _q(t // g2, s * (db // g2))
+            return _sum(a._numerator, a._denominator, b._numerator, b._denominator)
         if type(b) is int:
             return _q(a._numerator + b * a._denominator, a._denominator)
         return cast(Fraction, Fraction.__add__(a, b))
@@ -64,7 +57,7 @@ class Q(Fraction):
 
     def __sub__(a, b: Any) -> Fraction:  # type: ignore[override]
         if type(b) is Q:
-            return a + _q(-b._numerator, b._denominator)
+            return _sum(a._numerator, a._denominator, -b._numerator, b._denominator)
         if type(b) is int:
             return _q(a._numerator - b * a._denominator, a._denominator)
         return cast(Fraction, Fraction.__sub__(a, b))
@@ -141,6 +134,18 @@ class Q(Fraction):
         return Fraction.__eq__(a, b)
 
     __hash__ = Fraction.__hash__
+
+
+def _sum(na: int, da: int, nb: int, db: int) -> Q:
+    """na/da + nb/db in lowest terms, both in lowest terms already (Fraction's own algorithm: the gcd of the
+    denominators first, so the products stay small)."""
+    g = gcd(da, db)
+    if g == 1:
+        return _q(na * db + da * nb, da * db)
+    s = da // g
+    t = na * (db // g) + nb * s
+    g2 = gcd(t, g)
+    return _q(t // g2, s * (db // g2))
 
 
 def _q(numerator: int, denominator: int) -> Q:

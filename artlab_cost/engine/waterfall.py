@@ -182,7 +182,7 @@ class Waterfall:
     def in_order(self, active: list[Entitlement]) -> list[Entitlement]:
         """A meter's live entitlements in the order they take this charge: the waterfall's, except that vouchers
         of yuan go largest balance first (their expiry and issue then break ties) when the sheet says so."""
-        if not self.by_balance or sum(1 for e in active if e.stage is Stage.voucher) < 2:
+        if not self.by_balance or len(active) < 2 or sum(1 for e in active if e.stage is Stage.voucher) < 2:
             return active
         return sorted(active, key=balance_first)
 
@@ -300,7 +300,7 @@ class Waterfall:
         the caller goes on from the day after with whatever changed.
         """
         touched: dict[int, tuple[Entitlement, Fraction, Fraction, Fraction]] = {}
-        steps = [Step(c.meter, day, 1, c.quantity, c.billable, c.amount, self.absorb(c, touched)) for c in charges]
+        allocations = [self.absorb(c, touched) for c in charges]
         same = days
         for e, left, _, _ in touched.values():
             drawn = left - e.left
@@ -314,11 +314,13 @@ class Waterfall:
                 e.left -= (left - e.left) * more
                 e.absorbed += (e.absorbed - absorbed) * more
                 e.absorbed_yuan += (e.absorbed_yuan - yuan) * more
-            steps = [s._replace(days=same) for s in steps]
         for e, _, _, _ in touched.values():
             if e.used_up:
                 self.deactivate(e)
-        return steps
+        return [
+            Step(c.meter, day, max(same, 1), c.quantity, c.billable, c.amount, a)
+            for c, a in zip(charges, allocations, strict=True)
+        ]
 
 
 class Run(NamedTuple):
@@ -353,6 +355,7 @@ class _Timeline:
         self.live: list[Entitlement] = []
         self.next_expiry = date.max
         self.month = date(scenario.start.year, scenario.start.month, 1)  # the month being billed
+        self.next_turn = add_months(self.month, 1)  # the 1st of the month after it
         self.start, self.end = scenario.start, scenario.end
         self.partial = flow.partial
         self.carried = carried
@@ -361,7 +364,7 @@ class _Timeline:
         """Bring the waterfall to 00:00 of `day`: every expiry, month turn and start up to it, in date order."""
         while True:
             start = self.pending[self.next].starts if self.next < len(self.pending) else date.max
-            turn = add_months(self.month, 1)
+            turn = self.next_turn
             when = min(start, turn, self.next_expiry, self.next_purchase)
             if when > day:
                 return
@@ -391,7 +394,7 @@ class _Timeline:
 
     def turn(self, month: date) -> None:
         """The 1st of a month: monthly quotas lapse what they left and are restored while valid (OSS 包月周期型)."""
-        self.month = month
+        self.month, self.next_turn = month, add_months(month, 1)
         for e in self.live:
             if e.kind is GrantKind.monthly:
                 e.lapse()
@@ -416,7 +419,7 @@ class _Timeline:
     def quiet_until(self) -> date:
         """The next day something starts, turns a month or expires."""
         upcoming = self.pending[self.next].starts if self.next < len(self.pending) else date.max
-        return min(self.next_expiry, upcoming, add_months(self.month, 1), self.next_purchase)
+        return min(self.next_expiry, upcoming, self.next_turn, self.next_purchase)
 
     def close(self, end: date) -> None:
         """Everything up to the end of the period: what expires by then lapses, and so does what a monthly
