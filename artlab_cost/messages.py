@@ -6,8 +6,6 @@ The core never builds a sentence: it says *what* happened (`Msg("scenario.unknow
 the bottom layer: it imports nothing of the package, and a record never words itself.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -93,7 +91,7 @@ class Words(NamedTuple):
     texts: tuple[tuple[str, str], ...]  # (language, text); "" is text given without naming a language
 
     @classmethod
-    def plain(cls, text: str) -> Words:
+    def plain(cls, text: str) -> "Words":
         return cls((("", text),))
 
     def text(self, lang: str = "en") -> str:

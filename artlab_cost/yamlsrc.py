@@ -7,8 +7,6 @@ leaves every scalar as text: the schema decides what a scalar means (a number be
 Decimal straight from its text).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import NamedTuple, cast
 
@@ -42,14 +40,14 @@ class Scalar(NamedTuple):
 
 
 class Seq(NamedTuple):
-    items: list[Node]  # filled while the document is read
+    items: "list[Node]"  # filled while the document is read
     mark: Mark
 
 
 class Map(NamedTuple):
     """A mapping, keys in document order; key marks point at a misspelt key itself."""
 
-    items: dict[str, Node]
+    items: "dict[str, Node]"
     key_marks: dict[str, Mark]
     mark: Mark
 

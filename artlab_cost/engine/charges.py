@@ -1,7 +1,5 @@
 """Usage priced at list price (B3-B7): runs of identical days, each day's charge per meter, exactly."""
 
-from __future__ import annotations
-
 import functools
 from datetime import date, timedelta
 from fractions import Fraction

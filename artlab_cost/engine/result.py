@@ -1,7 +1,5 @@
 """What a simulation returns: charges with their allocations, balances, bills, totals and notes."""
 
-from __future__ import annotations
-
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import NamedTuple
@@ -121,9 +119,9 @@ class Estimate(NamedTuple):
     assumptions: tuple[Assumption, ...] = ()  # every assumed value the figures rest on (engine/assumptions.py)
     labels: tuple[LabelShare, ...] = ()  # each usage label's share of the charges: api.estimate(labels=True)
     # a scenario with ranges: the run of its low case and of its high case (engine/cases.py); this is the expected
-    cases: tuple[tuple[Case, Estimate], ...] = ()
+    cases: "tuple[tuple[Case, Estimate], ...]" = ()
 
-    def case(self, case: Case) -> Estimate:
+    def case(self, case: Case) -> "Estimate":
         """The run of one case: this one for `expected`, and for every case when the scenario has no ranges."""
         runs: dict[Case, Estimate] = dict(self.cases)
         return runs.get(case, self)

@@ -10,8 +10,6 @@ them as packs are). With `voucher_pays_packs`, a live voucher also pays the pric
 (the seed's students combine the voucher with purchases, 组合购买资源), before that day's usage.
 """
 
-from __future__ import annotations
-
 import bisect
 import math
 from datetime import date, timedelta

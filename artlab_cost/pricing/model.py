@@ -1,7 +1,5 @@
 """The price sheet as typed values: meters, offers, settings, and the terms of the billing domain."""
 
-from __future__ import annotations
-
 import functools
 from datetime import date
 from decimal import Decimal
@@ -280,7 +278,7 @@ class PriceSheet(NamedTuple):
         why = dict(self.settings.assumed).get(name)
         return Assumption(f"settings.{name}", why, self.origin) if why is not None else None
 
-    def with_specs(self, specs: tuple[Meter, ...]) -> PriceSheet:
+    def with_specs(self, specs: tuple[Meter, ...]) -> "PriceSheet":
         """The sheet with a scenario's own dedicated specs added (the scenario's loader made sure they never
         replace one of the sheet's)."""
         return self._replace(meters={**self.meters, **{m.id: m for m in specs}}) if specs else self

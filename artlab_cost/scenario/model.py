@@ -1,7 +1,5 @@
 """The usage scenario as typed values: one record per kind of usage, the holdings, the scenario."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -123,10 +121,10 @@ class Scenario(NamedTuple):
     # `usage` with every range at its low end, and at its high end (empty without ranges); `usage` is the expected
     ends: tuple[tuple[Usage, ...], tuple[Usage, ...]] = ((), ())
 
-    def with_holdings(self, extra: tuple[Holding, ...]) -> Scenario:
+    def with_holdings(self, extra: tuple[Holding, ...]) -> "Scenario":
         return self._replace(holdings=self.holdings + extra)
 
-    def case(self, case: Case) -> Scenario:
+    def case(self, case: Case) -> "Scenario":
         """The scenario of one case: every range at that end (the expected value for `expected`), without ranges.
 
         A scenario without ranges is its own every case, so a caller may run each case of any scenario.
@@ -134,7 +132,7 @@ class Scenario(NamedTuple):
         usage = {Case.low: self.ends[0], Case.expected: self.usage, Case.high: self.ends[1]}[case]
         return self._replace(usage=usage if self.ranges else self.usage, ranges=(), ends=((), ()))
 
-    def scaled(self, k: Decimal) -> Scenario:
+    def scaled(self, k: Decimal) -> "Scenario":
         """Every usage figure times k, exactly (the ends of each range too); holdings, dates and shares unchanged.
 
         Images and seconds per image are one figure, GPU-seconds, once loaded, so k images are never
