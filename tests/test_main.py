@@ -1,0 +1,38 @@
+"""The entry point (artlab_cost/__main__.py): the command line, with what start-up made frozen for the collector."""
+
+from __future__ import annotations
+
+import gc
+import tomllib
+
+import pytest
+from helpers import ROOT
+
+import artlab_cost.__main__ as entry
+import artlab_cost.cli as cli
+
+
+def test_the_command_runs_with_the_collector_on_and_start_up_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    def command_line() -> None:
+        seen["enabled"], seen["frozen"] = gc.isenabled(), gc.get_freeze_count()
+
+    monkeypatch.setattr(cli, "main", command_line)
+    try:
+        entry.main()
+    finally:
+        gc.unfreeze()
+    assert seen["enabled"] is True and isinstance(seen["frozen"], int) and seen["frozen"] > 0
+
+
+def test_the_collector_is_back_on_when_start_up_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(cli, "main")  # `from .cli import main` fails
+    with pytest.raises(ImportError):
+        entry.main()
+    assert gc.isenabled()
+
+
+def test_the_console_script_is_this_entry_point() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["scripts"] == {"artlab-cost": "artlab_cost.__main__:main"}
