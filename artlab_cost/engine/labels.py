@@ -20,7 +20,7 @@ from typing import NamedTuple, Protocol
 from ..money import ZERO
 from ..pricing import PriceSheet, Stage
 from ..scenario import Scenario
-from .usage import active, entry_day
+from .usage import active_mask, entry_day, spans
 
 
 class _Allocation(Protocol):
@@ -64,9 +64,10 @@ def label_shares(scenario: Scenario, sheet: PriceSheet, charges: Iterable[_Charg
     parts: dict[str, dict[tuple[Stage, str | None], Fraction]] = {u.label: {} for u in entries}
     # a day's entries' parts depend on its month and which entries are active (as in usage.segments)
     seen: dict[tuple[int, int, int], dict[str, list[tuple[str, Fraction]]]] = {}
+    days_of = spans(entries)
     for c in charges:
         day = c.start
-        mask = sum(1 << i for i, u in enumerate(entries) if active(u, day))
+        mask = active_mask(days_of, day)
         key = (day.year, day.month, mask)
         if key not in seen:
             days = calendar.monthrange(day.year, day.month)[1]

@@ -80,10 +80,21 @@ class Segment(NamedTuple):
     quantities: dict[str, Fraction]  # meter key -> quantity of each day
 
 
-def active(u: Usage, day: date) -> bool:
-    if not (u.start <= day < u.end):
-        return False
-    return not isinstance(u, DedicatedUsage) or day.weekday() in u.weekdays  # one session on its days (B4)
+Spans = list[tuple[date, date, frozenset[int] | None]]  # each entry's first day, end, and weekdays (None: all)
+
+
+def spans(entries: tuple[Usage, ...]) -> Spans:
+    return [(u.start, u.end, u.weekdays if isinstance(u, DedicatedUsage) else None) for u in entries]
+
+
+def active_mask(entries: Spans, day: date) -> int:
+    """Which entries are active on a day, bit i for entry i: inside its from/until, and on a dedicated entry's
+    weekdays (one session on its days, B4)."""
+    weekday, mask = day.weekday(), 0
+    for i, (first, end, weekdays) in enumerate(entries):
+        if first <= day < end and (weekdays is None or weekday in weekdays):
+            mask |= 1 << i
+    return mask
 
 
 def segments(scenario: Scenario, sheet: PriceSheet) -> Iterator[Segment]:
@@ -97,10 +108,11 @@ def segments(scenario: Scenario, sheet: PriceSheet) -> Iterator[Segment]:
             cache[key] = _quantities(entries, key[2], day, increment)
         return cache[key]
 
+    days_of = spans(entries)
     start, count, key = scenario.start, 0, (0, 0, 0)
     day = scenario.start
     while day < scenario.end:
-        today = (day.year, day.month, sum(1 << i for i, u in enumerate(entries) if active(u, day)))
+        today = (day.year, day.month, active_mask(days_of, day))
         if today != key or not count:
             if count and quantities(key, start):
                 yield Segment(start, count, cache[key])

@@ -111,6 +111,7 @@ METER_GROUPS: dict[str, tuple[MeterId, ...]] = {
 DEDICATED_PREFIX = "dedicated:"
 
 
+@functools.cache  # an Enum lookup by value costs a microsecond, and the engine asks for each charge
 def meter_base(key: str) -> MeterId:
     """The meter a meter key belongs to: `dedicated:ded-8.07` -> dedicated."""
     return MeterId(key.split(":", 1)[0])
