@@ -11,11 +11,13 @@ import gc
 
 
 def main() -> None:
+    was_on = gc.isenabled()  # on in a fresh process; a program calling this in its own keeps its setting
     gc.disable()
     try:
         from .cli import main as command_line
     finally:
-        gc.enable()
+        if was_on:
+            gc.enable()
     gc.freeze()
     command_line()
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
+
+ONE_DAY = timedelta(days=1)
 
 
 def add_months(day: date, months: int) -> date:

@@ -212,7 +212,7 @@ def decimal_text(value: Fraction) -> str:
     thousands of them, and a Decimal built, normalized and formatted for each costs ten times as much."""
     n, d = value.numerator, value.denominator
     if d == 1:
-        return str(n)
+        return _int_text(n)
     if is_finite_decimal(value):
         places = _places(d)
     else:
@@ -221,10 +221,16 @@ def decimal_text(value: Fraction) -> str:
         if n == 0:
             return "0"
         if d == 1:
-            return str(n)
-    digits = str(abs(n) * (10**places // d)).rjust(places + 1, "0")
+            return _int_text(n)
+    digits = _int_text(abs(n) * (10**places // d)).rjust(places + 1, "0")
     fraction = digits[-places:].rstrip("0")
     return ("-" if n < 0 else "") + digits[:-places] + ("." + fraction if fraction else "")
+
+
+def _int_text(n: int) -> str:
+    """An int's digits, however many: str() refuses past 4,300 digits (sys.get_int_max_str_digits), a Decimal
+    built from the int never does, and a scenario may hold a figure that long."""
+    return str(n) if n.bit_length() <= 14_000 else format(Decimal(n), "f")
 
 
 def _places(denominator: int) -> int:

@@ -7,8 +7,9 @@ leaves every scalar as text: the schema decides what a scalar means (a number be
 Decimal straight from its text).
 """
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 import yaml
 
@@ -217,47 +218,49 @@ class _Reader:
         parent.key_marks[node.value] = mark
 
     def event(self, event: yaml.Event) -> None:
-        kind = _KINDS.get(type(event))  # one lookup, not a chain of isinstance: a price sheet is 1,100 events
-        if kind is None:  # the stream's start and end, a document's end
-            return
-        if kind == "end":
-            done = self.stack.pop()
-            self.pending_key.pop()
-            if done.anchor:
-                self.anchors[done.anchor] = (done.container, self.nodes - done.started + 1)
-            return
-        if kind == "document":
-            self.documents += 1
-            if self.documents > 1:
-                raise self.fail(_mark(event), msg("yaml.two-documents"))
-            return
+        handle = _HANDLERS.get(type(event))  # one lookup, not a chain of isinstance: a price sheet is 1,100 events
+        if handle is not None:  # none for the stream's start and end and a document's end: they carry nothing
+            handle(self, event)
+
+    def document(self, event: yaml.DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise self.fail(_mark(event), msg("yaml.two-documents"))
+
+    def node_mark(self, event: yaml.NodeEvent) -> Mark:
+        """Where a node starts; a tag other than a plain string's is refused there."""
         mark = _mark(event)
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
             raise self.fail(mark, msg("yaml.tag", tag=tag), self.here())
-        if kind == "scalar":
-            scalar_event = cast(yaml.ScalarEvent, event)
-            self.count(mark, 1, "yaml.too-many-values")
-            plain = not scalar_event.style and scalar_event.implicit[0]
-            end = scalar_event.end_mark
-            folded = plain and end is not None and end.line + 1 != mark.line
-            scalar = Scalar(scalar_event.value, plain, mark, folded)
-            if scalar_event.anchor:
-                self.anchors[scalar_event.anchor] = (scalar, 1)
-            self.attach(scalar, mark)
-        elif kind == "start":
-            self.start(cast(yaml.SequenceStartEvent | yaml.MappingStartEvent, event), mark)
-        else:
-            self.alias(cast(yaml.AliasEvent, event), mark)
+        return mark
 
-    def alias(self, event: yaml.AliasEvent, mark: Mark) -> None:
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        mark = self.node_mark(event)
+        self.count(mark, 1, "yaml.too-many-values")
+        plain = not event.style and event.implicit[0]
+        folded = plain and event.end_mark is not None and event.end_mark.line + 1 != mark.line
+        scalar = Scalar(event.value, plain, mark, folded)
+        if event.anchor:
+            self.anchors[event.anchor] = (scalar, 1)
+        self.attach(scalar, mark)
+
+    def end(self, event: yaml.CollectionEndEvent) -> None:
+        done = self.stack.pop()
+        self.pending_key.pop()
+        if done.anchor:
+            self.anchors[done.anchor] = (done.container, self.nodes - done.started + 1)
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        mark = self.node_mark(event)
         if event.anchor not in self.anchors:
             raise self.fail(mark, msg("yaml.unknown-alias", alias=event.anchor))
         node, size = self.anchors[event.anchor]
         self.count(mark, size, "yaml.alias-bomb")
         self.attach(node, mark)
 
-    def start(self, event: yaml.SequenceStartEvent | yaml.MappingStartEvent, mark: Mark) -> None:
+    def start(self, event: yaml.SequenceStartEvent | yaml.MappingStartEvent) -> None:
+        mark = self.node_mark(event)
         self.count(mark, 1, "yaml.too-many-values")
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(mark, msg("yaml.too-deep", limit=MAX_DEPTH))
@@ -268,16 +271,15 @@ class _Reader:
         self.pending_key.append(None)
 
 
-# what the reader does with each kind of parser event (the others, a stream's start and end and a document's end,
-# carry nothing)
-_KINDS: dict[type, str] = {
-    yaml.DocumentStartEvent: "document",
-    yaml.ScalarEvent: "scalar",
-    yaml.SequenceStartEvent: "start",
-    yaml.MappingStartEvent: "start",
-    yaml.SequenceEndEvent: "end",
-    yaml.MappingEndEvent: "end",
-    yaml.AliasEvent: "alias",
+# the reader's handler of each kind of parser event that carries something
+_HANDLERS: dict[type, Callable[[_Reader, Any], None]] = {
+    yaml.DocumentStartEvent: _Reader.document,
+    yaml.ScalarEvent: _Reader.scalar,
+    yaml.SequenceStartEvent: _Reader.start,
+    yaml.MappingStartEvent: _Reader.start,
+    yaml.SequenceEndEvent: _Reader.end,
+    yaml.MappingEndEvent: _Reader.end,
+    yaml.AliasEvent: _Reader.alias,
 }
 
 

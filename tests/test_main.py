@@ -33,6 +33,18 @@ def test_the_collector_is_back_on_when_start_up_fails(monkeypatch: pytest.Monkey
     assert gc.isenabled()
 
 
+def test_a_caller_that_turned_the_collector_off_keeps_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()))
+    gc.disable()
+    try:
+        entry.main()
+        assert seen == [False] and not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_the_console_script_is_this_entry_point() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["scripts"] == {"artlab-cost": "artlab_cost.__main__:main"}

@@ -127,3 +127,14 @@ def test_decimal_text_is_the_normalized_decimal(value: Fraction | Decimal) -> No
     digits = max(len(amount.as_tuple().digits), 1)  # normalize in a context as precise as the amount: it cuts nothing
     expected = "0" if amount == 0 else format(amount.normalize(Context(prec=digits)), "f")
     assert decimal_text(Fraction(value)) == expected
+
+
+def test_decimal_text_writes_a_figure_of_any_length() -> None:
+    """Past 4,300 digits str() of an int refuses (Python's guard against slow conversions): a figure of a scenario
+    can be that long, and its text is still every digit."""
+    long = "6." + "0" * 4400 + "5"
+    assert decimal_text(Fraction(Decimal(long))) == long
+    assert decimal_text(-Fraction(Decimal(long))) == "-" + long
+    sixes = int(Decimal("6" * 5000))  # built from a Decimal: int("6" * 5000) is refused too
+    assert decimal_text(Fraction(sixes)) == "6" * 5000
+    assert decimal_text(Fraction(sixes + 1, 3)) == "2" * 5000 + ".333333333333"  # 222...2 and a third

@@ -14,8 +14,6 @@ from .charges import Priced, meter_order
 from .labels import LabelShare
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
 
-ONE_DAY = timedelta(days=1)
-
 
 class Charge(NamedTuple):
     """Usage of one meter over consecutive days of one month, at list price, with how it was absorbed.
@@ -202,12 +200,12 @@ def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
     for s in steps:
         n = s.days
         if n == 1:  # most steps are one day: its figures are the charge's
-            out.append(Charge(s.meter, s.day, s.day + ONE_DAY, s.quantity, s.billable, units[s.meter], s.amount,
-                              s.allocations))  # fmt: skip
-            continue
-        allocations = tuple(Allocation(a.stage, a.entitlement, a.amount * n, a.quantity * n) for a in s.allocations)
-        amounts = (s.quantity * n, s.billable * n, units[s.meter], s.amount * n)
-        out.append(Charge(s.meter, s.day, s.day + timedelta(n), *amounts, allocations))
+            quantity, billable, amount, allocations = s.quantity, s.billable, s.amount, s.allocations
+        else:
+            quantity, billable, amount = s.quantity * n, s.billable * n, s.amount * n
+            allocations = tuple(Allocation(a.stage, a.entitlement, a.amount * n, a.quantity * n) for a in s.allocations)
+        end = s.day + timedelta(n)
+        out.append(Charge(s.meter, s.day, end, quantity, billable, units[s.meter], amount, allocations))
     out.sort(key=lambda c: (c.start.year, c.start.month, meter_order(c.meter), c.start))
     return out
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from typing import NamedTuple, assert_never
 
+from ..calendar import ONE_DAY
 from ..money import ZERO, q
 from ..pricing import Increment, MeterId, PriceSheet, dedicated_key
 from ..scenario import (
@@ -33,7 +34,6 @@ from ..scenario import (
 )
 
 HOUR = 3600
-ONE_DAY = timedelta(days=1)
 
 
 def dedicated_hours(hours: Fraction, increment: Increment) -> Fraction:
@@ -87,11 +87,11 @@ def spans(entries: tuple[Usage, ...]) -> Spans:
     return [(u.start, u.end, u.weekdays if isinstance(u, DedicatedUsage) else None) for u in entries]
 
 
-def active_mask(entries: Spans, day: date) -> int:
+def active_mask(days_of: Spans, day: date) -> int:
     """Which entries are active on a day, bit i for entry i: inside its from/until, and on a dedicated entry's
     weekdays (one session on its days, B4)."""
     weekday, mask = day.weekday(), 0
-    for i, (first, end, weekdays) in enumerate(entries):
+    for i, (first, end, weekdays) in enumerate(days_of):
         if first <= day < end and (weekdays is None or weekday in weekdays):
             mask |= 1 << i
     return mask

@@ -316,7 +316,7 @@ class Waterfall:
             if e.used_up:
                 self.deactivate(e)
         return [
-            Step(c.meter, day, max(same, 1), c.quantity, c.billable, c.amount, a)
+            Step(c.meter, day, max(same, 1), c.quantity, c.billable, c.amount, a)  # (a span is a day at least)
             for c, a in zip(charges, allocations, strict=True)
         ]
 

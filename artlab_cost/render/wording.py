@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from ..calendar import ONE_DAY
 from ..i18n import money, quantity, tr, value_text, word
 from ..messages import Note
 from ..money import decimal_text
 from ..pricing import METER_GROUPS, Meter, MeterId, Stage
 from .view import View
-
-ONE_DAY = timedelta(days=1)
 
 
 def exact(value: Fraction | Decimal | int) -> str:
