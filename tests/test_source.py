@@ -20,3 +20,13 @@ def test_no_comment_or_docstring_tells_the_build_history() -> None:
         if HISTORY.search(line)
     ]
     assert found == []
+
+
+def test_no_module_of_the_plan_search_is_over_400_lines() -> None:
+    """The plan search is the hardest code of the package to read and change: a module of it that grows past 400
+    lines is split by what its parts do."""
+    lines = {
+        path.name: len(path.read_text(encoding="utf-8").splitlines())
+        for path in (ROOT / "artlab_cost" / "plans").glob("*.py")
+    }
+    assert {name: n for name, n in lines.items() if n > 400} == {}

@@ -19,7 +19,7 @@ decides which plans need not be. HiGHS is imported when a comparison is made (se
 
 from .breakeven import BreakEven
 from .comparison import Comparison, compare
-from .search import Limits, Plan, Status
+from .plan import Limits, Plan, Status
 from .space import Action
 
 __all__ = ["Action", "BreakEven", "Comparison", "Limits", "Plan", "Status", "compare"]

@@ -25,7 +25,8 @@ from ..money import ZERO, q
 from ..pricing import GrantKind, MeterId, Offer, PriceSheet
 from ..scenario import Scenario
 from ..schema import suggest
-from .search import Limits, Plan, Search
+from .plan import Limits, Plan
+from .search import Search
 from .space import Action, candidate_offers
 
 # The price an offer has in the relaxation while its break-even is searched: below anything a copy can absorb, so

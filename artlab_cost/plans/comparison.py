@@ -35,9 +35,10 @@ from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Sta
 from ..scenario import Scenario
 from .breakeven import MODEL_PRICE, BreakEven, break_even_offers, break_evens
 from .finish import CountRange, all_ranges, trim_claims, with_only_plans
+from .plan import Limits, Plan, SetResult, Status, rounding_slack, undominated
 from .relaxation import build
 from .robustness import Holds, Robust
-from .search import Limits, Plan, Search, SetResult, Status, rounding_slack, undominated
+from .search import Search
 from .session import Session
 from .space import Action, Space, as_holdings, candidate_offers, drop_hopeless, hopeless_from, same_offers
 

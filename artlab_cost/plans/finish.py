@@ -13,7 +13,8 @@ from datetime import date
 
 from ..pricing import Limit
 from ..scenario import overlaps
-from .search import FEN, Plan, Search, Stop, last_pack
+from .plan import FEN, Plan, Stop, last_pack
+from .search import Search
 from .space import Action, Space, as_holdings, candidate_offers
 
 CountRange = tuple[int, int]  # the counts of a purchase whose plans cost within a fen of the plan's

@@ -25,8 +25,8 @@ from ..messages import before_warnings, note
 from ..pricing import PriceSheet
 from ..scenario import Case, Scenario
 from .comparison import Comparison, _relied_on, compare, setup
+from .plan import Limits, Plan, Status
 from .robustness import CASES, Holds, Robust
-from .search import Limits, Plan, Status
 from .space import Action, as_holdings
 
 # the scale k in hundredths, from 0.1x to 10x: the grid of steps walked outward from 1x before bisecting

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ..scenario import Case
-from .search import Plan
+from .plan import Plan
 from .space import Action
 
 CASES = (Case.low, Case.expected, Case.high)

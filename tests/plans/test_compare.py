@@ -12,7 +12,7 @@ from plan_cases import SHEET, START, scenario, shared, traffic
 from artlab_cost.engine import costs, price_usage, simulate
 from artlab_cost.plans import Action, Comparison, Limits, compare
 from artlab_cost.plans.comparison import setup
-from artlab_cost.plans.search import SetResult, Status
+from artlab_cost.plans.plan import SetResult, Status
 from artlab_cost.plans.space import as_holdings
 from artlab_cost.render.plan_rows import plan_rows, recommendation
 from artlab_cost.scenario import Holding, StorageUsage
