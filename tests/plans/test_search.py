@@ -154,14 +154,15 @@ def test_equal_plans_are_broken_by_fewer_purchases_whatever_top_is() -> None:
 
 
 @examples(12)
-@given(small_scenarios(), st.integers(1, 6), st.booleans())
+@given(small_scenarios(), st.integers(1, 6), st.booleans(), st.sampled_from([1, 10]))
 def test_a_search_stopped_by_its_run_limit_never_claims_more_than_brute_force_allows(
-    s: Scenario, runs: int, rounds: bool
+    s: Scenario, runs: int, rounds: bool, top: int
 ) -> None:
     """Whatever the engine run it stops at, the lower bound a stopped search gives is at most the cheapest plan
-    brute force finds, and a first plan it says is proven the cheapest is."""
+    brute force finds, and a first plan it says is proven the cheapest is: with one set searched at a time
+    (`--top 1`) and with the regions of every set in one queue (`--top 10`)."""
     with sets_from(rounds):
-        cut = compare(s, SHEET, limits=Limits(None, runs))
+        cut = compare(s, SHEET, limits=Limits(None, runs), top=top)
     cheapest = listed(brute_force(s, max_count=4))[0].cash
     assert cut.lower_bound <= cheapest
     if cut.first_proven:
