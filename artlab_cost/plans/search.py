@@ -12,7 +12,7 @@ Two levels share one relaxation (model.py, solved by session.py):
 
 A region whose bound is at or above what it would have to beat (the set's best plan so far, and
 the last of the `top` sets kept) is closed. For one plan a set is searched to its end before the
-next is taken; for more, from the tree, the regions of every set taken wait in one queue.
+next is taken; for more, the regions of every set taken wait in one queue, least bound first.
 Every plan ranked is priced by the engine; the bound only decides what need not be. When time
 runs out, what is still open gives the lower bound.
 """
@@ -180,14 +180,14 @@ class Search:
         come from rounds of branch and cut over whole counts instead (Session.next_set), each set taken so far
         cut off by a no-good row. Either way a set's bound holds for every set not taken yet.
 
-        For one plan (a break-even's searches) or sets from rounds from the start, each set is searched to its end
-        before the next is taken, and its best plan is what the next must beat. Else the regions of every set wait
-        in one queue (`_in_one_queue`): none above the `top`-th plan's cash is searched (docs/plans.md)."""
+        For one plan (`top` 1, a break-even's searches), each set is searched to its end before the next is taken,
+        and its best plan is what the next must beat. For more, the regions of every set wait in one queue
+        (`_in_one_queue`): none whose bound is above the `top`-th plan's cash is searched (docs/plans.md)."""
         self.session.forget_sets()
         sets = Sets(self.session.offer_vars, self.set_bound, self.session.fixed)
         self._rounds = len(self.session.vars) > TREE_COLUMNS
         try:
-            if self.top > 1 and not self._rounds:
+            if self.top > 1:
                 self._in_one_queue(sets)
                 return
             wasted = 0
@@ -226,9 +226,9 @@ class Search:
         return _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers)
 
     def _in_one_queue(self, sets: Sets) -> None:
-        """For `top` above 1, sets from the tree: every set's regions in one queue, least bound first. A set is taken
-        when no region queued has a bound at or below that of the sets not taken yet; its result is its best plan
-        so far. When the queue's least bound reaches the `top`-th plan's cash, the ranking is complete."""
+        """The search for `top` above 1: the regions of every set taken in one queue, least bound first; a set is
+        taken when no region queued has a bound at or below that of the sets not taken yet. A set's result is its
+        best plan so far; when the queue's least bound reaches the `top`-th plan's cash, the ranking is complete."""
         queue: list[_Region] = []
         index: dict[frozenset[str], int] = {}  # a set's offers -> its place in self.results
         waiting: dict[int, int] = {}  # regions queued, per set
