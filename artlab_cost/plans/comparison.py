@@ -270,7 +270,7 @@ def compare(
         made.search.memo = search.memo
         return made.search, hopeless_from(made.space, offer)
 
-    known = [*ranked, baseline, *(Plan(k, c) for k, c in search.memo.items())]  # every plan the ranking priced
+    known = [*ranked, baseline, *(r.plan for r in search.results if r.plan is not None)]
     so_far = not search.stopped and all(ranks_proven)
     evens = break_evens(worth, sheet, searcher, ranked, known, so_far, lower, search.limits.seconds, started)
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)

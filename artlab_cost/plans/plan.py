@@ -60,10 +60,6 @@ class SetResult(NamedTuple):
     plan: Plan | None  # None: none cheaper than what it had to beat
     proven: bool
 
-    def beaten(self, limit: Fraction | None) -> bool:
-        """Whether the set held no plan below what it had to beat when taken (a set searched for nothing)."""
-        return limit is not None and (self.plan is None or self.plan.costs.cash >= limit)
-
 
 def last_pack(result: Costs, action: Action, sheet: PriceSheet) -> tuple[bool, bool]:
     """Whether the last of an action's stacked packs absorbed anything, and whether it was left unused in part.

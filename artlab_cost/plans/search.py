@@ -11,10 +11,8 @@ Two levels share one relaxation (model.py, solved by session.py):
   the engine's cash is above the bound, around that column's value.
 
 A region whose bound is at or above what it would have to beat (the set's best plan so far, and
-the last of the `top` sets kept) is closed. For one plan a set is searched to its end before the
-next is taken; for more, the regions of every set taken wait in one queue, least bound first.
-Every plan ranked is priced by the engine; the bound only decides what need not be. When time
-runs out, what is still open gives the lower bound.
+the last of the `top` sets kept) is closed. Every plan ranked is priced by the engine; the bound
+only decides what need not be. When time runs out, what is still open gives the lower bound.
 """
 
 from __future__ import annotations
@@ -52,12 +50,6 @@ class _Region:
     required: frozenset[str] = field(compare=False, default=frozenset())
 
 
-def _least(limit: Fraction | None, best: Plan | None) -> Fraction | None:
-    """What a region of a set must beat: the `top`-th plan's cash, and the set's best plan so far."""
-    values = [x for x in (limit, best.costs.cash if best is not None else None) if x is not None]
-    return min(values) if values else None
-
-
 @dataclass
 class Search:
     scenario: Scenario
@@ -80,7 +72,6 @@ class Search:
     repriced: tuple[str, Fraction] | None = None  # an offer priced otherwise than the sheet: (offer, price - listed)
     _seq: itertools.count = field(default_factory=itertools.count)  # type: ignore[type-arg]
     _shown: float = 0.0
-    _rounds: bool = False  # the sets come from rounds of branch and cut (else from the tree of sets)
 
     # --- pricing a plan ----------------------------------------------------------------------
 
@@ -173,104 +164,47 @@ class Search:
     def search(self) -> None:
         """Every set of offers, best bound first, until no set left can beat the `top`-th set found.
 
-        Sets are taken in the order of their bounds, so once the next one's bound reaches the `top`-th listed
-        plan's cash, the ranking is complete. The sets come from the tree of linear bounds (sets.py), cheap to
-        solve; in a plan space of more than TREE_COLUMNS purchase columns, or once WASTED sets in a row held no
-        plan below what they had to beat (sets the linear bound lets through and whole counts would not), they
-        come from rounds of branch and cut over whole counts instead (Session.next_set), each set taken so far
-        cut off by a no-good row. Either way a set's bound holds for every set not taken yet.
-
-        For one plan (`top` 1, a break-even's searches), each set is searched to its end before the next is taken,
-        and its best plan is what the next must beat. For more, the regions of every set wait in one queue
-        (`_in_one_queue`): none whose bound is above the `top`-th plan's cash is searched (docs/plans.md)."""
+        Each round takes the set with the least bound among those not taken yet, so once that bound reaches the
+        `top`-th listed plan's cash, the ranking is complete. The sets come from the tree of linear bounds
+        (sets.py), cheap to solve; in a plan space of more than TREE_COLUMNS purchase columns, or once WASTED sets
+        in a row held no plan below what they had to beat (sets the linear bound lets through and whole counts
+        would not), they come from rounds of branch and cut over whole counts instead (Session.next_set), each
+        set taken so far cut off by a no-good row. Either way a set's bound holds for every set not taken yet."""
         self.session.forget_sets()
         sets = Sets(self.session.offer_vars, self.set_bound, self.session.fixed)
-        self._rounds = len(self.session.vars) > TREE_COLUMNS
+        seen: list[frozenset[str]] = []
+        rounds, wasted = len(self.session.vars) > TREE_COLUMNS, 0
         try:
-            if self.top > 1:
-                self._in_one_queue(sets)
-                return
-            wasted = 0
             while True:
                 self.check()
                 limit = self.threshold()
-                self._rounds = self._rounds or wasted >= WASTED
-                region = self.take_set(sets, limit)
-                if region is None:
+                cutoff = None if limit is None else limit - self.held_upfront() + self.slack  # as a Bound.value
+                rounds = rounds or wasted >= WASTED
+                if rounds:
+                    found = self.session.next_set(seen, self.seconds_left(), cutoff)
+                else:
+                    found = sets.next(cutoff)
+                if found is None:
+                    return  # every set the rules allow has been seen
+                bound, offers = found
+                lower = self.cash_bound(bound)
+                if limit is not None and lower >= limit:
                     return
+                self.report(lower)
+                if offers is None:  # the branch and cut stopped on time before it found a set
+                    raise Stop("time-limit")
+                self.unseen = lower
+                seen.append(offers)
+                hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
+                region = _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers)
                 result = self.best_of(region, limit)
                 self.results.append(result)
-                wasted = wasted + 1 if result.beaten(limit) else 0
+                beaten = limit is not None and (result.plan is None or result.plan.costs.cash >= limit)
+                wasted = wasted + 1 if beaten else 0
         except Stop as stop:
             self.stopped = stop.reason
-            left = None if self._rounds else sets.lowest()  # no set not taken yet has a bound below it, nor the last's
+            left = None if rounds else sets.lowest()  # no set not taken yet has a bound below it, nor the last's
             self.open.append(self.unseen if left is None else max(self.unseen, self.cash_bound(Bound(left, ()))))
-
-    def take_set(self, sets: Sets, limit: Fraction | None) -> _Region | None:
-        """The set of offers with the least bound among those not taken yet, as the region of its counts; None when
-        none is left or none can beat `limit`."""
-        cutoff = None if limit is None else limit - self.held_upfront() + self.slack  # as a Bound.value
-        seen = [r.offers for r in self.results]
-        found = self.session.next_set(seen, self.seconds_left(), cutoff) if self._rounds else sets.next(cutoff)
-        if found is None:
-            return None  # every set the rules allow has been seen
-        bound, offers = found
-        lower = self.cash_bound(bound)
-        if limit is not None and lower >= limit:
-            return None
-        self.report(lower)
-        if offers is None:  # the branch and cut stopped on time before it found a set
-            raise Stop("time-limit")
-        self.unseen = lower
-        hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
-        return _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers)
-
-    def _in_one_queue(self, sets: Sets) -> None:
-        """The search for `top` above 1: the regions of every set taken in one queue, least bound first; a set is
-        taken when no region queued has a bound at or below that of the sets not taken yet. A set's result is its
-        best plan so far; when the queue's least bound reaches the `top`-th plan's cash, the ranking is complete."""
-        queue: list[_Region] = []
-        index: dict[frozenset[str], int] = {}  # a set's offers -> its place in self.results
-        waiting: dict[int, int] = {}  # regions queued, per set
-        taken_at: dict[int, Fraction | None] = {}  # what a set had to beat when it was taken
-        more, wasted, r = True, 0, None
-        try:
-            while True:
-                self.check()
-                limit = self.threshold()
-                if more and (not queue or queue[0].bound > self.unseen):
-                    self._rounds = self._rounds or wasted >= WASTED
-                    region = self.take_set(sets, limit)
-                    if region is None:
-                        more = False
-                        continue
-                    k = index[region.required] = len(self.results)
-                    self.results.append(SetResult(region.required, None, True))
-                    taken_at[k], waiting[k] = limit, 1
-                    heapq.heappush(queue, region)
-                    continue
-                if not queue or (limit is not None and queue[0].bound >= limit):
-                    return
-                r = heapq.heappop(queue)
-                k = index[r.required]
-                waiting[k] -= 1
-                beat = _least(limit, best := self.results[k].plan)
-                if beat is None or r.bound < beat:
-                    best, children = self._expand(r, best, beat)
-                    self.results[k] = SetResult(r.required, best, True)
-                    for child in children:
-                        heapq.heappush(queue, child)
-                    waiting[k] += len(children)
-                r = None
-                if not waiting[k]:  # the set is closed
-                    wasted = wasted + 1 if self.results[k].beaten(taken_at[k]) else 0
-        except Stop:
-            unfinished = queue + ([r] if r is not None else [])  # the regions queued, and the one being worked on
-            self.open += [left.bound for left in unfinished]
-            for k in {index[left.required] for left in unfinished}:
-                self.results[k] = self.results[k]._replace(proven=False)
-            self.results[:] = [x for x in self.results if x.plan is not None or x.proven]
-            raise
 
     def seconds_left(self) -> float | None:
         seconds = self.limits.seconds
@@ -284,47 +218,48 @@ class Search:
     def floor(self, inside: frozenset[str]) -> tuple[int, ...]:
         """The least value of each column in plans that buy each offer of `inside`: one pack of an offer bought in one
         column only (one slot, one option), so that the greedy rows of its grant are on from the start; else 0."""
-        cols, upper, vars_ = self.session.offer_vars, self.session.upper, self.session.vars
+        cols, upper = self.session.offer_vars, self.session.upper
+        vars_ = self.session.vars
         return tuple(int(v.offer in inside and len(cols[v.offer]) == 1 and upper[j] >= 1) for j, v in enumerate(vars_))
 
     # --- one set's counts and choices ----------------------------------------------------------
 
     def best_of(self, region: _Region, limit: Fraction | None) -> SetResult:
         """The cheapest plan that buys exactly the region's set of offers, cheaper than `limit` if one is."""
+        offers = region.required
         best: Plan | None = None
         regions = [region]
         r = region
         try:
             while regions:
                 r = heapq.heappop(regions)
-                beat = _least(limit, best)
+                beat = (
+                    min(x for x in (limit, best.costs.cash if best else None) if x is not None)
+                    if (limit is not None or best is not None)
+                    else None
+                )
                 if beat is not None and r.bound >= beat:
                     break
-                best, children = self._expand(r, best, beat)
-                for child in children:
-                    heapq.heappush(regions, child)
+                point = self.rounded(r, offers)
+                whole = all(abs(x - round(x)) <= 1e-6 for x in r.point)
+                if point is not None and whole and self.could_beat(point, offers, beat):
+                    found = self.price(point)
+                    if found is not None and (best is None or found.rank_key() < best.rank_key()):
+                        best = found
+                        if beat is None or found.costs.cash < beat:
+                            beat = found.costs.cash
+                if beat is not None and r.bound >= beat:
+                    continue
+                for child in self.branch(r, point):
+                    if beat is None or child.bound < beat:
+                        heapq.heappush(regions, child)
         except Stop:
             # what is left open: the regions queued, and the one being priced or split when the limit came
             self.open += [r.bound, *(left.bound for left in regions)]
             if best is not None:
-                self.results.append(SetResult(region.required, best, False))
+                self.results.append(SetResult(offers, best, False))
             raise
-        return SetResult(region.required, best, True)
-
-    def _expand(self, r: _Region, best: Plan | None, beat: Fraction | None) -> tuple[Plan | None, list[_Region]]:
-        """One region of a set: its optimum rounded and priced when whole (the set's best if cheaper), then its
-        children that can still beat what it has to (none once the region itself cannot)."""
-        offers = r.required
-        point = self.rounded(r, offers)
-        whole = all(abs(x - round(x)) <= 1e-6 for x in r.point)
-        if point is not None and whole and self.could_beat(point, offers, beat):
-            found = self.price(point)
-            if found is not None and (best is None or found.rank_key() < best.rank_key()):
-                best = found
-                beat = found.costs.cash if beat is None else min(beat, found.costs.cash)
-        if beat is not None and r.bound >= beat:
-            return best, []
-        return best, [child for child in self.branch(r, point) if beat is None or child.bound < beat]
+        return SetResult(offers, best, True)
 
     def could_beat(self, point: tuple[int, ...], offers: frozenset[str], beat: Fraction | None) -> bool:
         """Whether a plan is worth pricing: the bound at that very point is below what it has to beat (a

@@ -159,8 +159,7 @@ def test_a_search_stopped_by_its_run_limit_never_claims_more_than_brute_force_al
     s: Scenario, runs: int, rounds: bool, top: int
 ) -> None:
     """Whatever the engine run it stops at, the lower bound a stopped search gives is at most the cheapest plan
-    brute force finds, and a first plan it says is proven the cheapest is: with one set searched at a time
-    (`--top 1`) and with the regions of every set in one queue (`--top 10`)."""
+    brute force finds, and a first plan it says is proven the cheapest is, for one plan and for ten."""
     with sets_from(rounds):
         cut = compare(s, SHEET, limits=Limits(None, runs), top=top)
     cheapest = listed(brute_force(s, max_count=4))[0].cash
