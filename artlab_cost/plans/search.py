@@ -50,6 +50,12 @@ class _Region:
     required: frozenset[str] = field(compare=False, default=frozenset())
 
 
+def _least(limit: Fraction | None, best: Plan | None) -> Fraction | None:
+    """What a region of a set must beat: the `top`-th plan's cash, and the set's best plan so far."""
+    values = [x for x in (limit, best.costs.cash if best is not None else None) if x is not None]
+    return min(values) if values else None
+
+
 @dataclass
 class Search:
     scenario: Scenario
@@ -169,12 +175,18 @@ class Search:
         (sets.py), cheap to solve; in a plan space of more than TREE_COLUMNS purchase columns, or once WASTED sets
         in a row held no plan below what they had to beat (sets the linear bound lets through and whole counts
         would not), they come from rounds of branch and cut over whole counts instead (Session.next_set), each
-        set taken so far cut off by a no-good row. Either way a set's bound holds for every set not taken yet."""
+        set taken so far cut off by a no-good row. Either way a set's bound holds for every set not taken yet.
+
+        For more than one plan over the tree of sets, the regions of every set wait in one queue instead
+        (`_in_one_queue`)."""
         self.session.forget_sets()
         sets = Sets(self.session.offer_vars, self.set_bound, self.session.fixed)
         seen: list[frozenset[str]] = []
         rounds, wasted = len(self.session.vars) > TREE_COLUMNS, 0
         try:
+            if self.top > 1 and not rounds:
+                self._in_one_queue(sets)
+                return
             while True:
                 self.check()
                 limit = self.threshold()
@@ -206,6 +218,53 @@ class Search:
             left = None if rounds else sets.lowest()  # no set not taken yet has a bound below it, nor the last's
             self.open.append(self.unseen if left is None else max(self.unseen, self.cash_bound(Bound(left, ()))))
 
+    def _in_one_queue(self, sets: Sets) -> None:
+        """For `top` above 1: every set's regions in one queue, least bound first, a set taken from the tree when no
+        region queued has a bound at or below that of the sets not taken yet. A region above the `top`-th plan's
+        cash is then reached only once that many plans below it are priced (a set searched to its end is searched
+        down to its own best). The `top`-th plan's cash can still rise (a set's best improves to a plan that only
+        adds to another, and the set leaves the list), so nothing is dropped against it: a region is closed by its
+        own set's best only, every set is taken whatever its bound, and the search stops when the least bound
+        queued reaches the `top`-th plan's cash as it stands."""
+        queue: list[_Region] = []
+        index: dict[frozenset[str], int] = {}  # a set's offers -> its place in self.results
+        more, r = True, None
+        try:
+            while True:
+                self.check()
+                limit = self.threshold()
+                if more and (not queue or queue[0].bound > self.unseen):
+                    found = sets.next()  # no cutoff: whenever a set is left, it comes with its offers
+                    bound, offers = found if found is not None else (None, None)
+                    if bound is None or offers is None:
+                        more = False
+                        continue
+                    self.report(lower := self.cash_bound(bound))
+                    self.unseen = lower
+                    index[offers] = len(self.results)
+                    self.results.append(SetResult(offers, None, True))
+                    hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
+                    heapq.heappush(queue, _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers))
+                    continue
+                if not queue or (limit is not None and queue[0].bound >= limit):
+                    return
+                r = heapq.heappop(queue)
+                k = index[r.required]
+                best = self.results[k].plan
+                if best is None or r.bound < best.costs.cash:
+                    best, point = self._priced(r, best, _least(limit, best))
+                    self.results[k] = SetResult(r.required, best, True)
+                    for child in self._children(r, point, None if best is None else best.costs.cash):
+                        heapq.heappush(queue, child)
+                r = None
+        except Stop:
+            unfinished = queue + ([r] if r is not None else [])  # the regions queued, and the one being worked on
+            self.open += [left.bound for left in unfinished]
+            for k in {index[left.required] for left in unfinished}:
+                self.results[k] = self.results[k]._replace(proven=False)
+            self.results[:] = [x for x in self.results if x.plan is not None or x.proven]
+            raise
+
     def seconds_left(self) -> float | None:
         seconds = self.limits.seconds
         return None if seconds is None else seconds - (time.perf_counter() - self.started)
@@ -233,26 +292,12 @@ class Search:
         try:
             while regions:
                 r = heapq.heappop(regions)
-                beat = (
-                    min(x for x in (limit, best.costs.cash if best else None) if x is not None)
-                    if (limit is not None or best is not None)
-                    else None
-                )
+                beat = _least(limit, best)
                 if beat is not None and r.bound >= beat:
                     break
-                point = self.rounded(r, offers)
-                whole = all(abs(x - round(x)) <= 1e-6 for x in r.point)
-                if point is not None and whole and self.could_beat(point, offers, beat):
-                    found = self.price(point)
-                    if found is not None and (best is None or found.rank_key() < best.rank_key()):
-                        best = found
-                        if beat is None or found.costs.cash < beat:
-                            beat = found.costs.cash
-                if beat is not None and r.bound >= beat:
-                    continue
-                for child in self.branch(r, point):
-                    if beat is None or child.bound < beat:
-                        heapq.heappush(regions, child)
+                best, point = self._priced(r, best, beat)
+                for child in self._children(r, point, _least(limit, best)):
+                    heapq.heappush(regions, child)
         except Stop:
             # what is left open: the regions queued, and the one being priced or split when the limit came
             self.open += [r.bound, *(left.bound for left in regions)]
@@ -260,6 +305,25 @@ class Search:
                 self.results.append(SetResult(offers, best, False))
             raise
         return SetResult(offers, best, True)
+
+    def _priced(
+        self, r: _Region, best: Plan | None, beat: Fraction | None
+    ) -> tuple[Plan | None, tuple[int, ...] | None]:
+        """A region's optimum rounded, and priced when it is whole and could beat `beat`: the set's best plan
+        after it, and the rounded point."""
+        point = self.rounded(r, r.required)
+        whole = all(abs(x - round(x)) <= 1e-6 for x in r.point)
+        if point is not None and whole and self.could_beat(point, r.required, beat):
+            found = self.price(point)
+            if found is not None and (best is None or found.rank_key() < best.rank_key()):
+                best = found
+        return best, point
+
+    def _children(self, r: _Region, point: tuple[int, ...] | None, keep: Fraction | None) -> list[_Region]:
+        """A region's children whose bound is below `keep` (none when its own bound is not)."""
+        if keep is not None and r.bound >= keep:
+            return []
+        return [child for child in self.branch(r, point) if keep is None or child.bound < keep]
 
     def could_beat(self, point: tuple[int, ...], offers: frozenset[str], beat: Fraction | None) -> bool:
         """Whether a plan is worth pricing: the bound at that very point is below what it has to beat (a

@@ -103,6 +103,24 @@ def test_a_quota_left_in_a_quiet_month_does_not_stop_the_count() -> None:
     ]
 
 
+def test_a_set_whose_best_plan_leaves_the_list_leaves_the_ranks_below_it_searched() -> None:
+    """The set {traffic-10, traffic-m} first finds one of each (7.62), then two monthly packs with the 10 GB one
+    (7.50), which only adds to two monthly packs alone (4.62): the set leaves the list, and the cash the third
+    rank must beat rises back. The regions and sets that the lower cash had closed (the empty set, 8.24, all
+    postpaid) must still be searched: every rank is brute force's, over the tree of sets and over rounds."""
+    usage: list[Usage] = [
+        TrafficUsage(f"m{k}", add_months(START, k), add_months(START, k + 1), Decimal(gb), Decimal(idle))
+        for k, (gb, idle) in enumerate([("7", "0.5"), ("9", "0"), ("3", "0.5")])
+    ]
+    s = scenario(usage, months=3)
+    expected = listed(brute_force(s, max_count=3, sheet=MONTHLY))[:3]
+    assert [c.cash for c in expected] == [Decimal("4.62"), Decimal("8.12"), Decimal("8.24")]
+    for rounds in (False, True):
+        with sets_from(rounds):
+            result = compare(s, MONTHLY, top=3, within_a_fen=False)
+        assert [p.costs.cash for p in result.plans] == [c.cash for c in expected] and result.proven
+
+
 def test_a_monthly_pack_is_judged_by_its_fullest_month() -> None:
     """What the search reads of a run: a monthly quota that ran dry in March is not "left unused" because
     April had spare, and the last pack of a stack absorbed something if any month needed it.
