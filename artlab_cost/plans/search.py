@@ -177,8 +177,7 @@ class Search:
         would not), they come from rounds of branch and cut over whole counts instead (Session.next_set), each
         set taken so far cut off by a no-good row. Either way a set's bound holds for every set not taken yet.
 
-        For more than one plan over the tree of sets, the regions of every set wait in one queue instead
-        (`_in_one_queue`)."""
+        For more than one plan over the tree of sets, `_in_one_queue` keeps every set's regions in one queue."""
         self.session.forget_sets()
         sets = Sets(self.session.offer_vars, self.set_bound, self.session.fixed)
         seen: list[frozenset[str]] = []
@@ -207,8 +206,7 @@ class Search:
                     raise Stop("time-limit")
                 self.unseen = lower
                 seen.append(offers)
-                hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
-                region = _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers)
+                region = self.root(lower, bound, offers)
                 result = self.best_of(region, limit)
                 self.results.append(result)
                 beaten = limit is not None and (result.plan is None or result.plan.costs.cash >= limit)
@@ -220,12 +218,11 @@ class Search:
 
     def _in_one_queue(self, sets: Sets) -> None:
         """For `top` above 1: every set's regions in one queue, least bound first, a set taken from the tree when no
-        region queued has a bound at or below that of the sets not taken yet. A region above the `top`-th plan's
-        cash is then reached only once that many plans below it are priced (a set searched to its end is searched
-        down to its own best). The `top`-th plan's cash can still rise (a set's best improves to a plan that only
-        adds to another, and the set leaves the list), so nothing is dropped against it: a region is closed by its
-        own set's best only, every set is taken whatever its bound, and the search stops when the least bound
-        queued reaches the `top`-th plan's cash as it stands."""
+        region queued has a bound at or below that of the sets not taken yet, so a region above the `top`-th plan's
+        cash is reached only once that many plans below it are priced. That cash can still rise (a set's best
+        improves to a plan that only adds to another, and the set leaves the list), so nothing is dropped against
+        it: a region is closed by its own set's best only, every set is taken whatever its bound, and the search
+        stops when the least bound queued reaches the `top`-th plan's cash as it stands."""
         queue: list[_Region] = []
         index: dict[frozenset[str], int] = {}  # a set's offers -> its place in self.results
         more, r = True, None
@@ -243,8 +240,7 @@ class Search:
                     self.unseen = lower
                     index[offers] = len(self.results)
                     self.results.append(SetResult(offers, None, True))
-                    hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
-                    heapq.heappush(queue, _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers))
+                    heapq.heappush(queue, self.root(lower, bound, offers))
                     continue
                 if not queue or (limit is not None and queue[0].bound >= limit):
                     return
@@ -264,6 +260,11 @@ class Search:
                 self.results[k] = self.results[k]._replace(proven=False)
             self.results[:] = [x for x in self.results if x.plan is not None or x.proven]
             raise
+
+    def root(self, lower: Fraction, bound: Bound, offers: frozenset[str]) -> _Region:
+        """A set's first region: every count of its offers, from its floor, with the set's own bound and optimum."""
+        hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
+        return _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers)
 
     def seconds_left(self) -> float | None:
         seconds = self.limits.seconds
