@@ -77,6 +77,8 @@ class Search:
     ceiling: Fraction | None = None  # only plans cheaper than this matter (a break-even search: the best without)
     repriced: tuple[str, Fraction] | None = None  # an offer priced otherwise than the sheet: (offer, price - listed)
     _seq: itertools.count = field(default_factory=itertools.count)  # type: ignore[type-arg]
+    # listable() of each plan priced, by its purchases: it reads only the engine's run, which a price does not change
+    _listable: dict[tuple[Action, ...], bool] = field(default_factory=dict)
     _shown: float = 0.0
 
     # --- pricing a plan ----------------------------------------------------------------------
@@ -165,7 +167,12 @@ class Search:
 
     def listable(self, plan: Plan) -> bool:
         """A plan whose last pack of some purchase absorbed nothing is never listed: without it, it costs less."""
-        return all(last_pack(plan.costs, a, self.sheet)[0] for a in plan.actions if a not in self.claims)
+        known = self._listable.get(plan.actions)
+        if known is None:
+            claims = self.claims
+            known = all(last_pack(plan.costs, a, self.sheet)[0] for a in plan.actions if a not in claims)
+            self._listable[plan.actions] = known
+        return known
 
     def search(self) -> None:
         """Every set of offers, best bound first, until no set left can beat the `top`-th set found.

@@ -88,7 +88,9 @@ class Session:
         self.where = where = {(int(r), int(c)): k for k, (r, c) in enumerate(zip(self.rows, self.cols, strict=True))}
         # each switched row's entries: (row, column j, the positions of its entries, one pack's size); all off
         self.switches = [(s.row, s.var, [where[(s.row, c)] for c in s.cols], s.size) for s in model.switched]
-        self.switch_lo = [0] * len(self.switches)
+        self.buy_rows = np.array(list(model.buys_rows.values()), dtype=np.int32)  # each offer's "buys it" row
+        self.switch_var = np.array([s.var for s in model.switched], dtype=np.int64)  # each switched row's column j
+        self.switch_lo = np.zeros(len(self.switches), dtype=np.int64)  # the packs each is switched on with; 0: off
         self.infinite = highspy.kHighsInf
         self.solves = 0
         self.fixed: dict[str, bool] = {}  # offers every plan searched buys (True) or none does (False): fix_offer
@@ -111,19 +113,22 @@ class Session:
         lower[:n], upper[:n] = lo, np.minimum(hi, self.upper[:n])  # (an option the holdings rule out stays 0)
         highs.changeColsBounds(n, np.arange(n, dtype=np.int32), lower[:n], upper[:n])
         row_lo = self.row_lo.copy()
-        for offer, r in self.model.buys_rows.items():
-            row_lo[r] = 1.0 if offer in required else 0.0
-            highs.changeRowBounds(r, row_lo[r], self.row_hi[r])
+        if self.buy_rows.size:
+            wanted = np.array([1.0 if offer in required else 0.0 for offer in self.model.buys_rows])
+            row_lo[self.buy_rows] = wanted
+            highs.changeRowsBounds(self.buy_rows.size, self.buy_rows, wanted, self.row_hi[self.buy_rows])
         self._switch(lo)
         return lower, upper, row_lo
 
     def _switch(self, lo: Sequence[int]) -> None:
         """Turn each greedy row of a bought grant on where its column is at least one pack, with that many packs'
         size (what the grant holds at least), and off elsewhere."""
-        for k, (row, j, entries, size) in enumerate(self.switches):
-            packs = int(lo[j])
-            if packs == self.switch_lo[k]:
-                continue
+        if not self.switches:
+            return
+        packs_of = self.np.asarray(lo, dtype=self.np.int64)[self.switch_var]
+        for k in self.np.flatnonzero(packs_of != self.switch_lo).tolist():
+            row, _, entries, size = self.switches[k]
+            packs = int(packs_of[k])
             self.switch_lo[k] = packs
             if packs >= 1:
                 value = float(size * packs)
