@@ -32,6 +32,10 @@ from .space import Action, candidate_offers
 # The price an offer has in the relaxation while its break-even is searched: below anything a copy can absorb, so
 # drop_hopeless never leaves it out, and above 0, so a once-per-user offer stays a purchase, not a free claim.
 MODEL_PRICE = Decimal("0.000001")
+# A break-even search over more purchase columns than this takes its sets from rounds of branch and cut from the first
+# (docs/plans.md, "Where the time goes": measured on 9, 17 and 25 columns): its last search, at the break-even, has no
+# plan below what it must beat, so every set the linear bound lets through is searched for nothing.
+TREE_COLUMNS = 20
 
 # makes a search of plans over the comparison's candidates with the offer's columns priced at MODEL_PRICE, and the
 # price a copy from which the one inexact cut leaves the offer out (space.hopeless_from)
@@ -178,7 +182,11 @@ def _searched(
         if price is not None:
             session.set_price(offer, price)
             repriced = (offer, price - listed)
-        return replace(first, results=[], open=[], stopped="", unseen=ZERO, ceiling=ceiling, top=1, repriced=repriced)
+        rounds = len(session.vars) > TREE_COLUMNS
+        return replace(
+            first, results=[], open=[], stopped="", unseen=ZERO, ceiling=ceiling, top=1, repriced=repriced,
+            by_rounds=rounds,
+        )  # fmt: skip
 
     # W: the best plan without the offer. The comparison has it when a ranked plan lacks the offer and the ranking
     # is proven (every set cheaper than that plan is ranked before it); else a search of the plans without the

@@ -13,6 +13,7 @@ from datetime import date
 
 from ..pricing import Limit
 from ..scenario import overlaps
+from .model import point_of
 from .plan import FEN, Plan, Stop, last_pack
 from .search import Search
 from .space import Action, Space, as_holdings, candidate_offers
@@ -61,7 +62,8 @@ def count_ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, 
                     break
                 actions = others + ([replace(a, count=n)] if n > 0 else [])
                 offers = frozenset(b.offer for b in actions if b not in search.claims)
-                if not search.could_beat(search.point_of(actions), offers, plan.costs.cash + FEN + FEN / 2):
+                point = point_of(search.session.vars, actions)
+                if not search.could_beat(point, offers, plan.costs.cash + FEN + FEN / 2):
                     break
                 if search.plan(actions).costs.cash > plan.costs.cash + FEN:
                     break

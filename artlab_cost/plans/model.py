@@ -10,6 +10,7 @@ formulation", gives the equations each function writes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
@@ -35,6 +36,27 @@ class Var:
     price: Fraction  # what one unit costs
     hi: int  # its largest value
     stackable: bool  # a count of a stackable offer; else one option of a choice
+
+
+def purchases(vars_: Sequence[Var], values: Sequence[int]) -> list[Action]:
+    """What a point of the columns buys."""
+    out: list[Action] = []
+    for v, n in zip(vars_, values, strict=True):
+        if n:
+            out += [replace(a, count=n) for a in v.actions] if v.stackable else list(v.actions)
+    return out
+
+
+def point_of(vars_: Sequence[Var], actions: Sequence[Action]) -> tuple[int, ...]:
+    """The columns' values of a plan's purchases (free claims are no columns)."""
+    have = {(a.offer, a.date): a.count for a in actions}
+    out = []
+    for v in vars_:
+        if v.stackable:
+            out.append(have.get((v.actions[0].offer, v.actions[0].date), 0))
+        else:
+            out.append(int(all(have.get((a.offer, a.date), 0) >= a.count for a in v.actions)))
+    return tuple(out)
 
 
 class Group(NamedTuple):

@@ -21,13 +21,14 @@ import heapq
 import itertools
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..engine import Costs, Priced, costs, upfront_paid
 from ..money import ZERO
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
+from .model import purchases
 from .plan import Limits, Plan, SetResult, Status, Stop, last_pack, shown_bound, undominated
 from .session import Bound, Session
 from .sets import Sets
@@ -76,6 +77,7 @@ class Search:
     started: float = field(default_factory=time.perf_counter)
     ceiling: Fraction | None = None  # only plans cheaper than this matter (a break-even search: the best without)
     repriced: tuple[str, Fraction] | None = None  # an offer priced otherwise than the sheet: (offer, price - listed)
+    by_rounds: bool = False  # take the sets from rounds of branch and cut from the first, whatever the columns
     _seq: itertools.count = field(default_factory=itertools.count)  # type: ignore[type-arg]
     # listable() of each plan priced, by its purchases: it reads only the engine's run, which a price does not change
     _listable: dict[tuple[Action, ...], bool] = field(default_factory=dict)
@@ -110,11 +112,7 @@ class Search:
 
     def actions(self, values: Sequence[int]) -> tuple[Action, ...]:
         """The purchases of a point of the variables (and the free claims)."""
-        out = list(self.claims)
-        for v, n in zip(self.session.vars, values, strict=True):
-            if n:
-                out += [replace(a, count=n) for a in v.actions] if v.stackable else list(v.actions)
-        return tuple(sorted(out))
+        return tuple(sorted([*self.claims, *purchases(self.session.vars, values)]))
 
     def price(self, values: Sequence[int]) -> Plan | None:
         """The engine's plan at a point, or None when the rules forbid it (--max-upfront, B16 overlaps)."""
@@ -188,7 +186,7 @@ class Search:
         self.session.forget_sets()
         sets = Sets(self.session.offer_vars, self.set_bound, self.session.fixed)
         seen: list[frozenset[str]] = []
-        rounds, wasted = len(self.session.vars) > TREE_COLUMNS, 0
+        rounds, wasted = self.by_rounds or len(self.session.vars) > TREE_COLUMNS, 0
         try:
             if self.top > 1 and not rounds:
                 self._in_one_queue(sets)
@@ -340,18 +338,6 @@ class Search:
             return True
         found = self.bound(point, point, offers)
         return found is not None and self.cash_bound(found) < beat
-
-    def point_of(self, actions: Sequence[Action]) -> tuple[int, ...]:
-        """The variables' values of a plan's purchases (claims are no variables)."""
-        have = {(a.offer, a.date): a.count for a in actions}
-        out = []
-        for v in self.session.vars:
-            first = v.actions[0]
-            if v.stackable:
-                out.append(have.get((first.offer, first.date), 0))
-            else:
-                out.append(int(all(have.get((a.offer, a.date), 0) >= a.count for a in v.actions)))
-        return tuple(out)
 
     def rounded(self, region: _Region, offers: frozenset[str]) -> tuple[int, ...] | None:
         """The region's optimum rounded to whole counts and one option per choice, buying each offer of the set."""

@@ -245,7 +245,11 @@ def slot_scenarios(draw: st.DrawFn) -> Scenario:
 
 @contextlib.contextmanager
 def sets_from(rounds: bool) -> Iterator[None]:
-    """The search's sets of offers from rounds of branch and cut from the first (rounds), or from the tree of
-    linear bounds as far as the search takes it: the brute-force tests check both ways."""
-    with mock.patch("artlab_cost.plans.search.TREE_COLUMNS", -1 if rounds else 10**6):
+    """The search's sets of offers (the ranking's and the break-even's) from rounds of branch and cut from the first
+    (rounds), or from the tree of linear bounds as far as the search takes it: the brute-force tests check both ways."""
+    columns = -1 if rounds else 10**6
+    with (
+        mock.patch("artlab_cost.plans.search.TREE_COLUMNS", columns),
+        mock.patch("artlab_cost.plans.breakeven.TREE_COLUMNS", columns),
+    ):
         yield

@@ -5,20 +5,22 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from unittest import mock
 
 import pytest
 from helpers import examples, make_sheet
 from hypothesis import given
 from hypothesis import strategies as st
-from plan_cases import SHEET, START, brute_force, scenario, shared, small_scenarios, traffic
+from plan_cases import SHEET, START, brute_force, scenario, sets_from, shared, small_scenarios, traffic
 
 from artlab_cost import to_text
+from artlab_cost.engine import price_usage
 from artlab_cost.errors import UsageError
 from artlab_cost.plans import Action, BreakEven, Comparison, Limits, Plan, compare
 from artlab_cost.plans.breakeven import break_even
 from artlab_cost.plans.comparison import serves_break_even, setup
-from artlab_cost.plans.space import hopeless_from
+from artlab_cost.plans.space import candidate_offers, hopeless_from
 from artlab_cost.pricing import PriceSheet
 from artlab_cost.scenario import Holding, Scenario, StorageUsage
 
@@ -181,6 +183,27 @@ def test_no_break_even_is_claimed_where_a_voucher_may_pay_for_packs() -> None:
     assert result.break_even == ()
     (said,) = [n for n in result.notes if n.code == "plans.break-even-voucher-packs"]
     assert said.args["offers"] == ("month-compute-50",)  # the traffic pack has no usage to absorb here
+
+
+@examples(8)
+@given(small_scenarios(), st.booleans())
+def test_every_break_even_is_the_brute_force_one(s: Scenario, rounds: bool) -> None:
+    """For each paid offer a plan may buy: W is the least cash of any plan without it, and the break-even the most
+    (W - C) / n over the plans that buy it (n copies, C their cash less what the copies cost), or 0 with no copies
+    when none is below W even free; over the tree of sets and over rounds, with every search proven. Four packs of
+    a kind cover every count that matters (test_search.py), so brute force over them holds every line."""
+    paid = [o.id for o in candidate_offers(s, SHEET, price_usage(s, SHEET), (), ())[0] if o.price > 0]
+    with sets_from(rounds):
+        result = compare(s, SHEET, break_even=paid)
+    plans = brute_force(s, max_count=4)
+    for b in result.break_even:
+        n = {id(p): sum(a.count for a in p.actions if a.offer == b.offer) for p in plans}
+        w = min(p.cash for p in plans if not n[id(p)])
+        lines = [((w - (p.cash - n[id(p)] * b.listed_price)) / n[id(p)], n[id(p)]) for p in plans if n[id(p)]]
+        expected = max([Fraction(0), *(at for at, _ in lines)])
+        # the copies just below it: of the lines that meet W there, the one with most copies is the cheapest there
+        copies = max((k for at, k in lines if at == expected), default=0) if expected > 0 else 0
+        assert (b.without, b.price, b.copies, b.proven) == (w, expected, copies, True), b.offer
 
 
 @st.composite
