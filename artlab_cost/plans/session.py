@@ -88,6 +88,8 @@ class Session:
         self.where = where = {(int(r), int(c)): k for k, (r, c) in enumerate(zip(self.rows, self.cols, strict=True))}
         # each switched row's entries: (row, column j, the positions of its entries, one pack's size); all off
         self.switches = [(s.row, s.var, [where[(s.row, c)] for c in s.cols], s.size) for s in model.switched]
+        self.lo_finite = np.isfinite(self.row_lo)  # a region moves a lower bound only from one number to another
+        self.var_index = np.arange(len(self.vars), dtype=np.int32)
         self.buy_rows = np.array(list(model.buys_rows.values()), dtype=np.int32)  # each offer's "buys it" row
         self.switch_var = np.array([s.var for s in model.switched], dtype=np.int64)  # each switched row's column j
         self.switch_lo = np.zeros(len(self.switches), dtype=np.int64)  # the packs each is switched on with; 0: off
@@ -111,7 +113,7 @@ class Session:
         n = len(self.vars)
         lower, upper = self.lower.copy(), self.upper.copy()
         lower[:n], upper[:n] = lo, np.minimum(hi, self.upper[:n])  # (an option the holdings rule out stays 0)
-        highs.changeColsBounds(n, np.arange(n, dtype=np.int32), lower[:n], upper[:n])
+        highs.changeColsBounds(n, self.var_index, lower[:n], upper[:n])
         row_lo = self.row_lo.copy()
         if self.buy_rows.size:
             wanted = np.array([1.0 if offer in required else 0.0 for offer in self.model.buys_rows])
@@ -294,9 +296,9 @@ class Session:
         """Weak duality: for any multipliers y, sum over rows of y times the bound it presses on, plus each column's
         least reduced cost over its range, is at most the optimum. Valid whatever y is; tight at the optimal duals."""
         np = self.np
-        y = np.where((y > 0) & np.isfinite(row_lo), y, np.where((y < 0) & np.isfinite(self.row_hi), y, 0.0))
-        row_terms = np.where(y > 0, y * np.where(np.isfinite(row_lo), row_lo, 0.0), 0.0)
-        row_terms += np.where(y < 0, y * np.where(np.isfinite(self.row_hi), self.row_hi, 0.0), 0.0)
+        at_lo, at_hi = (y > 0) & self.lo_finite, (y < 0) & np.isfinite(self.row_hi)  # the bound each row presses on
+        y = np.where(at_lo | at_hi, y, 0.0)
+        row_terms = y * (np.where(at_lo, row_lo, 0.0) + np.where(at_hi, self.row_hi, 0.0))
         products = y[self.rows] * self.vals
         reduced = self.cost - np.bincount(self.cols, weights=products, minlength=len(self.cost))
         col_terms = np.minimum(reduced * lower, reduced * upper)
