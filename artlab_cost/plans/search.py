@@ -377,6 +377,7 @@ class Search:
         frac = {j: abs(region.point[j] - round(region.point[j])) for j in free}
         j = max(free, key=lambda k: (frac[k], region.hi[k] - region.lo[k]))
         x = region.point[j]
+        v = None
         if frac[j] > 1e-6:
             cut = int(x // 1)
             parts = [(region.lo[j], cut), (cut + 1, region.hi[j])]
@@ -387,6 +388,11 @@ class Search:
         for lo_j, hi_j in parts:
             lo = region.lo[:j] + (lo_j,) + region.lo[j + 1 :]
             hi = region.hi[:j] + (hi_j,) + region.hi[j + 1 :]
+            if lo_j == v and hi_j == v and (v == region.lo[j] or j not in self.session.switched_cols):
+                # the optimum holds x_j = v, under the same rows (no greedy row of j switched otherwise): it is this
+                # part's optimum too, so its bound and point are the region's, with no program to solve
+                out.append(_Region(region.bound, next(self._seq), lo, hi, region.point, region.required))
+                continue
             found = self.bound(lo, hi, region.required)
             if found is not None:
                 out.append(_Region(self.cash_bound(found), next(self._seq), lo, hi, found.point, region.required))

@@ -92,6 +92,7 @@ class Session:
         self.var_index = np.arange(len(self.vars), dtype=np.int32)
         self.buy_rows = np.array(list(model.buys_rows.values()), dtype=np.int32)  # each offer's "buys it" row
         self.switch_var = np.array([s.var for s in model.switched], dtype=np.int64)  # each switched row's column j
+        self.switched_cols = frozenset(s.var for s in model.switched)  # the columns some greedy row is switched by
         self.switch_lo = np.zeros(len(self.switches), dtype=np.int64)  # the packs each is switched on with; 0: off
         self.infinite = highspy.kHighsInf
         self.solves = 0
