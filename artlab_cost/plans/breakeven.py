@@ -228,6 +228,14 @@ def _searched(
     face = face_value(sheet.offers[offer])
     if line is None or (ok and price == 0):  # no plan of it costs less than W even when it is free
         return BreakEven(offer, ZERO, 0, listed, assumed, ok, (ZERO, high), (), w, in_best, face)
+    if ok and first.max_upfront is not None:
+        others = sum((q(sheet.offers[a.offer].price) * a.count for a in line.plan.actions if a.offer != offer), ZERO)
+        allowed = (first.max_upfront - others) / line.copies  # the most a copy may cost for the plan to keep the cap
+        if allowed < price:
+            # past `allowed` the line's plan breaks --max-upfront, so within the rules the line stops short of W: the
+            # break-even is at least there (that plan costs less than W) and at most the price proven
+            return BreakEven(offer, allowed, line.copies, listed, assumed, False, (allowed, price), line.plan.actions,
+                             w, in_best, face)  # fmt: skip
     low = min(high, max([ZERO, *(ln.meets(w_lo) for ln in [*lines, line])]))
     value = price if ok else low
     return BreakEven(offer, value, line.copies, listed, assumed, ok, (value, high) if ok else (low, high),

@@ -181,6 +181,11 @@ class Session:
                     for nz in entries:
                         mip.changeCoeff(row, int(self.cols[nz]), self.vals[nz])
                 mip.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
+            cap = self.model.upfront  # the max_upfront row at the prices as set (set_price keeps `vals` to them)
+            if cap is not None:
+                for j in range(len(self.vars)):
+                    if (cap, j) in self.where:
+                        mip.changeCoeff(cap, j, self.vals[self.where[(cap, j)]])
             for offer, bought in self.fixed.items():
                 self._fix_use(offer, bought)
         return self._mip

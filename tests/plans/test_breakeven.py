@@ -12,9 +12,10 @@ import pytest
 from helpers import examples, make_sheet
 from hypothesis import given
 from hypothesis import strategies as st
-from plan_cases import SHEET, START, brute_force, scenario, sets_from, shared, small_scenarios, traffic
+from plan_cases import SHEET, SLOTS, START, brute_force, scenario, sets_from, shared, small_scenarios, traffic
 
 from artlab_cost import to_text
+from artlab_cost.calendar import add_months
 from artlab_cost.engine import price_usage
 from artlab_cost.errors import UsageError
 from artlab_cost.plans import Action, BreakEven, Comparison, Limits, Plan, compare
@@ -22,7 +23,7 @@ from artlab_cost.plans.breakeven import break_even
 from artlab_cost.plans.comparison import serves_break_even, setup
 from artlab_cost.plans.space import candidate_offers, hopeless_from
 from artlab_cost.pricing import PriceSheet
-from artlab_cost.scenario import Holding, Scenario, StorageUsage
+from artlab_cost.scenario import Holding, Per, Scenario, SharedUsage, StorageUsage, Usage
 
 # A compute pack valid one month (each month's usage is a slot of its own) and a traffic pack of a monthly quota.
 SHORT = make_sheet(
@@ -204,6 +205,38 @@ def test_every_break_even_is_the_brute_force_one(s: Scenario, rounds: bool) -> N
         # the copies just below it: of the lines that meet W there, the one with most copies is the cheapest there
         copies = max((k for at, k in lines if at == expected), default=0) if expected > 0 else 0
         assert (b.without, b.price, b.copies, b.proven) == (w, expected, copies, True), b.offer
+
+
+def test_under_max_upfront_a_line_that_breaks_the_cap_before_w_gives_a_bracket() -> None:
+    """1,500 GPU-s in one month at 0.01 (15.00 yuan), a returning user, --max-upfront 8. Without compute-1m the
+    best is all postpaid, W = 15.00 (compute-3m, 22 yuan, breaks the cap). One copy of compute-1m (10 yuan of
+    compute) costs p + 5, below W up to p = 10, but keeps the cap only up to p = 8; two copies cost 2p and keep
+    it only up to 4. So buying pays at 8 (13.00) and at no price the cap allows past it, while the line of the
+    one-copy plan meets W at 10: the break-even is given as the bracket [8, 10], unproven, never as 10."""
+    s = scenario([SharedUsage("m", START, date(2026, 4, 1), Decimal(1_500), Per.month)], months=1)
+    b = only(compare(s, SLOTS, max_upfront=Decimal(8), break_even=["compute-1m"]), "compute-1m")
+    assert (b.without, b.price, b.copies, b.proven, b.bracket) == (15, 8, 1, False, (8, 10))
+
+
+def test_a_break_even_by_rounds_under_max_upfront_is_the_one_over_the_tree() -> None:
+    """Past breakeven.TREE_COLUMNS the break-even searches take rounds of branch and cut while the ranking keeps
+    the tree, so the program over whole counts is first made inside a search that has repriced the offer: its
+    max_upfront row must carry that price, as the linear one does. 17 months of use changing month by month (23
+    purchase columns) under a 20-yuan cap: the break-even by rounds is the one over the tree."""
+    use = [2_000, 500, 1_500]
+    usage: list[Usage] = [
+        SharedUsage(f"m{k}", add_months(START, k), add_months(START, k + 1), Decimal(use[k % 3]), Per.month)
+        for k in range(17)
+    ]
+    s = scenario(usage, months=17)
+
+    def found(columns: int) -> tuple[BreakEven, ...]:
+        with mock.patch("artlab_cost.plans.breakeven.TREE_COLUMNS", columns):
+            return compare(s, SLOTS, max_upfront=Decimal(20), break_even=["compute-3m"]).break_even
+
+    by_tree = found(10**6)
+    assert found(-1) == by_tree
+    assert by_tree[0].copies > 0  # a plan of it beats the best without it: by rounds, the cap row once cut it off
 
 
 @st.composite
