@@ -65,14 +65,21 @@ class BreakEven(NamedTuple):
 
 
 class _Line(NamedTuple):
-    """A plan that buys the offer, as a line in its price: cash = constant + copies x price."""
+    """A plan that buys the offer, as a line in its price: cash = constant + copies x price, up to `reach`."""
 
     constant: Fraction
     copies: int
     plan: Plan
+    reach: Fraction | None = None  # under --max-upfront, the most a copy may cost for the plan to keep the cap
 
     def meets(self, w: Fraction) -> Fraction:
         return (w - self.constant) / self.copies
+
+    def until(self, w: Fraction) -> tuple[Fraction, bool]:
+        """How far right the plan costs less than W within the rules: where its line meets W, or where it reaches
+        the cap first (True: it still costs less than W there, at the cap itself)."""
+        meets = self.meets(w)
+        return (self.reach, True) if self.reach is not None and self.reach < meets else (meets, False)
 
 
 def face_value(offer: Offer) -> Fraction | None:
@@ -87,9 +94,14 @@ def copies_of(plan: Plan, offer: str) -> int:
     return sum(a.count for a in plan.actions if a.offer == offer)
 
 
-def _line(plan: Plan, offer: str, price: Fraction) -> _Line:
+def _line(plan: Plan, offer: str, price: Fraction, sheet: PriceSheet, cap: Fraction | None) -> _Line:
+    """The line of a plan of the offer priced at `price` a copy; its reach under a cap on what the purchases cost."""
     n = copies_of(plan, offer)
-    return _Line(plan.costs.cash - n * price, n, plan)
+    reach = None
+    if cap is not None:
+        others = sum((q(sheet.offers[a.offer].price) * a.count for a in plan.actions if a.offer != offer), ZERO)
+        reach = (cap - others) / n
+    return _Line(plan.costs.cash - n * price, n, plan, reach)
 
 
 class _Found(NamedTuple):
@@ -117,7 +129,12 @@ def _most(listed: Fraction, w: Fraction, lower: Fraction) -> Fraction:
 
 
 def unsearched(
-    offer: str, sheet: PriceSheet, ranked: Sequence[Plan], known: Sequence[Plan], lower: Fraction
+    offer: str,
+    sheet: PriceSheet,
+    ranked: Sequence[Plan],
+    known: Sequence[Plan],
+    lower: Fraction,
+    cap: Fraction | None = None,
 ) -> BreakEven:
     """The break-even of an offer the time limit left no time to search: a bracket from what the comparison priced.
 
@@ -129,10 +146,10 @@ def unsearched(
     offer_terms = sheet.offers[offer]
     assumed = any(f == "price" for f, _ in offer_terms.assumed)
     w = min(p.costs.cash for p in known if not copies_of(p, offer))
-    lines = [_line(p, offer, listed) for p in known if copies_of(p, offer)]
+    lines = [_line(p, offer, listed, sheet, cap) for p in known if copies_of(p, offer)]
     high = _most(listed, w, lower)
-    best = max(lines, key=lambda ln: ln.meets(lower), default=None)
-    low = min(high, max(ZERO, best.meets(lower))) if best is not None else ZERO
+    best = max(lines, key=lambda ln: ln.until(lower)[0], default=None)
+    low = min(high, max(ZERO, best.until(lower)[0])) if best is not None else ZERO
     plan = best.plan.actions if best is not None else ()
     copies = best.copies if best is not None else 0
     in_best = copies_of(ranked[0], offer) > 0
@@ -172,11 +189,13 @@ def _searched(
 ) -> BreakEven:
     listed = q(sheet.offers[offer].price)
     assumed = any(f == "price" for f, _ in sheet.offers[offer].assumed)
-    lines = [_line(p, offer, listed) for p in known if copies_of(p, offer)]
+    cap = first.max_upfront
+    lines = [_line(p, offer, listed, sheet, cap) for p in known if copies_of(p, offer)]
     session = first.session
 
-    def again(price: Fraction | None, ceiling: Fraction, bought: bool) -> Search:
-        """A search of the offer's plans (bought) or of the others, at `price` a copy, for plans below `ceiling`."""
+    def again(price: Fraction | None, ceiling: Fraction, bought: bool, below_cap: bool = False) -> Search:
+        """A search of the offer's plans (bought) or of the others, at `price` a copy, for plans below `ceiling`
+        (`below_cap`: only those whose purchases cost less than --max-upfront at that price, not as much)."""
         session.fix_offer(offer, bought)
         repriced = None
         if price is not None:
@@ -185,7 +204,7 @@ def _searched(
         rounds = len(session.vars) > TREE_COLUMNS
         return replace(
             first, results=[], open=[], stopped="", unseen=ZERO, ceiling=ceiling, top=1, repriced=repriced,
-            by_rounds=rounds,
+            by_rounds=rounds, below_cap=below_cap,
         )  # fmt: skip
 
     # W: the best plan without the offer. The comparison has it when a ranked plan lacks the offer and the ranking
@@ -208,19 +227,22 @@ def _searched(
     # break-even. Else at a price of 0: the best plan of the offer there, found by a search, is the best on the
     # whole stretch from the price to where its line meets W (f is concave and the line touches it at both ends),
     # so the last line is the best just below the break-even, and its copies are those that make the offer pay.
-    line = _line(ranked[0], offer, listed) if in_best else None
-    price = line.meets(w) if line is not None else ZERO
+    # Under --max-upfront a plan's line holds only up to its reach: where it reaches the cap before W, the next
+    # search is at that price among the plans that cost less than the cap there (a plan within the cap at a higher
+    # price is one of them), and none found makes that price the break-even (the plan at the cap still pays).
+    line = _line(ranked[0], offer, listed, sheet, cap) if in_best else None
+    price, at_cap = line.until(w) if line is not None else (ZERO, False)
     while True:
         if line is not None and cut is not None and price >= cut:
             # the one inexact cut (docs/plans.md): at or above what a copy can absorb, a copy lowers cash through
             # monthly rounding only, so the comparison would not search it; nor does the break-even
             found = _Found(None, True, w)
             break
-        found = _run(again(price, w, True), w)
+        found = _run(again(price, w, True, at_cap), w)
         if found.best is None:
             break
-        line = _line(found.best, offer, price)  # cheaper than W at this price: it meets W further right
-        price = line.meets(w)
+        line = _line(found.best, offer, price, sheet, cap)  # cheaper than W at this price: it meets W further right
+        price, at_cap = line.until(w)
     # each line rises by a yuan at least per yuan of price (a plan of the offer buys one copy at least), so no plan
     # of the offer costs less than W beyond the last price tried by more than the search's gap below W
     high = price if found.proven else min(price + max(w - found.lower, ZERO), _most(listed, w, lower))
@@ -228,15 +250,7 @@ def _searched(
     face = face_value(sheet.offers[offer])
     if line is None or (ok and price == 0):  # no plan of it costs less than W even when it is free
         return BreakEven(offer, ZERO, 0, listed, assumed, ok, (ZERO, high), (), w, in_best, face)
-    if ok and first.max_upfront is not None:
-        others = sum((q(sheet.offers[a.offer].price) * a.count for a in line.plan.actions if a.offer != offer), ZERO)
-        allowed = (first.max_upfront - others) / line.copies  # the most a copy may cost for the plan to keep the cap
-        if allowed < price:
-            # past `allowed` the line's plan breaks --max-upfront, so within the rules the line stops short of W: the
-            # break-even is at least there (that plan costs less than W) and at most the price proven
-            return BreakEven(offer, allowed, line.copies, listed, assumed, False, (allowed, price), line.plan.actions,
-                             w, in_best, face)  # fmt: skip
-    low = min(high, max([ZERO, *(ln.meets(w_lo) for ln in [*lines, line])]))
+    low = min(high, max([ZERO, *(ln.until(w_lo)[0] for ln in [*lines, line])]))
     value = price if ok else low
     return BreakEven(offer, value, line.copies, listed, assumed, ok, (value, high) if ok else (low, high),
                      line.plan.actions, w, in_best, face)  # fmt: skip
@@ -276,6 +290,7 @@ def break_evens(
     lower: Fraction,
     seconds: float | None,
     started: float,
+    cap: Fraction | None = None,
 ) -> tuple[BreakEven, ...]:
     """The break-even price of each offer, within `seconds` of the comparison's start: each offer an equal share of
     the time left, so that one whose searches meet many near-ties (a stackable voucher at its margin) leaves the
@@ -285,7 +300,7 @@ def break_evens(
     for k, offer in enumerate(offers):
         now = time.perf_counter() - started
         if seconds is not None and now > seconds:
-            out.append(unsearched(offer, sheet, ranked, known, lower))
+            out.append(unsearched(offer, sheet, ranked, known, lower, cap))
             continue
         share = Limits(None if seconds is None else now + (seconds - now) / (len(offers) - k), None)
 

@@ -272,7 +272,8 @@ def compare(
 
     known = [*ranked, baseline, *(r.plan for r in search.results if r.plan is not None)]
     so_far = not search.stopped and all(ranks_proven)
-    evens = break_evens(worth, sheet, searcher, ranked, known, so_far, lower, search.limits.seconds, started)
+    seconds = search.limits.seconds
+    evens = break_evens(worth, sheet, searcher, ranked, known, so_far, lower, seconds, started, search.max_upfront)
     # every charge postpaid: the baseline itself when the scenario holds nothing (one engine run fewer)
     everything_postpaid = (
         baseline.costs if not scenario.holdings else costs(scenario._replace(holdings=()), sheet, priced)

@@ -78,6 +78,7 @@ class Search:
     ceiling: Fraction | None = None  # only plans cheaper than this matter (a break-even search: the best without)
     repriced: tuple[str, Fraction] | None = None  # an offer priced otherwise than the sheet: (offer, price - listed)
     by_rounds: bool = False  # take the sets from rounds of branch and cut from the first, whatever the columns
+    below_cap: bool = False  # only plans whose purchases cost less than max_upfront, not as much (breakeven.py)
     _seq: itertools.count = field(default_factory=itertools.count)  # type: ignore[type-arg]
     # listable() of each plan priced, by its purchases: it reads only the engine's run, which a price does not change
     _listable: dict[tuple[Action, ...], bool] = field(default_factory=dict)
@@ -117,7 +118,7 @@ class Search:
     def price(self, values: Sequence[int]) -> Plan | None:
         """The engine's plan at a point, or None when the rules forbid it (--max-upfront, B16 overlaps)."""
         extra = sum((v.price * n for v, n in zip(self.session.vars, values, strict=True)), ZERO)
-        if self.max_upfront is not None and extra > self.max_upfront:
+        if self.max_upfront is not None and (extra >= self.max_upfront if self.below_cap else extra > self.max_upfront):
             return None
         actions = self.actions(values)
         if overlaps(self.scenario.holdings + as_holdings(self.scenario, actions), self.sheet):

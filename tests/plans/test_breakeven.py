@@ -18,6 +18,7 @@ from artlab_cost import to_text
 from artlab_cost.calendar import add_months
 from artlab_cost.engine import price_usage
 from artlab_cost.errors import UsageError
+from artlab_cost.money import q
 from artlab_cost.plans import Action, BreakEven, Comparison, Limits, Plan, compare
 from artlab_cost.plans.breakeven import break_even
 from artlab_cost.plans.comparison import serves_break_even, setup
@@ -207,15 +208,40 @@ def test_every_break_even_is_the_brute_force_one(s: Scenario, rounds: bool) -> N
         assert (b.without, b.price, b.copies, b.proven) == (w, expected, copies, True), b.offer
 
 
-def test_under_max_upfront_a_line_that_breaks_the_cap_before_w_gives_a_bracket() -> None:
+@examples(8)
+@given(small_scenarios(), st.sampled_from([0, 5, 9, 30, 60]), st.booleans())
+def test_under_max_upfront_every_break_even_is_the_brute_force_one(s: Scenario, cap: int, rounds: bool) -> None:
+    """Under --max-upfront a plan counts only while its purchases cost at most the cap: W is the least cash of such
+    a plan without the offer, and a plan of it pays up to where its line meets W or where its purchases reach the
+    cap, whichever comes first (it still pays there); the break-even is the most of those, or 0. Over the tree of
+    sets and over rounds, every search proven."""
+    paid = [o.id for o in candidate_offers(s, SHEET, price_usage(s, SHEET), (), ())[0] if o.price > 0]
+    with sets_from(rounds):
+        result = compare(s, SHEET, max_upfront=Decimal(cap), break_even=paid)
+    plans = brute_force(s, max_count=4)
+    upfront = {id(p): sum((q(SHEET.offers[a.offer].price) * a.count for a in p.actions), Fraction(0)) for p in plans}
+    for b in result.break_even:
+        n = {id(p): sum(a.count for a in p.actions if a.offer == b.offer) for p in plans}
+        w = min(p.cash for p in plans if not n[id(p)] and upfront[id(p)] <= cap)
+        ends = [
+            min((w - (p.cash - n[id(p)] * b.listed_price)) / n[id(p)],  # where its line meets W
+                (cap - (upfront[id(p)] - n[id(p)] * b.listed_price)) / n[id(p)])  # where it reaches the cap
+            for p in plans if n[id(p)]
+        ]  # fmt: skip
+        expected = max([Fraction(0), *ends])
+        assert (b.without, b.price, b.proven) == (w, expected, True), b.offer
+        assert (b.copies > 0) == (expected > 0), b.offer
+
+
+def test_under_max_upfront_the_break_even_is_where_the_plan_reaches_the_cap_when_that_comes_before_w() -> None:
     """1,500 GPU-s in one month at 0.01 (15.00 yuan), a returning user, --max-upfront 8. Without compute-1m the
     best is all postpaid, W = 15.00 (compute-3m, 22 yuan, breaks the cap). One copy of compute-1m (10 yuan of
     compute) costs p + 5, below W up to p = 10, but keeps the cap only up to p = 8; two copies cost 2p and keep
-    it only up to 4. So buying pays at 8 (13.00) and at no price the cap allows past it, while the line of the
-    one-copy plan meets W at 10: the break-even is given as the bracket [8, 10], unproven, never as 10."""
+    it only up to 4. So buying pays at 8 (13.00 yuan) and at no price past it that the cap allows: the break-even
+    is 8, one copy, proven, not the 10 where the one-copy line meets W."""
     s = scenario([SharedUsage("m", START, date(2026, 4, 1), Decimal(1_500), Per.month)], months=1)
     b = only(compare(s, SLOTS, max_upfront=Decimal(8), break_even=["compute-1m"]), "compute-1m")
-    assert (b.without, b.price, b.copies, b.proven, b.bracket) == (15, 8, 1, False, (8, 10))
+    assert (b.without, b.price, b.copies, b.proven, b.bracket) == (15, 8, 1, True, (8, 8))
 
 
 def test_a_break_even_by_rounds_under_max_upfront_is_the_one_over_the_tree() -> None:
