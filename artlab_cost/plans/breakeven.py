@@ -248,7 +248,7 @@ def _searched(
     high = price if found.proven else min(price + max(w - found.lower, ZERO), _most(listed, w, lower))
     ok = found.proven and w_proven
     face = face_value(sheet.offers[offer])
-    if line is None or (ok and price == 0):  # no plan of it costs less than W even when it is free
+    if line is None or (ok and price == 0 and not at_cap):  # no plan of it costs less than W even when it is free
         return BreakEven(offer, ZERO, 0, listed, assumed, ok, (ZERO, high), (), w, in_best, face)
     low = min(high, max([ZERO, *(ln.until(w_lo)[0] for ln in [*lines, line])]))
     value = price if ok else low

@@ -223,14 +223,16 @@ def test_under_max_upfront_every_break_even_is_the_brute_force_one(s: Scenario, 
     for b in result.break_even:
         n = {id(p): sum(a.count for a in p.actions if a.offer == b.offer) for p in plans}
         w = min(p.cash for p in plans if not n[id(p)] and upfront[id(p)] <= cap)
-        ends = [
-            min((w - (p.cash - n[id(p)] * b.listed_price)) / n[id(p)],  # where its line meets W
-                (cap - (upfront[id(p)] - n[id(p)] * b.listed_price)) / n[id(p)])  # where it reaches the cap
+        lines = [
+            ((w - (p.cash - n[id(p)] * b.listed_price)) / n[id(p)],  # where its line meets W
+             (cap - (upfront[id(p)] - n[id(p)] * b.listed_price)) / n[id(p)])  # where it reaches the cap
             for p in plans if n[id(p)]
         ]  # fmt: skip
-        expected = max([Fraction(0), *ends])
+        expected = max([Fraction(0), *(min(meets, reach) for meets, reach in lines)])
         assert (b.without, b.price, b.proven) == (w, expected, True), b.offer
-        assert (b.copies > 0) == (expected > 0), b.offer
+        # copies are named where some plan of it pays at a price of 0 at least (at 0 itself, when the cap allows
+        # no dearer copy): its line is below W there, and its purchases within the cap
+        assert (b.copies > 0) == any(meets > 0 and reach >= 0 for meets, reach in lines), b.offer
 
 
 def test_under_max_upfront_the_break_even_is_where_the_plan_reaches_the_cap_when_that_comes_before_w() -> None:
@@ -242,6 +244,10 @@ def test_under_max_upfront_the_break_even_is_where_the_plan_reaches_the_cap_when
     s = scenario([SharedUsage("m", START, date(2026, 4, 1), Decimal(1_500), Per.month)], months=1)
     b = only(compare(s, SLOTS, max_upfront=Decimal(8), break_even=["compute-1m"]), "compute-1m")
     assert (b.without, b.price, b.copies, b.proven, b.bracket) == (15, 8, 1, True, (8, 8))
+    # with a cap of 0 only free copies keep it: two of them cover the 15 yuan, so it pays at 0 and at nothing more,
+    # which is not the same as being worth nothing at any price
+    free = only(compare(s, SLOTS, max_upfront=Decimal(0), break_even=["compute-1m"]), "compute-1m")
+    assert (free.price, free.copies, free.proven, free.worthless) == (0, 2, True, False)
 
 
 def test_a_break_even_by_rounds_under_max_upfront_is_the_one_over_the_tree() -> None:
