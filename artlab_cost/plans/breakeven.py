@@ -134,7 +134,7 @@ def unsearched(
     ranked: Sequence[Plan],
     known: Sequence[Plan],
     lower: Fraction,
-    cap: Fraction | None = None,
+    cap: Fraction | None,
 ) -> BreakEven:
     """The break-even of an offer the time limit left no time to search: a bracket from what the comparison priced.
 
@@ -290,7 +290,7 @@ def break_evens(
     lower: Fraction,
     seconds: float | None,
     started: float,
-    cap: Fraction | None = None,
+    cap: Fraction | None,
 ) -> tuple[BreakEven, ...]:
     """The break-even price of each offer, within `seconds` of the comparison's start: each offer an equal share of
     the time left, so that one whose searches meet many near-ties (a stackable voucher at its margin) leaves the
