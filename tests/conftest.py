@@ -6,15 +6,18 @@ HYPOTHESIS_PROFILE=ci. A test's own count is `helpers.examples(n)`, which follow
 the count of a property test that names none. helpers.py is imported only by the processes that run tests, not by
 the one that hands them out to parallel workers: it waits for that import before starting them.
 
-Bytecode: where PYTHONDONTWRITEBYTECODE keeps Python from caching compiled modules beside their source, every
-test process (the parallel workers and the command lines the tests start) would compile the package and the tests
-again, about a fifth of the suite's time. Unless the caller names a PYTHONPYCACHEPREFIX, the run caches them in
-the user's cache folder instead (~/.cache/artlab-cost-tests), never in the tree, and tells the processes it starts
-to do the same.
+Bytecode: where PYTHONDONTWRITEBYTECODE keeps Python from caching compiled modules beside their source, every test
+process (this one, the parallel workers and the command lines the tests start) would compile the package, the tests
+and hypothesis (rewritten by pytest, whose plugin it is) again, about a fifth of the suite's time. Unless the caller
+names a PYTHONPYCACHEPREFIX, the run caches them in the user's cache folder instead (~/.cache/artlab-cost-tests),
+never in the tree, and tells the processes it starts to do the same.
+
+A parallel worker ends without Python's teardown of its heap (`_leave_at_once`).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -23,10 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import settings
-
-if TYPE_CHECKING:
-    from artlab_cost.pricing import PriceSheet
 
 if sys.dont_write_bytecode and not os.environ.get("PYTHONPYCACHEPREFIX"):
     # the user's own cache folder (never a shared one, where another user could leave bytecode to be run)
@@ -34,6 +33,12 @@ if sys.dont_write_bytecode and not os.environ.get("PYTHONPYCACHEPREFIX"):
     sys.pycache_prefix, sys.dont_write_bytecode = _CACHE, False
     os.environ["PYTHONPYCACHEPREFIX"] = _CACHE
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+# hypothesis is a pytest plugin, so pytest rewrites its modules on import: imported here, it is cached too
+from hypothesis import settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from artlab_cost.pricing import PriceSheet
 
 settings.register_profile("ci", max_examples=100)
 settings.register_profile("dev", max_examples=25)
@@ -45,6 +50,17 @@ def pytest_configure(config: pytest.Config) -> None:
     named to them through the environment they inherit, and removed when the run ends."""
     if not hasattr(config, "workerinput"):
         os.environ[SHARED] = tempfile.mkdtemp(prefix="artlab-cost-tests-")
+    else:
+        atexit.register(_leave_at_once)  # registered early, so run after every exit handler registered later
+
+
+def _leave_at_once() -> None:
+    """A parallel worker, its tests run and its report sent, ends without taking its heap apart object by object:
+    that teardown is most of a second a worker, waited for by the run's end. Its exit status tells nothing (the
+    run's own status comes from the reports), and what it printed is flushed first."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

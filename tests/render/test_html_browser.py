@@ -23,7 +23,6 @@ from artlab_cost.i18n import money
 from artlab_cost.render import View, html
 from artlab_cost.render.charts import tracks
 
-pytestmark = pytest.mark.xdist_group("browser")  # one worker's browser opens every report (--dist loadgroup)
 REQUIRED = os.environ.get("ARTLAB_COST_BROWSER_TESTS") == "required"
 ASKED = os.environ.get("ARTLAB_COST_ARTIFACTS")
 ARTIFACTS = ROOT / ASKED / "browser" if ASKED else None  # relative to the repository root, as .ci/run names it
@@ -70,7 +69,8 @@ class Tab:
 
 @pytest.fixture(scope="session")
 def tab() -> Iterator[Tab]:
-    """One Chromium and one page for the session: a report's test loads its page in it."""
+    """One Chromium and one page for each test process (each parallel worker opens its own; --dist worksteal, the
+    suite's, takes no groups): a report's test loads its page in it."""
     executable = _chromium()
     if executable is None:
         _missing("chromium is not installed (Debian: apt-get install chromium)")
