@@ -27,7 +27,7 @@ from ..scenario import Scenario
 from ..schema import suggest
 from .plan import Limits, Plan
 from .search import Search
-from .space import Action, candidate_offers
+from .space import Action, candidate_offers, listed_price
 
 # The price an offer has in the relaxation while its break-even is searched: below anything a copy can absorb, so
 # drop_hopeless never leaves it out, and above 0, so a once-per-user offer stays a purchase, not a free claim.
@@ -99,7 +99,7 @@ def _line(plan: Plan, offer: str, price: Fraction, sheet: PriceSheet, cap: Fract
     n = copies_of(plan, offer)
     reach = None
     if cap is not None:
-        others = sum((q(sheet.offers[a.offer].price) * a.count for a in plan.actions if a.offer != offer), ZERO)
+        others = listed_price([a for a in plan.actions if a.offer != offer], sheet)
         reach = (cap - others) / n
     return _Line(plan.costs.cash - n * price, n, plan, reach)
 

@@ -21,7 +21,7 @@ from ..money import ZERO, q
 from ..pricing import PriceSheet, TieBreak
 from ..scenario import Holding, Scenario, overlaps
 from .program import Program
-from .space import Action, Space
+from .space import Action, Space, listed_price
 
 ONE = Fraction(1)
 
@@ -151,7 +151,7 @@ def purchase_vars(space: Space, sheet: PriceSheet) -> list[Var]:
     for i, decision in enumerate(space.fixed):
         for choice in decision.choices:
             if choice:
-                price = sum((q(sheet.offers[a.offer].price) * a.count for a in choice), ZERO)
+                price = listed_price(choice, sheet)
                 out.append(Var(i, choice, choice[0].offer, price, 1, False))
     for i, decision in enumerate(space.counts, len(space.fixed)):
         one = replace(decision.choices[1][0], count=1)

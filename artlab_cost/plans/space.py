@@ -51,6 +51,11 @@ class Action:
         return f"+{self.offer}@{self.date.isoformat()}"
 
 
+def listed_price(actions: Sequence[Action], sheet: PriceSheet) -> Fraction:
+    """What these purchases cost at the sheet's prices."""
+    return sum((q(sheet.offers[a.offer].price) * a.count for a in actions), ZERO)
+
+
 @dataclass
 class Decision:
     """One decision of a plan: its choices (each a tuple of actions; () is none)."""
