@@ -69,8 +69,8 @@ class Tab:
 
 @pytest.fixture(scope="session")
 def tab() -> Iterator[Tab]:
-    """One Chromium and one page for each test process (each parallel worker opens its own; --dist worksteal, the
-    suite's, takes no groups): a report's test loads its page in it."""
+    """One Chromium and one page for each test process that runs a report's test, which loads its page in it. These
+    tests are collected first (conftest.py), so in a parallel run one worker runs them all in one browser."""
     executable = _chromium()
     if executable is None:
         _missing("chromium is not installed (Debian: apt-get install chromium)")
