@@ -30,7 +30,7 @@ from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
 from .model import purchases
 from .plan import Limits, Plan, SetResult, Status, Stop, last_pack, shown_bound, undominated
-from .session import Bound, Session
+from .session import Basis, Bound, Session
 from .sets import Sets
 from .space import Action, as_holdings
 
@@ -49,6 +49,7 @@ class _Region:
     hi: tuple[int, ...] = field(compare=False)
     point: tuple[float, ...] = field(compare=False)
     required: frozenset[str] = field(compare=False, default=frozenset())
+    basis: Basis = field(compare=False, default=None)  # its optimum's, to solve its parts from
 
 
 def _least(limit: Fraction | None, best: Plan | None) -> Fraction | None:
@@ -142,9 +143,9 @@ class Search:
         best = min((r.plan.costs.cash for r in self.results if r.plan), default=None)
         self.progress(Status(now - self.started, len(self.memo), best, shown_bound(bound, best)))
 
-    def bound(self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str]) -> Bound | None:
+    def bound(self, lo: Sequence[int], hi: Sequence[int], offers: frozenset[str], start: Basis = None) -> Bound | None:
         self.check()
-        return self.session.bound(lo, hi, required)
+        return self.session.bound(lo, hi, offers, start)
 
     def cash_bound(self, found: Bound) -> Fraction:
         """The least cash of any plan in a region: its bound, the holdings' own upfront, less rounding."""
@@ -270,16 +271,16 @@ class Search:
     def root(self, lower: Fraction, bound: Bound, offers: frozenset[str]) -> _Region:
         """A set's first region: every count of its offers, from its floor, with the set's own bound and optimum."""
         hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
-        return _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers)
+        return _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers, bound.basis)
 
     def seconds_left(self) -> float | None:
         seconds = self.limits.seconds
         return None if seconds is None else seconds - (time.perf_counter() - self.started)
 
-    def set_bound(self, inside: frozenset[str], outside: frozenset[str]) -> Bound | None:
-        """The bound of the plans that buy each offer of `inside` and none of `outside`."""
+    def set_bound(self, inside: frozenset[str], outside: frozenset[str], start: Basis = None) -> Bound | None:
+        """The bound of the plans that buy each offer of `inside` and none of `outside` (solved from `start`)."""
         hi = tuple(0 if v.offer in outside else v.hi for v in self.session.vars)
-        return self.bound(self.floor(inside), hi, inside)
+        return self.bound(self.floor(inside), hi, inside, start)
 
     def floor(self, inside: frozenset[str]) -> tuple[int, ...]:
         """The least value of each column in plans that buy each offer of `inside`: one pack of an offer bought in one
@@ -354,21 +355,18 @@ class Search:
                 keep = max(chosen, key=lambda j: (region.lo[j], region.point[j]))
                 for j in chosen:
                     point[j] = 1 if j == keep else region.lo[j]
+
+        def taken(j: int) -> bool:  # another option of j's decision is chosen already
+            return not vars_[j].stackable and any(point[k] for k in by_decision[vars_[j].decision] if k != j)
+
         for o in offers:
             js = self.session.offer_vars[o]
             if not any(point[j] for j in js):
-                open_ = [j for j in js if region.hi[j] > 0 and not self.taken(point, j)]
+                open_ = [j for j in js if region.hi[j] > 0 and not taken(j)]
                 if not open_:
                     return None
                 point[max(open_, key=lambda j: region.point[j])] = 1
         return tuple(point)
-
-    def taken(self, point: list[int], j: int) -> bool:
-        """Whether another option of j's decision is chosen already."""
-        v = self.session.vars[j]
-        return not v.stackable and any(
-            point[k] for k, w in enumerate(self.session.vars) if k != j and not w.stackable and w.decision == v.decision
-        )
 
     def branch(self, region: _Region, point: tuple[int, ...] | None) -> list[_Region]:
         """Split a region: on the most fractional variable, else around a variable the point sets whole."""
@@ -392,9 +390,10 @@ class Search:
             if lo_j == v and hi_j == v and (v == region.lo[j] or j not in self.session.switched_cols):
                 # the optimum holds x_j = v, under the same rows (no greedy row of j switched otherwise): it is this
                 # part's optimum too, so its bound and point are the region's, with no program to solve
-                out.append(_Region(region.bound, next(self._seq), lo, hi, region.point, region.required))
+                out.append(_Region(region.bound, next(self._seq), lo, hi, region.point, region.required, region.basis))
                 continue
-            found = self.bound(lo, hi, region.required)
+            found = self.bound(lo, hi, region.required, region.basis)
             if found is not None:
-                out.append(_Region(self.cash_bound(found), next(self._seq), lo, hi, found.point, region.required))
+                bound = self.cash_bound(found)
+                out.append(_Region(bound, next(self._seq), lo, hi, found.point, region.required, found.basis))
         return out

@@ -1,7 +1,8 @@
 """The solver session: the relaxation (model.py) in HiGHS, solved again for each region of the search.
 
-One HiGHS instance holds the program over real numbers and solves it for each region from its last
-basis: the region's linear bound. A region is a range of each purchase column and the offers it must
+One HiGHS instance holds the program over real numbers and solves it for each region: the region's
+linear bound, solved from the basis of the optimum it was split from (kept with each bound), else
+from the last one. A region is a range of each purchase column and the offers it must
 buy; the greedy-order rows whose grant is bought (model.Switched) are switched on where the range
 holds at least one pack. A second instance, made when a search first asks for it, holds the same
 program over whole counts and choices: HiGHS's branch and cut gives the set of offers of least
@@ -25,6 +26,7 @@ from typing import Any
 
 from .model import Model
 
+Basis = Any  # a HiGHS basis (highspy.HighsBasis): the status of each column and row at an optimum
 MARGIN = 1e-9  # relative margin on the dual bound for floating-point error (computations are ~1e-15)
 _banner_shown = False  # HiGHS prints a banner on stdout when its first instance in a process is made
 
@@ -35,6 +37,7 @@ class Bound:
 
     value: Fraction
     point: tuple[float, ...]  # each purchase column's value at the optimum
+    basis: Basis = None  # the optimum's basis, to solve a region inside this one from (None: none kept)
 
 
 def _highs() -> Any:
@@ -79,8 +82,12 @@ class Session:
         self.vars, self.offer_vars, self.uses = model.vars, model.offer_vars, model.uses
         self.constant = model.constant
         self.lp = _highs()
-        # re-solved from its last basis for each region (thousands of times): presolving again only repeats work
+        # re-solved from a basis for each region (thousands of times): presolving again only repeats work
         self.lp.setOptionValue("presolve", "off")
+        # Each region is solved from the basis of its parent's optimum (Bound.basis), set anew for each: dual
+        # steepest-edge weights do not survive that and are rebuilt every time, Devex's are reset at no cost
+        # (docs/plans.md, "Where the time goes": measured)
+        self.lp.setOptionValue("simplex_dual_edge_weight_strategy", 1)
         a = model.program.to_highs(self.lp)
         self.cost, self.lower, self.upper = a["cost"], a["lower"], a["upper"]
         self.row_lo, self.row_hi = a["row_lo"], a["row_hi"]
@@ -149,12 +156,17 @@ class Session:
 
     # --- the bounds ----------------------------------------------------------------------------
 
-    def bound(self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str] = frozenset()) -> Bound | None:
+    def bound(
+        self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str] = frozenset(), start: Basis = None
+    ) -> Bound | None:
         """The least upfront-plus-postpaid of any plan whose columns lie in [lo, hi] and that buys each offer of
-        `required` at least once, over real numbers; None when no plan does."""
+        `required` at least once, over real numbers; None when no plan does. `start`: the basis to solve from (a
+        region's parent's), else the last one solved."""
         np, status = self.np, self.highspy.HighsModelStatus
         n = len(self.vars)
         lower, upper, row_lo = self._region(self.lp, lo, hi, required)
+        if start is not None:
+            self.lp.setBasis(start)
         self.lp.run()
         self.solves += 1
         result = self.lp.getModelStatus()
@@ -164,7 +176,7 @@ class Session:
             return Bound(self._weak_bound(np.zeros(len(row_lo)), lower, upper, row_lo), tuple(float(x) for x in lo))
         solution = self.lp.getSolution()
         value = self._weak_bound(np.array(solution.row_dual), lower, upper, row_lo)
-        return Bound(value, tuple(solution.col_value[:n]))
+        return Bound(value, tuple(solution.col_value[:n]), self.lp.getBasis())
 
     # --- whole counts: the branch and cut ---------------------------------------------------------
 

@@ -26,9 +26,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .session import Bound
+from .session import Basis, Bound
 
-Solve = Callable[[frozenset[str], frozenset[str]], Bound | None]  # (offers in, offers out) -> the region's bound
+# (offers in, offers out, the basis to start from: the parent's, or None) -> the region's bound
+Solve = Callable[[frozenset[str], frozenset[str], Basis], Bound | None]
 FLOOR = Fraction(-(10**18))  # the root's bound before it is solved: below any
 PART = 1e-6  # a column sum within this of 0 or 1 (of a pack) is taken as whole: the solver's tolerance
 
@@ -40,6 +41,7 @@ class _Node:
     inside: frozenset[str] = field(compare=False)
     outside: frozenset[str] = field(compare=False)
     found: Bound | None = field(compare=False, default=None)  # None: not solved yet
+    start: Basis = field(compare=False, default=None)  # the solver basis to solve it from: its parent's optimum
 
 
 class Sets:
@@ -73,7 +75,7 @@ class Sets:
             heapq.heappop(heap)
             if node.found is None:
                 try:
-                    found = self.solve(node.inside, node.outside)
+                    found = self.solve(node.inside, node.outside, node.start)
                 except BaseException:  # a limit reached (or worse): the node stays, so lowest() holds for what is left
                     heapq.heappush(heap, node)
                     raise
@@ -83,13 +85,13 @@ class Sets:
             free = sorted(set(self.offer_vars) - node.inside - node.outside)
             if not free:
                 return Bound(node.bound, node.found.point), node.inside
-            point = node.found.point
+            point, start = node.found.point, node.found.basis
             bought = {o: sum(point[j] for j in self.offer_vars[o]) for o in free}
             part = [o for o in free if PART < bought[o] < 1 - PART]
             if part:
                 f = max(part, key=lambda o: (min(bought[o], 1 - bought[o]), o))
-                self._push(node.bound, node.inside | {f}, node.outside)
-                self._push(node.bound, node.inside, node.outside | {f})
+                self._push(node.bound, node.inside | {f}, node.outside, start=start)
+                self._push(node.bound, node.inside, node.outside | {f}, start=start)
                 continue
             taken = frozenset(o for o in free if bought[o] >= 1 - PART)
             self._push(node.bound, node.inside | taken, node.outside | (set(free) - taken), node.found)
@@ -98,9 +100,9 @@ class Sets:
                 inside = node.inside | taken.intersection(before)
                 outside = node.outside | (set(before) - taken)
                 if f in taken:
-                    self._push(node.bound, inside, outside | {f})
+                    self._push(node.bound, inside, outside | {f}, start=start)
                 else:
-                    self._push(node.bound, inside | {f}, outside)
+                    self._push(node.bound, inside | {f}, outside, start=start)
         return None
 
     def _push(
@@ -109,5 +111,6 @@ class Sets:
         inside: frozenset[str],
         outside: set[str] | frozenset[str],
         found: Bound | None = None,
+        start: Basis = None,
     ) -> None:
-        heapq.heappush(self.heap, _Node(bound, next(self._seq), inside, frozenset(outside), found))
+        heapq.heappush(self.heap, _Node(bound, next(self._seq), inside, frozenset(outside), found, start))

@@ -113,8 +113,13 @@ def test_the_bound_of_a_region_holding_one_plan_is_at_most_its_cash(
     search = ready(s, sheet).search
     plan = search.price(point)
     offers = frozenset(v.offer for v, n in zip(search.session.vars, point, strict=True) if n)
-    linear = search.session.bound(point, point, offers)
+    session = search.session
+    linear = session.bound(point, point, offers)
+    # solved from another region's basis (the whole space's optimum), the bound is the same optimum, as sound
+    whole = session.bound([0] * len(point), [v.hi for v in session.vars])
+    again = session.bound(point, point, offers, whole.basis if whole is not None else None)
     if plan is None:
         return
-    assert linear is not None
-    assert search.cash_bound(linear) <= plan.costs.cash
+    assert linear is not None and again is not None
+    assert search.cash_bound(linear) <= plan.costs.cash and search.cash_bound(again) <= plan.costs.cash
+    assert abs(again.value - linear.value) <= Fraction(1, 1000)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from helpers import examples
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,6 +29,7 @@ from plan_cases import (
 from artlab_cost.calendar import add_months
 from artlab_cost.engine import costs, price_usage
 from artlab_cost.plans import Limits, Status, compare
+from artlab_cost.plans.session import Session
 from artlab_cost.scenario import Holding, Scenario, StorageUsage, TrafficUsage, Usage
 
 
@@ -82,6 +85,32 @@ def test_brute_force_agrees_on_a_mixed_case() -> None:
     )
     best = min(c.cash for c in brute_force(s, max_count=3))  # 28 GB: 3 traffic packs; 180 yuan of compute
     assert compare(s, SHEET).plans[0].costs.cash == best
+
+
+def test_a_region_is_split_into_parts_solved_from_its_own_basis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts of a region (and the children of a node of sets) start from the basis of the optimum they were
+    split from, each one an earlier solve's: never another region's, which may lie far off."""
+    solved: list[tuple[tuple[int, ...], tuple[int, ...], object]] = []  # (lo, hi, basis) of each solve
+    starts: list[tuple[tuple[int, ...], tuple[int, ...], object]] = []  # (lo, hi, start) of each solve from one
+    bound = Session.bound
+
+    def recorded(self: Session, lo: Any, hi: Any, required: frozenset[str] = frozenset(), start: Any = None) -> Any:
+        found = bound(self, lo, hi, required, start)
+        if start is not None:
+            starts.append((tuple(lo), tuple(hi), start))
+        if found is not None:
+            solved.append((tuple(lo), tuple(hi), found.basis))
+        return found
+
+    monkeypatch.setattr(Session, "bound", recorded)
+    s = scenario([shared(9_000), traffic("14")], months=2, new_user=True, student=True)
+    compare(s, SHEET, top=3)
+    assert len(starts) > 2
+    for lo, hi, start in starts:
+        parents = [(plo, phi) for plo, phi, basis in solved if basis is start]
+        assert len(parents) == 1, (lo, hi)
+        (plo, phi) = parents[0]  # the part lies inside what it was split from
+        assert all(a <= b for a, b in zip(plo, lo, strict=True)) and all(a <= b for a, b in zip(hi, phi, strict=True))
 
 
 def test_a_quota_left_in_a_quiet_month_does_not_stop_the_count() -> None:

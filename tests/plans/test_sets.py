@@ -22,7 +22,7 @@ from artlab_cost.plans.sets import Sets
 OFFERS = ("a", "b", "c", "d")
 
 
-Solve = Callable[[frozenset[str], frozenset[str]], Bound | None]
+Solve = Callable[[frozenset[str], frozenset[str], object], Bound | None]
 
 
 def additive(
@@ -31,7 +31,7 @@ def additive(
     """A relaxation, and the nodes it solved: a node's optimum as above; None when the rules forbid all its sets."""
     calls: list[tuple[frozenset[str], frozenset[str]]] = []
 
-    def solve(inside: frozenset[str], outside: frozenset[str]) -> Bound | None:
+    def solve(inside: frozenset[str], outside: frozenset[str], start: object = None) -> Bound | None:
         calls.append((inside, outside))
         free = [o for o in OFFERS if o not in inside and o not in outside]
         sets = [inside | set(extra) for n in range(len(free) + 1) for extra in itertools.combinations(free, n)]
@@ -90,6 +90,26 @@ def test_a_cutoff_stops_at_the_first_set_not_below_it_and_leaves_the_rest_unsolv
     assert cut < len(calls) - 4  # the rest of the tree held more than the four sets left at -1 and 0
 
 
+def test_a_node_is_solved_from_the_basis_of_the_node_it_was_split_from() -> None:
+    """Each solve starts from the basis its parent's optimum left (the solver then needs few steps): the root from
+    none, every other node from the basis of an earlier solve whose region holds the node's (fewer offers fixed)."""
+    solve, _ = additive({"a": -3, "b": 2, "c": -1, "d": 5}, frozenset({"c"}))
+    calls: list[tuple[frozenset[str], frozenset[str], object]] = []
+
+    def with_basis(inside: frozenset[str], outside: frozenset[str], start: object = None) -> Bound | None:
+        calls.append((inside, outside, start))
+        found = solve(inside, outside)
+        return None if found is None else Bound(found.value, found.point, ("basis", inside, outside))
+
+    drain(Sets(COLUMNS, with_basis, {}))
+    assert calls[0][2] is None and len(calls) > 4
+    for k, (inside, outside, start) in enumerate(calls[1:], 1):
+        assert isinstance(start, tuple) and start[0] == "basis", (inside, outside, start)
+        _, parent_in, parent_out = start
+        assert (parent_in, parent_out, None) in [(i, o, None) for i, o, _ in calls[:k]]
+        assert parent_in <= inside and parent_out <= outside and (parent_in, parent_out) != (inside, outside)
+
+
 def test_offers_fixed_in_or_out_and_infeasible_sets() -> None:
     """With a fixed in and d out, the sets are a plus any of b and c: four, of which the rules forbid {a, b},
     so three come out, by cost: {a, c} 0, {a} 1, {a, b, c} 1."""
@@ -130,10 +150,12 @@ def test_a_limit_reached_while_a_node_is_solved_leaves_it_in_the_tree() -> None:
 
     for stop_at in range(1, 12):
 
-        def limited(inside: frozenset[str], outside: frozenset[str], stop_at: int = stop_at) -> Bound | None:
+        def limited(
+            inside: frozenset[str], outside: frozenset[str], start: object = None, stop_at: int = stop_at
+        ) -> Bound | None:
             if len(calls) + 1 == stop_at:
                 raise Limit
-            return solve(inside, outside)
+            return solve(inside, outside, start)
 
         calls.clear()
         sets = Sets(COLUMNS, limited, {})
