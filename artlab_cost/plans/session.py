@@ -93,8 +93,11 @@ class Session:
         self.row_lo, self.row_hi = a["row_lo"], a["row_hi"]
         self.rows, self.cols, self.vals = a["rows"], a["cols"], a["vals"]
         self.where = where = {(int(r), int(c)): k for k, (r, c) in enumerate(zip(self.rows, self.cols, strict=True))}
-        # each switched row's entries: (row, column j, the positions of its entries, one pack's size); all off
-        self.switches = [(s.row, s.var, [where[(s.row, c)] for c in s.cols], s.size) for s in model.switched]
+        # each switched row's entries: (row, column j, the positions of its entries and their columns, one pack's
+        # size as HiGHS takes it); all off
+        self.switches = [
+            (s.row, s.var, [(where[(s.row, c)], c) for c in s.cols], float(s.size)) for s in model.switched
+        ]
         self.lo_finite = np.isfinite(self.row_lo)  # a region moves a lower bound only from one number to another
         self.var_index = np.arange(len(self.vars), dtype=np.int32)
         self.buy_rows = np.array(list(model.buys_rows.values()), dtype=np.int32)  # each offer's "buys it" row
@@ -102,6 +105,9 @@ class Session:
         self.switched_cols = frozenset(s.var for s in model.switched)  # the columns some greedy row is switched by
         self.switch_lo = np.zeros(len(self.switches), dtype=np.int64)  # the packs each is switched on with; 0: off
         self.infinite = highspy.kHighsInf
+        self.buy_offers = list(model.buys_rows)  # the offer of each "buys it" row, in their order
+        # the arrays a region is set in (its columns' ranges, its rows' lower bounds), rewritten for each
+        self._lower, self._upper, self._row_lo = self.lower.copy(), self.upper.copy(), self.row_lo.copy()
         self.solves = 0
         self.fixed: dict[str, bool] = {}  # offers every plan searched buys (True) or none does (False): fix_offer
         self._mip: Any = None  # the branch and cut, made on first need (mip())
@@ -116,15 +122,16 @@ class Session:
     def _region(
         self, highs: Any, lo: Sequence[int], hi: Sequence[int], required: frozenset[str]
     ) -> tuple[Any, Any, Any]:
-        """Set a solver instance to a region: the columns' ranges, the offers required, the switched rows."""
+        """Set a solver instance to a region: the columns' ranges, the offers required, the switched rows. The arrays
+        returned (each column's range, each row's lower bound) are the session's own, rewritten for the next region."""
         np = self.np
         n = len(self.vars)
-        lower, upper = self.lower.copy(), self.upper.copy()
-        lower[:n], upper[:n] = lo, np.minimum(hi, self.upper[:n])  # (an option the holdings rule out stays 0)
+        lower, upper, row_lo = self._lower, self._upper, self._row_lo
+        lower[:n] = lo
+        np.minimum(hi, self.upper[:n], out=upper[:n])  # (an option the holdings rule out stays 0)
         highs.changeColsBounds(n, self.var_index, lower[:n], upper[:n])
-        row_lo = self.row_lo.copy()
         if self.buy_rows.size:
-            wanted = np.array([1.0 if offer in required else 0.0 for offer in self.model.buys_rows])
+            wanted = np.fromiter((offer in required for offer in self.buy_offers), float, len(self.buy_offers))
             row_lo[self.buy_rows] = wanted
             highs.changeRowsBounds(self.buy_rows.size, self.buy_rows, wanted, self.row_hi[self.buy_rows])
         self._switch(lo)
@@ -135,24 +142,30 @@ class Session:
         size (what the grant holds at least), and off elsewhere."""
         if not self.switches:
             return
-        packs_of = self.np.asarray(lo, dtype=self.np.int64)[self.switch_var]
-        for k in self.np.flatnonzero(packs_of != self.switch_lo).tolist():
+        np = self.np
+        packs_of = np.asarray(lo, dtype=np.int64)[self.switch_var]
+        changed = np.flatnonzero(packs_of != self.switch_lo)
+        if not changed.size:
+            return
+        instances = [self.lp] if self._mip is None else [self.lp, self._mip]
+        rows = []
+        for k in changed.tolist():
             row, _, entries, size = self.switches[k]
             packs = int(packs_of[k])
             self.switch_lo[k] = packs
             if packs >= 1:
-                value = float(size * packs)
-                for nz in entries:
+                value = size * packs
+                for nz, col in entries:
                     self.vals[nz] = value
-                    self.lp.changeCoeff(row, int(self.cols[nz]), value)
-                    if self._mip is not None:
-                        self._mip.changeCoeff(row, int(self.cols[nz]), value)
+                    for highs in instances:
+                        highs.changeCoeff(row, col, value)
                 self.row_hi[row] = 0.0
             else:
                 self.row_hi[row] = self.infinite
-            self.lp.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
-            if self._mip is not None:
-                self._mip.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
+            rows.append(row)
+        at = np.array(rows, dtype=np.int32)
+        for highs in instances:
+            highs.changeRowsBounds(at.size, at, self.row_lo[at], self.row_hi[at])
 
     # --- the bounds ----------------------------------------------------------------------------
 
@@ -190,8 +203,8 @@ class Session:
             mip.setOptionValue("mip_abs_gap", 1e-6)
             for k, (row, _, entries, _) in enumerate(self.switches):
                 if self.switch_lo[k] >= 1:
-                    for nz in entries:
-                        mip.changeCoeff(row, int(self.cols[nz]), self.vals[nz])
+                    for nz, col in entries:
+                        mip.changeCoeff(row, col, self.vals[nz])
                 mip.changeRowBounds(row, self.row_lo[row], self.row_hi[row])
             cap = self.model.upfront  # the max_upfront row at the prices as set (set_price keeps `vals` to them)
             if cap is not None:
