@@ -84,7 +84,7 @@ class Sets:
                 continue
             free = sorted(set(self.offer_vars) - node.inside - node.outside)
             if not free:
-                return Bound(node.bound, node.found.point), node.inside
+                return Bound(node.bound, node.found.point, node.found.basis), node.inside
             point, start = node.found.point, node.found.basis
             bought = {o: sum(point[j] for j in self.offer_vars[o]) for o in free}
             part = [o for o in free if PART < bought[o] < 1 - PART]

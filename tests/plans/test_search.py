@@ -29,6 +29,7 @@ from plan_cases import (
 from artlab_cost.calendar import add_months
 from artlab_cost.engine import costs, price_usage
 from artlab_cost.plans import Limits, Status, compare
+from artlab_cost.plans.search import Search
 from artlab_cost.plans.session import Session
 from artlab_cost.scenario import Holding, Scenario, StorageUsage, TrafficUsage, Usage
 
@@ -88,29 +89,54 @@ def test_brute_force_agrees_on_a_mixed_case() -> None:
 
 
 def test_a_region_is_split_into_parts_solved_from_its_own_basis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parts of a region (and the children of a node of sets) start from the basis of the optimum they were
-    split from, each one an earlier solve's: never another region's, which may lie far off."""
-    solved: list[tuple[tuple[int, ...], tuple[int, ...], object]] = []  # (lo, hi, basis) of each solve
-    starts: list[tuple[tuple[int, ...], tuple[int, ...], object]] = []  # (lo, hi, start) of each solve from one
-    bound = Session.bound
+    """Each set's first region carries the basis of its leaf's optimum, and every part of a region that is solved
+    starts from that region's own basis (its optimum's, or its parent's when it kept the parent's optimum): never
+    from whatever region the solver met last."""
+    splitting: list[Any] = []  # the region being split, while branch() solves its parts
+    starts: list[tuple[Any, Any]] = []  # (the region's basis, the start its part was solved from)
+    roots: list[Any] = []  # each set's first region's basis
+    node_starts: list[Any] = []  # the start each node of the tree of sets was solved from
+    bound, branch, root, set_bound = Session.bound, Search.branch, Search.root, Search.set_bound
 
     def recorded(self: Session, lo: Any, hi: Any, required: frozenset[str] = frozenset(), start: Any = None) -> Any:
-        found = bound(self, lo, hi, required, start)
-        if start is not None:
-            starts.append((tuple(lo), tuple(hi), start))
-        if found is not None:
-            solved.append((tuple(lo), tuple(hi), found.basis))
-        return found
+        if splitting and splitting[-1] is not None:
+            starts.append((splitting[-1].basis, start))
+        elif splitting:
+            node_starts[-1] = (node_starts[-1], start)  # what the node was given, and what the session got
+        return bound(self, lo, hi, required, start)
+
+    def node(self: Search, inside: Any, outside: Any, start: Any = None) -> Any:
+        node_starts.append(start)
+        splitting.append(None)  # not a region's part
+        try:
+            return set_bound(self, inside, outside, start)
+        finally:
+            splitting.pop()
+
+    def split(self: Search, region: Any, point: Any) -> Any:
+        splitting.append(region)
+        try:
+            return branch(self, region, point)
+        finally:
+            splitting.pop()
+
+    def first(self: Search, *args: Any) -> Any:
+        region = root(self, *args)
+        roots.append(region.basis)
+        return region
 
     monkeypatch.setattr(Session, "bound", recorded)
+    monkeypatch.setattr(Search, "branch", split)
+    monkeypatch.setattr(Search, "root", first)
+    monkeypatch.setattr(Search, "set_bound", node)
     s = scenario([shared(9_000), traffic("14")], months=2, new_user=True, student=True)
     compare(s, SHEET, top=3)
+    assert len(roots) > 2 and all(basis is not None for basis in roots)
     assert len(starts) > 2
-    for lo, hi, start in starts:
-        parents = [(plo, phi) for plo, phi, basis in solved if basis is start]
-        assert len(parents) == 1, (lo, hi)
-        (plo, phi) = parents[0]  # the part lies inside what it was split from
-        assert all(a <= b for a, b in zip(plo, lo, strict=True)) and all(a <= b for a, b in zip(hi, phi, strict=True))
+    assert all(start is not None and start is own for own, start in starts)
+    # the root of the tree of sets from nothing; every other node from its parent's basis, passed on to HiGHS
+    assert node_starts[0] == (None, None) and len(node_starts) > 2
+    assert all(given is not None and got is given for given, got in node_starts[1:])
 
 
 def test_a_quota_left_in_a_quiet_month_does_not_stop_the_count() -> None:
