@@ -179,7 +179,7 @@ class Session:
         n = len(self.vars)
         lower, upper, row_lo = self._region(self.lp, lo, hi, required)
         if start is not None:
-            self.lp.setBasis(start)  # one HiGHS refuses leaves it its own: any start gives the same optimum and bound
+            self.lp.setBasis(start)  # a basis HiGHS refused would leave its own: any start gives the same bound
         self.lp.run()
         self.solves += 1
         result = self.lp.getModelStatus()
