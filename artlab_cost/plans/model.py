@@ -10,7 +10,7 @@ formulation", gives the equations each function writes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
@@ -45,6 +45,41 @@ def purchases(vars_: Sequence[Var], values: Sequence[int]) -> list[Action]:
         if n:
             out += [replace(a, count=n) for a in v.actions] if v.stackable else list(v.actions)
     return out
+
+
+def rounded(
+    vars_: Sequence[Var],
+    offer_vars: Mapping[str, list[int]],
+    point: Sequence[float],
+    lo: Sequence[int],
+    hi: Sequence[int],
+    offers: frozenset[str],
+) -> tuple[int, ...] | None:
+    """A region's optimum (`point`, within [lo, hi]) rounded to whole counts and one option per choice, buying each
+    offer of `offers` (their columns in `offer_vars`); None when the region leaves an offer no column to buy it."""
+    out = [min(max(round(x), a), b) for x, a, b in zip(point, lo, hi, strict=True)]
+    by_decision: dict[int, list[int]] = {}
+    for j, v in enumerate(vars_):
+        if not v.stackable:
+            by_decision.setdefault(v.decision, []).append(j)
+    for js in by_decision.values():
+        chosen = [j for j in js if out[j]]
+        if len(chosen) > 1:  # one option of a choice: the one the region fixes, else the one the optimum favours
+            keep = max(chosen, key=lambda j: (lo[j], point[j]))
+            for j in chosen:
+                out[j] = 1 if j == keep else lo[j]
+
+    def taken(j: int) -> bool:  # another option of j's decision is chosen already
+        return not vars_[j].stackable and any(out[k] for k in by_decision[vars_[j].decision] if k != j)
+
+    for o in offers:
+        js = offer_vars[o]
+        if not any(out[j] for j in js):
+            open_ = [j for j in js if hi[j] > 0 and not taken(j)]
+            if not open_:
+                return None
+            out[max(open_, key=lambda j: point[j])] = 1
+    return tuple(out)
 
 
 def point_of(vars_: Sequence[Var], actions: Sequence[Action]) -> tuple[int, ...]:

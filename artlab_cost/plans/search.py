@@ -7,8 +7,9 @@ Two levels share one relaxation (model.py, solved by session.py):
   rounds stop once it reaches the `top`-th plan.
 - one set's counts and choices: branch and bound, a region being a range of each purchase column
   bounded by the linear relaxation over it. The region's optimum, rounded, is priced by the
-  engine; a region is split on a column the optimum leaves fractional, or, when it is whole but
-  the engine's cash is above the bound, around that column's value.
+  engine; a region is split on the column the optimum leaves fractional at the most cost (its
+  distance to a whole count times a pack's price), or, when it is whole but the engine's cash is
+  above the bound, around a column's value.
 
 A region whose bound is at or above what it would have to beat (the set's best plan so far, and
 the last of the `top` sets kept) is closed. Every plan ranked is priced by the engine; the bound
@@ -28,7 +29,7 @@ from ..engine import Costs, Priced, costs, upfront_paid
 from ..money import ZERO
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
-from .model import purchases
+from .model import purchases, rounded
 from .plan import Limits, Plan, SetResult, Status, Stop, last_pack, shown_bound, undominated
 from .session import Basis, Bound, Session
 from .sets import Sets
@@ -319,7 +320,7 @@ class Search:
     ) -> tuple[Plan | None, tuple[int, ...] | None]:
         """A region's optimum rounded, and priced when it is whole and could beat `beat`: the set's best plan
         after it, and the rounded point."""
-        point = self.rounded(r, r.required)
+        point = rounded(self.session.vars, self.session.offer_vars, r.point, r.lo, r.hi, r.required)
         whole = all(abs(x - round(x)) <= 1e-6 for x in r.point)
         if point is not None and whole and self.could_beat(point, r.required, beat):
             found = self.price(point)
@@ -341,40 +342,18 @@ class Search:
         found = self.bound(point, point, offers)
         return found is not None and self.cash_bound(found) < beat
 
-    def rounded(self, region: _Region, offers: frozenset[str]) -> tuple[int, ...] | None:
-        """The region's optimum rounded to whole counts and one option per choice, buying each offer of the set."""
-        vars_ = self.session.vars
-        point = [min(max(round(x), lo), hi) for x, lo, hi in zip(region.point, region.lo, region.hi, strict=True)]
-        by_decision: dict[int, list[int]] = {}
-        for j, v in enumerate(vars_):
-            if not v.stackable:
-                by_decision.setdefault(v.decision, []).append(j)
-        for js in by_decision.values():
-            chosen = [j for j in js if point[j]]
-            if len(chosen) > 1:
-                keep = max(chosen, key=lambda j: (region.lo[j], region.point[j]))
-                for j in chosen:
-                    point[j] = 1 if j == keep else region.lo[j]
-
-        def taken(j: int) -> bool:  # another option of j's decision is chosen already
-            return not vars_[j].stackable and any(point[k] for k in by_decision[vars_[j].decision] if k != j)
-
-        for o in offers:
-            js = self.session.offer_vars[o]
-            if not any(point[j] for j in js):
-                open_ = [j for j in js if region.hi[j] > 0 and not taken(j)]
-                if not open_:
-                    return None
-                point[max(open_, key=lambda j: region.point[j])] = 1
-        return tuple(point)
-
     def branch(self, region: _Region, point: tuple[int, ...] | None) -> list[_Region]:
-        """Split a region: on the most fractional variable, else around a variable the point sets whole."""
+        """Split a region: on the fractional column whose fraction costs most (how far it lies from a whole count,
+        times a pack's price: what rounding it moves the bound by, at first order), else around a column the point
+        sets whole."""
         free = [j for j in range(len(region.lo)) if region.lo[j] < region.hi[j]]
         if not free:
             return []
         frac = {j: abs(region.point[j] - round(region.point[j])) for j in free}
-        j = max(free, key=lambda k: (frac[k], region.hi[k] - region.lo[k]))
+        vars_ = self.session.vars
+        j = max(
+            free, key=lambda k: (frac[k] > 1e-6, frac[k] * float(vars_[k].price), frac[k], region.hi[k] - region.lo[k])
+        )
         x = region.point[j]
         v = None
         if frac[j] > 1e-6:

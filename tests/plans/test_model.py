@@ -24,7 +24,9 @@ from plan_cases import (
 
 from artlab_cost.plans import Action, compare
 from artlab_cost.plans.comparison import Setup, setup
+from artlab_cost.plans.model import Var, rounded
 from artlab_cost.plans.program import lp_name
+from artlab_cost.plans.search import _Region
 from artlab_cost.pricing import PriceSheet
 from artlab_cost.scenario import Scenario
 
@@ -123,3 +125,44 @@ def test_the_bound_of_a_region_holding_one_plan_is_at_most_its_cash(
     assert linear is not None and again is not None
     assert search.cash_bound(linear) <= plan.costs.cash and search.cash_bound(again) <= plan.costs.cash
     assert abs(again.value - linear.value) <= Fraction(1, 1000)
+
+
+def _var(decision: int, offer: str, price: int, hi: int, stackable: bool) -> Var:
+    return Var(decision, (Action(offer, START, 1),), offer, Fraction(price), hi, stackable)
+
+
+# Worked by hand: column 0 a count of packs a (1 yuan each, up to 5); columns 1 and 2 the two options of one
+# choice (b, 30 yuan; c, 40 yuan); column 3 a count of packs d (10 yuan).
+COLUMNS = [_var(0, "a", 1, 5, True), _var(1, "b", 30, 1, False), _var(1, "c", 40, 1, False), _var(2, "d", 10, 4, True)]
+OFFER_COLUMNS = {"a": [0], "b": [1], "c": [2], "d": [3]}
+
+
+def test_an_optimum_rounds_to_whole_counts_one_option_per_choice_and_each_offer_required() -> None:
+    """2.6 packs of a round to 3; both options of the choice at 0.6 and 0.7 round to 1, and only c, which the
+    optimum favours, is kept; d at 0.2 rounds to 0 but d is required, so its column is set to 1. Where the region
+    fixes b (lo 1), b is kept instead; where the region leaves d no column (hi 0), no plan buys it: None."""
+    point, lo, hi = [2.6, 0.6, 0.7, 0.2], [0, 0, 0, 0], [5, 1, 1, 4]
+    assert rounded(COLUMNS, OFFER_COLUMNS, point, lo, hi, frozenset("ad")) == (3, 0, 1, 1)
+    assert rounded(COLUMNS, OFFER_COLUMNS, point, [0, 1, 0, 0], hi, frozenset("ad")) == (3, 1, 0, 1)
+    assert rounded(COLUMNS, OFFER_COLUMNS, point, lo, [5, 1, 1, 0], frozenset("ad")) is None
+
+
+def test_a_region_is_split_on_the_fraction_that_costs_most() -> None:
+    """A column's fraction is how far it lies from a whole count. Of compute-50 at 0.1 of a pack (45 yuan a pack:
+    0.1 x 45 = 4.50 yuan) and traffic-10 at half a pack (4 yuan: 0.5 x 4 = 2.00 yuan), the split is on compute-50,
+    whose fraction costs more, though traffic-10's is the larger; with compute-50 whole, on traffic-10."""
+    search = ready(scenario([shared(10_000), traffic("12")], months=1), SHEET).search
+    columns = {v.offer: j for j, v in enumerate(search.session.vars)}
+    compute, traffic_ = columns["compute-50"], columns["traffic-10"]
+    lo = tuple(0 for _ in search.session.vars)
+    hi = tuple(v.hi for v in search.session.vars)
+
+    def split_on(values: dict[int, float]) -> int:
+        point = tuple(values.get(j, 0.0) for j in range(len(lo)))
+        parts = search.branch(_Region(Fraction(0), 0, lo, hi, point), None)
+        moved = {j for p in parts for j in range(len(lo)) if (p.lo[j], p.hi[j]) != (lo[j], hi[j])}
+        assert len(moved) == 1, moved
+        return moved.pop()
+
+    assert split_on({compute: 0.1, traffic_: 0.5}) == compute
+    assert split_on({compute: 1.0, traffic_: 0.5}) == traffic_
