@@ -1,6 +1,7 @@
 """The relaxation's model: its parts (purchase columns, charge groups, reaches, switched rows) and the
 families of columns and rows of the purchase rules; the waterfall's families are in waterfall_rows.py
-and relaxation.py writes them all in turn.
+and relaxation.py writes them all in turn. Also what a point of the purchase columns buys, and a
+region's optimum rounded to such a point (`rounded`).
 
 The model is a linear program whose optimum is at most the cash of any plan in a region: purchases
 against the waterfall with its order relaxed. Packs are columns: a count per stackable slot, a 0-1

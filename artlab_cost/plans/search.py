@@ -344,7 +344,7 @@ class Search:
 
     def branch(self, region: _Region, point: tuple[int, ...] | None) -> list[_Region]:
         """Split a region: on the fractional column whose fraction costs most (how far it lies from a whole count,
-        times a pack's price: what rounding it moves the bound by, at first order), else around a column the point
+        times a pack's price: a cheap proxy for how far the split moves the bound), else around a column the point
         sets whole."""
         free = [j for j in range(len(region.lo)) if region.lo[j] < region.hi[j]]
         if not free:

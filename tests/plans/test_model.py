@@ -140,11 +140,14 @@ OFFER_COLUMNS = {"a": [0], "b": [1], "c": [2], "d": [3]}
 def test_an_optimum_rounds_to_whole_counts_one_option_per_choice_and_each_offer_required() -> None:
     """2.6 packs of a round to 3; both options of the choice at 0.6 and 0.7 round to 1, and only c, which the
     optimum favours, is kept; d at 0.2 rounds to 0 but d is required, so its column is set to 1. Where the region
-    fixes b (lo 1), b is kept instead; where the region leaves d no column (hi 0), no plan buys it: None."""
+    fixes b (lo 1, the optimum at 1), b is kept instead; where the region leaves d no column (hi 0, the optimum at
+    0), no plan buys it: None. With b required while the optimum takes c (b at 0.2), b's only column is the other
+    option of c's choice: None."""
     point, lo, hi = [2.6, 0.6, 0.7, 0.2], [0, 0, 0, 0], [5, 1, 1, 4]
     assert rounded(COLUMNS, OFFER_COLUMNS, point, lo, hi, frozenset("ad")) == (3, 0, 1, 1)
-    assert rounded(COLUMNS, OFFER_COLUMNS, point, [0, 1, 0, 0], hi, frozenset("ad")) == (3, 1, 0, 1)
-    assert rounded(COLUMNS, OFFER_COLUMNS, point, lo, [5, 1, 1, 0], frozenset("ad")) is None
+    assert rounded(COLUMNS, OFFER_COLUMNS, [2.6, 1.0, 0.7, 0.2], [0, 1, 0, 0], hi, frozenset("ad")) == (3, 1, 0, 1)
+    assert rounded(COLUMNS, OFFER_COLUMNS, [2.6, 0.6, 0.7, 0.0], lo, [5, 1, 1, 0], frozenset("ad")) is None
+    assert rounded(COLUMNS, OFFER_COLUMNS, [0.0, 0.2, 0.7, 0.0], lo, hi, frozenset("b")) is None
 
 
 def test_a_region_is_split_on_the_fraction_that_costs_most() -> None:
