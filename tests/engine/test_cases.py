@@ -22,6 +22,7 @@ from artlab_cost import api
 from artlab_cost.engine import simulate
 from artlab_cost.i18n import word
 from artlab_cost.money import to_decimal
+from artlab_cost.pricing import MeterId
 from artlab_cost.scenario import (
     Case,
     DedicatedUsage,
@@ -281,7 +282,12 @@ BANDS = make_sheet(
     settings={"dedicated_increment": "minute"},
 )
 BAND_OFFERS = ("busy-pack", "idle-pack", "voucher-traffic")
-ONE_BAND = {"busy-pack", "idle-pack"}  # packs that cover one band of hours only
+# the packs that cover one band of hours only, as the sheet says
+ONE_BAND = {
+    o.id
+    for o in BANDS.offers.values()
+    if o.grants and all(g.covers in ({MeterId.traffic_busy}, {MeterId.traffic_idle}) for g in o.grants)
+}
 
 
 def _share(u: Usage, share: Decimal) -> Usage:

@@ -106,7 +106,7 @@ def test_a_node_is_solved_from_the_basis_of_the_node_it_was_split_from() -> None
     for k, (inside, outside, start) in enumerate(calls[1:], 1):
         assert isinstance(start, tuple) and start[0] == "basis", (inside, outside, start)
         _, parent_in, parent_out = start
-        assert (parent_in, parent_out, None) in [(i, o, None) for i, o, _ in calls[:k]]
+        assert (parent_in, parent_out) in [(i, o) for i, o, _ in calls[:k]]
         assert parent_in <= inside and parent_out <= outside and (parent_in, parent_out) != (inside, outside)
 
 
