@@ -22,6 +22,7 @@ Chromium it starts: a second start costs over a second.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import sys
@@ -70,6 +71,14 @@ def _leave_at_once() -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests that share one Chromium first, in their own order; every other test keeps its place."""
     items.sort(key=lambda item: item.path.name != "test_html_browser.py")  # a stable sort
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The collection, pytest's and hypothesis's modules, are kept for the whole run: frozen out of the garbage
+    collector's view, and a young generation of 20,000 objects (Python's default: 2,000), the collector's full
+    passes over them no longer cost about a tenth of the run (1.9 s of 22.6 s in one process, measured)."""
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -83,6 +83,19 @@ def rounded(
     return tuple(out)
 
 
+def around(lo: Sequence[int], hi: Sequence[int], point: Sequence[int]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The region [lo, hi] less one of its points, in parts (lo, hi): for each column j, the points that agree with
+    it on the columns before j and lie below it, or above it, on j. They partition the rest of the region."""
+    parts = []
+    fixed_lo, fixed_hi = list(lo), list(hi)
+    for j, x in enumerate(point):
+        for a, b in ((lo[j], x - 1), (x + 1, hi[j])):
+            if a <= b:
+                parts.append(((*fixed_lo[:j], a, *fixed_lo[j + 1 :]), (*fixed_hi[:j], b, *fixed_hi[j + 1 :])))
+        fixed_lo[j] = fixed_hi[j] = x
+    return parts
+
+
 def point_of(vars_: Sequence[Var], actions: Sequence[Action]) -> tuple[int, ...]:
     """The columns' values of a plan's purchases (free claims are no columns)."""
     have = {(a.offer, a.date): a.count for a in actions}

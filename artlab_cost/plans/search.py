@@ -11,9 +11,9 @@ Two levels share one relaxation (model.py, solved by session.py):
   distance to a whole count times a pack's price), or, when it is whole but the engine's cash is
   above the bound, around a column's value.
 
-A region whose bound is at or above what it would have to beat (the set's best plan so far, and
-the last of the `top` sets kept) is closed. Every plan ranked is priced by the engine; the bound
-only decides what need not be. When time runs out, what is still open gives the lower bound.
+Over rounds of branch and cut, a set's regions are bounded over whole counts, split around their optimum
+(model.around). A region whose bound is at or above what it would have to beat is closed. Every plan ranked is
+priced by the engine. When time runs out, what is still open gives the lower bound.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from ..engine import Costs, Priced, costs, upfront_paid
 from ..money import ZERO
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
-from .model import purchases, rounded
+from .model import around, purchases, rounded
 from .plan import Limits, Plan, SetResult, Status, Stop, last_pack, shown_bound, undominated
 from .session import Basis, Bound, Session
 from .sets import Sets
@@ -51,6 +51,7 @@ class _Region:
     point: tuple[float, ...] = field(compare=False)
     required: frozenset[str] = field(compare=False, default=frozenset())
     basis: Basis = field(compare=False, default=None)  # its optimum's, to solve its parts from
+    whole: bool = field(compare=False, default=False)  # its point is its optimum over whole counts
 
 
 def _least(limit: Fraction | None, best: Plan | None) -> Fraction | None:
@@ -85,8 +86,6 @@ class Search:
     # listable() of each plan priced, by its purchases: it reads only the engine's run, which a price does not change
     _listable: dict[tuple[Action, ...], bool] = field(default_factory=dict)
     _shown: float = 0.0
-
-    # --- pricing a plan ----------------------------------------------------------------------
 
     def run(self, actions: Iterable[Action], *, needed: bool = False) -> Costs:
         """The engine's costs of a plan; `needed`: for the result itself (the baseline), run past the limits."""
@@ -127,8 +126,6 @@ class Search:
             return None
         return self.plan(actions)
 
-    # --- limits and progress -----------------------------------------------------------------
-
     def check(self) -> None:
         seconds, runs = self.limits
         if seconds is not None and time.perf_counter() - self.started > seconds:
@@ -151,8 +148,6 @@ class Search:
     def cash_bound(self, found: Bound) -> Fraction:
         """The least cash of any plan in a region: its bound, the holdings' own upfront, less rounding."""
         return found.value + self.held_upfront() - self.slack
-
-    # --- the sets of offers ------------------------------------------------------------------
 
     def threshold(self) -> Fraction | None:
         """What a set must beat to be kept: the cash of the `top`-th plan that would be listed, once there are `top`.
@@ -214,8 +209,8 @@ class Search:
                     raise Stop("time-limit")
                 self.unseen = lower
                 seen.append(offers)
-                region = self.root(lower, bound, offers)
-                result = self.best_of(region, limit)
+                region = self.root(lower, bound, offers, whole=rounds)
+                result = self.best_of(region, limit, whole=rounds and self.ceiling is None)
                 self.results.append(result)
                 beaten = limit is not None and (result.plan is None or result.plan.costs.cash >= limit)
                 wasted = wasted + 1 if beaten else 0
@@ -269,14 +264,13 @@ class Search:
             self.results[:] = [x for x in self.results if x.plan is not None or x.proven]
             raise
 
-    def root(self, lower: Fraction, bound: Bound, offers: frozenset[str]) -> _Region:
-        """A set's first region: every count of its offers, from its floor, with the set's own bound and optimum."""
+    def root(self, lower: Fraction, bound: Bound, offers: frozenset[str], whole: bool = False) -> _Region:
+        """A set's first region: its offers' counts from their floor, with the set's bound and optimum (`whole`)."""
         hi = tuple(v.hi if v.offer in offers else 0 for v in self.session.vars)
-        return _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers, bound.basis)
+        return _Region(lower, next(self._seq), self.floor(offers), hi, bound.point, offers, bound.basis, whole)
 
     def seconds_left(self) -> float | None:
-        seconds = self.limits.seconds
-        return None if seconds is None else seconds - (time.perf_counter() - self.started)
+        return None if self.limits.seconds is None else self.limits.seconds - (time.perf_counter() - self.started)
 
     def set_bound(self, inside: frozenset[str], outside: frozenset[str], start: Basis = None) -> Bound | None:
         """The bound of the plans that buy each offer of `inside` and none of `outside` (solved from `start`)."""
@@ -290,10 +284,8 @@ class Search:
         vars_ = self.session.vars
         return tuple(int(v.offer in inside and len(cols[v.offer]) == 1 and upper[j] >= 1) for j, v in enumerate(vars_))
 
-    # --- one set's counts and choices ----------------------------------------------------------
-
-    def best_of(self, region: _Region, limit: Fraction | None) -> SetResult:
-        """The cheapest plan that buys exactly the region's set of offers, cheaper than `limit` if one is."""
+    def best_of(self, region: _Region, limit: Fraction | None, whole: bool = False) -> SetResult:
+        """The cheapest plan buying exactly the region's set of offers, below `limit` if one is."""
         offers = region.required
         best: Plan | None = None
         regions = [region]
@@ -304,8 +296,12 @@ class Search:
                 beat = _least(limit, best)
                 if beat is not None and r.bound >= beat:
                     break
-                best, point = self._priced(r, best, beat)
-                for child in self._children(r, point, _least(limit, best)):
+                if whole:
+                    best, children = self._over_whole(r, best, beat)
+                else:
+                    best, point = self._priced(r, best, beat)
+                    children = self._children(r, point, _least(limit, best))
+                for child in children:
                     heapq.heappush(regions, child)
         except Stop:
             # what is left open: the regions queued, and the one being priced or split when the limit came
@@ -327,6 +323,30 @@ class Search:
             if found is not None and (best is None or found.rank_key() < best.rank_key()):
                 best = found
         return best, point
+
+    def _over_whole(self, r: _Region, best: Plan | None, beat: Fraction | None) -> tuple[Plan | None, list[_Region]]:
+        """A region bounded by its linear bound, else over whole counts (branch and cut stopped once nothing in it
+        beats `beat`); its optimum priced, the rest left in parts (`model.around`) with its bound (docs/plans.md)."""
+        bound, point = r.bound, r.point
+        if not (r.whole and all(a <= round(x) <= b for x, a, b in zip(point, r.lo, r.hi, strict=True))):
+            linear = self.bound(r.lo, r.hi, r.required, r.basis)
+            if linear is None or (beat is not None and self.cash_bound(linear) >= beat):
+                return best, []
+            cutoff = None if beat is None else beat - self.held_upfront() + self.slack  # as a Bound.value
+            found = self.session.whole(r.lo, r.hi, r.required, self.seconds_left(), cutoff)
+            bound = max(bound, self.cash_bound(found)) if found is not None else bound
+            if found is None or (beat is not None and bound >= beat):
+                return best, []
+            if not self.session.found_plan():  # stopped on time before it found a plan in the region
+                raise Stop("time-limit")
+            point = found.point
+        values = tuple(round(x) for x in point)
+        if self.could_beat(values, r.required, beat):
+            found_plan = self.price(values)
+            if found_plan is not None and (best is None or found_plan.rank_key() < best.rank_key()):
+                best = found_plan
+        parts = [_Region(bound, next(self._seq), lo, hi, (), r.required) for lo, hi in around(r.lo, r.hi, values)]
+        return best, parts
 
     def _children(self, r: _Region, point: tuple[int, ...] | None, keep: Fraction | None) -> list[_Region]:
         """A region's children whose bound is below `keep` (none when its own bound is not)."""

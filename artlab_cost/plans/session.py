@@ -216,28 +216,44 @@ class Session:
         return self._mip
 
     def whole(
-        self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str], seconds: float | None
+        self,
+        lo: Sequence[int],
+        hi: Sequence[int],
+        required: frozenset[str],
+        seconds: float | None,
+        cutoff: Fraction | None = None,
     ) -> Bound | None:
         """The bound over whole counts and choices only: HiGHS's branch and cut on the same program. Its dual
         bound is HiGHS's own (computed with the solver's tolerances), so a margin is taken off. None when no plan
-        is in the region."""
+        is in the region. Only a plan whose bound is below `cutoff` matters: HiGHS may stop as soon as it proves
+        there is none (with a margin for its tolerances), and the bound is then the cutoff, with no point
+        (`Bound.point` empty)."""
         mip = self.mip()
         self._region(mip, lo, hi, required)
         mip.setOptionValue("time_limit", max(seconds, 0.05) if seconds is not None else self.infinite)
-        mip.run()
+        if cutoff is not None:
+            margin = 1e-7 * (abs(float(cutoff)) + float(self.constant)) + 1e-3
+            mip.setOptionValue("objective_bound", float(cutoff - self.constant) + margin)
+        try:
+            mip.run()
+        finally:
+            mip.setOptionValue("objective_bound", self.infinite)
         self.solves += 1
-        if mip.getModelStatus() == self.highspy.HighsModelStatus.kInfeasible:
+        status = mip.getModelStatus()
+        if status == self.highspy.HighsModelStatus.kInfeasible:
             return None
+        if cutoff is not None and status == self.highspy.HighsModelStatus.kObjectiveBound:
+            return Bound(cutoff, ())
         bound = float(mip.getInfo().mip_dual_bound)
         if not math.isfinite(bound):
             return Bound(self.constant + _floor(-1e300), tuple(float(x) for x in lo))
         margin = 1e-7 * (abs(bound) + float(self.constant)) + 1e-3
         point = tuple(float(x) for x in mip.getSolution().col_value[: len(self.vars)])
-        if not self._found_plan():
+        if not self.found_plan():
             point = tuple(float(x) for x in lo)
         return Bound(self.constant + _floor(bound - margin), point)
 
-    def _found_plan(self) -> bool:
+    def found_plan(self) -> bool:
         """Whether the last branch and cut found a feasible point (it may stop on time before it does)."""
         feasible = self.highspy.SolutionStatus.kSolutionStatusFeasible
         return bool(self.mip().getInfo().primal_solution_status == feasible)
@@ -259,20 +275,12 @@ class Session:
             vals = np.array([v for _, v in terms])
             mip.addRow(1.0 - len(offers), self.infinite, len(terms), cols, vals)
         self.excluded_sets = len(seen)
-        # Only a set whose bound is below `cutoff` matters: HiGHS may stop as soon as it proves there is
-        # none (with a margin for its tolerances), and then every set left is bounded by the cutoff.
-        if cutoff is not None:
-            margin = 1e-7 * (abs(float(cutoff)) + float(self.constant)) + 1e-3
-            mip.setOptionValue("objective_bound", float(cutoff - self.constant) + margin)
-        try:
-            found = self.whole([0] * len(self.vars), [v.hi for v in self.vars], frozenset(), seconds)
-        finally:
-            mip.setOptionValue("objective_bound", self.infinite)
+        # Only a set whose bound is below `cutoff` matters: when there is none, every set left is bounded by it;
+        # stopped on time before a plan was found, the bound only
+        found = self.whole([0] * len(self.vars), [v.hi for v in self.vars], frozenset(), seconds, cutoff)
         if found is None:
             return None
-        if cutoff is not None and mip.getModelStatus() == self.highspy.HighsModelStatus.kObjectiveBound:
-            return Bound(cutoff, found.point), None
-        if not self._found_plan():  # stopped before a plan was found: the bound only
+        if (cutoff is not None and found.value >= cutoff) or not self.found_plan():
             return found, None
         solution = mip.getSolution().col_value
         return found, frozenset(o for o, u in self.uses.items() if solution[u] > 0.5)

@@ -169,3 +169,15 @@ def test_a_region_is_split_on_the_fraction_that_costs_most() -> None:
 
     assert split_on({compute: 0.1, traffic_: 0.5}) == compute
     assert split_on({compute: 1.0, traffic_: 0.5}) == traffic_
+
+
+def test_around_partitions_a_region_less_its_point() -> None:
+    """[0, 2] x [0, 1] less (1, 0): below and above on the first column, then the first fixed at 1 and the second
+    above: five points in three parts, each once, and never (1, 0)."""
+    from artlab_cost.plans.model import around
+
+    parts = around((0, 0), (2, 1), (1, 0))
+    assert parts == [((0, 0), (0, 1)), ((2, 0), (2, 1)), ((1, 1), (1, 1))]
+    points = [(a, b) for lo, hi in parts for a in range(lo[0], hi[0] + 1) for b in range(lo[1], hi[1] + 1)]
+    assert sorted(points) == [(0, 0), (0, 1), (1, 1), (2, 0), (2, 1)]
+    assert around((3,), (3,), (3,)) == []  # a region of one point leaves nothing
