@@ -342,9 +342,9 @@ class Search:
             point = found.point
         values = tuple(round(x) for x in point)
         if self.could_beat(values, r.required, beat):
-            found_plan = self.price(values)
-            if found_plan is not None and (best is None or found_plan.rank_key() < best.rank_key()):
-                best = found_plan
+            plan = self.price(values)
+            if plan is not None and (best is None or plan.rank_key() < best.rank_key()):
+                best = plan
         parts = [_Region(bound, next(self._seq), lo, hi, (), r.required) for lo, hi in around(r.lo, r.hi, values)]
         return best, parts
 
