@@ -149,6 +149,9 @@ class Search:
         """The least cash of any plan in a region: its bound, the holdings' own upfront, less rounding."""
         return found.value + self.held_upfront() - self.slack
 
+    def as_value(self, cash: Fraction) -> Fraction:  # the Bound.value whose cash_bound is `cash`, to cut a solve at
+        return cash - self.held_upfront() + self.slack
+
     def threshold(self) -> Fraction | None:
         """What a set must beat to be kept: the cash of the `top`-th plan that would be listed, once there are `top`.
 
@@ -192,7 +195,7 @@ class Search:
             while True:
                 self.check()
                 limit = self.threshold()
-                cutoff = None if limit is None else limit - self.held_upfront() + self.slack  # as a Bound.value
+                cutoff = None if limit is None else self.as_value(limit)
                 rounds = rounds or wasted >= WASTED
                 if rounds:
                     found = self.session.next_set(seen, self.seconds_left(), cutoff)
@@ -209,8 +212,8 @@ class Search:
                     raise Stop("time-limit")
                 self.unseen = lower
                 seen.append(offers)
-                region = self.root(lower, bound, offers, whole=rounds)
-                result = self.best_of(region, limit, whole=rounds and self.ceiling is None)
+                whole = rounds and self.ceiling is None  # break-even searches keep linear bounds (docs/plans.md)
+                result = self.best_of(self.root(lower, bound, offers, whole), limit, whole)
                 self.results.append(result)
                 beaten = limit is not None and (result.plan is None or result.plan.costs.cash >= limit)
                 wasted = wasted + 1 if beaten else 0
@@ -325,14 +328,13 @@ class Search:
         return best, point
 
     def _over_whole(self, r: _Region, best: Plan | None, beat: Fraction | None) -> tuple[Plan | None, list[_Region]]:
-        """A region bounded by its linear bound, else over whole counts (branch and cut stopped once nothing in it
-        beats `beat`); its optimum priced, the rest left in parts (`model.around`) with its bound (docs/plans.md)."""
+        """A region bounded linearly, else over whole counts; its optimum priced, the rest left in parts (around)."""
         bound, point = r.bound, r.point
         if not (r.whole and all(a <= round(x) <= b for x, a, b in zip(point, r.lo, r.hi, strict=True))):
             linear = self.bound(r.lo, r.hi, r.required, r.basis)
             if linear is None or (beat is not None and self.cash_bound(linear) >= beat):
                 return best, []
-            cutoff = None if beat is None else beat - self.held_upfront() + self.slack  # as a Bound.value
+            cutoff = None if beat is None else self.as_value(beat)
             found = self.session.whole(r.lo, r.hi, r.required, self.seconds_left(), cutoff)
             bound = max(bound, self.cash_bound(found)) if found is not None else bound
             if found is None or (beat is not None and bound >= beat):
