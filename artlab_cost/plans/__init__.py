@@ -6,6 +6,7 @@
     session.py     the relaxation in HiGHS: regions, switched rows, linear bounds by weak duality
     sets.py        the sets of offers one at a time in the order of their bounds: a best-first tree
     search.py      the sets of offers in the order of their bound, then each set's counts by branch and bound
+    branching.py   the column a region is split on: pseudo-costs learnt from the splits made
     finish.py      what is made of the plans found: free claims not needed left out, counts within a fen
     comparison.py  compare(): candidates, search, ranking, break-even prices and notes
     robust.py      usage given as ranges: each case searched, the robust plan; how far a plan stays the cheapest

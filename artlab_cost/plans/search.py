@@ -7,9 +7,9 @@ Two levels share one relaxation (model.py, solved by session.py):
   rounds stop once it reaches the `top`-th plan.
 - one set's counts and choices: branch and bound, a region being a range of each purchase column
   bounded by the linear relaxation over it. The region's optimum, rounded, is priced by the
-  engine; a region is split on the column the optimum leaves fractional at the most cost (its
-  distance to a whole count times a pack's price), or, when it is whole but the engine's cash is
-  above the bound, around a column's value.
+  engine; a region is split on the column the optimum leaves fractional of the best pseudo-cost
+  score (the bound's rise per unit of fraction its earlier splits showed: branching.py), or, when it
+  is whole but the engine's cash is above the bound, around a column's value.
 
 Over rounds of branch and cut, a set's regions are bounded over whole counts, split around their optimum
 (model.around). A region whose bound is at or above what it would have to beat is closed. Every plan ranked is
@@ -29,6 +29,7 @@ from ..engine import Costs, Priced, costs, upfront_paid
 from ..money import ZERO
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
+from .branching import PseudoCosts
 from .model import around, purchases, rounded
 from .plan import Limits, Plan, SetResult, Status, Stop, last_pack, shown_bound, undominated
 from .session import Basis, Bound, Session
@@ -83,6 +84,7 @@ class Search:
     by_rounds: bool = False  # take the sets from rounds of branch and cut from the first, whatever the columns
     below_cap: bool = False  # only plans whose purchases cost less than max_upfront, not as much (breakeven.py)
     _seq: itertools.count = field(default_factory=itertools.count)  # type: ignore[type-arg]
+    pseudo: PseudoCosts = field(default_factory=PseudoCosts)  # the splits' rises so far, to choose the next (branch)
     # listable() of each plan priced, by its purchases: it reads only the engine's run, which a price does not change
     _listable: dict[tuple[Action, ...], bool] = field(default_factory=dict)
     _shown: float = 0.0
@@ -365,26 +367,22 @@ class Search:
         return found is not None and self.cash_bound(found) < beat
 
     def branch(self, region: _Region, point: tuple[int, ...] | None) -> list[_Region]:
-        """Split a region: on the fractional column whose fraction costs most (how far it lies from a whole count,
-        times a pack's price: a cheap proxy for how far the split moves the bound), else around a column the point
-        sets whole."""
+        """Split a region: on its fractional column of best pseudo-cost (branching.py), else around its widest."""
         free = [j for j in range(len(region.lo)) if region.lo[j] < region.hi[j]]
         if not free:
             return []
-        frac = {j: abs(region.point[j] - round(region.point[j])) for j in free}
+        frac = {j: region.point[j] - region.point[j] // 1 for j in free}  # fraction above the count below
+        cut = [j for j in free if 1e-6 < frac[j] < 1 - 1e-6]
         vars_ = self.session.vars
-        j = max(
-            free, key=lambda k: (frac[k] > 1e-6, frac[k] * float(vars_[k].price), frac[k], region.hi[k] - region.lo[k])
-        )
-        x = region.point[j]
-        v = None
-        if frac[j] > 1e-6:
-            cut = int(x // 1)
-            parts = [(region.lo[j], cut), (cut + 1, region.hi[j])]
+        if cut:
+            j = max(cut, key=lambda k: (self.pseudo.score(k, frac[k], float(vars_[k].price)), frac[k]))
+            v, parts = None, [(region.lo[j], int(region.point[j] // 1)), (int(region.point[j] // 1) + 1, region.hi[j])]
         else:
-            v = min(max(round(x), region.lo[j]), region.hi[j])
+            j = max(free, key=lambda k: region.hi[k] - region.lo[k])
+            v = min(max(round(region.point[j]), region.lo[j]), region.hi[j])
             parts = [(lo, hi) for lo, hi in ((region.lo[j], v - 1), (v, v), (v + 1, region.hi[j])) if lo <= hi]
-        out = []
+        out: list[_Region] = []
+        bounds: list[Fraction | None] = []
         for lo_j, hi_j in parts:
             lo = region.lo[:j] + (lo_j,) + region.lo[j + 1 :]
             hi = region.hi[:j] + (hi_j,) + region.hi[j + 1 :]
@@ -394,7 +392,9 @@ class Search:
                 out.append(_Region(region.bound, next(self._seq), lo, hi, region.point, region.required, region.basis))
                 continue
             found = self.bound(lo, hi, region.required, region.basis)
-            if found is not None:
-                bound = self.cash_bound(found)
+            bounds.append(bound := None if found is None else self.cash_bound(found))
+            if found is not None and bound is not None:
                 out.append(_Region(bound, next(self._seq), lo, hi, found.point, region.required, found.basis))
+        if v is None:
+            self.pseudo.learn(j, frac[j], region.bound, *bounds)
         return out
