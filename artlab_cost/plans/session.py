@@ -201,6 +201,9 @@ class Session:
             self.model.program.to_highs(mip, integral=True)
             mip.setOptionValue("mip_rel_gap", 1e-9)
             mip.setOptionValue("mip_abs_gap", 1e-6)
+            # the feasibility-jump heuristic finds nothing the root's own heuristics do not, and costs a fifth of
+            # each solve here (docs/plans.md, "The branch and cut without its feasibility-jump heuristic")
+            mip.setOptionValue("mip_heuristic_run_feasibility_jump", False)
             for k, (row, _, entries, _) in enumerate(self.switches):
                 if self.switch_lo[k] >= 1:
                     for nz, col in entries:
