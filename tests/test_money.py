@@ -11,7 +11,7 @@ from helpers import examples
 from hypothesis import given
 from hypothesis import strategies as st
 
-from artlab_cost.money import ZERO, Q, decimal_text, is_finite_decimal, q, round_to, to_decimal
+from artlab_cost.money import ZERO, Q, decimal_text, is_finite_decimal, q, round_to, to_decimal, total
 from artlab_cost.pricing import Rounding
 
 rationals = st.fractions(min_value=-(10**9), max_value=10**9, max_denominator=10**6)
@@ -50,6 +50,24 @@ def test_q_mixes_with_other_numbers_as_a_fraction(a: Fraction) -> None:
     assert (qa < Decimal("0.5")) == (a < Decimal("0.5"))  # compared exactly with a Decimal, as Fraction is
     assert -qa == -a and abs(qa) == abs(a) and bool(qa) == bool(a)
     assert sum([qa, qa], ZERO) == 2 * a
+
+
+@examples(100)
+@given(
+    st.lists(rationals | st.sampled_from([Fraction(1, 3), Fraction(-2, 3), Fraction(5, 6)]), min_size=1), st.booleans()
+)
+def test_total_is_the_exact_sum_in_lowest_terms(values: list[Fraction], all_q: bool) -> None:
+    """Terms of one denominator, of several (1/3, 2/3 and 5/6 reduce on the way) and plain Fractions alike."""
+    terms = [q(v) for v in values] if all_q else values
+    got, want = total(terms), sum(values, Fraction(0))
+    assert (got.numerator, got.denominator) == (want.numerator, want.denominator)
+    assert type(got) is Q or not all_q
+
+
+def test_total_by_hand() -> None:
+    assert total([q(Fraction(1, 6)), q(Fraction(1, 6)), q(Fraction(1, 6))]) == Fraction(1, 2)
+    assert total([q(Fraction(1, 4)), q(Fraction(1, 6)), q(Fraction(7, 12))]) == 1  # 3/12 + 2/12 + 7/12
+    assert total([q(Fraction(5, 7))]) == Fraction(5, 7)
 
 
 @pytest.mark.parametrize(

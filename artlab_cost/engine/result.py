@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from ..calendar import add_months, month_key
 from ..messages import Chain, Msg, Note, Words, note
-from ..money import ZERO, q, round_to
+from ..money import ZERO, q, round_to, total
 from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base, shown_order
 from ..scenario import Case, Scenario
 from .assumptions import dedicated_hours, price_notes, relied_on, sheet_age, spec_notes, voucher_notes
@@ -218,7 +218,11 @@ def monthly(charges: tuple[Charge, ...]) -> list[Charge]:
         group = last.get(c.meter)
         if group is not None:
             prev = group[-1]
-            if prev.end == c.start and prev.month == c.month and _same_places(prev.allocations, c.allocations):
+            if (
+                prev.end == c.start
+                and prev.start.month == c.start.month
+                and _same_places(prev.allocations, c.allocations)
+            ):
                 group.append(c)
                 continue
         last[c.meter] = group = [c]
@@ -228,22 +232,18 @@ def monthly(charges: tuple[Charge, ...]) -> list[Charge]:
     return out
 
 
-def _total(values: list[Fraction]) -> Fraction:
-    return sum(values[1:], values[0])
-
-
 def _joined(group: list[Charge]) -> Charge:
     """Consecutive charges of a meter that went to the same places, as one: their sums, each summed once."""
     first = group[0]
     if len(group) == 1:
         return first
     allocations = tuple(
-        Allocation(a.stage, a.entitlement, _total([c.allocations[k].amount for c in group]),
-                   _total([c.allocations[k].quantity for c in group]))
+        Allocation(a.stage, a.entitlement, total([c.allocations[k].amount for c in group]),
+                   total([c.allocations[k].quantity for c in group]))
         for k, a in enumerate(first.allocations)
     )  # fmt: skip
-    quantity, billable = _total([c.quantity for c in group]), _total([c.billable for c in group])
-    amount = _total([c.amount for c in group])
+    quantity, billable = total([c.quantity for c in group]), total([c.billable for c in group])
+    amount = total([c.amount for c in group])
     return Charge(first.meter, first.start, group[-1].end, quantity, billable, first.unit, amount, allocations)
 
 
