@@ -11,6 +11,7 @@ p_{k+1} = (W - C) / n > p_k with fewer copies: at most as many searches as the f
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -25,7 +26,8 @@ from ..money import ZERO, q
 from ..pricing import GrantKind, MeterId, Offer, PriceSheet
 from ..scenario import Scenario
 from ..schema import suggest
-from .plan import Limits, Plan
+from .model import point_of
+from .plan import Limits, Plan, Stop
 from .search import Search
 from .space import Action, candidate_offers, listed_price
 
@@ -36,6 +38,10 @@ MODEL_PRICE = Decimal("0.000001")
 # (docs/plans.md, "Where the time goes": measured on 9, 17 and 25 columns): its last search, at the break-even, has no
 # plan below what it must beat, so every set the linear bound lets through is searched for nothing.
 TREE_COLUMNS = 20
+# An offer the comparison leaves out from the price `cut` a copy on (the one inexact cut, space.hopeless_from) is first
+# tried just below it: the best plan without it, with the copies the linear bound buys there, often pays at the cut
+# itself, and then no search is needed (docs/plans.md)
+PROBE = Fraction(1, 10**6)
 
 # makes a search of plans over the comparison's candidates with the offer's columns priced at MODEL_PRICE, and the
 # price a copy from which the one inexact cut leaves the offer out (space.hopeless_from)
@@ -213,13 +219,13 @@ def _searched(
     in_best = copies_of(ranked[0], offer) > 0
     lacking = [p for p in ranked if not copies_of(p, offer)]
     if lacking and (proven or not in_best):
-        w, w_proven, w_lo = lacking[0].costs.cash, proven, lower
+        without, w_proven, w_lo = lacking[0], proven, lower
     else:
-        w = min(p.costs.cash for p in known if not copies_of(p, offer))
-        found = _run(again(None, w, False), w)
-        if found.best is not None:
-            w = found.best.costs.cash
-        w_proven, w_lo = found.proven, (w if found.proven else min(w, found.lower))
+        priced = min((p for p in known if not copies_of(p, offer)), key=Plan.rank_key)
+        found = _run(again(None, priced.costs.cash, False), priced.costs.cash)
+        without = found.best or priced
+        w_proven, w_lo = found.proven, min(without.costs.cash, found.lower)
+    w = without.costs.cash
     if offer not in session.offer_vars:  # no plan the purchase rules allow can buy it (a group slot already held)
         face = face_value(sheet.offers[offer])
         return BreakEven(offer, ZERO, 0, listed, assumed, w_proven, (ZERO, ZERO), (), w, in_best, face, False)
@@ -227,10 +233,16 @@ def _searched(
     # break-even. Else at a price of 0: the best plan of the offer there, found by a search, is the best on the
     # whole stretch from the price to where its line meets W (f is concave and the line touches it at both ends),
     # so the last line is the best just below the break-even, and its copies are those that make the offer pay.
+    # An offer with a cut is first tried just below it with a plan made, not searched (_filled): a plan cheaper
+    # than W there is a line to start from like any other, and when it meets W at the cut or beyond, no search is
+    # needed at all (its copies are then those of that plan, one that pays up to the cut).
     # Under --max-upfront a plan's line holds only up to its reach: where it reaches the cap before W, the next
     # search is at that price among the plans that cost less than the cap there (a plan within the cap at a higher
     # price is one of them), and none found makes that price the break-even (the plan at the cap still pays).
     line = _line(ranked[0], offer, listed, sheet, cap) if in_best else None
+    if line is None and cut is not None:
+        probe = cut * (1 - PROBE)
+        line = _filled(again(probe, w, True), offer, probe, without, w)
     price, at_cap = line.until(w) if line is not None else (ZERO, False)
     while True:
         if line is not None and cut is not None and price >= cut:
@@ -254,6 +266,26 @@ def _searched(
     value = price if ok else low
     return BreakEven(offer, value, line.copies, listed, assumed, ok, (value, high) if ok else (low, high),
                      line.plan.actions, w, in_best, face)  # fmt: skip
+
+
+def _filled(search: Search, offer: str, price: Fraction, without: Plan, w: Fraction) -> _Line | None:
+    """The line of a plan of the offer found with no search, to start from: the best plan without it, with the
+    copies the linear bound buys at the search's price of the offer (its columns' values rounded down); None
+    when the rules forbid that plan or it costs W at least at that price."""
+    vars_ = search.session.vars
+    try:
+        bound = search.set_bound(frozenset({offer}), frozenset())
+        if bound is None:
+            return None
+        point = list(point_of(vars_, without.actions))
+        for j in search.session.offer_vars[offer]:
+            point[j] = min(max(math.floor(bound.point[j] + 1e-6), 0), vars_[j].hi)
+        plan = search.price(point)
+    except Stop:  # the time limit: the search that follows stops on it too, and says so
+        return None
+    if plan is None or not copies_of(plan, offer):
+        return None
+    return _line(plan, offer, price, search.sheet, search.max_upfront) if plan.costs.cash < w else None
 
 
 def break_even_offers(

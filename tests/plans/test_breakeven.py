@@ -26,8 +26,20 @@ from artlab_cost.plans.space import candidate_offers, hopeless_from
 from artlab_cost.pricing import PriceSheet
 from artlab_cost.scenario import Holding, Per, Scenario, SharedUsage, StorageUsage, Usage
 
+
+def _sheet(offers: str, name: str) -> PriceSheet:
+    """A sheet of the given offers over shared compute at 0.01 a GPU-second, one dedicated spec and storage."""
+    return make_sheet(
+        offers,
+        name=name,
+        shared_gpu="{price: 0.01, source: test}",
+        dedicated="{specs: {small: {price: 10, source: test}}, source: test}",
+        storage="{price: 0.30, days_per_month: 30, source: test}",
+    )
+
+
 # A compute pack valid one month (each month's usage is a slot of its own) and a traffic pack of a monthly quota.
-SHORT = make_sheet(
+SHORT = _sheet(
     """
   trial:
     {name: trial, stage: free_trial, price: 0, validity_months: 1, eligible: [new_user], limit: once_per_user,
@@ -39,10 +51,7 @@ SHORT = make_sheet(
     {name: traffic 10 GB a month, stage: pack, price: 4, validity_months: 12, limit: stackable,
      grants: [{monthly: 10, covers: [traffic]}], source: test, assumed: {price: test}}
 """,
-    name="break-even sheet",
-    shared_gpu="{price: 0.01, source: test}",
-    dedicated="{specs: {small: {price: 10, source: test}}, source: test}",
-    storage="{price: 0.30, days_per_month: 30, source: test}",
+    "break-even sheet",
 )
 
 
@@ -139,6 +148,33 @@ def test_an_offer_in_the_best_plan_stays_up_to_its_break_even(starter: Compariso
     assert {a.offer: a.count for a in b.plan} == {"trial": 1, "starter": 1, "compute-50": 1}
     assert not b.assumed_price and b.listed_price == 59
     assert b.face_value == 200  # a compute pack too (B15: 59 for 200 of compute)
+
+
+# A compute pack valid one month, dearer than the 50 yuan of compute it holds: the comparison leaves it out (the one
+# inexact cut, space.hopeless_from), and its break-even stops at what a copy can absorb.
+DEAR = _sheet(
+    """
+  dear-compute-50:
+    {name: compute 50 for a month, stage: pack, price: 55, validity_months: 1, limit: stackable,
+     grants: [{amount: 50, covers: [compute]}], source: test, assumed: {price: test}}
+""",
+    "dear pack sheet",
+)
+
+
+def test_a_pack_that_pays_up_to_the_cut_is_found_without_a_search() -> None:
+    """6,000 GPU-s a month at 0.01 = 60.00 yuan a month for three months, a returning user: W = 180.00 postpaid.
+    A copy bought each month absorbs 50.00 of that month's 60.00 and leaves 10.00 postpaid: 3p + 30 < 180 below
+    50.00 a copy, its face value, which is also the most a copy can absorb: the cut. Just below it the best plan
+    without the pack (all postpaid) with the copies the linear bound buys is that plan, so no search runs."""
+    s = scenario([shared(6_000)], months=3)
+    with mock.patch("artlab_cost.plans.breakeven._run", side_effect=AssertionError("searched")):
+        result = compare(s, DEAR, break_even_assumed=True)
+    assert result.plans[0].actions == ()  # at 55 a copy it does not pay
+    b = only(result, "dear-compute-50")
+    assert b.without == Decimal("180.00") and not b.in_best
+    assert b.price == 50 and b.proven and b.copies == 3
+    assert sorted(a.date.month for a in b.plan if a.offer == "dear-compute-50") == [3, 4, 5]
 
 
 def test_a_break_even_of_an_offer_the_plans_cannot_buy_is_a_usage_error() -> None:
