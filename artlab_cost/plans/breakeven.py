@@ -180,6 +180,7 @@ def break_even(
         return _searched(offer, sheet, first, cut, ranked, known, proven, lower)
     finally:
         first.session.fix_offer(offer, None)
+        first.session.limit_copies(offer, None)
         first.session.set_price(offer, q(sheet.offers[offer].price))
 
 
@@ -240,11 +241,16 @@ def _searched(
     # search is at that price among the plans that cost less than the cap there (a plan within the cap at a higher
     # price is one of them), and none found makes that price the break-even (the plan at the cap still pays).
     line = _line(ranked[0], offer, listed, sheet, cap) if in_best else None
+    best = line is not None and proven  # the line is of the best plan of the offer at its price
     if line is None and cut is not None:
         probe = cut * (1 - PROBE)
         line = _filled(again(probe, w, True), offer, probe, without, w)
     price, at_cap = line.until(w) if line is not None else (ZERO, False)
     while True:
+        if best and line is not None and cap is None:
+            # the line is the least cash of any plan of the offer at its price, and the next price is higher:
+            # a plan of as many copies or more costs at least as much more as the line does, so W at least
+            session.limit_copies(offer, line.copies - 1)
         if line is not None and cut is not None and price >= cut:
             # the one inexact cut (docs/plans.md): at or above what a copy can absorb, a copy lowers cash through
             # monthly rounding only, so the comparison would not search it; nor does the break-even
@@ -255,6 +261,7 @@ def _searched(
             break
         line = _line(found.best, offer, price, sheet, cap)  # cheaper than W at this price: it meets W further right
         price, at_cap = line.until(w)
+        best = found.proven
     # each line rises by a yuan at least per yuan of price (a plan of the offer buys one copy at least), so no plan
     # of the offer costs less than W beyond the last price tried by more than the search's gap below W
     high = price if found.proven else min(price + max(w - found.lower, ZERO), _most(listed, w, lower))

@@ -148,6 +148,7 @@ class Model:
     offer_vars: dict[str, list[int]] = field(default_factory=dict)  # offer -> its columns x_j
     uses: dict[str, int] = field(default_factory=dict)  # offer -> u_o, 0-1: a plan buys it at all (sets in rounds)
     buys_rows: dict[str, int] = field(default_factory=dict)  # offer -> the row "sum x_j >= 1 if required"
+    most_rows: dict[str, int] = field(default_factory=dict)  # offer -> the row "sum x_j <= (sum hi_j) u_o"
     switched: list[Switched] = field(default_factory=list)
     upfront: int | None = None  # the max_upfront row, when --max-upfront caps the purchases
 
@@ -252,7 +253,7 @@ def offer_rows(b: Build) -> None:
     for o, js in m.offer_vars.items():
         u = m.uses[o] = b.program.column(f"uses_{o}", ZERO, ZERO, ONE, whole=True)
         most = Fraction(sum(b.vars[j].hi for j in js))
-        b.program.row(f"uses_most_{o}", [*((j, ONE) for j in js), (u, -most)], None, ZERO)
+        m.most_rows[o] = b.program.row(f"uses_most_{o}", [*((j, ONE) for j in js), (u, -most)], None, ZERO)
         b.program.row(f"uses_least_{o}", [*((j, ONE) for j in js), (u, -ONE)], ZERO, None)
 
 

@@ -108,8 +108,10 @@ class Session:
         self.buy_offers = list(model.buys_rows)  # the offer of each "buys it" row, in their order
         # the arrays a region is set in (its columns' ranges, its rows' lower bounds), rewritten for each
         self._lower, self._upper, self._row_lo = self.lower.copy(), self.upper.copy(), self.row_lo.copy()
+        self.most = self.upper.copy()  # each column's largest value in the searches (limit_copies lowers some)
         self.solves = 0
         self.fixed: dict[str, bool] = {}  # offers every plan searched buys (True) or none does (False): fix_offer
+        self.limited: dict[str, int] = {}  # offers whose columns the searches take at most so many units of in all
         self._mip: Any = None  # the branch and cut, made on first need (mip())
         self.excluded_sets = 0  # no-good rows added to the branch and cut so far
 
@@ -128,7 +130,7 @@ class Session:
         n = len(self.vars)
         lower, upper, row_lo = self._lower, self._upper, self._row_lo
         lower[:n] = lo
-        np.minimum(hi, self.upper[:n], out=upper[:n])  # (an option the holdings rule out stays 0)
+        np.minimum(hi, self.most[:n], out=upper[:n])  # (an option the holdings rule out stays 0)
         highs.changeColsBounds(n, self.var_index, lower[:n], upper[:n])
         if self.buy_rows.size:
             wanted = np.fromiter((offer in required for offer in self.buy_offers), float, len(self.buy_offers))
@@ -216,6 +218,8 @@ class Session:
                         mip.changeCoeff(cap, j, self.vals[self.where[(cap, j)]])
             for offer, bought in self.fixed.items():
                 self._fix_use(offer, bought)
+            for offer, most in self.limited.items():
+                self._most(mip, offer, most)
         return self._mip
 
     def whole(
@@ -327,6 +331,32 @@ class Session:
             self.fixed[offer] = bought
         if self._mip is not None:
             self._fix_use(offer, bought)
+
+    def limit_copies(self, offer: str, most: int | None) -> None:
+        """Make the searches that follow take only plans that buy at most `most` copies of `offer` (None: as many
+        as its columns allow), or a few more: each of its columns at most as many units as hold `most` copies, and
+        all of them at most `most` units (the coefficient of u_o in its row sum_j x_j <= (sum_j hi_j) u_o), in
+        HiGHS and in the arrays the weak-duality bound reads. A unit buys one copy at least, so every plan of
+        `most` copies or fewer is among them (breakeven.py)."""
+        row, u = self.model.most_rows.get(offer), self.uses.get(offer)
+        if (row, u) not in self.where:  # no column buys it, or its columns can buy nothing
+            return
+        if most is None:
+            self.limited.pop(offer, None)
+        else:
+            self.limited[offer] = most
+        for j in self.offer_vars[offer]:
+            v = self.vars[j]
+            per = 1 if v.stackable else sum(a.count for a in v.actions if a.offer == offer)
+            self.most[j] = self.upper[j] if most is None else min(self.upper[j], most // per)
+        for highs in [self.lp] if self._mip is None else [self.lp, self._mip]:
+            self._most(highs, offer, most)
+
+    def _most(self, highs: Any, offer: str, most: int | None) -> None:
+        row, u = self.model.most_rows[offer], self.uses[offer]
+        k = self.where[(row, u)]
+        self.vals[k] = -float(sum(self.vars[j].hi for j in self.offer_vars[offer]) if most is None else most)
+        highs.changeCoeff(row, u, self.vals[k])
 
     def _fix_use(self, offer: str, bought: bool | None) -> None:
         u = self.uses.get(offer)

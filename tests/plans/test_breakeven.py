@@ -331,11 +331,17 @@ def test_the_comparisons_own_relaxation_gives_what_one_made_afresh_gives(case: t
 
 def test_the_break_even_leaves_the_comparisons_relaxation_as_it_was(short_compute: Comparison) -> None:
     """The break-even searches of an offer reprice it and fix it in or out in the session they are given, which may
-    be the comparison's own: afterwards every column's price and the offers fixed are as before."""
+    be the comparison's own, and limit its copies there: afterwards every column's price and range, every
+    coefficient and the offers fixed are as before."""
     s = scenario([shared(2_000)], months=3)
     made = setup(s, SHORT)
     session = made.search.session
-    before = ([v.price for v in session.vars], list(session.cost), dict(session.fixed))
+
+    def state() -> tuple[object, ...]:
+        return ([v.price for v in session.vars], list(session.cost), list(session.vals), list(session.most),
+                dict(session.fixed), dict(session.limited))  # fmt: skip
+
+    before = state()
     offer = "month-compute-50"
     assert serves_break_even(made.space, session, offer)
     made.search.search()
@@ -344,4 +350,5 @@ def test_the_break_even_leaves_the_comparisons_relaxation_as_it_was(short_comput
         offer, SHORT, lambda o: (made.search, hopeless_from(made.space, o)), ranked, ranked, True, ranked[0].costs.cash
     )
     assert found == only(short_compute, offer)  # as the comparison finds it
-    assert ([v.price for v in session.vars], list(session.cost), dict(session.fixed)) == before
+    assert found.copies == 3  # its search at a price of 0 found three copies: the next took two at most
+    assert state() == before
