@@ -45,6 +45,7 @@ from .options import (
     read_scenario,
     read_stdin,
     refuse_assumed,
+    sheet_file,
     sheet_path,
     yuan,
 )
@@ -115,7 +116,7 @@ def estimate(
         if chart and fmt is not OutputFormat.table:  # the HTML report draws its own; JSON and CSV are data
             raise UsageError(msg("cli.chart-table-only", format=fmt.value))
         given = prices(price)
-        refuse_inputs(output, [scenario, sheet_path(pricing)])
+        refuse_inputs(output, [scenario, sheet_file(pricing)])
         sheet = api.with_prices(load_sheet(pricing), given)
         scen = read_scenario(scenario, sheet)
         result = api.estimate(scen, sheet, labels=by is By.label)
@@ -229,7 +230,7 @@ def compare_plans(
         limit, on, per = yuan(budget, "--budget"), measure(budget_on, budget), budget_per(budget_per_, budget)
         cap = yuan(max_upfront, "--max-upfront")
         given = prices(price)
-        refuse_inputs(output, [scenario, sheet_path(pricing)])
+        refuse_inputs(output, [scenario, sheet_file(pricing)])
         sheet = api.with_prices(load_sheet(pricing), given)
         scen = read_scenario(scenario, sheet)
         with SearchProgress(current()) as progress:
@@ -328,7 +329,7 @@ def diff(
         if base == "-" and new == "-":
             raise UsageError(msg("cli.stdin-twice"))
         given = prices(price)
-        refuse_inputs(output, [base, new, sheet_path(pricing), base_pricing])
+        refuse_inputs(output, [base, new, sheet_file(pricing), base_pricing])
         base_sheet = load_sheet(base_pricing) if base_pricing else load_sheet(pricing)
         sheet = api.with_prices(load_sheet(pricing) if base_pricing else base_sheet, given)
         stdin = read_stdin() if "-" in (base, new) else None
@@ -457,6 +458,7 @@ def pricing_cmd(
     """Show the price sheet in use: meters, offers, settings, and which values are assumptions."""
 
     def run() -> int:
+        refuse_inputs(output, [sheet_file(pricing)])
         sheet = load_sheet(pricing)
         fmt = output_format(format, output)
         return finish(renderer(fmt).pricing(sheet, _view(fmt, output)), output, (), True)
@@ -493,6 +495,7 @@ def init(
 
         from ..scenario.starter import Starter, starter_text
 
+        refuse_inputs(output, [sheet_file(pricing)])
         sheet = load_sheet(pricing)
         text = starter_text(Starter(new_user, student, shared, dedicated), sheet, date.today(), current())
         return finish(text, output, (), True)

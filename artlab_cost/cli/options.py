@@ -268,6 +268,13 @@ def sheet_path(option: str | None) -> str | None:
     return option or os.environ.get(PRICING_ENV) or None
 
 
+def sheet_file(option: str | None) -> str:
+    """The file the price sheet is read from, the bundled one included: what --output must never replace."""
+    from ..pricing.load import bundled_path
+
+    return sheet_path(option) or str(bundled_path())
+
+
 def load_sheet(option: str | None) -> PriceSheet:
     """The price sheet: --pricing, else $ARTLAB_COST_PRICING (named in any error about it), else the bundled."""
     from ..api import load_sheet

@@ -93,6 +93,23 @@ def test_output_never_overwrites_an_input_and_is_written_whole(tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
+def test_output_never_overwrites_the_price_sheet_read_the_bundled_one_included(tmp_path: Path) -> None:
+    """`pricing` and `init` read a price sheet too (--pricing, $ARTLAB_COST_PRICING, else the bundled one): -o naming
+    it is refused before anything is written, as for `estimate`."""
+    from artlab_cost.pricing.load import bundled_path
+
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_bytes(bundled_path().read_bytes())
+    bundled = bundled_path().read_bytes()
+    for args in (["pricing", "--pricing", sheet], ["init", "--pricing", sheet], ["pricing", "--format", "json"]):
+        refused = cli_uncached(*args, "--output", sheet, env={"ARTLAB_COST_PRICING": str(sheet)})
+        assert refused.exit_code == 2 and "is a file this command reads" in refused.errors[0], args
+    for command in (["pricing"], ["init"], ["estimate", "examples/student-trial.yaml"]):
+        refused = cli_uncached(*command, "--output", bundled_path())
+        assert refused.exit_code == 2 and "is a file this command reads" in refused.errors[0], command
+    assert sheet.read_bytes() == bundled == bundled_path().read_bytes()
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
