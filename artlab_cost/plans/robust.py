@@ -62,51 +62,73 @@ def across_cases(
     """The comparison of the expected case with each plan priced at the ranges' ends and the robust plan named.
 
     The candidates for the robust plan are the plans each case's search ranks; a candidate that the
-    expected ranking does not list is appended after it (its rank not proven in its place)."""
+    expected ranking does not list is appended after it (its rank not proven in its place). A case with
+    ranges of `idle_share` is the cheapest (low) or the dearest (high) of several scenarios (Scenario.variants),
+    as `estimate` gives it: each is searched, and a plan's cash in the case is the least or the most of its
+    cash in them."""
     sheet = sheet.with_specs(scenario.specs)
-    by_case = {Case.expected: comparison}
+    variants = {c: scenario.variants(c) for c in CASES}
+    by_case = {Case.expected: [comparison]}
     for case in (Case.low, Case.high):
-        limits = Limits(_remaining(seconds, started), None)
-        by_case[case] = compare(
-            scenario.case(case),
-            sheet,
-            *options[:4],
-            exclude_assumed=options.exclude_assumed,
-            limits=limits,
-            progress=progress,
-            within_a_fen=False,  # no row shows the low or high case's counts
-        )
-    scenarios = {c: scenario.case(c) for c in CASES}
-    priced = {c: price_usage(scenarios[c], sheet) for c in CASES}
+        by_case[case] = [
+            compare(
+                v,
+                sheet,
+                *options[:4],
+                exclude_assumed=options.exclude_assumed,
+                limits=Limits(_remaining(seconds, started), None),
+                progress=progress,
+                within_a_fen=False,  # no row shows the low or high case's counts
+            )
+            for v in variants[case]
+        ]
+    priced = {(c, i): price_usage(v, sheet) for c in CASES for i, v in enumerate(variants[c])}
 
-    # what the searches priced already: each case's ranked plans in that case, the baseline in the expected one
-    runs: dict[tuple[tuple[Action, ...], Case], Costs] = {
-        (comparison.baseline.actions, Case.expected): comparison.baseline.costs
+    # what the searches priced already: each ranked plan in the scenario searched, the baseline in the expected one
+    each: dict[tuple[tuple[Action, ...], Case, int], Costs] = {
+        (comparison.baseline.actions, Case.expected, 0): comparison.baseline.costs
     }
-    runs |= {(p.actions, c): p.costs for c in CASES for p in by_case[c].plans}
+    each |= {(p.actions, c, i): p.costs for c in CASES for i, found in enumerate(by_case[c]) for p in found.plans}
+
+    def run_in(actions: tuple[Action, ...], case: Case, i: int) -> Costs:
+        """A plan's costs in one scenario of a case, by the engine (once)."""
+        if (actions, case, i) not in each:
+            v = variants[case][i]
+            each[actions, case, i] = costs(v.with_holdings(as_holdings(v, actions)), sheet, priced[case, i])
+        return each[actions, case, i]
+
+    runs: dict[tuple[tuple[Action, ...], Case], Costs] = {}
 
     def run(actions: tuple[Action, ...], case: Case) -> Costs:
-        """A plan's costs in a case, by the engine (once)."""
+        """A plan's costs in a case: in its one scenario, else the cheapest (low) or dearest (high) of them."""
         if (actions, case) not in runs:
-            extra = as_holdings(scenarios[case], actions)
-            runs[actions, case] = costs(scenarios[case].with_holdings(extra), sheet, priced[case])
+            found = [run_in(actions, case, i) for i in range(len(variants[case]))]
+            runs[actions, case] = (max if case is Case.high else min)(found, key=_cash)  # the first of equals
         return runs[actions, case]
 
     listed = list(comparison.plans)
     shown = {p.actions for p in listed}
-    candidates = {p.actions for c in CASES for p in by_case[c].plans}
-    # the least cash of each case: its search's first plan, the cheapest of all when proven
-    least = {c: min(r.cash for (a, case), r in runs.items() if case is c and a in candidates) for c in CASES}
-    # priced in every case: the listed plans and the baseline (their rows show each case) and each case's cheapest
-    whole = [*shown, comparison.baseline.actions, *(by_case[c].plans[0].actions for c in CASES)]
+    candidates = {p.actions for c in CASES for found in by_case[c] for p in found.plans}
+    firsts = [found.plans[0].actions for c in CASES for found in by_case[c]]
+    for a, c, _ in list(each):
+        if len(variants[c]) == 1 and a in candidates:
+            run(a, c)  # already priced in the case's one scenario
+    # the least cash of each case: its searches' first plans, the cheapest of all when proven (the least of the low
+    # case's scenarios' cheapest; in the high case the dearest of a plan's scenarios is at least its cheapest's)
+    least = {c: min(run(a, c).cash for a in firsts) for c in CASES}
+    # priced in every case: the listed plans and the baseline (their rows show each case) and each search's cheapest
+    whole = [*shown, comparison.baseline.actions, *firsts]
     cash = {a: {c: run(a, c).cash for c in CASES} for a in whole}
 
     def worst(actions: tuple[Action, ...]) -> Fraction:
         return max(cash[actions][c] - least[c] for c in CASES)
 
     def known_worst(actions: tuple[Action, ...]) -> Fraction:
-        """At most its worst regret: the largest of its regrets in the cases priced so far."""
-        return max(r.cash - least[c] for (a, c), r in runs.items() if a == actions)
+        """At most its worst regret: the largest of its regrets known so far, in the cases it is priced in, and in the
+        high case from the dearest of the scenarios it is priced in (the case's cash is at least that)."""
+        known = [r.cash - least[c] for (a, c), r in runs.items() if a == actions]
+        known += [r.cash - least[c] for (a, c, _), r in each.items() if a == actions and c is Case.high]
+        return max(known)
 
     # another case's plan is priced in the other cases only while what is known of its worst regret is below the
     # best found: the robust plan is the same as when every candidate is priced in every case
@@ -126,11 +148,13 @@ def across_cases(
     extra = tuple(sorted(extra, key=Plan.rank_key))
     assumed = dict(comparison.assumed_by)
     for plan in extra:
-        assumed[plan.actions] = _relied_on(scenario, sheet, priced[Case.expected], plan)
+        assumed[plan.actions] = _relied_on(scenario, sheet, priced[Case.expected, 0], plan)
     plans = comparison.plans + extra
     ranks = {p.actions: i for i, p in enumerate(plans, 1)}
     cheapest = {c: ranks[a] for c, a in ends.items()}
-    proven = all(by_case[c].proven for c in CASES)
+    # the high case's least is proven when it is what no plan can beat: the dearest of its scenarios' cheapest
+    high_proven = least[Case.high] == max(found.plans[0].costs.cash for found in by_case[Case.high])
+    proven = all(found.proven for c in CASES for found in by_case[c]) and high_proven
     result = Robust(
         cash=MappingProxyType({a: MappingProxyType(v) for a, v in cash.items()}),
         least=MappingProxyType(least),
@@ -149,6 +173,10 @@ def across_cases(
         robust=result,
         notes=before_warnings(comparison.notes, notes),
     )
+
+
+def _cash(costs: Costs) -> Fraction:
+    return costs.cash
 
 
 def offers_of(plan: Plan, free: frozenset[str]) -> frozenset[str]:

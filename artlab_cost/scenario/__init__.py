@@ -2,6 +2,7 @@
 
 from .load import load_scenario, parse_scenario
 from .model import (
+    EVERY_END_UP_TO,
     Case,
     DedicatedUsage,
     Holding,
@@ -20,6 +21,7 @@ from .model import (
 from .spec import MAX_PERIOD_MONTHS, SCENARIO_SPEC, WEEKDAYS
 
 __all__ = [
+    "EVERY_END_UP_TO",
     "Case",
     "MAX_PERIOD_MONTHS",
     "SCENARIO_SPEC",

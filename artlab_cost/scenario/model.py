@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from itertools import product
 from typing import NamedTuple
 
 from ..calendar import add_months
@@ -132,6 +133,39 @@ class Scenario(NamedTuple):
         usage = {Case.low: self.ends[0], Case.expected: self.usage, Case.high: self.ends[1]}[case]
         return self._replace(usage=usage if self.ranges else self.usage, ranges=(), ends=((), ()))
 
+    def variants(self, case: Case) -> tuple["Scenario", ...]:
+        """The scenarios a case is the cheapest (low) or the dearest (high) of: every range at that case's end, and
+        each figure whose cash is not monotone (NOT_MONOTONE) given as a range at either of its ends, that case's
+        first; past EVERY_END_UP_TO such ranges, all at that case's end or all at the other. The expected case,
+        and any case of a scenario with no such range, is one scenario (`case`) (docs/scenario.md, "Ranges")."""
+        at = self.case(case)
+        if case is Case.expected or not self.ranges:
+            return (at,)
+        swings = self.swings()
+        ends = {Case.low: self.ends[0], Case.high: self.ends[1]}
+        other = Case.high if case is Case.low else Case.low
+        if len(swings) <= EVERY_END_UP_TO:
+            choices = list(product((case, other), repeat=len(swings)))
+        else:
+            choices = [(case,) * len(swings), (other,) * len(swings)]
+        out = []
+        for choice in choices:
+            usage = list(at.usage)
+            for (i, name), end in zip(swings, choice, strict=True):
+                usage[i] = usage[i]._replace(**{name: getattr(ends[end][i], name)})
+            out.append(at._replace(usage=tuple(usage)))
+        return tuple(out)
+
+    def swings(self) -> list[tuple[int, str]]:
+        """The (entry, figure) pairs of the figures whose cash is not monotone given as ranges: their ends differ."""
+        low, high = self.ends
+        return [
+            (i, name)
+            for i, (lo, hi) in enumerate(zip(low, high, strict=True))
+            for name in NOT_MONOTONE.get(type(lo), ())
+            if getattr(lo, name) != getattr(hi, name)
+        ]
+
     def scaled(self, k: Decimal) -> "Scenario":
         """Every usage figure times k, exactly (the ends of each range too); holdings, dates and shares unchanged.
 
@@ -141,6 +175,12 @@ class Scenario(NamedTuple):
         """
         return self._replace(usage=_scaled(self.usage, k), ends=(_scaled(self.ends[0], k), _scaled(self.ends[1], k)))
 
+
+# The figures whose cash is not monotone in them (docs/scenario.md, "Why the low case is the cheapest"): a case runs
+# both ends of each one given as a range. At most EVERY_END_UP_TO such ranges are run end by end (2 ** n runs a
+# case); more are run with all at one end or all at the other, and a note says so.
+NOT_MONOTONE: dict[type, tuple[str, ...]] = {TrafficUsage: ("idle_share",)}
+EVERY_END_UP_TO = 6
 
 # The figures Scenario.scaled multiplies, by kind of usage: amounts of usage, never a share (idle_share) or a
 # date. A dedicated entry scales by its hours: a session of more than 24 hours a day stands for more sessions.

@@ -113,7 +113,7 @@ def test_idle_share_moves_traffic_to_the_cheaper_price_so_the_high_case_takes_it
 def test_more_idle_share_ranges_than_are_run_end_by_end_are_run_all_at_one_end_or_the_other() -> None:
     # 7 entries of 20 GB, idle_share 0..1: all at 0, 7 x 10.00 = 70.00; all at 1, 7 x 5.00 = 35.00; the midpoint
     # 7 x 7.50 = 52.50. Past EVERY_END_UP_TO (6) ranges the 2 ** 7 mixes are not run; a note says so.
-    from artlab_cost.engine.cases import EVERY_END_UP_TO
+    from artlab_cost.scenario import EVERY_END_UP_TO
 
     assert EVERY_END_UP_TO == 6
     usage = "  - {kind: traffic, gb_per_month: 20, idle_share: 0..1}\n" * 7

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 import artlab_cost as ac
 from artlab_cost.plans import Comparison
 from artlab_cost.plans.robustness import Holds
+from artlab_cost.plans.space import as_holdings
 from artlab_cost.pricing import PriceSheet
 from artlab_cost.scenario import Case
 
@@ -253,3 +254,43 @@ def test_a_plan_cheapest_again_beyond_a_gap_is_taken_as_one_run() -> None:
     )  # 1.8x of 5100 GPU-seconds
     assert sorted((a.offer, a.count) for a in at_18.plans[0].actions) == [("pack-30s", 1), ("pack-50s", 1)]
     assert at_18.plans[0].costs.cash == Fraction("84.8")
+
+
+# --- a range of idle_share: each case the cheaper or the dearer of its ends ---------------------
+#
+# 31 GB of traffic in March (1 GB a day), busy hours 0.50 a GB, idle hours 0.25 (B7), idle_share 0 to 1 (expected
+# 0.5); a pack of 10 GB for 3.00 covers the first 10 days (each day's idle GB first, B7), the other 21 are postpaid.
+#   nothing:  31 x (0.50 - 0.25 s)        share 1: 7.75   share 0.5: 11.625 -> 11.62   share 0: 15.50
+#   pack-10:  3 + 21 x (0.50 - 0.25 s)    share 1: 8.25   share 0.5: 3 + 7.875 -> 10.87  share 0: 13.50
+# (each month's postpaid truncated to the fen, B20). A higher share is cheaper for both, so the low case is share 1
+# and the high case share 0, as `estimate` gives them. Cheapest: 7.75, 10.87, 13.50; regrets: nothing 0, 0.75,
+# 2.00; pack-10 0.50, 0, 0: the pack holds best.
+
+TRAFFIC_PACK = make_sheet("""
+  pack-10:
+    {name: traffic 10 GB, stage: pack, price: 3, validity_months: 1, limit: once_per_user,
+     grants: [{quantity: 10, covers: [traffic]}], source: test}
+""")  # fmt: skip
+IDLE_RANGE = """
+name: t
+account: {new_user: false, student: false}
+period: {start: 2026-03-01, months: 1}
+usage:
+  - {kind: traffic, gb_per_month: 31, idle_share: {low: 0, expected: 0.5, high: 1}}
+"""
+
+
+def test_a_range_of_idle_share_gives_the_low_case_its_cheaper_end_and_the_high_case_its_dearer() -> None:
+    scenario = ac.scenario_from_text(IDLE_RANGE, TRAFFIC_PACK)
+    result = ac.compare_plans(scenario, TRAFFIC_PACK, time_limit=None)
+    assert result.robust is not None and result.robust.proven
+    cash = {tuple(a.offer for a in p.actions): result.robust.cash[p.actions] for p in result.plans}
+    assert cash[("pack-10",)] == {Case.low: Fraction("8.25"), Case.expected: Fraction("10.87"), Case.high: 13.5}
+    assert cash[()] == {Case.low: Fraction("7.75"), Case.expected: Fraction("11.62"), Case.high: 15.5}
+    assert dict(result.robust.least) == {Case.low: Fraction("7.75"), Case.expected: Fraction("10.87"), Case.high: 13.5}
+    assert result.plans[result.robust.robust - 1].actions[0].offer == "pack-10"
+    for plan in result.plans:  # each case as estimate gives it with the plan's purchases held
+        held = ac.estimate(scenario.with_holdings(as_holdings(scenario, plan.actions)), TRAFFIC_PACK)
+        assert {c: r.totals.cash for c, r in held.cases} == {
+            c: v for c, v in result.robust.cash[plan.actions].items() if c is not Case.expected
+        }
