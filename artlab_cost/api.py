@@ -229,14 +229,18 @@ def to_text(
     width: int = 80,
     lang: str = "en",
     scenario_path: str = "",
+    estimate_args: Sequence[str] = (),
 ) -> str:
-    """A result as text in one of the output formats (table, json, csv, markdown, html)."""
+    """A result as text in one of the output formats (table, json, csv, markdown, html). For a comparison,
+    `scenario_path` and `estimate_args` (such as `--pricing FILE`, `--price OFFER=YUAN`) make the command that
+    reproduces its best plan."""
     from .render import By, OutputFormat, View, renderer
 
     if lang not in LANGS:
         raise UsageError(msg("api.unknown-lang", value=lang, languages=LANGS))
     module = renderer(OutputFormat(fmt))
-    view = View(by=By(by), budget=budget, width=width, lang=lang, scenario_path=scenario_path)
+    view = View(by=By(by), budget=budget, width=width, lang=lang, scenario_path=scenario_path,
+                estimate_args=tuple(estimate_args))  # fmt: skip
     if isinstance(result, Estimate):
         return module.estimate(result, view)
     if isinstance(result, PriceSheet):

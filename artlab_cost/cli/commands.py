@@ -36,6 +36,7 @@ from .options import (
     budget_per,
     complete_offers,
     complete_specs,
+    estimate_args,
     fail_limit,
     git_show,
     load_sheet,
@@ -253,7 +254,9 @@ def compare_plans(
         check = None
         if limit is not None:
             check = api.check_budget(comparison, limit, on, per=per, scenario=scen, sheet=sheet)
-        view = _view(output_format(format, output), output, quiet, budget=check, scenario_path=str(scenario))
+        args = estimate_args(pricing, given)
+        view = _view(output_format(format, output), output, quiet, budget=check, scenario_path=str(scenario),
+                     estimate_args=args)  # fmt: skip
         verdict = tr(view.lang, "budget.best-plan", verdict=check.verdict()) if check is not None else None
         text = renderer(output_format(format, output)).plans(comparison, view)
         exceeded = bool(check and check.exceeded)

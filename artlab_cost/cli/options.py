@@ -268,6 +268,16 @@ def sheet_path(option: str | None) -> str | None:
     return option or os.environ.get(PRICING_ENV) or None
 
 
+def estimate_args(option: str | None, given: Sequence[tuple[str, Decimal]]) -> tuple[str, ...]:
+    """The options an `estimate` needs to price as this run does: the sheet it read (--pricing, or the one
+    $ARTLAB_COST_PRICING names, said outright) and each --price OFFER=YUAN."""
+    path = sheet_path(option)
+    out = ["--pricing", path] if path else []
+    for offer, price in given:
+        out += ["--price", f"{offer}={price:f}"]
+    return tuple(out)
+
+
 def sheet_file(option: str | None) -> str:
     """The file the price sheet is read from, the bundled one included: what --output must never replace."""
     from ..pricing.load import bundled_path

@@ -227,7 +227,7 @@ def plans(comparison: Comparison, view: View) -> str:
         body += [h2(tr(lang, "breakeven.title")), _table(break_even_header(lang), break_even_rows(comparison, lang), 2)]
     best = comparison.plans[0]
     if best.actions:
-        body.append(f"<p>{esc(reproduce_line('plans.reproduce-with', view.scenario_path, lang))}</p>")
+        body.append(f"<p>{esc(reproduce_line('plans.reproduce-with', view))}</p>")
         body.append("<pre>" + "\n".join(esc(line) for line in snippet(best).split("\n")) + "</pre>")
     body += _notes(notes_text(comparison.notes, view), lang)
     return _document(heading, lang, body)

@@ -124,7 +124,7 @@ def plans(comparison: Comparison, view: View) -> str:
         out += table(break_even_header(lang), break_even_rows(comparison, lang), 2)
     best = comparison.plans[0]
     if best.actions:
-        line = reproduce_line("markdown.reproduce", view.scenario_path, lang, markdown_code)
+        line = reproduce_line("markdown.reproduce", view, markdown_code)
         out += ["", line, "", "```yaml", snippet(best), "```"]
     out += _notes(notes_text(comparison.notes, view), lang)
     return "\n".join(out) + "\n"

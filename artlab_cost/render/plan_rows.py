@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -15,6 +15,7 @@ from .escape import visible
 
 if TYPE_CHECKING:
     from ..plans import Action, Comparison, Plan
+    from .view import View
 
 
 def action_text(action: Action, free: frozenset[str], lang: str = "en", undated: date | None = None) -> str:
@@ -172,16 +173,21 @@ def plan_case_values(comparison: Comparison, plan: Plan) -> list[Fraction]:
     return [cash[Case.low], cash[Case.high], robust.max_regret(plan)]
 
 
-def reproduce_command(scenario_path: str) -> tuple[str, str]:
-    """The scenario's path and the command that estimates it, quoted for a POSIX shell (a path is data: a space,
-    a quote or a $ in it stays part of the one argument).
+def reproduce_command(scenario_path: str, args: Sequence[str] = ()) -> tuple[str, str]:
+    """The scenario's path and the command that estimates it, with `args` after it (--pricing FILE, --price
+    OFFER=YUAN), quoted for a POSIX shell (a path is data: a space, a quote or a $ in it stays part of the one
+    argument).
 
     A path with a control or format character in it cannot be shown inside plain quotes (it would be shown as an
     escape that names another file), so it is quoted as `$'...'`, whose escapes bash, zsh and ksh turn back into
     the very characters: the command shown names the real file and shows nothing raw.
     """
-    path = shlex.quote(scenario_path) if visible(scenario_path) == scenario_path else _ansi_c_quoted(scenario_path)
-    return path, f"artlab-cost estimate {path}"
+    path = _quoted(scenario_path)
+    return path, " ".join(["artlab-cost estimate", path, *(_quoted(a) for a in args)])
+
+
+def _quoted(text: str) -> str:
+    return shlex.quote(text) if visible(text) == text else _ansi_c_quoted(text)
 
 
 STDIN_NAMES = ("", "-", "<stdin>")  # a scenario read from stdin has no path to name: "the scenario"
@@ -192,13 +198,14 @@ STDIN_WORDING = {
 }
 
 
-def reproduce_line(code: str, scenario_path: str, lang: str, quote: Callable[[str], str] = str) -> str:
+def reproduce_line(code: str, view: View, quote: Callable[[str], str] = str) -> str:
     """The line saying how to reproduce the best plan (`code`: plans.reproduce, plans.reproduce-with,
-    markdown.reproduce); for a scenario read from stdin, its `-stdin` wording, which names no file."""
-    if scenario_path in STDIN_NAMES:
-        return tr(lang, STDIN_WORDING[code], command=quote("artlab-cost estimate -"))
-    path, command = reproduce_command(scenario_path)
-    return tr(lang, code, path=quote(path), command=quote(command))
+    markdown.reproduce), priced as the run was (View.estimate_args); for a scenario read from stdin, its
+    `-stdin` wording, which names no file."""
+    path, command = reproduce_command(view.scenario_path or "-", view.estimate_args)
+    if view.scenario_path in STDIN_NAMES:
+        return tr(view.lang, STDIN_WORDING[code], command=quote(command))
+    return tr(view.lang, code, path=quote(path), command=quote(command))
 
 
 def _ansi_c_quoted(text: str) -> str:
@@ -216,12 +223,12 @@ def _ansi_c_quoted(text: str) -> str:
     return "$'" + "".join(out) + "'"
 
 
-def reproduce(comparison: Comparison, scenario_path: str, lang: str = "en") -> list[str]:
+def reproduce(comparison: Comparison, view: View) -> list[str]:
     """How to reproduce the best plan with `estimate`, as lines: the command, then the holdings to add."""
     best = comparison.plans[0]
     if not best.actions:
-        return [reproduce_line("plans.reproduce", scenario_path, lang)]
-    return [reproduce_line("plans.reproduce-with", scenario_path, lang), *snippet(best).split("\n")]
+        return [reproduce_line("plans.reproduce", view)]
+    return [reproduce_line("plans.reproduce-with", view), *snippet(best).split("\n")]
 
 
 def plan_rows(comparison: Comparison) -> list[tuple[str, Plan]]:

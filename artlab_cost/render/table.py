@@ -208,7 +208,7 @@ def plans(comparison: Comparison, view: View) -> str:
         for row in break_even_rows(comparison, lang):
             worth.add(list(row))
         blocks.append(worth)
-    blocks += [(line, "") for line in reproduce(comparison, view.scenario_path, lang)]
+    blocks += [(line, "") for line in reproduce(comparison, view)]
     return write(_with_notes(blocks, notes_text(comparison.notes, view), view), view)
 
 

@@ -37,6 +37,8 @@ class View(NamedTuple):
     width: int = 80  # columns a table may use
     notes: bool = True  # notes inside the output (tables put them under the table on a terminal only)
     scenario_path: str = ""  # the scenario as the user named it, for the reproduce command
+    # what else the reproduce command needs to price as this run did: --pricing FILE, each --price OFFER=YUAN
+    estimate_args: tuple[str, ...] = ()
     lang: str = "en"
     increase: Increase | None = None  # diff --fail-on-increase: the limit and its verdict
     chart: bool = False  # estimate --chart: a bar a month under the table

@@ -73,12 +73,15 @@ def test_the_budget_verdict_is_read_once_on_a_terminal(monkeypatch: pytest.Monke
 
 def test_reproducing_a_plan_of_a_scenario_from_stdin_names_no_file() -> None:
     from artlab_cost.render.plan_rows import reproduce_line
+    from artlab_cost.render.view import View
 
-    assert reproduce_line("plans.reproduce-with", "-", "en") == (
+    assert reproduce_line("plans.reproduce-with", View(scenario_path="-")) == (
         "Reproduce: add these to the holdings of the scenario, then run artlab-cost estimate - with it on stdin"
     )
-    assert reproduce_line("plans.reproduce", "a b.yaml", "en") == "Reproduce: artlab-cost estimate 'a b.yaml'"
-    assert "of -" not in reproduce_line("markdown.reproduce", "<stdin>", "zh")
+    assert reproduce_line("plans.reproduce", View(scenario_path="a b.yaml")) == (
+        "Reproduce: artlab-cost estimate 'a b.yaml'"
+    )
+    assert "of -" not in reproduce_line("markdown.reproduce", View(scenario_path="<stdin>", lang="zh"))
 
 
 TWO_MONTHS = (
@@ -118,3 +121,30 @@ def test_format_from_extension(name: str | None, given: str | None, expected: st
 
     out = Path(name) if name else None
     assert output_format(OutputFormat(given) if given else None, out) is OutputFormat(expected)
+
+
+def test_the_reproduce_command_prices_as_the_comparison_did(tmp_path: Path) -> None:
+    """With --pricing and --price the best plan's cash is the sheet's and the user's: the command that reproduces it
+    says both, and run with the plan's holdings added it gives that very cash (without --price it would not: the
+    five compute packs would cost 100 each, not 80)."""
+    import re
+    import shlex
+
+    sheet = tmp_path / "my sheet.yaml"
+    shutil.copy(ROOT / "pricing.yaml", sheet)
+    scenario = ROOT / "examples/new-user-starter.yaml"
+    args = ["--pricing", sheet, "--price", "compute-pack-100=80"]
+    compared = cli("compare-plans", scenario, "--top", "1", "--no-break-even", *args, "--format", "markdown")
+    (command,) = re.findall(r"and run `([^`]+)`:", compared.stdout)
+    assert command == f"artlab-cost estimate {scenario} --pricing '{sheet}' --price compute-pack-100=80"
+    snippet = compared.stdout.split("```yaml\n", 1)[1].split("```", 1)[0]
+    plan = json.loads(cli("compare-plans", scenario, "--top", "1", "--no-break-even", *args, "--format", "json").stdout)
+    assert "compute-pack-100" in snippet and plan["plans"][0]["cash"] == "475.58"
+    held = tmp_path / "held.yaml"
+    added = [line.strip() for line in snippet.splitlines()[1:] if line.strip()]  # the items under `holdings:`
+    text = scenario.read_text(encoding="utf-8").rstrip("\n")  # its holdings come last
+    held.write_text("\n".join([text, *("  " + item for item in added)]) + "\n", encoding="utf-8")
+    words = shlex.split(command)
+    assert words[:3] == ["artlab-cost", "estimate", str(scenario)]
+    again = json.loads(cli_uncached("estimate", held, *words[3:], "--format", "json").stdout)
+    assert again["totals"]["cash"] == "475.58"
