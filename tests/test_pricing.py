@@ -416,6 +416,16 @@ def test_negative_offer_price_is_refused(tmp_path: Path) -> None:
     expect_one(err, at(text, "-9"), "offers.storage-pack-40.price", "must not be negative, got -9")
 
 
+def test_an_offer_price_finer_than_a_fen_is_refused_a_meter_price_is_not(tmp_path: Path) -> None:
+    """What is paid is whole fen (B20): an offer's price has at most 2 decimals, else cash would not be whole fen;
+    a meter's price per unit is finer (0.0077 yuan a GPU-second, B3). 9.010 is 9.01."""
+    text = edited(("    price: 9\n", "    price: 9.001\n"))
+    err = refused(tmp_path, text)
+    expect_one(err, at(text, "9.001"), "offers.storage-pack-40.price", "at most 2 decimals", "got 9.001")
+    sheet = pricing.parse_sheet(yamlsrc.parse(edited(("    price: 9\n", "    price: 9.010\n")), "fen.yaml"))
+    assert sheet.offers["storage-pack-40"].price == Decimal("9.01")
+
+
 def test_quoted_price_is_refused(tmp_path: Path) -> None:
     text = edited(("price: 0.0077", 'price: "0.0077"'))
     err = refused(tmp_path, text)

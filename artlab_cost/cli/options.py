@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 PRICING_ENV = "ARTLAB_COST_PRICING"
+FEN = Decimal("0.01")  # the smallest amount paid (B20)
 
 PricingOpt = Annotated[
     str | None,
@@ -247,7 +248,9 @@ def yuan(value: str | None, option: str) -> Decimal | None:
         raise UsageError(msg("cli.not-yuan", option=option, value=value)) from None
     if not amount.is_finite() or amount < 0 or amount.adjusted() > 15:
         raise UsageError(msg("cli.yuan-range", option=option, value=value))
-    return amount
+    if amount != amount.quantize(FEN):  # what is paid is whole fen (B20): a price, a budget, a cap on upfront
+        raise UsageError(msg("cli.yuan-fen", option=option, value=value))
+    return amount + 0  # -0 reads as 0
 
 
 def prices(values: Sequence[str] | None) -> tuple[tuple[str, Decimal], ...]:

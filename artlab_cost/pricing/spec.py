@@ -105,7 +105,7 @@ _OFFER = Record(
     {
         "name": Field(_prose(), required=True),
         "stage": Field(Text(choices=tuple(Stage)[:-1]), required=True),
-        "price": _price("Yuan paid when it is bought; 0 for a claim."),
+        "price": Field(Num(places=2, doc="Yuan paid when it is bought, to the fen; 0 for a claim."), required=True),
         "validity_months": Field(Num(minimum=Decimal(1), maximum=Decimal(120), integer=True), required=True),
         "eligible": Field(ListOf(Text(choices=tuple(Eligibility)), max_items=2), default=()),
         "limit": Field(Text(choices=tuple(Limit)), required=True),

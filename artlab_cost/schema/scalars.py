@@ -21,7 +21,7 @@ _NEAR_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off"}
 class Num(Spec):
     """A finite decimal number, read from its text (never through a float)."""
 
-    __slots__ = ("minimum", "maximum", "exclusive_minimum", "integer", "doc")
+    __slots__ = ("minimum", "maximum", "exclusive_minimum", "integer", "places", "doc")
 
     def __init__(
         self,
@@ -29,12 +29,14 @@ class Num(Spec):
         maximum: Decimal | None = None,
         exclusive_minimum: bool = False,
         integer: bool = False,
+        places: int | None = None,  # at most so many decimals (an amount of yuan paid: 2, to the fen)
         doc: str = "",
     ) -> None:
         self.minimum = minimum
         self.maximum = maximum
         self.exclusive_minimum = exclusive_minimum
         self.integer = integer
+        self.places = places
         self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
@@ -67,6 +69,9 @@ class Num(Spec):
         if self.maximum is not None and value > self.maximum:
             src.problems.append(src.problem(node.mark, path, msg("spec.at-most", high=self.maximum, text=text)))
             return INVALID
+        if self.places is not None and value != value.quantize(Decimal(1).scaleb(-self.places)):
+            src.problems.append(src.problem(node.mark, path, msg("spec.places", places=self.places, text=text)))
+            return INVALID
         return value + 0 if value == 0 else value  # -0 reads as 0
 
     def json_schema(self) -> dict[str, Any]:
@@ -76,6 +81,8 @@ class Num(Spec):
             schema[key] = int(self.minimum) if self.minimum == int(self.minimum) else float(self.minimum)
         if self.maximum is not None:
             schema["maximum"] = int(self.maximum) if self.maximum == int(self.maximum) else float(self.maximum)
+        if self.places is not None:
+            schema["multipleOf"] = float(Decimal(1).scaleb(-self.places))
         return self._with_doc(schema)
 
 

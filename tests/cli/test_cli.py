@@ -283,6 +283,9 @@ def test_budget_exceeded_still_writes_the_output(tmp_path: Path) -> None:
         (["--budget", ""], "--budget"),
         (["--budget", "100", "--budget-on", "net"], "--budget-on"),
         (["--budget", "100", "--budget-on", "CASH"], "--budget-on"),
+        (["--budget", "46.195"], "--budget"),  # finer than a fen: a verdict of 46.20 over 46.20 would follow
+        (["--budget", "1e-99999"], "--budget"),  # its digits written out would take minutes
+        (["--price", "compute-pack-100=80.001"], "--price"),  # cash would not be whole fen
     ],
 )
 @pytest.mark.parametrize("command", ["estimate", "compare-plans"])
@@ -291,6 +294,12 @@ def test_invalid_budget_is_one_line_and_exit_2(command: str, args: list[str], op
     assert (result.exit_code, result.stdout) == (2, "")
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: {option} must be ")
+
+
+def test_a_cap_on_upfront_finer_than_a_fen_is_refused() -> None:
+    result = cli("compare-plans", STUDENT, "--max-upfront", "0.005")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: --max-upfront must be yuan and fen, at most 2 decimals, got '0.005'\n"
 
 
 def test_compare_plans_budget_on_the_best_plan() -> None:
