@@ -346,5 +346,8 @@ def break_evens(
         def within(o: str, share: Limits = share) -> tuple[Search, Fraction | None]:
             return searcher(o, share)
 
-        out.append(break_even(offer, sheet, within, ranked, known, proven, lower))
+        try:
+            out.append(break_even(offer, sheet, within, ranked, known, proven, lower))
+        except Stop:  # out of time while its relaxation was being made
+            out.append(unsearched(offer, sheet, ranked, known, lower, cap))
     return tuple(out)

@@ -30,12 +30,14 @@ from ..engine import (
     spec_notes,
 )
 from ..messages import Msg, Note, Yuan, msg, note, unique
-from ..money import q
+from ..money import ZERO, q
 from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Stage
 from ..scenario import Scenario
 from .breakeven import MODEL_PRICE, BreakEven, break_even_offers, break_evens
 from .finish import CountRange, all_ranges, trim_claims, with_only_plans
-from .plan import Limits, Plan, SetResult, Status, rounding_slack, undominated
+from .model import Model
+from .plan import Limits, Plan, SetResult, Status, Stop, rounding_slack, undominated
+from .program import Program
 from .relaxation import build
 from .robustness import Holds, Robust
 from .search import Search
@@ -198,11 +200,23 @@ def setup(
     months = len({pd.month for pd in priced.days}) or 1
     cap = q(max_upfront) if max_upfront is not None else None
     claims = tuple(space.claims)
-    session = Session(build(scenario, model, priced, space, claims, cap))
+    limits = limits or Limits()
+    since = time.perf_counter() if started is None else started
+
+    def check() -> None:  # a scenario large enough that its relaxation takes longer than the time given
+        if limits.seconds is not None and time.perf_counter() - since > limits.seconds:
+            raise Stop("time-limit")
+
+    late = False
+    try:
+        made = build(scenario, model, priced, space, claims, cap, check)
+        check()
+    except Stop:  # out of time before the relaxation is made: nothing can be searched, nothing bounded but by 0
+        made, late = Model(Program(), [], priced.list_price), True
     slack = rounding_slack(sheet, months) + voucher_slack(scenario, sheet, months)
-    search = Search(scenario, sheet, priced, session, claims, cap, top, slack, limits or Limits(), progress)
-    if started is not None:
-        search.started = started
+    search = Search(scenario, sheet, priced, Session(made), claims, cap, top, slack, limits, progress, started=since)
+    if late:
+        search.stopped, search.open = "time-limit", [ZERO]
     return Setup(search, space, idle, skipped)
 
 
@@ -236,7 +250,8 @@ def compare(
     # a voucher that may pay for packs makes cash no longer linear in a pack's price (breakeven.py rests on it)
     unpriced = tuple(worth) if sheet.settings.voucher_pays_packs else ()
     worth = [] if unpriced else worth
-    search.search()
+    if not search.stopped:  # (stopped already: out of time before its relaxation was made)
+        search.search()
     ranked = _ranked(search, search.results, top)
     search.limits = Limits(search.limits.seconds, None)  # a run limit is the search's; the time limit is all of it
     baseline = search.plan((), needed=True)
@@ -267,6 +282,8 @@ def compare(
             scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed,
             limits=share, progress=progress, started=started, priced=priced, reprice={offer: MODEL_PRICE},
         )  # fmt: skip
+        if made.search.stopped:
+            raise Stop(made.search.stopped)
         made.search.memo = search.memo
         return made.search, hopeless_from(made.space, offer)
 

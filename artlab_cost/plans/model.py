@@ -11,7 +11,7 @@ formulation", gives the equations each function writes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
@@ -173,6 +173,7 @@ class Build:
     mix: dict[int, set[Fraction]] = field(default_factory=dict)  # stretch -> idle shares of its days' traffic
     reach: dict[int, list[Reach]] = field(default_factory=dict)  # grant -> the groups it can absorb from
     absorbing: dict[tuple[int, str], list[tuple[int, int]]] = field(default_factory=dict)  # group -> (grant, col)
+    check: Callable[[], None] = lambda: None  # raises Stop once the comparison's time is up (a large scenario)
 
     @property
     def program(self) -> Program:

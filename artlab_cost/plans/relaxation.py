@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from ..engine import Priced
@@ -30,19 +30,17 @@ def build(
     space: Space,
     claims: Sequence[Action],
     max_upfront: Fraction | None,
+    check: Callable[[], None] = lambda: None,
 ) -> Model:
-    """The relaxation of one scenario's plans, every family of columns and rows written in turn."""
-    b = Build(scenario, sheet, Model(Program(), purchase_vars(space, sheet), priced.list_price))
+    """The relaxation of one scenario's plans, every family of columns and rows written in turn; `check` is called
+    between them and in the long ones, and raises Stop when the comparison's time is up."""
+    b = Build(scenario, sheet, Model(Program(), purchase_vars(space, sheet), priced.list_price), check=check)
     purchase_columns(b)
     b.ents, b.scale = grants_held(b, claims)
     b.segs = stretches(scenario, b.ents)
     charge_groups(b, priced)
-    absorption_columns(b)
-    charge_rows(b)
-    grant_rows(b)
-    idle_first_rows(b)
-    greedy_rows(b)
-    choice_rows(b)
-    offer_rows(b)
+    for family in (absorption_columns, charge_rows, grant_rows, idle_first_rows, greedy_rows, choice_rows, offer_rows):
+        check()
+        family(b)
     upfront_row(b, max_upfront)
     return b.model

@@ -204,12 +204,15 @@ def stays_cheapest(
     probes: dict[int, _Probe] = {}
 
     def probe(k: int) -> _Probe:
+        if k not in probes and _remaining(seconds, started) == 0:  # no time left to make its relaxation: unknown
+            probes[k] = _Probe(None, MappingProxyType({}), False)
         if k not in probes:
             limits = Limits(seconds, None)  # from `started`, the call of the whole comparison
             found = setup(expected.scaled(Decimal(k) / ONE), sheet, *options[:3], top=1,
                           exclude_assumed=options.exclude_assumed, limits=limits, progress=progress,
                           started=started).search  # fmt: skip
-            found.search()
+            if not found.stopped:  # (stopped already: out of time before its relaxation was made)
+                found.search()
             sets = {r.offers: r.plan.costs.cash for r in found.results if r.plan is not None}
             probes[k] = _Probe(min(sets.values(), default=None), MappingProxyType(sets), not found.stopped)
         return probes[k]

@@ -210,6 +210,7 @@ def greedy_rows(b: Build) -> None:
     sum_{g in M,s} a_{e,g} <= c_{M,s} z."""
     before = [i for i, e in enumerate(b.ents) if e.kind is not GrantKind.capacity and b.reach[i]]
     for fi in before:
+        b.check()
         f = b.ents[fi]
         used_up: dict[int, int] = {}  # stretch -> its z column
         used: dict[int, list[Term]] = {}  # stretch -> f's absorptions, in f's unit

@@ -12,7 +12,8 @@ from plan_cases import SHEET, START, scenario, shared, traffic
 from artlab_cost.engine import costs, price_usage, simulate
 from artlab_cost.plans import Action, Comparison, Limits, compare
 from artlab_cost.plans.comparison import setup
-from artlab_cost.plans.plan import SetResult, Status
+from artlab_cost.plans.plan import SetResult, Status, Stop
+from artlab_cost.plans.relaxation import build
 from artlab_cost.plans.space import as_holdings
 from artlab_cost.render.plan_rows import plan_rows, recommendation
 from artlab_cost.scenario import Holding, StorageUsage
@@ -109,6 +110,24 @@ def test_the_time_limit_bounds_the_trimming_and_the_ranges_too() -> None:
     holdings = as_holdings(s, cut.plans[0].actions)
     assert cut.plans[0].costs == costs(s.with_holdings(holdings), SHEET, priced)
     assert cut.lower_bound <= compare(s, SHEET).plans[0].costs.cash
+    assert (cut.bound_solves, cut.lower_bound) == (0, 0)  # no time to make the relaxation: nothing bounded but by 0
+
+
+def test_making_the_relaxation_gives_up_when_the_time_is_up() -> None:
+    """A scenario large enough (hundreds of grants over ten years) takes longer to relax than the time given: the
+    making of it asks between its families, and in the long one, whether the time is up, and stops when it is."""
+    s = scenario([shared(1_000), traffic("20")], months=3, new_user=True, student=True)
+    made = setup(s, SHEET)
+    asked: list[int] = []
+
+    def check() -> None:
+        asked.append(1)
+        if len(asked) > 4:
+            raise Stop("time-limit")
+
+    with pytest.raises(Stop):
+        build(s, SHEET, made.search.priced, made.space, made.search.claims, None, check)
+    assert len(asked) == 5
 
 
 def test_a_search_that_finished_in_time_still_trims_within_the_limit() -> None:
