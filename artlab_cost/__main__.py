@@ -8,6 +8,11 @@ a long plan search still frees its cycles (bench/startup.py measures what this s
 """
 
 import gc
+import os
+import sys
+from collections.abc import Mapping
+
+INTERRUPTED = 130  # Ctrl-C, as the command line's own handler exits (cli/app.py)
 
 
 def main() -> None:
@@ -15,11 +20,34 @@ def main() -> None:
     gc.disable()
     try:
         from .cli import main as command_line
+    except KeyboardInterrupt:  # Ctrl-C while the modules load, before the command line's handler is there
+        _interrupted()
     finally:
         if was_on:
             gc.enable()
     gc.freeze()
     command_line()
+
+
+def _interrupted() -> None:
+    """One line and exit 130, as Ctrl-C gives later: in Chinese when the language asked for is (--lang, then
+    $ARTLAB_COST_LANG, then the locale, as cli/lang.py reads them), the catalogues being perhaps half loaded."""
+    try:
+        sys.stderr.write(("已中断" if _chinese(sys.argv[1:], os.environ) else "interrupted") + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr closed or broken: the exit status says it
+        pass
+    raise SystemExit(INTERRUPTED)
+
+
+def _chinese(args: list[str], env: Mapping[str, str]) -> bool:
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1].startswith("zh")
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=").startswith("zh")
+    found = next((env[k] for k in ("ARTLAB_COST_LANG", "LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
+    return found.startswith("zh")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import tomllib
 
 import pytest
@@ -48,3 +49,41 @@ def test_a_caller_that_turned_the_collector_off_keeps_it_off(monkeypatch: pytest
 def test_the_console_script_is_this_entry_point() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["scripts"] == {"artlab-cost": "artlab_cost.__main__:main"}
+
+
+class _Loading(type(cli)):  # type: ignore[misc]
+    """The command line's package as Ctrl-C finds it while its modules load."""
+
+    @property
+    def main(self) -> None:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "said"),
+    [
+        (["estimate", "s.yaml"], {}, "interrupted\n"),
+        (["estimate", "zh.yaml", "--lang", "zh"], {}, "已中断\n"),
+        (["estimate", "zh.yaml", "--lang=en"], {"ARTLAB_COST_LANG": "zh"}, "interrupted\n"),
+        (
+            ["estimate", "zh.yaml"],
+            {"ARTLAB_COST_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"},
+            "已中断\n",
+        ),
+    ],
+)
+def test_ctrl_c_while_the_modules_load_is_one_line_and_exit_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], env: dict[str, str], said: str
+) -> None:
+    """Before the command line's own handler is there, Ctrl-C is said as it is after, never a traceback."""
+    monkeypatch.setitem(sys.modules, "artlab_cost.cli", _Loading("artlab_cost.cli"))
+    monkeypatch.setattr(sys, "argv", ["artlab-cost", *argv])
+    for key in ("ARTLAB_COST_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SystemExit) as stopped:
+        entry.main()
+    assert stopped.value.code == 130
+    assert capsys.readouterr() == ("", said)
+    assert gc.isenabled()
