@@ -29,7 +29,7 @@ from ..engine import (
     sheet_age,
     spec_notes,
 )
-from ..messages import Msg, Note, Yuan, msg, note, unique
+from ..messages import Level, Msg, Note, Yuan, msg, note, unique
 from ..money import ZERO, q
 from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Stage
 from ..scenario import Scenario
@@ -308,6 +308,9 @@ def compare(
     ]
     if idle:
         notes.append(note("plans.idle-offers", offers=tuple(idle)))
+    offered = {o.id for o in candidate_offers(scenario, sheet, priced, only, [*exclude, *skipped])[0]}
+    if barred := tuple(o for o in only if o not in offered and o not in idle and o not in skipped):
+        notes.append(note("warning.only-barred", level=Level.warning, offers=barred))
     if unpriced:
         notes.append(note("plans.break-even-voucher-packs", offers=unpriced))
     if skipped:

@@ -10,6 +10,7 @@ from helpers import make_sheet
 from plan_cases import SHEET, START, scenario, shared, traffic
 
 from artlab_cost.engine import costs, price_usage, simulate
+from artlab_cost.messages import Level
 from artlab_cost.plans import Action, Comparison, Limits, compare
 from artlab_cost.plans.comparison import setup
 from artlab_cost.plans.plan import SetResult, Status, Stop
@@ -288,3 +289,14 @@ def test_only_an_offer_that_pays_but_ranks_below_top_is_shown_with_its_saving() 
         "storage-s is in no plan ranked: one with it costs 11.10 yuan out of pocket, 13.30 less than the scenario "
         "as written (a larger --top ranks it)."
     )
+
+
+def test_an_only_offer_the_account_cannot_take_is_a_warning() -> None:
+    """B11: the student voucher is a student's; --only naming it for an account that is not buys nothing, and says so
+    (a warning, on stderr even with --quiet and in the JSON), rather than listing "nothing more" as if it did not
+    pay. An offer that covers no billed usage keeps its note (idle), not this warning."""
+    s = scenario([shared(1_000)], months=1, new_user=True)
+    c = compare(s, SHEET, only=["voucher", "trial"])
+    (warned,) = [n for n in c.notes if n.code == "warning.only-barred"]
+    assert warned.level is Level.warning and warned.args["offers"] == ("voucher",)
+    assert not [n for n in compare(s, SHEET, only=["trial"]).notes if n.code == "warning.only-barred"]
