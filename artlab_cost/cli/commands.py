@@ -331,6 +331,8 @@ def diff(
         limit = fail_limit(fail_on_increase)
         if base == "-" and new == "-":
             raise UsageError(msg("cli.stdin-twice"))
+        if new is None and not price and not base_pricing:
+            raise UsageError(msg("cli.diff-nothing"))
         given = prices(price)
         refuse_inputs(output, [base, new, sheet_file(pricing), base_pricing])
         base_sheet = load_sheet(base_pricing) if base_pricing else load_sheet(pricing)

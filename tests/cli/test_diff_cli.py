@@ -116,3 +116,12 @@ def test_the_readme_ci_recipe_runs_under_bash_e(tmp_path: Path) -> None:
     assert comment.startswith("## artlab-cost diff: git:main:team.yaml → team.yaml")
     assert "**Cash out of pocket rises 35.68 yuan (+29%) a month on average" in comment
     assert (tmp_path / "gh.log").read_text(encoding="utf-8").strip() == "gh pr comment 7 --body-file cost-diff.md"
+
+
+def test_diff_of_base_alone_is_a_usage_error_not_a_diff_of_nothing() -> None:
+    """BASE with neither NEW, --price nor --base-pricing would be compared with itself (every change 0, exit 0)."""
+    alone = cli("diff", BASE)
+    assert (alone.exit_code, alone.stdout) == (2, "")
+    said = "error: diff BASE alone would compare BASE with itself: give NEW, or --price or --base-pricing\n"
+    assert alone.stderr == said
+    assert cli("diff", BASE, "--price", "compute-pack-100=80").exit_code == 0
