@@ -705,6 +705,12 @@ def test_weekdays_name_the_days_a_dedicated_session_runs(tmp_path: Path) -> None
     assert load(tmp_path, text).usage[0].weekdays == frozenset({5, 6})
 
 
+def test_a_weekday_listed_twice_is_refused_where_it_repeats(tmp_path: Path) -> None:
+    entry = "  - {kind: dedicated, spec: ded-8.07, hours_per_day: 1, weekdays: [mon, tue, mon]}\n"
+    text = ACCOUNT + PERIOD + "usage:\n" + entry
+    expect_one(refused(tmp_path, text), "s.yaml", 4, 78, "usage[0].weekdays[2]", "'mon' is listed twice")
+
+
 def test_weekdays_and_days_per_week_together_are_refused(tmp_path: Path) -> None:
     text = (
         ACCOUNT

@@ -51,7 +51,13 @@ USAGE_KINDS = {
                 Num(minimum=Decimal(1), maximum=Decimal(7), integer=True, doc="Monday first: 5 means Monday to Friday.")
             ),
             "weekdays": Field(
-                ListOf(Text(choices=WEEKDAYS), min_items=1, max_items=7, doc="The days it runs, e.g. [sat, sun].")
+                ListOf(
+                    Text(choices=WEEKDAYS),
+                    min_items=1,
+                    max_items=7,
+                    unique=True,
+                    doc="The days it runs, e.g. [sat, sun].",
+                )
             ),
             "instances": Field(
                 Num(

@@ -12,12 +12,15 @@ from .scalars import Text
 
 
 class ListOf(Spec):
-    __slots__ = ("item", "min_items", "max_items", "doc")
+    __slots__ = ("item", "min_items", "max_items", "unique", "doc")
 
-    def __init__(self, item: Spec, min_items: int = 0, max_items: int = 1000, doc: str = "") -> None:
+    def __init__(
+        self, item: Spec, min_items: int = 0, max_items: int = 1000, unique: bool = False, doc: str = ""
+    ) -> None:
         self.item = item
         self.min_items = min_items
         self.max_items = max_items
+        self.unique = unique  # an item given twice is a mistake (a weekday listed twice), said where it repeats
         self.doc = doc
 
     def check(self, node: Node, path: str, src: Source) -> Any:
@@ -31,12 +34,21 @@ class ListOf(Spec):
             return INVALID
         out = Items(self.item.check(child, join(path, i), src) for i, child in enumerate(node.items))
         out.mark, out.marks, out.path = node.mark, [child.mark for child in node.items], path
-        return INVALID if any(v is INVALID for v in out) else out
+        if any(v is INVALID for v in out):
+            return INVALID
+        if self.unique:
+            for i, value in enumerate(out):
+                if value in out[:i]:
+                    src.problems.append(src.problem(out.marks[i], join(path, i), msg("spec.repeated", text=value)))
+                    return INVALID
+        return out
 
     def json_schema(self) -> dict[str, Any]:
         schema = {"type": "array", "items": self.item.json_schema(), "maxItems": self.max_items}
         if self.min_items:
             schema["minItems"] = self.min_items
+        if self.unique:
+            schema["uniqueItems"] = True
         return self._with_doc(schema)
 
 
