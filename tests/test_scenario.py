@@ -75,7 +75,8 @@ def test_ok_scenario_loads_to_the_right_values() -> None:
         (
             "warning.holding-expired",
             "warning",
-            "ok-scenario.yaml: holdings[3] (storage-pack-40) expired on 2026-01-01, before the period; it adds nothing",
+            "ok-scenario.yaml:44:5: holdings[3] (storage-pack-40) expired on 2026-01-01, before the period; "
+            "it adds nothing",
         )
     ]
     drafts, comfy, ded, storage, traffic, requests = s.usage
@@ -363,7 +364,7 @@ def test_usage_after_the_period_is_a_warning_not_an_error(tmp_path: Path) -> Non
     text = ACCOUNT + PERIOD + "usage:\n  - {kind: storage, label: later, gb: 5, from: 2026-05-01}\n"
     s = load(tmp_path, text)
     assert s.usage == ()
-    assert [word(w.msg) for w in s.warnings] == ["s.yaml: later lies outside the period; it adds nothing"]
+    assert [word(w.msg) for w in s.warnings] == ["s.yaml:4:5: later lies outside the period; it adds nothing"]
 
 
 def test_usage_before_the_period_is_a_warning_not_an_error(tmp_path: Path) -> None:
@@ -372,7 +373,7 @@ def test_usage_before_the_period_is_a_warning_not_an_error(tmp_path: Path) -> No
     text = ACCOUNT + PERIOD + "usage:\n  - {kind: storage, label: old, gb: 5, until: 2025-12-31}\n"
     s = load(tmp_path, text)
     assert s.usage == ()
-    assert [word(w.msg) for w in s.warnings] == ["s.yaml: old lies outside the period; it adds nothing"]
+    assert [word(w.msg) for w in s.warnings] == ["s.yaml:4:5: old lies outside the period; it adds nothing"]
 
 
 def test_unknown_dedicated_spec_suggests(tmp_path: Path) -> None:
@@ -624,7 +625,7 @@ def test_holding_after_the_period_is_a_warning(tmp_path: Path) -> None:
     s = load(tmp_path, text)
     assert len(s.holdings) == 1
     assert [word(w.msg) for w in s.warnings] == [
-        "s.yaml: holdings[0] (traffic-pack-100) is acquired after the period ends; it adds nothing"
+        "s.yaml:4:5: holdings[0] (traffic-pack-100) is acquired after the period ends; it adds nothing"
     ]
 
 

@@ -12,7 +12,7 @@ from ..calendar import add_months
 from ..errors import InputError
 from ..messages import Level, Qty, Words, msg, note
 from ..pricing import UNITS, Eligibility, GrantKind, Limit, Meter, MeterId, PriceSheet, dedicated_key
-from ..schema import INVALID, Obj, Span, check, end_of, suggest
+from ..schema import INVALID, Items, Obj, Span, check, end_of, suggest
 from ..schema.containers import ID_PATTERN as SPEC_ID
 from .model import (
     Case,
@@ -251,22 +251,36 @@ def _period(raw: Obj, src: yamlsrc.Source) -> tuple[date, date]:
 
 
 def _warnings(
-    usage: list[Usage], holdings: list[Holding], period: tuple[date, date], sheet: PriceSheet, name: str
+    usage: list[Usage | None],
+    holdings: list[Holding],
+    period: tuple[date, date],
+    sheet: PriceSheet,
+    raw: Obj,
+    name: str,
 ) -> list:  # type: ignore[type-arg]
+    """What is probably not meant, each said where it is written (FILE:LINE:COLUMN, as a problem is)."""
     start, end = period
+
+    def at(items: Items, i: int) -> str:
+        mark = items.marks[i]
+        return f"{name}:{mark.line}:{mark.column}"
+
     out = [
-        note("warning.usage-outside", level=Level.warning, file=name, label=u.label) for u in usage if u.start >= u.end
+        note("warning.usage-outside", level=Level.warning, file=at(raw["usage"], i), label=u.label)
+        for i, u in enumerate(usage)
+        if u is not None and u.start >= u.end
     ]
     for h in holdings:
+        here = at(raw["holdings"], h.position)
         if h.acquired >= end:
-            out.append(note("warning.holding-after", level=Level.warning, file=name, index=h.position, offer=h.offer))
+            out.append(note("warning.holding-after", level=Level.warning, file=here, index=h.position, offer=h.offer))
         elif validity_end(h, sheet) <= start:
             expired = validity_end(h, sheet)
             out.append(
                 note(
                     "warning.holding-expired",
                     level=Level.warning,
-                    file=name,
+                    file=here,
                     index=h.position,
                     offer=h.offer,
                     expired=expired,
@@ -303,7 +317,7 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
         usage=tuple(u for u in checked if u.start < u.end),
         holdings=tuple(known),
         origin=src.name,
-        warnings=tuple(_warnings(checked, known, period, sheet, src.name)),
+        warnings=tuple(_warnings(usage, known, period, sheet, raw, src.name)),
         specs=specs,
         ranges=ranges,
         ends=_ends(raw, kept, period, sheet, src) if ranges else ((), ()),
