@@ -706,6 +706,15 @@ def test_weekdays_name_the_days_a_dedicated_session_runs(tmp_path: Path) -> None
     assert load(tmp_path, text).usage[0].weekdays == frozenset({5, 6})
 
 
+def test_a_label_that_is_another_entrys_default_name_is_refused(tmp_path: Path) -> None:
+    """usage[1] has no label, so it goes by `usage[1]`; entry 0 labelled so would be added up with it by label."""
+    entries = '  - {kind: shared, gpu_seconds: 100, per: day, label: "usage[1]"}\n  - {kind: storage, gb: 5}\n'
+    text = ACCOUNT + PERIOD + "usage:\n" + entries
+    expect_one(refused(tmp_path, text), "s.yaml", 4, 55, "usage[0].label", "'usage[1]' is the name the entry usage[1]")
+    own = ACCOUNT + PERIOD + 'usage:\n  - {kind: shared, gpu_seconds: 100, per: day, label: "usage[0]"}\n'
+    assert load(tmp_path, own).usage[0].label == "usage[0]"  # its own default name: the same entry
+
+
 def test_a_weekday_listed_twice_is_refused_where_it_repeats(tmp_path: Path) -> None:
     entry = "  - {kind: dedicated, spec: ded-8.07, hours_per_day: 1, weekdays: [mon, tue, mon]}\n"
     text = ACCOUNT + PERIOD + "usage:\n" + entry

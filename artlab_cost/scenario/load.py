@@ -98,6 +98,16 @@ def _usage(entry: Obj, period: tuple[date, date], sheet: PriceSheet, src: yamlsr
     return RequestUsage(label, *span, entry["put_per_month"], entry["get_per_month"])
 
 
+def _default_names_taken(entries: Items, src: yamlsrc.Source) -> None:
+    """An entry without a label goes by its path (usage[1]); another entry labelled so would be taken for it, and
+    `--by label` would add the two up: refused where that label is written."""
+    unlabelled = {e.path for e in entries if not e.get("label")}
+    for e in entries:
+        label = e.get("label")
+        if label and label != e.path and label in unlabelled:
+            src.problems.append(src.problem(e.at("label"), f"{e.path}.label", msg("scenario.label-taken", label=label)))
+
+
 def _at(entry: Obj, case: Case) -> Obj:
     """A usage entry with each figure given as a range at one end of it (or at its expected value)."""
     out = Obj({key: end_of(value, case.value) for key, value in entry.items()})
@@ -300,6 +310,7 @@ def parse_scenario(src: yamlsrc.Source, sheet: PriceSheet) -> Scenario:
     specs = _own_specs(raw, sheet, src)
     sheet = sheet.with_specs(specs)
     usage = [_usage(_at(e, Case.expected), period, sheet, src) for e in raw["usage"]]
+    _default_names_taken(raw["usage"], src)
     holdings = [_holding(h, i, account, period[0], sheet, src) for i, h in enumerate(raw["holdings"])]
     known = [h for h in holdings if h is not None]
     _purchase_rules(known, raw["holdings"], sheet, src)
