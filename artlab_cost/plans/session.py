@@ -24,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .model import Model
+from .model import Model, Var
 
 Basis = Any  # a HiGHS basis (highspy.HighsBasis): the status of each column and row at an optimum
 MARGIN = 1e-9  # relative margin on the dual bound for floating-point error (computations are ~1e-15)
@@ -309,8 +309,7 @@ class Session:
         row = self.model.upfront
         for j in self.offer_vars.get(offer, []):
             v = self.vars[j]
-            copies = 1 if v.stackable else sum(a.count for a in v.actions if a.offer == offer)
-            self.vars[j] = v = replace(v, price=price * copies)
+            self.vars[j] = v = replace(v, price=price * _copies(v, offer))
             self.model.program.cost[j] = v.price
             self.cost[j] = float(v.price)
             self.lp.changeColCost(j, self.cost[j])
@@ -346,8 +345,7 @@ class Session:
         else:
             self.limited[offer] = most
         for j in self.offer_vars[offer]:
-            v = self.vars[j]
-            per = 1 if v.stackable else sum(a.count for a in v.actions if a.offer == offer)
+            per = _copies(self.vars[j], offer)
             self.most[j] = self.upper[j] if most is None else min(self.upper[j], most // per)
         for highs in [self.lp] if self._mip is None else [self.lp, self._mip]:
             self._most(highs, offer, most)
@@ -383,6 +381,11 @@ class Session:
         )
         total = float(row_terms.sum() + col_terms.sum()) - MARGIN * float(spread) - 1e-6
         return self.constant + _floor(total)
+
+
+def _copies(v: Var, offer: str) -> int:
+    """The copies of an offer one unit of a column buys: one pack of a count, all of its kind in an option."""
+    return 1 if v.stackable else sum(a.count for a in v.actions if a.offer == offer)
 
 
 def _floor(value: float) -> Fraction:
