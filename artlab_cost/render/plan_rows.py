@@ -202,8 +202,9 @@ def reproduce_line(code: str, view: View, quote: Callable[[str], str] = str) -> 
     """The line saying how to reproduce the best plan (`code`: plans.reproduce, plans.reproduce-with,
     markdown.reproduce), priced as the run was (View.estimate_args); for a scenario read from stdin, its
     `-stdin` wording, which names no file."""
-    path, command = reproduce_command(view.scenario_path or "-", view.estimate_args)
-    if view.scenario_path in STDIN_NAMES:
+    stdin = view.scenario_path in STDIN_NAMES
+    path, command = reproduce_command("-" if stdin else view.scenario_path, view.estimate_args)
+    if stdin:
         return tr(view.lang, STDIN_WORDING[code], command=quote(command))
     return tr(view.lang, code, path=quote(path), command=quote(command))
 

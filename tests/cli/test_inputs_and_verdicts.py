@@ -82,6 +82,9 @@ def test_reproducing_a_plan_of_a_scenario_from_stdin_names_no_file() -> None:
         "Reproduce: artlab-cost estimate 'a b.yaml'"
     )
     assert "of -" not in reproduce_line("markdown.reproduce", View(scenario_path="<stdin>", lang="zh"))
+    assert reproduce_line("plans.reproduce", View(scenario_path="<stdin>")) == (
+        "Reproduce: artlab-cost estimate -, with the same scenario on stdin"
+    )
 
 
 TWO_MONTHS = (
