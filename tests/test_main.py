@@ -27,6 +27,21 @@ def test_the_command_runs_with_the_collector_on_and_start_up_frozen(monkeypatch:
     assert seen["enabled"] is True and isinstance(seen["frozen"], int) and seen["frozen"] > 0
 
 
+def test_the_command_collects_its_young_objects_less_often_and_the_caller_gets_its_thresholds_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[tuple[int, ...]] = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.get_threshold()))
+    before = gc.get_threshold()
+    gc.set_threshold(900, 11, 12)  # a caller's own
+    try:
+        entry.main()
+        assert seen == [(entry.YOUNG_COLLECTION, 11, 12)] and gc.get_threshold() == (900, 11, 12)
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def test_the_collector_is_back_on_when_start_up_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(cli, "main")  # `from .cli import main` fails
     with pytest.raises(ImportError):
