@@ -151,11 +151,13 @@ def _sum(na: int, da: int, nb: int, db: int) -> Q:
 def total(values: list[Fraction]) -> Fraction:
     """The exact sum of one or more rationals, reduced once at the end: a view that joins a month's charges adds
     thousands, mostly of one denominator, where `sum` would take a gcd at every step."""
-    terms = [v for v in values if type(v) is Q]
-    if len(terms) < len(values):
-        return sum(values[1:], values[0])
-    n, d = terms[0]._numerator, terms[0]._denominator
-    for v in terms[1:]:
+    first = values[0]
+    if type(first) is not Q:
+        return sum(values[1:], first)
+    n, d = first._numerator, first._denominator
+    for v in values[1:]:
+        if type(v) is not Q:  # another kind of number: Fraction's own arithmetic
+            return sum(values[1:], first)
         e = v._denominator
         if e == d:
             n += v._numerator
@@ -206,11 +208,7 @@ def round_to(value: Fraction, places: int, rule: Rounding) -> Fraction:
 
 def is_finite_decimal(value: Fraction) -> bool:
     """Whether the value has a finite decimal expansion (its denominator has no prime factor but 2 and 5)."""
-    d = value.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    return d == 1
+    return _finite_places(value.denominator) is not None
 
 
 def to_decimal(value: Fraction, places: int | None = None, rule: Rounding = Rounding.half_even) -> Decimal:
@@ -218,41 +216,38 @@ def to_decimal(value: Fraction, places: int | None = None, rule: Rounding = Roun
     (DISPLAY_PLACES when None). Exact whatever its length: built from its digits, never by dividing in a
     context (whose 28 digits would cut a long amount)."""
     if places is None:
-        if is_finite_decimal(value):
-            return _decimal(value, _places(value.denominator))
+        places = _finite_places(value.denominator)
+        if places is not None:
+            return _decimal(value, places)
         places = DISPLAY_PLACES
     return _decimal(round_to(value, places, rule), places)
 
 
 def decimal_text(value: Fraction) -> str:
     """A rational as plain decimal text (JSON, CSV): exact when it is a finite decimal, else to DISPLAY_PLACES
-    decimals, half even; no exponent, no trailing zeros, "0" for zero. Integer arithmetic only: a report writes
-    thousands of them, and a Decimal built, normalized and formatted for each costs ten times as much."""
+    decimals, half even; no exponent, no trailing zeros, "0" for zero. Integer arithmetic only, not a Fraction
+    or a Decimal built: a report writes thousands of them, and either costs several times as much."""
     n, d = value.numerator, value.denominator
     if d == 1:
         return _int_text(n)
-    if is_finite_decimal(value):
-        places = _places(d)
-    else:
-        rounded = round_to(value, DISPLAY_PLACES, Rounding.half_even)
-        n, d, places = rounded.numerator, rounded.denominator, DISPLAY_PLACES
-        if n == 0:
+    places = _finite_places(d)
+    if places is None:  # to DISPLAY_PLACES decimals, half even (as round_to)
+        places = DISPLAY_PLACES
+        scaled, rest = divmod(abs(n) * 10**places, d)
+        if 2 * rest > d or (2 * rest == d and scaled % 2):
+            scaled += 1
+        if scaled == 0:
             return "0"
-        if d == 1:
-            return _int_text(n)
-    digits = _int_text(abs(n) * (10**places // d)).rjust(places + 1, "0")
+    else:
+        scaled = abs(n) * (10**places // d)
+    digits = _int_text(scaled).rjust(places + 1, "0")
     fraction = digits[-places:].rstrip("0")
     return ("-" if n < 0 else "") + digits[:-places] + ("." + fraction if fraction else "")
 
 
-def _int_text(n: int) -> str:
-    """An int's digits, however many: str() refuses past 4,300 digits (sys.get_int_max_str_digits), a Decimal
-    built from the int never does, and a scenario may hold a figure that long."""
-    return str(n) if n.bit_length() <= 14_000 else format(Decimal(n), "f")
-
-
-def _places(denominator: int) -> int:
-    """The fewest decimals that write 1/denominator exactly (a denominator of 2s and 5s only)."""
+def _finite_places(denominator: int) -> int | None:
+    """The fewest decimals that write 1/denominator exactly, or None when no number of them does (a prime factor
+    other than 2 and 5)."""
     twos = fives = 0
     while denominator % 2 == 0:
         denominator //= 2
@@ -260,7 +255,13 @@ def _places(denominator: int) -> int:
     while denominator % 5 == 0:
         denominator //= 5
         fives += 1
-    return max(twos, fives)
+    return max(twos, fives) if denominator == 1 else None
+
+
+def _int_text(n: int) -> str:
+    """An int's digits, however many: str() refuses past 4,300 digits (sys.get_int_max_str_digits), a Decimal
+    built from the int never does, and a scenario may hold a figure that long."""
+    return str(n) if n.bit_length() <= 14_000 else format(Decimal(n), "f")
 
 
 def _decimal(value: Fraction, places: int) -> Decimal:

@@ -1,23 +1,14 @@
 """Usage priced at list price (B3-B7): runs of identical days, each day's charge per meter, exactly."""
 
-import functools
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import NamedTuple
 
 from ..calendar import month_key
-from ..money import ZERO, q, round_to
-from ..pricing import METERS, PriceSheet, Rounding, meter_base
+from ..money import ZERO, q, round_to, total
+from ..pricing import PriceSheet, Rounding
 from ..scenario import Scenario
 from .usage import Segment, segments
-
-_METER_RANK = {m: i for i, m in enumerate(METERS)}
-
-
-@functools.cache
-def meter_order(key: str) -> tuple[int, str]:
-    """Where a meter's charge of a day stands in the waterfall: idle traffic first, busy traffic last (B7)."""
-    return (_METER_RANK[meter_base(key)], key)
 
 
 class Pricer:
@@ -91,8 +82,8 @@ def _day_charges(
 ) -> tuple[DayCharge, ...]:
     """One day's charges of a run of `days` identical days; the run's requests count against the allowance."""
     out = []
-    for key in sorted(quantities, key=meter_order):
-        qty = billable = quantities[key]
+    for key, qty in quantities.items():  # in waterfall order (segments)
+        billable = qty
         free = allowances.get(key)
         if free:  # B6: a free allowance per calendar month, used first
             used_key = f"{key}@{month}"
@@ -119,5 +110,6 @@ def price_usage(scenario: Scenario, sheet: PriceSheet, requests_used: tuple[tupl
         for a, b in zip(bounds, bounds[1:], strict=False):
             charges = _day_charges(seg.quantities, allowances, used, month, b - a, pricer)
             out.append(PricedDay(seg.day + timedelta(a), b - a, month, charges))
-    total = sum((c.amount * run.days for run in out for c in run.charges), ZERO)
-    return Priced(tuple(out), tuple(sorted(used.items())), total)
+    # a day's charges summed, then times its run's days: a year of runs is a hundred products, not a thousand
+    list_price = total([total([c.amount for c in run.charges]) * run.days for run in out]) if out else ZERO
+    return Priced(tuple(out), tuple(sorted(used.items())), list_price)

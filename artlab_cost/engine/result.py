@@ -10,8 +10,9 @@ from ..money import ZERO, q, round_to, total
 from ..pricing import Assumption, GrantKind, MeterId, PriceSheet, Stage, meter_base, shown_order
 from ..scenario import Case, Scenario
 from .assumptions import dedicated_hours, price_notes, relied_on, sheet_age, spec_notes, voucher_notes
-from .charges import Priced, meter_order
+from .charges import Priced
 from .labels import LabelShare
+from .usage import meter_order
 from .waterfall import Allocation, Entitlement, Run, Step, lapsed_value, month_state
 
 
@@ -190,10 +191,6 @@ def _months(start: date, end: date) -> list[str]:
     return out
 
 
-def _same_places(a: tuple[Allocation, ...], b: tuple[Allocation, ...]) -> bool:
-    return [(x.stage, x.entitlement) for x in a] == [(x.stage, x.entitlement) for x in b]
-
-
 def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
     """Each step of the waterfall as a charge: its days' totals (a step's days are identical)."""
     out = []
@@ -202,8 +199,15 @@ def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
         if n == 1:  # most steps are one day: its figures are the charge's
             quantity, billable, amount, allocations = s.quantity, s.billable, s.amount, s.allocations
         else:
-            quantity, billable, amount = s.quantity * n, s.billable * n, s.amount * n
-            allocations = tuple(Allocation(a.stage, a.entitlement, a.amount * n, a.quantity * n) for a in s.allocations)
+            # a figure a step shares (billable units all of its quantity, one place taking the whole amount) is the
+            # same object: multiplied once
+            quantity, amount = s.quantity * n, s.amount * n
+            billable = quantity if s.billable is s.quantity else s.billable * n
+            allocations = tuple(
+                Allocation(a.stage, a.entitlement, amount if a.amount is s.amount else a.amount * n,
+                           billable if a.quantity is s.billable else a.quantity * n)
+                for a in s.allocations
+            )  # fmt: skip
         end = s.day + timedelta(n)
         out.append(Charge(s.meter, s.day, end, quantity, billable, units[s.meter], amount, allocations))
     out.sort(key=lambda c: (c.start.year, c.start.month, meter_order(c.meter), c.start))
@@ -213,19 +217,18 @@ def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
 def monthly(charges: tuple[Charge, ...]) -> list[Charge]:
     """Consecutive charges of a meter within a month that went to the same places, joined (a view: sums only)."""
     groups: list[list[Charge]] = []  # each a run of charges to join, in the order of its first
-    last: dict[str, list[Charge]] = {}
+    last: dict[str, tuple[list[Charge], tuple[tuple[str, str], ...]]] = {}  # meter -> its open run, and its places
     for c in sorted(charges, key=lambda c: (c.start, meter_order(c.meter))):
-        group = last.get(c.meter)
-        if group is not None:
+        places = tuple([(a.stage, a.entitlement) for a in c.allocations])
+        open_run = last.get(c.meter)
+        if open_run is not None:
+            group, went_to = open_run
             prev = group[-1]
-            if (
-                prev.end == c.start
-                and prev.start.month == c.start.month
-                and _same_places(prev.allocations, c.allocations)
-            ):
+            if prev.end == c.start and prev.start.month == c.start.month and went_to == places:
                 group.append(c)
                 continue
-        last[c.meter] = group = [c]
+        group = [c]
+        last[c.meter] = group, places
         groups.append(group)
     out = [_joined(group) for group in groups]
     out.sort(key=lambda c: (c.start.year, c.start.month, shown_order(c.meter), c.start))

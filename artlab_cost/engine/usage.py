@@ -14,6 +14,7 @@ so they are worked out once (`Segment`).
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterator
 from datetime import date
 from fractions import Fraction
@@ -21,7 +22,7 @@ from typing import NamedTuple, assert_never
 
 from ..calendar import ONE_DAY
 from ..money import ZERO, q
-from ..pricing import Increment, MeterId, PriceSheet, dedicated_key
+from ..pricing import METERS, Increment, MeterId, PriceSheet, dedicated_key, meter_base
 from ..scenario import (
     DedicatedUsage,
     Per,
@@ -34,6 +35,13 @@ from ..scenario import (
 )
 
 HOUR = 3600
+_METER_RANK = {m: i for i, m in enumerate(METERS)}
+
+
+@functools.cache
+def meter_order(key: str) -> tuple[int, str]:
+    """Where a meter's charge of a day stands in the waterfall: idle traffic first, busy traffic last (B7)."""
+    return (_METER_RANK[meter_base(key)], key)
 
 
 def dedicated_hours(hours: Fraction, increment: Increment) -> Fraction:
@@ -77,7 +85,7 @@ class Segment(NamedTuple):
 
     day: date
     days: int
-    quantities: dict[str, Fraction]  # meter key -> quantity of each day
+    quantities: dict[str, Fraction]  # meter key -> quantity of each day, in waterfall order (meter_order)
 
 
 Spans = list[tuple[date, date, frozenset[int] | None]]  # each entry's first day, end, and weekdays (None: all)
@@ -131,4 +139,4 @@ def _quantities(entries: tuple[Usage, ...], mask: int, day: date, increment: Inc
         if mask >> i & 1:
             for key, qty in entry_day(u, day, n, increment):
                 out[key] = out.get(key, ZERO) + qty
-    return {k: q for k, q in out.items() if q}
+    return {k: out[k] for k in sorted(out, key=meter_order) if out[k]}

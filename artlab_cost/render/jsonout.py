@@ -50,8 +50,11 @@ def _write(value: Any, indent: str, put: Any) -> None:
         for i, (key, item) in enumerate(value.items()):
             if i:
                 put(",\n" + inner)
-            put(_string(key) + ": ")
-            _write(item, inner, put)
+            if type(item) is str:  # most values are: written here, without a call for each
+                put(_string(key) + ": " + _string(item))
+            else:
+                put(_string(key) + ": ")
+                _write(item, inner, put)
         put("\n" + indent + "}")
     elif kind is list or kind is tuple:
         if not value:

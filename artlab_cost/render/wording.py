@@ -9,15 +9,16 @@ from fractions import Fraction
 from ..calendar import ONE_DAY
 from ..i18n import money, quantity, tr, value_text, word
 from ..messages import Note
-from ..money import decimal_text
+from ..money import Q, decimal_text
 from ..pricing import METER_GROUPS, Meter, MeterId, Stage
 from .view import View
 
 
 def exact(value: Fraction | Decimal | int) -> str:
     """An amount or quantity as machine-readable text (JSON, CSV): exact when it is a finite decimal, else to
-    DISPLAY_PLACES decimals (half even); no exponent, no trailing zeros."""
-    return decimal_text(value if isinstance(value, Fraction) else Fraction(value))
+    DISPLAY_PLACES decimals (half even); no exponent, no trailing zeros. (A Q is checked for first: isinstance of
+    Fraction is an ABC check, slow for the thousands a report writes.)"""
+    return decimal_text(value if type(value) is Q or isinstance(value, Fraction) else Fraction(value))
 
 
 def qty(value: Fraction, unit: str, lang: str = "en") -> str:

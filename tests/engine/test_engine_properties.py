@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from artlab_cost.calendar import add_months
 from artlab_cost.engine import Estimate, daily, simulate
-from artlab_cost.engine.charges import meter_order
+from artlab_cost.engine.usage import meter_order
 from artlab_cost.scenario import (
     DedicatedUsage,
     Holding,
