@@ -66,6 +66,7 @@ def has(problems: list[Problem], file: str, line: int, col: int, path: str, frag
         ("39.54", Decimal("39.54")),
         ("5000000", Decimal(5000000)),
         ("1_000", Decimal(1000)),
+        ("1_000_000.000_5", Decimal("1000000.0005")),  # grouped as Python groups digits
         ("1e3", Decimal(1000)),
         (".5", Decimal("0.5")),
         ("+2", Decimal(2)),
@@ -104,6 +105,9 @@ def test_num_minus_zero_is_zero_and_not_negative() -> None:
     [
         ("abc", "expected a number, got 'abc'"),
         ("0x10", "expected a number, got '0x10'"),
+        ("1_0_", "expected a number, got '1_0_'"),  # YAML 1.1 reads 10: an underscore not between two digits
+        ("1__0", "expected a number, got '1__0'"),
+        ("1_.5", "expected a number, got '1_.5'"),
         ("1:30", "expected a number, got '1:30'"),  # YAML 1.1 base 60; never a price
         ("true", "expected a number, got 'true'"),
         ("5 yuan", "expected a number, got '5 yuan'"),
