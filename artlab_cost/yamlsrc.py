@@ -284,8 +284,25 @@ _HANDLERS: dict[type, Callable[[_Reader, Any], None]] = {
 }
 
 
+# Characters YAML 1.1 (and so PyYAML) reads as a line break where an editor may show none: after one, the rest of a
+# comment would be read as YAML (a key hidden in a comment), and every line number after it would be off by one.
+_YAML_ONLY_BREAKS = {"\x85": "NEXT LINE (NEL)", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
+def _no_hidden_breaks(text: str, name: str) -> None:
+    """Refuse the first character YAML reads as a line break and an editor may not, where the editor shows it."""
+    found = [i for i in (text.find(c) for c in _YAML_ONLY_BREAKS) if i >= 0]
+    if found:
+        at = min(found)
+        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        char = text[at]
+        problem = msg("file.hidden-break", char=f"U+{ord(char):04X}", name=_YAML_ONLY_BREAKS[char])
+        raise InputError([Problem(name, line, column, "", problem)])
+
+
 def parse(text: str, name: str) -> Source:
     """Parse YAML text into a located node tree; raise InputError on anything unsafe or ambiguous."""
+    _no_hidden_breaks(text, name)
     reader = _Reader(name)
     try:
         parser = _Loader(text)

@@ -182,6 +182,16 @@ def test_nul_byte_column_is_where_the_byte_is(tmp_path: Path) -> None:
     expect_one(info.value, "bin.yaml", 2, 5, "", "binary file (NUL byte)")
 
 
+@pytest.mark.parametrize(
+    "char, shown", [("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH SEPARATOR"), ("\x85", "U+0085")]
+)
+def test_a_line_break_only_yaml_sees_is_refused_where_the_editor_shows_it(char: str, shown: str) -> None:
+    # After it, YAML would read the rest of the comment as a key: `per: week` hidden in a comment. The editor shows
+    # it on line 3, column 18 (the comment holds Chinese: columns count characters, not bytes).
+    text = f"a: 1\nb:\n  c: 2  # 备注 note{char}per: week\n"
+    expect_one(refused(text), "in.yaml", 3, 18, "", shown, "line break")
+
+
 def test_utf16_file_is_refused_not_misread(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_bytes(tmp_path, "a: 1\n".encode("utf-16"), "u16.yaml")
