@@ -29,6 +29,7 @@ from .model import Model, Var
 Basis = Any  # a HiGHS basis (highspy.HighsBasis): the status of each column and row at an optimum
 MARGIN = 1e-9  # relative margin on the dual bound for floating-point error (computations are ~1e-15)
 _banner_shown = False  # HiGHS prints a banner on stdout when its first instance in a process is made
+RESTART_COLUMNS = 32  # above so many purchase columns the branch and cut may restart its root (docs/plans.md)
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,11 @@ class Session:
             # the feasibility-jump heuristic finds nothing the root's own heuristics do not, and costs a fifth of
             # each solve here (docs/plans.md, "The branch and cut without its feasibility-jump heuristic")
             mip.setOptionValue("mip_heuristic_run_feasibility_jump", False)
+            # nor RINS and RENS; a restart of the root pays on a long horizon's program only (docs/plans.md, "The
+            # branch and cut without RINS and RENS, restarting on long horizons only")
+            mip.setOptionValue("mip_heuristic_run_rins", False)
+            mip.setOptionValue("mip_heuristic_run_rens", False)
+            mip.setOptionValue("mip_allow_restart", len(self.vars) > RESTART_COLUMNS)
             for k, (row, _, entries, _) in enumerate(self.switches):
                 if self.switch_lo[k] >= 1:
                     for nz, col in entries:
