@@ -294,7 +294,8 @@ def _no_hidden_breaks(text: str, name: str) -> None:
     found = [i for i in (text.find(c) for c in _YAML_ONLY_BREAKS) if i >= 0]
     if found:
         at = min(found)
-        line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        breaks = text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at)  # as YAML counts
+        line, column = breaks + 1, at - (max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1) + 1
         char = text[at]
         problem = msg("file.hidden-break", char=f"U+{ord(char):04X}", name=_YAML_ONLY_BREAKS[char])
         raise InputError([Problem(name, line, column, "", problem)])
@@ -302,6 +303,7 @@ def _no_hidden_breaks(text: str, name: str) -> None:
 
 def parse(text: str, name: str) -> Source:
     """Parse YAML text into a located node tree; raise InputError on anything unsafe or ambiguous."""
+    text = text.removeprefix("\ufeff")  # as a file's is (decode): YAML skips it, and columns do not count it
     _no_hidden_breaks(text, name)
     reader = _Reader(name)
     try:

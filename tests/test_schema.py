@@ -67,6 +67,7 @@ def has(problems: list[Problem], file: str, line: int, col: int, path: str, frag
         ("5000000", Decimal(5000000)),
         ("1_000", Decimal(1000)),
         ("1_000_000.000_5", Decimal("1000000.0005")),  # grouped as Python groups digits
+        ("1e1_0", Decimal("1e10")),
         ("1e3", Decimal(1000)),
         (".5", Decimal("0.5")),
         ("+2", Decimal(2)),

@@ -192,6 +192,19 @@ def test_a_line_break_only_yaml_sees_is_refused_where_the_editor_shows_it(char: 
     expect_one(refused(text), "in.yaml", 3, 18, "", shown, "line break")
 
 
+@pytest.mark.parametrize(
+    "text, line, column",
+    [
+        ("a: 1 #\u2028x\n", 1, 7),  # on the first line
+        ("a: 1\r\nb: 2 # x\u2028y\r\n", 2, 9),  # CRLF: one break
+        ("a: 1\rb: 2 # x\u2028y\r", 2, 9),  # a lone CR is a break too, for YAML and editors
+        ("\ufeffa: 1 #\u2028x\n", 1, 7),  # a byte-order mark is not a column
+    ],
+)
+def test_a_hidden_line_break_is_placed_as_an_editor_places_it(text: str, line: int, column: int) -> None:
+    expect_one(refused(text), "in.yaml", line, column, "", "U+2028")
+
+
 def test_utf16_file_is_refused_not_misread(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_bytes(tmp_path, "a: 1\n".encode("utf-16"), "u16.yaml")

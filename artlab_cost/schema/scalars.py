@@ -15,7 +15,7 @@ from .base import INVALID, NULLS, Spec, suggest
 # Digits may be grouped by one underscore between two of them, as Python writes 1_000_000; YAML 1.1 would also read
 # 1_0_ or 1__0 as 10, which is a slip of the keyboard more likely than a number, so those are refused.
 _DIGITS = r"\d+(?:_\d+)*"
-_NUMBER = re.compile(rf"^[+-]?({_DIGITS}(\.({_DIGITS})?)?|\.{_DIGITS})([eE][+-]?\d+)?$", re.ASCII)
+_NUMBER = re.compile(rf"^[+-]?({_DIGITS}(\.({_DIGITS})?)?|\.{_DIGITS})([eE][+-]?{_DIGITS})?$", re.ASCII)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NEAR_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off"}
