@@ -245,6 +245,12 @@ def decimal_text(value: Fraction) -> str:
     return ("-" if n < 0 else "") + digits[:-places] + ("." + fraction if fraction else "")
 
 
+def _int_text(n: int) -> str:
+    """An int's digits, however many: str() refuses past 4,300 digits (sys.get_int_max_str_digits), a Decimal
+    built from the int never does, and a scenario may hold a figure that long."""
+    return str(n) if n.bit_length() <= 14_000 else format(Decimal(n), "f")
+
+
 def _finite_places(denominator: int) -> int | None:
     """The fewest decimals that write 1/denominator exactly, or None when no number of them does (a prime factor
     other than 2 and 5)."""
@@ -256,12 +262,6 @@ def _finite_places(denominator: int) -> int | None:
         denominator //= 5
         fives += 1
     return max(twos, fives) if denominator == 1 else None
-
-
-def _int_text(n: int) -> str:
-    """An int's digits, however many: str() refuses past 4,300 digits (sys.get_int_max_str_digits), a Decimal
-    built from the int never does, and a scenario may hold a figure that long."""
-    return str(n) if n.bit_length() <= 14_000 else format(Decimal(n), "f")
 
 
 def _decimal(value: Fraction, places: int) -> Decimal:

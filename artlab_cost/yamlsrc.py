@@ -231,16 +231,10 @@ class _Reader:
         return mark
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
-        # node_mark and count inlined: a price sheet is 800 scalars, and this is most of reading one
-        start, end, tag = event.start_mark, event.end_mark, event.tag
-        mark = Mark(start.line + 1, start.column + 1) if start is not None else Mark(0, 0)
-        if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
-            raise self.fail(mark, msg("yaml.tag", tag=tag), self.here())
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise self.fail(mark, msg("yaml.too-many-values", limit=MAX_NODES))
+        mark = self.node_mark(event)
+        self.count(mark, 1, "yaml.too-many-values")
         plain = not event.style and event.implicit[0]
-        folded = plain and start is not None and end is not None and end.line != start.line
+        folded = plain and event.end_mark is not None and event.end_mark.line + 1 != mark.line
         scalar = Scalar(event.value, plain, mark, folded)
         if event.anchor:
             self.anchors[event.anchor] = (scalar, 1)

@@ -191,6 +191,10 @@ def _months(start: date, end: date) -> list[str]:
     return out
 
 
+def _same_places(a: tuple[Allocation, ...], b: tuple[Allocation, ...]) -> bool:
+    return [(x.stage, x.entitlement) for x in a] == [(x.stage, x.entitlement) for x in b]
+
+
 def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
     """Each step of the waterfall as a charge: its days' totals (a step's days are identical)."""
     out = []
@@ -217,18 +221,19 @@ def charges_of(steps: list[Step], units: dict[str, str]) -> list[Charge]:
 def monthly(charges: tuple[Charge, ...]) -> list[Charge]:
     """Consecutive charges of a meter within a month that went to the same places, joined (a view: sums only)."""
     groups: list[list[Charge]] = []  # each a run of charges to join, in the order of its first
-    last: dict[str, tuple[list[Charge], tuple[tuple[str, str], ...]]] = {}  # meter -> its open run, and its places
+    last: dict[str, list[Charge]] = {}
     for c in sorted(charges, key=lambda c: (c.start, meter_order(c.meter))):
-        places = tuple([(a.stage, a.entitlement) for a in c.allocations])
-        open_run = last.get(c.meter)
-        if open_run is not None:
-            group, went_to = open_run
+        group = last.get(c.meter)
+        if group is not None:
             prev = group[-1]
-            if prev.end == c.start and prev.start.month == c.start.month and went_to == places:
+            if (
+                prev.end == c.start
+                and prev.start.month == c.start.month
+                and _same_places(prev.allocations, c.allocations)
+            ):
                 group.append(c)
                 continue
-        group = [c]
-        last[c.meter] = group, places
+        last[c.meter] = group = [c]
         groups.append(group)
     out = [_joined(group) for group in groups]
     out.sort(key=lambda c: (c.start.year, c.start.month, shown_order(c.meter), c.start))
