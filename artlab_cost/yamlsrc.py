@@ -121,9 +121,15 @@ def _mark(event: yaml.Event) -> Mark:
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters, as YAML counts them) of a byte offset."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    before = data[line_start:offset].decode("utf-8", errors="replace")
-    return data.count(b"\n", 0, offset) + 1, len(before) + 1
+    before = data[:offset].decode("utf-8", errors="replace")
+    return _text_position(before, len(before))
+
+
+def _text_position(text: str, at: int) -> tuple[int, int]:
+    """1-based line and column of a character index, line breaks counted as YAML and editors count them: CRLF,
+    CR and LF (columns in characters)."""
+    breaks = text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at)
+    return breaks + 1, at - (max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1) + 1
 
 
 def read_text(path: Path, display: str | None = None) -> str:
@@ -288,8 +294,7 @@ def _no_hidden_breaks(text: str, name: str) -> None:
     found = [i for i in (text.find(c) for c in _YAML_ONLY_BREAKS) if i >= 0]
     if found:
         at = min(found)
-        breaks = text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at)  # as YAML counts
-        line, column = breaks + 1, at - (max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1) + 1
+        line, column = _text_position(text, at)
         char = text[at]
         problem = msg("file.hidden-break", char=f"U+{ord(char):04X}", name=_YAML_ONLY_BREAKS[char])
         raise InputError([Problem(name, line, column, "", problem)])

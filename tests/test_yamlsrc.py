@@ -205,6 +205,12 @@ def test_a_hidden_line_break_is_placed_as_an_editor_places_it(text: str, line: i
     expect_one(refused(text), "in.yaml", line, column, "", "U+2028")
 
 
+def test_nul_byte_line_counts_a_lone_cr_as_a_break(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        load_bytes(tmp_path, b"a: 1\rb: x\x00y\r", "bin.yaml")
+    expect_one(info.value, "bin.yaml", 2, 5, "", "binary file (NUL byte)")
+
+
 def test_utf16_file_is_refused_not_misread(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_bytes(tmp_path, "a: 1\n".encode("utf-16"), "u16.yaml")
