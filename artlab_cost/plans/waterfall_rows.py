@@ -116,14 +116,16 @@ def absorption_columns(b: Build) -> None:
 
 def charge_rows(b: Build) -> None:
     """sum_e a_{e,g} <= c_g: a charge is absorbed once (B17); and a bought capacity, per group, at most its GB
-    at every hour for as many packs as held: a_{e,g} <= size_e x 24 h x days x rate x x_j."""
+    at every hour for as many packs as held: a_{e,g} <= min(size_e x 24 h x days x rate, c_g) x x_j (one pack
+    holding more than the group absorbs no more of it than the group's charge, and a fraction of a pack only as
+    much of it: docs/plans.md, "The formulation")."""
     fen = b.fen
     for (seg, meter), cols in b.absorbing.items():
         group, first = b.groups[(seg, meter)], b.segs[seg][0]
         for i, col in cols:
             e, j = b.ents[i], b.scale[i]
             if e.kind is GrantKind.capacity and j is not None:
-                per_pack = e.size * 24 * group.days * b.rate(meter)
+                per_pack = min(e.size * 24 * group.days * b.rate(meter), b.program.upper[col])
                 b.program.row(
                     f"capacity_{e.id}_{meter}_{first}", [(col, ONE), (j, -per_pack)], None, group.days * len(cols) * fen
                 )
@@ -134,7 +136,8 @@ def charge_rows(b: Build) -> None:
 def grant_rows(b: Build) -> None:
     """What one grant can give (B12, B16): its yuan, sum_g a_{e,g} <= left_e; its units, sum_g a_{e,g} / rate_g
     <= left_e; each month's quota, the same over the month's groups (capacity: charge_rows). A bought grant's
-    bound is one pack's size times its column: ... - size_e x_j <= 0."""
+    bound is one pack's size times its column, or what the row's groups hold where that is less (docs/plans.md,
+    "The formulation"): ... - min(size_e, most) x_j <= 0."""
     for i, e in enumerate(b.ents):
         reach, j = b.reach[i], b.scale[i]
         if not reach or e.kind is GrantKind.capacity:
@@ -159,8 +162,9 @@ def grant_rows(b: Build) -> None:
 def _cap(b: Build, name: str, terms: list[Term], size: Fraction, j: int | None, slack: Fraction = ZERO) -> None:
     if j is None:
         b.program.row(name, terms, None, size + slack)
-    else:
-        b.program.row(name, [*terms, (j, -size)], None, slack)
+        return
+    most = sum((b.program.upper[col] * w for col, w in terms), ZERO)  # the most the terms can add up to
+    b.program.row(name, [*terms, (j, -min(size, most))], None, slack)
 
 
 def idle_first_rows(b: Build) -> None:

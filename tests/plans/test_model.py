@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from helpers import examples, make_sheet
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,7 +30,7 @@ from artlab_cost.plans.model import Var, rounded
 from artlab_cost.plans.program import lp_name
 from artlab_cost.plans.search import _Region
 from artlab_cost.pricing import PriceSheet
-from artlab_cost.scenario import Scenario
+from artlab_cost.scenario import Scenario, StorageUsage, Usage
 
 
 def test_bounds_allow_for_whole_yuan_rounding() -> None:
@@ -54,6 +56,44 @@ def test_bounds_allow_for_whole_yuan_rounding() -> None:
 
 def ready(s: Scenario, sheet: PriceSheet) -> Setup:
     return setup(s, sheet, top=3)
+
+
+BIG_PACKS = make_sheet(
+    """
+    traffic-100:
+      {name: traffic 100 GB, stage: pack, price: 4, validity_months: 12, limit: stackable,
+       grants: [{quantity: 100, covers: [traffic]}], source: test}
+    storage-100:
+      {name: storage 100 GB, stage: pack, price: 0.90, validity_months: 12, limit: once_per_validity, group: storage,
+       grants: [{capacity: 100, covers: [storage]}], source: test}
+    """,
+    name="big packs",
+)
+
+
+@pytest.mark.parametrize(
+    ("usage", "cash"),
+    [
+        # 12 GB of busy traffic a month for 3 months: 36 GB at 0.50 = 18.00 postpaid, or one 100 GB pack for 4.00
+        (traffic("12"), Decimal("4.00")),
+        # 30 GB stored for 3 months at 0.12 a GB-month: 10.80 postpaid, or one 100 GB pack for 0.90
+        (StorageUsage("st", START, date(2100, 1, 1), Decimal(30)), Decimal("0.90")),
+    ],
+    ids=["quantity", "capacity"],
+)
+def test_a_pack_larger_than_the_usage_is_bounded_at_its_whole_price(usage: Usage, cash: Decimal) -> None:
+    """A pack holds more than the usage it can reach, so a fraction x of one absorbs at most x of that usage, not
+    all of it: the row reads absorbed <= min(pack's size, the most its groups hold) x buy. The whole space's
+    linear bound is then the cheapest plan's cash, one whole pack, where with the pack's size alone it would buy
+    0.36 or 0.3 of a pack (1.44 or 0.27 yuan)."""
+    s = scenario([usage])
+    search = ready(s, BIG_PACKS).search
+    session = search.session
+    found = session.bound([0] * len(session.vars), [v.hi for v in session.vars])
+    assert found is not None
+    assert Fraction(cash) - Fraction(1, 10**5) < found.value <= Fraction(cash)  # (less the weak-duality margin)
+    assert found.point == (1.0,)
+    assert compare(s, BIG_PACKS, top=1).plans[0].costs.cash == cash
 
 
 def test_every_column_and_row_has_a_name_an_lp_file_can_hold(tmp_path: Path) -> None:
