@@ -125,10 +125,9 @@ def charge_rows(b: Build) -> None:
         for i, col in cols:
             e, j = b.ents[i], b.scale[i]
             if e.kind is GrantKind.capacity and j is not None:
-                per_pack = min(e.size * 24 * group.days * b.rate(meter), b.program.upper[col])
-                b.program.row(
-                    f"capacity_{e.id}_{meter}_{first}", [(col, ONE), (j, -per_pack)], None, group.days * len(cols) * fen
-                )
+                per_pack = e.size * 24 * group.days * b.rate(meter)
+                slack = group.days * len(cols) * fen
+                _bought(b, f"capacity_{e.id}_{meter}_{first}", [(col, ONE)], per_pack, j, slack)
         if len(cols) > 1:
             b.program.row(f"charges_{meter}_{first}", [(col, ONE) for _, col in cols], None, group.amount)
 
@@ -162,9 +161,22 @@ def grant_rows(b: Build) -> None:
 def _cap(b: Build, name: str, terms: list[Term], size: Fraction, j: int | None, slack: Fraction = ZERO) -> None:
     if j is None:
         b.program.row(name, terms, None, size + slack)
-        return
-    most = sum((b.program.upper[col] * w for col, w in terms), ZERO)  # the most the terms can add up to
+    else:
+        _bought(b, name, terms, size, j, slack)
+
+
+def _bought(b: Build, name: str, terms: list[Term], size: Fraction, j: int, slack: Fraction) -> None:
+    """What x_j packs of `size` each give of the most the terms can add up to, D (each term's column at its upper
+    bound): sum terms <= size x_j, or D x_j where D is less (a fraction of a pack gives that fraction of D). With D
+    = k size + r (k whole, 0 < r < size) and more than k packs allowed, also sum terms <= r x_j + k (size - r): k
+    packs give k size, and k + 1 or more all of D, so a fraction of the (k+1)-th gives that fraction of r only
+    (docs/plans.md, "The formulation"). Both hold at every whole count; `slack`, rounded charges' blur."""
+    most = sum((b.program.upper[col] * w for col, w in terms), ZERO)
     b.program.row(name, [*terms, (j, -min(size, most))], None, slack)
+    k = most // size
+    rest = most - k * size
+    if k >= 1 and rest > 0 and b.vars[j].hi > k:
+        b.program.row(f"{name}_whole", [*terms, (j, -rest)], None, k * (size - rest) + slack)
 
 
 def idle_first_rows(b: Build) -> None:

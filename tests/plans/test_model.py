@@ -87,13 +87,37 @@ def test_a_pack_larger_than_the_usage_is_bounded_at_its_whole_price(usage: Usage
     linear bound is then the cheapest plan's cash, one whole pack, where with the pack's size alone it would buy
     0.36 or 0.3 of a pack (1.44 or 0.27 yuan)."""
     s = scenario([usage])
-    search = ready(s, BIG_PACKS).search
-    session = search.session
+    session = ready(s, BIG_PACKS).search.session
     found = session.bound([0] * len(session.vars), [v.hi for v in session.vars])
     assert found is not None
     assert Fraction(cash) - Fraction(1, 10**5) < found.value <= Fraction(cash)  # (less the weak-duality margin)
     assert found.point == (1.0,)
     assert compare(s, BIG_PACKS, top=1).plans[0].costs.cash == cash
+
+
+MONTH_PACKS = make_sheet(
+    """
+    traffic-100:
+      {name: traffic 100 GB, stage: pack, price: 40, validity_months: 1, limit: stackable,
+       grants: [{quantity: 100, covers: [traffic]}], source: test}
+    """,
+    name="month packs",
+)
+
+
+def test_the_last_pack_of_a_count_is_bounded_by_what_it_adds() -> None:
+    """180 GB of busy traffic in one month (90.00 yuan at 0.50) against 100 GB packs at 40: one pack leaves 80 GB
+    (40.00), so 80.00; two cost 80.00 and leave nothing; none, 90.00. 180 = 1 x 100 + 80, so besides absorbed <=
+    100 x buy the row absorbed <= 80 x buy + 1 x (100 - 80) holds at every whole count (0, 100, 180 at 0, 1, 2
+    packs): the second pack adds 80 GB, not 100, and the linear bound is the cheapest plan's 80.00, where the
+    pack's size alone would let 1.8 packs absorb all 180 GB for 72.00."""
+    s = scenario([traffic("180")], months=1)
+    session = ready(s, MONTH_PACKS).search.session
+    found = session.bound([0], [session.vars[0].hi])
+    assert found is not None and session.vars[0].hi == 2
+    assert Fraction(80) - Fraction(1, 10**5) < found.value <= Fraction(80)
+    best = compare(s, MONTH_PACKS, top=1).plans[0]
+    assert best.costs.cash == Decimal("80.00") and best.actions == (Action("traffic-100", START, 1),)
 
 
 def test_every_column_and_row_has_a_name_an_lp_file_can_hold(tmp_path: Path) -> None:
