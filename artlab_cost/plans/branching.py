@@ -10,6 +10,7 @@ of that mean. The score orders splits only: the bounds themselves, and so every 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 # a predicted rise no smaller than this counts as this much, so that a column whose parts one way rise by
@@ -41,3 +42,22 @@ class PseudoCosts:
 
 def _mean(learnt: tuple[float, int] | None, price: float) -> float:
     return price if learnt is None else learnt[0] / learnt[1]
+
+
+def split(
+    lo: Sequence[int], hi: Sequence[int], point: Sequence[float], pseudo: PseudoCosts, price: Callable[[int], float]
+) -> tuple[int, float, int | None, list[tuple[int, int]]] | None:
+    """How a region [lo, hi] whose optimum is `point` is split: (column j, its fraction, None, [below, above]) on the
+    fractional column of best score (price(j): one unit's price), else (j, 0, v, [below, at, above]) around the
+    value v of the widest free column; each part a range of x_j. None when no column is free."""
+    free = [j for j in range(len(lo)) if lo[j] < hi[j]]
+    if not free:
+        return None
+    frac = {j: point[j] - point[j] // 1 for j in free}  # fraction above the count below
+    cut = [j for j in free if 1e-6 < frac[j] < 1 - 1e-6]
+    if cut:
+        j = max(cut, key=lambda k: (pseudo.score(k, frac[k], price(k)), frac[k]))
+        return j, frac[j], None, [(lo[j], int(point[j] // 1)), (int(point[j] // 1) + 1, hi[j])]
+    j = max(free, key=lambda k: hi[k] - lo[k])
+    v = min(max(round(point[j]), lo[j]), hi[j])
+    return j, 0.0, v, [(a, b) for a, b in ((lo[j], v - 1), (v, v), (v + 1, hi[j])) if a <= b]

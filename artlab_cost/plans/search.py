@@ -29,7 +29,7 @@ from ..engine import Costs, Priced, costs, upfront_paid
 from ..money import ZERO
 from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
-from .branching import PseudoCosts
+from .branching import PseudoCosts, split
 from .model import around, purchases, rounded
 from .plan import Limits, Plan, SetResult, Status, Stop, last_pack, shown_bound, undominated
 from .session import Basis, Bound, Session
@@ -143,9 +143,17 @@ class Search:
         best = min((r.plan.costs.cash for r in self.results if r.plan), default=None)
         self.progress(Status(now - self.started, len(self.memo), best, shown_bound(bound, best)))
 
-    def bound(self, lo: Sequence[int], hi: Sequence[int], offers: frozenset[str], start: Basis = None) -> Bound | None:
+    def bound(
+        self,
+        lo: Sequence[int],
+        hi: Sequence[int],
+        offers: frozenset[str],
+        start: Basis = None,
+        keep: Fraction | None = None,
+    ) -> Bound | None:
+        """The region's linear bound (Session.bound); none solved when the start's duals show it is `keep` at least."""
         self.check()
-        return self.session.bound(lo, hi, offers, start)
+        return self.session.bound(lo, hi, offers, start, None if keep is None else self.as_value(keep))
 
     def cash_bound(self, found: Bound) -> Fraction:
         """The least cash of any plan in a region: its bound, the holdings' own upfront, less rounding."""
@@ -356,7 +364,7 @@ class Search:
         """A region's children whose bound is below `keep` (none when its own bound is not)."""
         if keep is not None and r.bound >= keep:
             return []
-        return [child for child in self.branch(r, point) if keep is None or child.bound < keep]
+        return [child for child in self.branch(r, point, keep) if keep is None or child.bound < keep]
 
     def could_beat(self, point: tuple[int, ...], offers: frozenset[str], beat: Fraction | None) -> bool:
         """Whether a plan is worth pricing: the bound at that very point is below what it has to beat (a
@@ -366,21 +374,13 @@ class Search:
         found = self.bound(point, point, offers)
         return found is not None and self.cash_bound(found) < beat
 
-    def branch(self, region: _Region, point: tuple[int, ...] | None) -> list[_Region]:
-        """Split a region: on its fractional column of best pseudo-cost (branching.py), else around its widest."""
-        free = [j for j in range(len(region.lo)) if region.lo[j] < region.hi[j]]
-        if not free:
+    def branch(self, region: _Region, point: tuple[int, ...] | None, keep: Fraction | None = None) -> list[_Region]:
+        """Split a region: on its fractional column of best pseudo-cost (branching.py), else around its widest, where
+        a part the region's duals bound at `keep` or above is not solved (what the split learns stays exact)."""
+        prices = self.session.vars
+        if (chosen := split(region.lo, region.hi, region.point, self.pseudo, lambda k: float(prices[k].price))) is None:
             return []
-        frac = {j: region.point[j] - region.point[j] // 1 for j in free}  # fraction above the count below
-        cut = [j for j in free if 1e-6 < frac[j] < 1 - 1e-6]
-        vars_ = self.session.vars
-        if cut:
-            j = max(cut, key=lambda k: (self.pseudo.score(k, frac[k], float(vars_[k].price)), frac[k]))
-            v, parts = None, [(region.lo[j], int(region.point[j] // 1)), (int(region.point[j] // 1) + 1, region.hi[j])]
-        else:
-            j = max(free, key=lambda k: region.hi[k] - region.lo[k])
-            v = min(max(round(region.point[j]), region.lo[j]), region.hi[j])
-            parts = [(lo, hi) for lo, hi in ((region.lo[j], v - 1), (v, v), (v + 1, region.hi[j])) if lo <= hi]
+        j, f, v, parts = chosen
         out: list[_Region] = []
         bounds: list[Fraction | None] = []
         for lo_j, hi_j in parts:
@@ -391,10 +391,10 @@ class Search:
                 # part's optimum too, so its bound and point are the region's, with no program to solve
                 out.append(_Region(region.bound, next(self._seq), lo, hi, region.point, region.required, region.basis))
                 continue
-            found = self.bound(lo, hi, region.required, region.basis)
+            found = self.bound(lo, hi, region.required, region.basis, keep if v is not None else None)
             bounds.append(bound := None if found is None else self.cash_bound(found))
             if found is not None and bound is not None:
                 out.append(_Region(bound, next(self._seq), lo, hi, found.point, region.required, found.basis))
         if v is None:
-            self.pseudo.learn(j, frac[j], region.bound, *bounds)
+            self.pseudo.learn(j, f, region.bound, *bounds)
         return out

@@ -16,20 +16,25 @@ bound is HiGHS's dual bound less a margin.
 from __future__ import annotations
 
 import math
-import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from .highs import branch_and_cut, linear
 from .model import Model, Var
 
-Basis = Any  # a HiGHS basis (highspy.HighsBasis): the status of each column and row at an optimum
+
+class Start(NamedTuple):
+    """An optimum, for a region inside its own: its basis, to solve from, and its row duals, to bound with."""
+
+    basis: Any  # a HiGHS basis (highspy.HighsBasis): the status of each column and row at the optimum
+    duals: Any  # each row's dual value (a numpy array): any multipliers give a weak-duality bound
+
+
+Basis = Start | None
 MARGIN = 1e-9  # relative margin on the dual bound for floating-point error (computations are ~1e-15)
-_banner_shown = False  # HiGHS prints a banner on stdout when its first instance in a process is made
-RESTART_COLUMNS = 32  # above so many purchase columns the branch and cut may restart its root (docs/plans.md)
 
 
 @dataclass(frozen=True)
@@ -38,37 +43,7 @@ class Bound:
 
     value: Fraction
     point: tuple[float, ...]  # each purchase column's value at the optimum
-    basis: Basis = None  # the optimum's basis, to solve a region inside this one from (None: none kept)
-
-
-def _highs() -> Any:
-    """A HiGHS instance that logs nothing (output_flag, log_to_console).
-
-    HiGHS 1.16 writes its banner to file descriptor 1 from the constructor of the first instance in a
-    process, before any option can be set; stdout carries the result only, so that one construction, once
-    per process, is made with descriptor 1 pointed at /dev/null. Every other instance is made as it is."""
-    global _banner_shown
-    import highspy
-
-    if _banner_shown:
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w", encoding="utf-8") as null:
-                os.dup2(null.fileno(), 1)
-                highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_shown = True
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("log_to_console", False)
-    # One thread: the programs are small (hundreds of columns), and HiGHS's worker threads for the branch and
-    # cut cost more than they give on a machine whose cores other work shares (docs/plans.md, the profile).
-    highs.setOptionValue("threads", 1)
-    return highs
+    basis: Basis = None  # the optimum, to solve or bound a region inside this one from (None: none kept)
 
 
 class Session:
@@ -82,13 +57,7 @@ class Session:
         self.model = model
         self.vars, self.offer_vars, self.uses = model.vars, model.offer_vars, model.uses
         self.constant = model.constant
-        self.lp = _highs()
-        # re-solved from a basis for each region (thousands of times): presolving again only repeats work
-        self.lp.setOptionValue("presolve", "off")
-        # Each region is solved from the basis of its parent's optimum (Bound.basis), set anew for each: dual
-        # steepest-edge weights do not survive that and are rebuilt every time, Devex's are reset at no cost
-        # (docs/plans.md, "Where the time goes": measured)
-        self.lp.setOptionValue("simplex_dual_edge_weight_strategy", 1)
+        self.lp = linear()
         a = model.program.to_highs(self.lp)
         self.cost, self.lower, self.upper = a["cost"], a["lower"], a["upper"]
         self.row_lo, self.row_hi = a["row_lo"], a["row_hi"]
@@ -173,16 +142,24 @@ class Session:
     # --- the bounds ----------------------------------------------------------------------------
 
     def bound(
-        self, lo: Sequence[int], hi: Sequence[int], required: frozenset[str] = frozenset(), start: Basis = None
+        self,
+        lo: Sequence[int],
+        hi: Sequence[int],
+        required: frozenset[str] = frozenset(),
+        start: Basis = None,
+        enough: Fraction | None = None,
     ) -> Bound | None:
         """The least upfront-plus-postpaid of any plan whose columns lie in [lo, hi] and that buys each offer of
-        `required` at least once, over real numbers; None when no plan does. `start`: the basis to solve from (a
-        region's parent's), else the last one solved."""
+        `required` at least once, over real numbers; None when no plan does. `start`: the optimum to solve from (a
+        region's parent's), else the last one solved. With `enough`: when the weak-duality bound of the start's
+        duals over this region reaches it, that bound, with no program solved and no point (`Bound.point` empty)."""
         np, status = self.np, self.highspy.HighsModelStatus
         n = len(self.vars)
         lower, upper, row_lo = self._region(self.lp, lo, hi, required)
         if start is not None:
-            self.lp.setBasis(start)  # a basis HiGHS refused would leave its own: any start gives the same bound
+            if enough is not None and (value := self._weak_bound(start.duals, lower, upper, row_lo)) >= enough:
+                return Bound(value, ())
+            self.lp.setBasis(start.basis)  # a basis HiGHS refused would leave its own: any start gives the same bound
         self.lp.run()
         self.solves += 1
         result = self.lp.getModelStatus()
@@ -191,8 +168,10 @@ class Session:
         if result != status.kOptimal:  # any multipliers give a bound: none at all is the weakest
             return Bound(self._weak_bound(np.zeros(len(row_lo)), lower, upper, row_lo), tuple(float(x) for x in lo))
         solution = self.lp.getSolution()
-        value = self._weak_bound(np.array(solution.row_dual), lower, upper, row_lo)
-        return Bound(value, tuple(solution.col_value[:n]), self.lp.getBasis())
+        y = np.array(solution.row_dual)
+        return Bound(
+            self._weak_bound(y, lower, upper, row_lo), tuple(solution.col_value[:n]), Start(self.lp.getBasis(), y)
+        )
 
     # --- whole counts: the branch and cut ---------------------------------------------------------
 
@@ -200,18 +179,8 @@ class Session:
         """The program over whole counts and choices in a HiGHS instance of its own, made on first need with the
         state the linear one has: prices as set, the greedy rows switched as they are, the offers fixed."""
         if self._mip is None:
-            self._mip = mip = _highs()
+            self._mip = mip = branch_and_cut(len(self.vars))
             self.model.program.to_highs(mip, integral=True)
-            mip.setOptionValue("mip_rel_gap", 1e-9)
-            mip.setOptionValue("mip_abs_gap", 1e-6)
-            # the feasibility-jump heuristic finds nothing the root's own heuristics do not, and costs a fifth of
-            # each solve here (docs/plans.md, "The branch and cut without its feasibility-jump heuristic")
-            mip.setOptionValue("mip_heuristic_run_feasibility_jump", False)
-            # nor RINS and RENS; a restart of the root pays on a long horizon's program only (docs/plans.md, "The
-            # branch and cut without RINS and RENS, restarting on long horizons only")
-            mip.setOptionValue("mip_heuristic_run_rins", False)
-            mip.setOptionValue("mip_heuristic_run_rens", False)
-            mip.setOptionValue("mip_allow_restart", len(self.vars) > RESTART_COLUMNS)
             for k, (row, _, entries, _) in enumerate(self.switches):
                 if self.switch_lo[k] >= 1:
                     for nz, col in entries:

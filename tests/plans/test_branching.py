@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from artlab_cost.plans.branching import FLOOR, PseudoCosts
+from artlab_cost.plans.branching import FLOOR, PseudoCosts, split
 
 
 def test_a_column_never_split_is_scored_by_its_price() -> None:
@@ -38,3 +38,22 @@ def test_a_split_that_moves_nothing_still_scores_its_other_way() -> None:
     costs.learn(1, 0.5, Fraction(10), Fraction(10), Fraction(12))  # down 0 a unit, up 4
     assert costs.score(0, 0.5, 1.0) == FLOOR * 4.0
     assert costs.score(0, 0.5, 1.0) > costs.score(1, 0.5, 1.0) == FLOOR * 2.0
+
+
+def test_a_region_is_split_in_two_on_its_fraction_of_best_score() -> None:
+    # columns 0 and 2 are fractional: 0 at 1.5 of a 2-yuan pack (1 x 1 = 1), 2 at 0.5 of a 10-yuan pack (5 x 5);
+    # column 1 is whole, column 3 fixed. Column 2 is split: x_2 <= 0 and x_2 >= 1
+    prices = [2.0, 50.0, 10.0, 99.0]
+    chosen = split((0, 0, 0, 1), (3, 2, 4, 1), (1.5, 1.0, 0.5, 1.0), PseudoCosts(), lambda k: prices[k])
+    assert chosen == (2, 0.5, None, [(0, 0), (1, 4)])
+
+
+def test_a_whole_optimum_is_split_around_its_widest_column() -> None:
+    # every column whole: the widest free one, column 1 (0..5), around its value 2: below, at, above; at its
+    # lower bound there is no part below
+    assert split((0, 0, 1), (1, 5, 1), (1.0, 2.0, 1.0), PseudoCosts(), float) == (1, 0.0, 2, [(0, 1), (2, 2), (3, 5)])
+    assert split((0, 2, 1), (1, 5, 1), (1.0, 2.0, 1.0), PseudoCosts(), float) == (1, 0.0, 2, [(2, 2), (3, 5)])
+
+
+def test_a_region_of_one_point_is_not_split() -> None:
+    assert split((1, 2), (1, 2), (1.0, 2.0), PseudoCosts(), float) is None

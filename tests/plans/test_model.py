@@ -191,6 +191,28 @@ def test_the_bound_of_a_region_holding_one_plan_is_at_most_its_cash(
     assert abs(again.value - linear.value) <= Fraction(1, 1000)
 
 
+def test_a_part_is_bounded_by_its_parents_duals_with_no_program_solved() -> None:
+    """Weak duality holds for any multipliers: the duals of a region's optimum bound each part of it. When that bound
+    reaches what the part must beat (`enough`), it is the part's bound with no program solved (no point); it is at
+    most the part's own optimum. Else the part is solved as before."""
+    s = scenario([shared(10_000), traffic("12")], new_user=True, student=True)
+    session = ready(s, SHEET).search.session
+    his = [v.hi for v in session.vars]
+    parent = session.bound([0] * len(his), his)
+    assert parent is not None and parent.basis is not None
+    j = max(range(len(his)), key=lambda k: his[k])
+    part = ([0] * j + [his[j]] + [0] * (len(his) - j - 1), his)  # the most packs of column j
+    solved = session.bound(*part)
+    assert solved is not None and solved.value > parent.value
+    solves = session.solves
+    cheap = session.bound(*part, frozenset(), parent.basis, enough=parent.value)
+    assert cheap is not None and cheap.point == () and session.solves == solves
+    assert parent.value <= cheap.value <= solved.value
+    again = session.bound(*part, frozenset(), parent.basis, enough=solved.value + 1)
+    assert again is not None and again.point != () and session.solves == solves + 1
+    assert abs(again.value - solved.value) <= Fraction(1, 1000)
+
+
 def _var(decision: int, offer: str, price: int, hi: int, stackable: bool) -> Var:
     return Var(decision, (Action(offer, START, 1),), offer, Fraction(price), hi, stackable)
 

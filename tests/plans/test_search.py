@@ -98,12 +98,14 @@ def test_a_region_is_split_into_parts_solved_from_its_own_basis(monkeypatch: pyt
     node_starts: list[Any] = []  # the start each node of the tree of sets was solved from
     bound, branch, root, set_bound = Session.bound, Search.branch, Search.root, Search.set_bound
 
-    def recorded(self: Session, lo: Any, hi: Any, required: frozenset[str] = frozenset(), start: Any = None) -> Any:
+    def recorded(
+        self: Session, lo: Any, hi: Any, required: frozenset[str] = frozenset(), start: Any = None, *rest: Any
+    ) -> Any:
         if splitting and splitting[-1] is not None:
             starts.append((splitting[-1].basis, start))
         elif splitting:
             node_starts[-1] = (node_starts[-1], start)  # what the node was given, and what the session got
-        return bound(self, lo, hi, required, start)
+        return bound(self, lo, hi, required, start, *rest)
 
     def node(self: Search, inside: Any, outside: Any, start: Any = None) -> Any:
         node_starts.append(start)
@@ -113,10 +115,10 @@ def test_a_region_is_split_into_parts_solved_from_its_own_basis(monkeypatch: pyt
         finally:
             splitting.pop()
 
-    def split(self: Search, region: Any, point: Any) -> Any:
+    def split(self: Search, region: Any, point: Any, *rest: Any) -> Any:
         splitting.append(region)
         try:
-            return branch(self, region, point)
+            return branch(self, region, point, *rest)
         finally:
             splitting.pop()
 
