@@ -245,9 +245,10 @@ class Waterfall:
             active.remove(e)
 
     def absorb(
-        self, charge: DayCharge, touched: dict[int, tuple[Entitlement, Fraction, Fraction, Fraction]]
-    ) -> tuple[Allocation, ...]:
+        self, charge: DayCharge, touched: dict[int, tuple[Entitlement, Fraction, Fraction, Fraction]], keep: bool
+    ) -> tuple[Fraction, tuple[Allocation, ...]]:
         """One day's charge of one meter through its live entitlements in waterfall order; the rest is postpaid.
+        Returns that rest, and with `keep` each part's allocation (postpaid last), else none.
 
         An amount gives yuan; the units they buy are recorded exactly (yuan x divisor / price), so a
         quantity after it covers exactly the units that are left. A quantity gives units and a
@@ -255,7 +256,7 @@ class Waterfall:
         sheet rounds charges). Each entitlement drawn on is noted in `touched`, with its state before.
         """
         if charge.amount <= 0:
-            return ()
+            return ZERO, ()
         out: list[Allocation] = []
         rem_yuan, rem_units = charge.amount, charge.billable
         # each entitlement absorbs `yuan` of the charge and `units` of its billable quantity
@@ -282,23 +283,31 @@ class Waterfall:
             e.absorbed_yuan += yuan
             rem_yuan -= yuan
             rem_units -= units
-            out.append(Allocation(e.stage, e.id, yuan, units))
+            if keep:
+                out.append(Allocation(e.stage, e.id, yuan, units))
             if rem_yuan <= 0:
-                break
-        if rem_yuan > 0:
+                return ZERO, tuple(out)
+        if keep:
             out.append(Allocation(Stage.postpaid, "", rem_yuan, rem_units))
-        return tuple(out)
+        return rem_yuan, tuple(out)
 
-    def take_days(self, day: date, charges: tuple[DayCharge, ...], days: int) -> list[Step]:
+    def take_days(
+        self, day: date, charges: tuple[DayCharge, ...], days: int, keep: bool = True
+    ) -> tuple[int, Fraction, list[Step]]:
         """Absorb the first of `days` identical days, then as many more as leave the waterfall unchanged.
 
         A day's charges are absorbed one by one; if every amount and quantity they drew on could
         give the same again on the next days, the next days go exactly the same way, so they are
-        taken at once (what each gave, times the days). The steps returned cover that many days;
-        the caller goes on from the day after with whatever changed.
+        taken at once (what each gave, times the days). Returns how many days were taken, one day's
+        postpaid and (with `keep`) the steps that cover them; the caller goes on from the day after
+        with whatever changed.
         """
         touched: dict[int, tuple[Entitlement, Fraction, Fraction, Fraction]] = {}
-        allocations = [self.absorb(c, touched) for c in charges]
+        parts = [self.absorb(c, touched, keep) for c in charges]
+        rest = ZERO
+        for left, _ in parts:
+            if left:
+                rest += left
         same = days
         for e, left, _, _ in touched.values():
             drawn = left - e.left
@@ -315,10 +324,14 @@ class Waterfall:
         for e, _, _, _ in touched.values():
             if e.used_up:
                 self.deactivate(e)
-        return [
-            Step(c.meter, day, max(same, 1), c.quantity, c.billable, c.amount, a)  # (a span is a day at least)
-            for c, a in zip(charges, allocations, strict=True)
+        taken = max(same, 1)  # (a span is a day at least)
+        if not keep:
+            return taken, rest, []
+        steps = [
+            Step(c.meter, day, taken, c.quantity, c.billable, c.amount, a)
+            for c, (_, a) in zip(charges, parts, strict=True)
         ]
+        return taken, rest, steps
 
 
 class Run(NamedTuple):
@@ -446,16 +459,13 @@ def run(scenario: Scenario, sheet: PriceSheet, priced: Priced, carried: dict[str
         while days_left:
             timeline.advance(day)
             span = min(days_left, (timeline.quiet_until() - day).days)
-            taken = flow.take_days(day, priced_day.charges, span)
+            taken, rest, done = flow.take_days(day, priced_day.charges, span, keep)
             timeline.prune()
-            for step in taken:
-                if keep:
-                    steps.append(step)
-                if step.allocations and step.allocations[-1].stage is Stage.postpaid:
-                    rest = step.allocations[-1].amount
-                    postpaid += rest if step.days == 1 else rest * step.days
-            day += timedelta(taken[0].days if taken else span)
-            days_left -= taken[0].days if taken else span
+            steps += done
+            if rest:
+                postpaid += rest if taken == 1 else rest * taken
+            day += timedelta(taken)
+            days_left -= taken
         bills[priced_day.month] = bills.get(priced_day.month, ZERO) + postpaid
     timeline.close(scenario.end)
     return Run(flow, ents, steps, bills, timeline.paid)

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from artlab_cost.calendar import add_months
-from artlab_cost.engine import Estimate, daily, simulate
+from artlab_cost.engine import Estimate, costs, daily, price_usage, simulate
 from artlab_cost.engine.usage import meter_order
 from artlab_cost.scenario import (
     DedicatedUsage,
@@ -284,6 +284,18 @@ def test_one_run_equals_two_runs_with_the_state_carried(scenario: Scenario, cut_
 @given(scenarios())
 def test_same_input_same_output(scenario: Scenario) -> None:
     assert simulate(scenario, SHEET) == simulate(scenario, SHEET)
+
+
+@examples(60)
+@given(scenarios())
+def test_the_plan_searchs_run_gives_the_money_of_the_full_one(scenario: Scenario) -> None:
+    """`costs`, the run a plan search prices each plan with, keeps no steps or allocations: the money it gives is
+    the full simulation's, to the last fraction of a fen."""
+    totals = simulate(scenario, SHEET).totals
+    found = costs(scenario, SHEET, price_usage(scenario, SHEET))
+    assert (found.postpaid_exact, found.postpaid_due, found.upfront, found.cash, found.lapsed_value) == (
+        totals.postpaid_exact, totals.postpaid_due, totals.upfront, totals.cash, totals.lapsed_value,
+    )  # fmt: skip
 
 
 @examples(60)
