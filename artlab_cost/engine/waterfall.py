@@ -248,7 +248,8 @@ class Waterfall:
         self, charge: DayCharge, touched: dict[int, tuple[Entitlement, Fraction, Fraction, Fraction]], keep: bool
     ) -> tuple[Fraction, tuple[Allocation, ...]]:
         """One day's charge of one meter through its live entitlements in waterfall order; the rest is postpaid.
-        Returns that rest, and with `keep` each part's allocation (postpaid last), else none.
+        Returns that rest, and with `keep` each part's allocation (postpaid last) and the yuan each entitlement
+        absorbed (`absorbed_yuan`), else neither.
 
         An amount gives yuan; the units they buy are recorded exactly (yuan x divisor / price), so a
         quantity after it covers exactly the units that are left. A quantity gives units and a
@@ -280,13 +281,13 @@ class Waterfall:
                 if e.kind is not GrantKind.capacity:
                     e.left -= units
                 e.absorbed += units
-            e.absorbed_yuan += yuan
             rem_yuan -= yuan
-            rem_units -= units
             if keep:
+                e.absorbed_yuan += yuan
                 out.append(Allocation(e.stage, e.id, yuan, units))
             if rem_yuan <= 0:
                 return ZERO, tuple(out)
+            rem_units -= units
         if keep:
             out.append(Allocation(Stage.postpaid, "", rem_yuan, rem_units))
         return rem_yuan, tuple(out)
@@ -320,7 +321,8 @@ class Waterfall:
             for e, left, absorbed, yuan in touched.values():
                 e.left -= (left - e.left) * more
                 e.absorbed += (e.absorbed - absorbed) * more
-                e.absorbed_yuan += (e.absorbed_yuan - yuan) * more
+                if keep:
+                    e.absorbed_yuan += (e.absorbed_yuan - yuan) * more
         for e, _, _, _ in touched.values():
             if e.used_up:
                 self.deactivate(e)
@@ -446,7 +448,9 @@ def run(scenario: Scenario, sheet: PriceSheet, priced: Priced, carried: dict[str
     """The waterfall itself (B17): every priced day, in time order, through the live entitlements.
 
     A run of identical days is taken in as few steps as the waterfall allows: up to the next
-    start or expiry, and up to the day an amount or quantity runs out.
+    start or expiry, and up to the day an amount or quantity runs out. Without `keep` (a plan
+    search's run: result.costs_of reads it) the steps, their allocations and each entitlement's
+    `absorbed_yuan` are not kept; the bills, balances and what each absorbed in its unit are.
     """
     flow = Waterfall(sheet)
     ents = entitlements(scenario, sheet, carried)
