@@ -34,11 +34,11 @@ from .space import Action, candidate_offers, listed_price
 # The price an offer has in the relaxation while its break-even is searched: below anything a copy can absorb, so
 # drop_hopeless never leaves it out, and above 0, so a once-per-user offer stays a purchase, not a free claim.
 MODEL_PRICE = Decimal("0.000001")
-# A break-even search over more purchase columns than this takes its sets from rounds of branch and cut from the first
-# (docs/plans.md, "Where the time goes": measured on 9, 17 and 25 columns), as the ranking does past
-# search.TREE_COLUMNS: its last search, at the break-even, has no plan below what it must beat, so every set the linear
-# bound lets through is searched for nothing, and on a long horizon the linear bound lets many through.
-TREE_COLUMNS = 32
+# A break-even search over more purchase columns than this takes its sets from rounds of branch and cut from the first,
+# as the ranking does past search.TREE_COLUMNS: its last search, at the break-even, has no plan below what it must
+# beat, so every set the linear bound lets through is searched for nothing (docs/plans.md, "Where the time goes": the
+# tree is the faster on 9 to 41 columns since the linear bound prices a pack's last copy as whole counts do).
+TREE_COLUMNS = 128
 # An offer the comparison leaves out from the price `cut` a copy on (the one inexact cut, space.hopeless_from) is first
 # tried just below it: the best plan without it, with the copies the linear bound buys there, often pays at the cut
 # itself, and then no search is needed (docs/plans.md)

@@ -36,10 +36,11 @@ from .session import Basis, Bound, Session
 from .sets import Sets
 from .space import Action, as_holdings
 
-# The tree of sets (sets.py) serves a plan space of up to TREE_COLUMNS purchase columns; past it (a long horizon,
-# many slots), and once WASTED sets in a row came out below what they had to beat yet held no plan that did, the
-# rest of the sets come from rounds of branch and cut (docs/plans.md, "Where the time goes", measured).
-TREE_COLUMNS = 32
+# The tree of sets (sets.py) serves a plan space of up to TREE_COLUMNS purchase columns; past it (many slots), and
+# once WASTED sets in a row came out below what they had to beat yet held no plan that did, the rest of the sets
+# come from rounds of branch and cut (docs/plans.md, "Where the time goes": the tree is the faster on 25 to 81 columns
+# since the linear bound prices a pack's last copy as whole counts do).
+TREE_COLUMNS = 128
 WASTED = 8
 
 
