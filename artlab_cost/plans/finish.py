@@ -45,14 +45,10 @@ def trim_claims(search: Search, plans: list[Plan], claims: Sequence[Action]) -> 
 def count_ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, date], CountRange]:
     """For each stacked purchase of a plan, the counts (others kept) whose cash is within a fen of the plan's.
 
-    A neighbour is priced only when the bound says it could be within a fen (the duals of the plan's own point
-    bound each neighbour first); a count of 0 that would leave the plan without the offer is another set, not a
-    neighbour."""
+    A neighbour is priced only when the bound says it could be within a fen; a count of 0 that would
+    leave the plan without the offer is another set, not a neighbour."""
     out: dict[tuple[str, date], CountRange] = {}
     paid = [a for a in plan.actions if a not in search.claims]
-    own = point_of(search.session.vars, plan.actions)
-    at = search.bound(own, own, frozenset(a.offer for a in paid)) if paid else None
-    start = at.basis if at is not None else None
     for a in paid:
         if a.count == 1 and search.sheet.offers[a.offer].limit is not Limit.stackable:
             continue
@@ -67,7 +63,7 @@ def count_ranges(search: Search, plan: Plan, steps: int = 3) -> dict[tuple[str, 
                 actions = others + ([replace(a, count=n)] if n > 0 else [])
                 offers = frozenset(b.offer for b in actions if b not in search.claims)
                 point = point_of(search.session.vars, actions)
-                if not search.could_beat(point, offers, plan.costs.cash + FEN + FEN / 2, start):
+                if not search.could_beat(point, offers, plan.costs.cash + FEN + FEN / 2):
                     break
                 if search.plan(actions).costs.cash > plan.costs.cash + FEN:
                     break

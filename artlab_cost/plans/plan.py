@@ -89,12 +89,6 @@ def shown_bound(bound: Fraction | None, best: Fraction | None) -> Fraction | Non
     return bound if best is None or bound is None else min(bound, best)
 
 
-def to_beat(limit: Fraction | None, best: Plan | None) -> Fraction | None:
-    """What a region of a set must beat: the `top`-th plan's cash (`limit`), and the set's best plan so far."""
-    values = [x for x in (limit, best.costs.cash if best is not None else None) if x is not None]
-    return min(values) if values else None
-
-
 def contains(big: Sequence[Action], small: Sequence[Action]) -> bool:
     """Whether a plan of `big` buys everything a plan of `small` buys (and maybe more)."""
     have = {(a.offer, a.date): a.count for a in big}

@@ -31,15 +31,14 @@ from ..pricing import PriceSheet
 from ..scenario import Scenario, overlaps
 from .branching import PseudoCosts, split
 from .model import around, purchases, rounded
-from .plan import Limits, Plan, SetResult, Status, Stop, last_pack, shown_bound, to_beat, undominated
+from .plan import Limits, Plan, SetResult, Status, Stop, last_pack, shown_bound, undominated
 from .session import Basis, Bound, Session
 from .sets import Sets
 from .space import Action, as_holdings
 
-# The tree of sets (sets.py) serves a plan space of up to TREE_COLUMNS purchase columns; past it (many slots), and
-# once WASTED sets in a row came out below what they had to beat yet held no plan that did, the rest of the sets
-# come from rounds of branch and cut (docs/plans.md, "Where the time goes": the tree is the faster on 25 to 81 columns
-# since the linear bound prices a pack's last copy as whole counts do).
+# The tree of sets (sets.py) serves a plan space of up to TREE_COLUMNS purchase columns (the faster on 25 to 81);
+# past it, and once WASTED sets in a row came out below what they had to beat yet held no plan that did, the rest of
+# the sets come from rounds of branch and cut (docs/plans.md, "Where the time goes", measured).
 TREE_COLUMNS = 128
 WASTED = 8
 
@@ -54,6 +53,12 @@ class _Region:
     required: frozenset[str] = field(compare=False, default=frozenset())
     basis: Basis = field(compare=False, default=None)  # its optimum's, to solve its parts from
     whole: bool = field(compare=False, default=False)  # its point is its optimum over whole counts
+
+
+def _least(limit: Fraction | None, best: Plan | None) -> Fraction | None:
+    """What a region of a set must beat: the `top`-th plan's cash, and the set's best plan so far."""
+    values = [x for x in (limit, best.costs.cash if best is not None else None) if x is not None]
+    return min(values) if values else None
 
 
 @dataclass
@@ -259,7 +264,7 @@ class Search:
                 k = index[r.required]
                 best = self.results[k].plan
                 if best is None or r.bound < best.costs.cash:
-                    best, point = self._priced(r, best, to_beat(limit, best))
+                    best, point = self._priced(r, best, _least(limit, best))
                     self.results[k] = SetResult(r.required, best, True)
                     for child in self._children(r, point, None if best is None else best.costs.cash):
                         heapq.heappush(queue, child)
@@ -301,14 +306,14 @@ class Search:
         try:
             while regions:
                 r = heapq.heappop(regions)
-                beat = to_beat(limit, best)
+                beat = _least(limit, best)
                 if beat is not None and r.bound >= beat:
                     break
                 if whole:
                     best, children = self._over_whole(r, best, beat)
                 else:
                     best, point = self._priced(r, best, beat)
-                    children = self._children(r, point, to_beat(limit, best))
+                    children = self._children(r, point, _least(limit, best))
                 for child in children:
                     heapq.heappush(regions, child)
         except Stop:
@@ -326,7 +331,7 @@ class Search:
         after it, and the rounded point."""
         point = rounded(self.session.vars, self.session.offer_vars, r.point, r.lo, r.hi, r.required)
         whole = all(abs(x - round(x)) <= 1e-6 for x in r.point)
-        if point is not None and whole and self.could_beat(point, r.required, beat, r.basis):
+        if point is not None and whole and self.could_beat(point, r.required, beat):
             found = self.price(point)
             if found is not None and (best is None or found.rank_key() < best.rank_key()):
                 best = found
@@ -361,14 +366,12 @@ class Search:
             return []
         return [child for child in self.branch(r, point, keep) if keep is None or child.bound < keep]
 
-    def could_beat(
-        self, point: tuple[int, ...], offers: frozenset[str], beat: Fraction | None, start: Basis = None
-    ) -> bool:
-        """Whether a plan is worth pricing: the bound at that very point is below what it has to beat (a program
-        solved in milliseconds spares an engine run of the whole period; none when the duals of `start` show not)."""
+    def could_beat(self, point: tuple[int, ...], offers: frozenset[str], beat: Fraction | None) -> bool:
+        """Whether a plan is worth pricing: the bound at that very point is below what it has to beat (a
+        program solved in milliseconds spares an engine run of the whole period)."""
         if beat is None or self.actions(point) in self.memo:
             return True
-        found = self.bound(point, point, offers, start, beat)
+        found = self.bound(point, point, offers)
         return found is not None and self.cash_bound(found) < beat
 
     def branch(self, region: _Region, point: tuple[int, ...] | None, keep: Fraction | None = None) -> list[_Region]:
