@@ -71,18 +71,41 @@ def as_holdings(scenario: Scenario, actions: Sequence[Action]) -> tuple[Holding,
     return tuple(Holding(a.offer, a.date, a.count, None, a.prefix(), start + i) for i, a in enumerate(sorted(actions)))
 
 
-def demand(priced: Priced, covers: frozenset[MeterId], start: date, end: date, kind: GrantKind) -> Fraction:
-    """Billable units (quantity) or list yuan (amount) of the covered meters between start and end."""
-    total = ZERO
-    for pd in priced.days:
-        first, last = max(pd.day, start), min(pd.day + timedelta(pd.days), end)
-        days = (last - first).days
-        if days <= 0:
-            continue
-        for c in pd.charges:
-            if meter_base(c.meter) in covers:
-                total += (c.amount if kind is GrantKind.amount else c.billable) * days
-    return total
+class Demand:
+    """Billable units (quantity) or list yuan (amount) of the covered meters between two days, from a running total
+    per run of priced days made once for each meters and kind asked (a slot's months ask many times)."""
+
+    def __init__(self, priced: Priced) -> None:
+        self.priced = priced
+        self._tables: dict[tuple[frozenset[MeterId], bool], tuple[list[date], list[Fraction], list[Fraction]]] = {}
+
+    def __call__(self, covers: frozenset[MeterId], start: date, end: date, kind: GrantKind) -> Fraction:
+        if end <= start:
+            return ZERO
+        return self._upto(covers, end, kind) - self._upto(covers, start, kind)
+
+    def _upto(self, covers: frozenset[MeterId], day: date, kind: GrantKind) -> Fraction:
+        """What the days before `day` hold: the runs before its own, and its own run's days before it."""
+        starts, before, rates = self._table(covers, kind is GrantKind.amount)
+        k = bisect.bisect_right(starts, day) - 1
+        if k < 0:
+            return ZERO
+        return before[k] + rates[k] * min((day - starts[k]).days, self.priced.days[k].days)
+
+    def _table(self, covers: frozenset[MeterId], yuan: bool) -> tuple[list[date], list[Fraction], list[Fraction]]:
+        found = self._tables.get((covers, yuan))
+        if found is None:
+            starts, before, rates, total = [], [], [], ZERO
+            for pd in self.priced.days:
+                rate = sum(
+                    ((c.amount if yuan else c.billable) for c in pd.charges if meter_base(c.meter) in covers), ZERO
+                )
+                starts.append(pd.day)
+                before.append(total)
+                rates.append(rate)
+                total += rate * pd.days
+            found = self._tables[(covers, yuan)] = (starts, before, rates)
+        return found
 
 
 def first_billed(priced: Priced, covers: frozenset[MeterId], since: date) -> date | None:
@@ -175,6 +198,7 @@ class Space:
         self.scenario = scenario
         self.sheet = sheet
         self.priced = priced
+        self.demand = Demand(priced)
         self.claims: list[Action] = []  # free once-per-user offers: every plan of the first phase takes them
         self.fixed: list[Decision] = []  # paid once-per-user offers and group slots
         self.counts: list[Decision] = []  # stackable offers, a count per validity slot
@@ -229,14 +253,14 @@ class Space:
         size; for a monthly quota, its fullest month over that month's quota."""
         if g.kind is not GrantKind.monthly:
             kind = GrantKind.amount if g.kind is GrantKind.amount else GrantKind.quantity
-            return math.ceil(demand(self.priced, g.covers, slot, until, kind) / q(g.size))
+            return math.ceil(self.demand(g.covers, slot, until, kind) / q(g.size))
         need, day = 0, slot
         while day < until:
             turn = add_months(day.replace(day=1), 1)
             quota = q(g.size)
             if day == slot and day.day > 1 and self.sheet.settings.partial_month is PartialMonth.prorated:
                 quota = quota * (days_in_month(day) - day.day + 1) / days_in_month(day)
-            used = demand(self.priced, g.covers, day, min(turn, until), GrantKind.quantity)
+            used = self.demand(g.covers, day, min(turn, until), GrantKind.quantity)
             need = max(need, math.ceil(used / quota))
             day = turn
         return need

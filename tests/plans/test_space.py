@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from helpers import make_sheet
 from plan_cases import MONTHLY, SHEET, START, scenario, shared, traffic
 
 from artlab_cost.calendar import add_months
+from artlab_cost.engine import price_usage
 from artlab_cost.errors import UsageError
 from artlab_cost.plans import Action, compare
-from artlab_cost.plans.space import same_offers
+from artlab_cost.plans.space import Demand, same_offers
+from artlab_cost.pricing import GrantKind
 from artlab_cost.scenario import Per, SharedUsage, StorageUsage, TrafficUsage, Usage
 
 
@@ -113,3 +116,18 @@ def test_the_same_offer_under_another_id_is_searched_as_one() -> None:
     assert {(a.offer, a.count) for a in best.actions} == {("starter", 1), ("starter-again", 1), ("traffic-10", 1)}
     assert best.costs.cash == Decimal("12.50")
     assert same_offers([COPIES.offers[o] for o in COPIES.offers])[1] == {"traffic-10": ["traffic-10-again"]}
+
+
+def test_demand_between_two_days_is_the_usage_of_those_days() -> None:
+    """2,000 GPU-s a month at 0.01 a GPU-second (the plan sheet) for March to May 2026: 20.00 yuan a month, so
+    2,000 / 31 GPU-s a day in March and 2,000 / 30 in April. From March 16 to April 16: 16 days of March and 15 of
+    April, 16/31 x 20 + 15/30 x 20 yuan. Nothing before the period or in an empty span."""
+    s = scenario([shared(2_000)], months=3)
+    demand = Demand(price_usage(s, SHEET))
+    compute = SHEET.offers["compute-50"].grants[0].covers  # shared and dedicated GPU
+    assert demand(compute, START, date(2026, 6, 1), GrantKind.amount) == 60
+    assert demand(compute, START, date(2026, 6, 1), GrantKind.quantity) == 6_000
+    assert demand(compute, date(2026, 3, 16), date(2026, 4, 16), GrantKind.amount) == Fraction(16, 31) * 20 + 10
+    assert demand(compute, date(2026, 1, 1), START, GrantKind.amount) == 0
+    assert demand(compute, date(2026, 4, 16), date(2026, 3, 16), GrantKind.amount) == 0
+    assert demand(SHEET.offers["traffic-10"].grants[0].covers, START, date(2026, 6, 1), GrantKind.amount) == 0
