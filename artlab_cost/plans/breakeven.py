@@ -281,10 +281,8 @@ def _filled(search: Search, offer: str, price: Fraction, without: Plan, w: Fract
     copies the linear bound buys at the search's price of the offer (its columns' values rounded down); None
     when the rules forbid that plan or it costs W at least at that price."""
     vars_ = search.session.vars
-    try:  # (an offer the session fixes out stays out: the others of a shared relaxation, comparison.py)
-        bound = search.set_bound(
-            frozenset({offer}), frozenset(o for o, bought in search.session.fixed.items() if not bought)
-        )
+    try:
+        bound = search.set_bound(frozenset({offer}), frozenset())
         if bound is None:
             return None
         point = list(point_of(vars_, without.actions))
@@ -296,24 +294,6 @@ def _filled(search: Search, offer: str, price: Fraction, without: Plan, w: Fract
     if plan is None or not copies_of(plan, offer):
         return None
     return _line(plan, offer, price, search.sheet, search.max_upfront) if plan.costs.cash < w else None
-
-
-def apart(offers: Sequence[str], sheet: PriceSheet) -> dict[str, tuple[str, ...]]:
-    """Each offer's group: offers whose grants cover no meter in common, in the order given (each joins the first
-    group it shares no meter with). The break-even searches of offers the comparison left out as not paying (no plan
-    it searched buys them) can share one relaxation made with all of them at a price they always pay at, the
-    others fixed out: as in the comparison, no plan buys the others, and what one is searched with (its cut, the
-    grants after it) never reaches the meters of the others, so each searches as it would alone."""
-    groups: list[tuple[list[str], set[str]]] = []
-    for offer in offers:
-        meters = {str(m) for g in sheet.offers[offer].grants for m in g.covers}
-        group = next((g for g in groups if not g[1] & meters), None)
-        if group is None:
-            groups.append(([offer], meters))
-        else:
-            group[0].append(offer)
-            group[1].update(meters)
-    return {o: tuple(members) for members, _ in groups for o in members}
 
 
 def break_even_offers(

@@ -33,7 +33,7 @@ from ..messages import Level, Msg, Note, Yuan, msg, note, unique
 from ..money import ZERO, q
 from ..pricing import Assumption, Eligibility, GrantKind, Limit, PriceSheet, Stage
 from ..scenario import Scenario
-from .breakeven import MODEL_PRICE, BreakEven, apart, break_even_offers, break_evens
+from .breakeven import MODEL_PRICE, BreakEven, break_even_offers, break_evens
 from .finish import CountRange, all_ranges, trim_claims, with_only_plans
 from .model import Model
 from .plan import Limits, Plan, SetResult, Status, Stop, rounding_slack, undominated
@@ -271,29 +271,21 @@ def compare(
     runs = len(search.memo)  # the ranking's engine runs (the break-even searches add theirs to the same memo)
     solves = session.solves  # and its programs (the break-even searches may solve theirs in the same session)
 
-    groups = apart([o for o in worth if o in space.dropped and not serves_break_even(space, session, o)], sheet)
-    made_for: dict[tuple[str, ...], Setup] = {}
-
     def searcher(offer: str, share: Limits) -> tuple[Search, Fraction | None]:
         """A search over the same candidates with the offer searched whatever its price, sharing the engine runs.
         The break-even searches set the offer's price in the relaxation themselves, so where the comparison's own
         space holds every count of it (none left out as not paying at the listed price, no twin searched for it),
-        that space and relaxation serve; else they are made again with the offer at a price it always pays at:
-        once for a group of offers the comparison left out as not paying (breakeven.apart), the others fixed out."""
+        that space and relaxation serve; else they are made again with the offer at a price it always pays at."""
         if serves_break_even(space, session, offer):
             return replace(search, limits=share), hopeless_from(space, offer)
-        group = groups.get(offer, (offer,))
-        if (made := made_for.get(group)) is None:
-            made = made_for[group] = setup(
-                scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed, limits=share,
-                progress=progress, started=started, priced=priced, reprice=dict.fromkeys(group, MODEL_PRICE),
-            )  # fmt: skip
-            made.search.memo = search.memo
+        made = setup(
+            scenario, sheet, only, exclude, max_upfront, 1, exclude_assumed=exclude_assumed,
+            limits=share, progress=progress, started=started, priced=priced, reprice={offer: MODEL_PRICE},
+        )  # fmt: skip
         if made.search.stopped:
             raise Stop(made.search.stopped)
-        for other in group:
-            made.search.session.fix_offer(other, False if other != offer else None)
-        return replace(made.search, limits=share), hopeless_from(made.space, offer)
+        made.search.memo = search.memo
+        return made.search, hopeless_from(made.space, offer)
 
     known = [*ranked, baseline, *(r.plan for r in search.results if r.plan is not None)]
     so_far = not search.stopped and all(ranks_proven)

@@ -20,7 +20,7 @@ from artlab_cost.engine import price_usage
 from artlab_cost.errors import UsageError
 from artlab_cost.money import q
 from artlab_cost.plans import Action, BreakEven, Comparison, Limits, Plan, compare
-from artlab_cost.plans.breakeven import MODEL_PRICE, apart, break_even
+from artlab_cost.plans.breakeven import break_even
 from artlab_cost.plans.comparison import serves_break_even, setup
 from artlab_cost.plans.space import candidate_offers, hopeless_from
 from artlab_cost.pricing import PriceSheet
@@ -320,66 +320,13 @@ def short_scenarios(draw: st.DrawFn) -> Scenario:
 @given(st.one_of(small_scenarios().map(lambda s: (SHEET, s)), short_scenarios().map(lambda s: (SHORT, s))))
 def test_the_comparisons_own_relaxation_gives_what_one_made_afresh_gives(case: tuple[PriceSheet, Scenario]) -> None:
     """Where the comparison's space holds every count of an offer, its break-even searches reuse that space and
-    relaxation; made afresh (as where it does not), once for each group of offers that share no meter or once
-    for each offer, every break-even is the same."""
+    relaxation; made afresh for each offer (as where it does not), every break-even is the same."""
     sheet, s = case
     shared_one = compare(s, sheet, break_even_assumed=True)
     with mock.patch("artlab_cost.plans.comparison.serves_break_even", return_value=False):
         afresh = compare(s, sheet, break_even_assumed=True)
-        with mock.patch("artlab_cost.plans.comparison.apart", side_effect=lambda offers, _: {o: (o,) for o in offers}):
-            each = compare(s, sheet, break_even_assumed=True)
-    assert shared_one.break_even == afresh.break_even == each.break_even
-    assert shared_one.plans == afresh.plans == each.plans
-
-
-# Two packs dearer than what they hold, of compute and of traffic: the comparison leaves both out (space.hopeless_from).
-DEAR_TWO = _sheet(
-    """
-  dear-compute-50:
-    {name: compute 50 for a month, stage: pack, price: 55, validity_months: 1, limit: stackable,
-     grants: [{amount: 50, covers: [compute]}], source: test, assumed: {price: test}}
-  dear-traffic-10:
-    {name: traffic 10 GB, stage: pack, price: 6, validity_months: 12, limit: stackable,
-     grants: [{quantity: 10, covers: [traffic]}], source: test, assumed: {price: test}}
-""",
-    "two dear packs",
-)
-
-
-def test_offers_left_out_that_share_no_meter_share_one_relaxation_and_their_break_evens() -> None:
-    """6,000 GPU-s a month at 0.01 (60.00) and 12 GB of busy traffic a month at 0.50 (6.00) for three months: neither
-    pack pays at its price, so both break-evens are searched over a relaxation made again, once for the two. Each
-    is what it is made alone: the compute pack, a copy a month absorbing 50.00, up to its face value of 50 (3
-    copies); the traffic pack, 10 GB = 5.00 of busy traffic, up to 5.00 (3 copies for the 36 GB: 30 GB absorbed
-    at 0.50 = 15.00 against 3 x 5)."""
-    s = scenario([shared(6_000), traffic("12")], months=3)
-    made = []
-
-    def counted(*args: object, **kwargs: object) -> object:
-        made.append(kwargs.get("reprice"))
-        return setup(*args, **kwargs)  # type: ignore[arg-type]
-
-    with mock.patch("artlab_cost.plans.comparison.setup", side_effect=counted):
-        together = compare(s, DEAR_TWO, break_even_assumed=True)
-    assert made[1:] == [{"dear-compute-50": MODEL_PRICE, "dear-traffic-10": MODEL_PRICE}]
-    with mock.patch("artlab_cost.plans.comparison.apart", side_effect=lambda offers, _: {o: (o,) for o in offers}):
-        alone = compare(s, DEAR_TWO, break_even_assumed=True)
-    assert together.break_even == alone.break_even
-    compute, traffic_ = only(together, "dear-compute-50"), only(together, "dear-traffic-10")
-    assert (compute.price, compute.copies, compute.proven) == (50, 3, True)
-    assert (traffic_.price, traffic_.copies, traffic_.proven) == (5, 3, True)
-
-
-def test_offers_that_share_no_meter_share_a_relaxation() -> None:
-    """On the test sheet: the compute pack and the starter bundle both cover compute, so they are apart; the
-    traffic pack covers no meter of the compute pack's, so it joins its group; the voucher covers every meter."""
-    groups = apart(["compute-50", "starter", "traffic-10", "voucher"], SHEET)
-    assert groups == {
-        "compute-50": ("compute-50", "traffic-10"),
-        "traffic-10": ("compute-50", "traffic-10"),
-        "starter": ("starter",),
-        "voucher": ("voucher",),
-    }
+    assert shared_one.break_even == afresh.break_even
+    assert shared_one.plans == afresh.plans
 
 
 def test_the_break_even_leaves_the_comparisons_relaxation_as_it_was(short_compute: Comparison) -> None:
