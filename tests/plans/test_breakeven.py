@@ -24,7 +24,7 @@ from artlab_cost.plans.breakeven import break_even
 from artlab_cost.plans.comparison import serves_break_even, setup
 from artlab_cost.plans.space import candidate_offers, hopeless_from
 from artlab_cost.pricing import PriceSheet
-from artlab_cost.scenario import Holding, Per, Scenario, SharedUsage, StorageUsage, Usage
+from artlab_cost.scenario import Holding, Per, Scenario, SharedUsage, StorageUsage, TrafficUsage, Usage
 
 
 def _sheet(offers: str, name: str) -> PriceSheet:
@@ -305,6 +305,44 @@ def test_a_break_even_by_rounds_under_max_upfront_is_the_one_over_the_tree() -> 
     by_tree = found(10**6)
     assert found(-1) == by_tree
     assert by_tree[0].copies > 0  # a plan of it beats the best without it: by rounds, the cap row once cut it off
+
+
+# A held voucher over compute and traffic links a compute pack the comparison searches in its first slot only (the
+# voucher lets it reach the traffic pack's units of two prices) to a traffic pack it leaves out as not paying.
+BRIDGED = make_sheet(
+    """
+  dear-compute:
+    {name: compute 10 a month, stage: pack, price: 10, validity_months: 1, limit: stackable,
+     grants: [{amount: 10, covers: [compute]}], source: test, assumed: {price: test}}
+  bridge:
+    {name: bridge, stage: pack, price: 20, validity_months: 2, limit: stackable,
+     grants: [{amount: 20, covers: [compute, traffic]}], source: test}
+  dear-traffic:
+    {name: traffic 10 GB, stage: pack, price: 6, validity_months: 3, limit: stackable,
+     grants: [{quantity: 10, covers: [traffic]}], source: test, assumed: {price: test}}
+""",
+    name="bridged packs",
+    shared_gpu="{price: 0.01, source: test}",
+)
+
+
+def test_a_break_even_over_a_relaxation_made_again_is_the_brute_force_one() -> None:
+    """3,840 GPU-s a month at 0.01 and 9 GB of traffic a month, half of it idle, for two months, holding the bridge.
+    The traffic pack's break-even is searched over a relaxation made again (the comparison leaves it out), in which
+    the compute pack's first slot must stay searchable: at 3.755 a copy, one traffic pack and one compute pack
+    bought on the first day still cost less than W, so the break-even is the brute force's, above that."""
+    s = scenario(
+        [shared(3_840), TrafficUsage("traffic", START, date(2100, 1, 1), Decimal(9), Decimal("0.5"))],
+        months=2,
+        holdings=(Holding("bridge", START, 1, None, "held-bridge", 0),),
+    )
+    b = only(compare(s, BRIDGED, break_even_assumed=True), "dear-traffic")
+    plans = brute_force(s, 5, BRIDGED)
+    n = {id(p): sum(a.count for a in p.actions if a.offer == "dear-traffic") for p in plans}
+    w = min(p.cash for p in plans if not n[id(p)])
+    expected = max(Fraction(0), *((w - (p.cash - n[id(p)] * 6)) / n[id(p)] for p in plans if n[id(p)]))
+    assert (b.without, b.price, b.proven) == (w, expected, True)
+    assert b.price > Fraction(3755, 1000)
 
 
 @st.composite
