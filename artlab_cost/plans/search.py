@@ -377,8 +377,8 @@ class Search:
     def branch(self, region: _Region, point: tuple[int, ...] | None, keep: Fraction | None = None) -> list[_Region]:
         """Split a region: on its fractional column of best pseudo-cost (branching.py), else around its widest, where
         a part the region's duals bound at `keep` or above is not solved (what the split learns stays exact)."""
-        prices = self.session.vars
-        if (chosen := split(region.lo, region.hi, region.point, self.pseudo, lambda k: float(prices[k].price))) is None:
+        vars_ = self.session.vars
+        if (chosen := split(region.lo, region.hi, region.point, self.pseudo, lambda k: float(vars_[k].price))) is None:
             return []
         j, f, v, parts = chosen
         out: list[_Region] = []
