@@ -293,7 +293,7 @@ class Waterfall:
         return rem_yuan, tuple(out)
 
     def take_days(
-        self, day: date, charges: tuple[DayCharge, ...], days: int, keep: bool = True
+        self, day: date, charges: tuple[DayCharge, ...], days: int, keep: bool
     ) -> tuple[int, Fraction, list[Step]]:
         """Absorb the first of `days` identical days, then as many more as leave the waterfall unchanged.
 
